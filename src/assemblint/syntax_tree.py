@@ -1,0 +1,211 @@
+"""The syntax tree the parser produces: statements, properties and values, each with its location.
+
+The tree is deliberately generic below the statement level — a property is a name and a list of
+values — so that property names are checked (E010) by the builder and plugins can add new ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .diagnostics import Location
+
+# ---------------------------------------------------------------- values
+
+
+@dataclass(slots=True)
+class Quantity:
+    """A number with a unit, already converted to the base unit of its dimension."""
+
+    value: float
+    dimension: str
+    text: str
+    loc: Location
+
+
+@dataclass(slots=True)
+class Number:
+    value: float
+    text: str
+    loc: Location
+
+
+@dataclass(slots=True)
+class String:
+    value: str
+    loc: Location
+
+
+@dataclass(slots=True)
+class Date:
+    value: str
+    loc: Location
+
+
+@dataclass(slots=True)
+class Punct:
+    """`,`, `..`, `--` or `:` between the values of a property."""
+
+    text: str
+    loc: Location
+
+
+@dataclass(slots=True)
+class Index:
+    """`[3]` (kind "at"), `[*]` ("every") or `[10:20]` ("slice", either end optional)."""
+
+    kind: str
+    start: int | None = None
+    stop: int | None = None
+
+    def __str__(self) -> str:
+        if self.kind == "at":
+            return f"[{self.start}]"
+        if self.kind == "every":
+            return "[*]"
+        return f"[{'' if self.start is None else self.start}:{'' if self.stop is None else self.stop}]"
+
+
+@dataclass(slots=True)
+class Ref:
+    """A dotted reference: `chip28.c[3]`, `units[*].m[*]`, or a bare name.
+
+    `parts` alternates names (str) and Index selectors, starting with a name.
+    """
+
+    parts: list[str | Index]
+    loc: Location
+
+    @property
+    def is_name(self) -> bool:
+        return len(self.parts) == 1
+
+    @property
+    def head(self) -> str:
+        return self.parts[0]  # type: ignore[return-value]
+
+    def __str__(self) -> str:
+        out = ""
+        for part in self.parts:
+            out += str(part) if isinstance(part, Index) else ("." if out else "") + part
+        return out
+
+
+@dataclass(slots=True)
+class BinOp:
+    op: str
+    left: Expr
+    right: Expr
+    loc: Location
+
+
+@dataclass(slots=True)
+class Neg:
+    operand: Expr
+    loc: Location
+
+
+@dataclass(slots=True)
+class Group:
+    """A parenthesised list of expressions: a point `(x, y)` or a single `(expr)`."""
+
+    items: list[Expr]
+    loc: Location
+
+
+Expr = Quantity | Number | Ref | BinOp | Neg
+Value = Quantity | Number | String | Punct | Ref | Group | Date
+
+# ---------------------------------------------------------------- properties and statements
+
+
+@dataclass(slots=True)
+class Property:
+    name: str
+    args: list[Value]
+    loc: Location  # the property's name
+
+
+@dataclass(slots=True)
+class Statement:
+    loc: Location  # the declared name (or the keyword's argument)
+
+
+@dataclass(slots=True)
+class AssemblyTitle(Statement):
+    title: str
+
+
+@dataclass(slots=True)
+class Use(Statement):
+    library: str
+
+
+@dataclass(slots=True)
+class Import(Statement):
+    path: str
+
+
+@dataclass(slots=True)
+class Let(Statement):
+    name: str
+    expr: Expr
+
+
+@dataclass(slots=True)
+class Declaration(Statement):
+    """material / element / layer / mass(es) / lead(s): `KEYWORD NAME [: BASE] { properties }`."""
+
+    keyword: str
+    name: str
+    base: str | None
+    base_loc: Location | None
+    properties: list[Property] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class NetDecl(Statement):
+    keyword: str  # "net" or "nets"
+    name: str
+    members: list[Ref] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Step(Statement):
+    name: str
+    properties: list[Property]
+
+
+@dataclass(slots=True)
+class ProcessDecl(Statement):
+    steps: list[Step]
+    properties: list[Property]
+
+
+@dataclass(slots=True)
+class CellDecl(Statement):
+    name: str
+    statements: list[Statement]
+
+
+@dataclass(slots=True)
+class Place(Statement):
+    name: str
+    cell: str
+    cell_loc: Location
+    args: list[Value]
+
+
+@dataclass(slots=True)
+class Waive(Statement):
+    rule: str
+    patterns: list[Ref]
+    reason: str
+    by: str | None
+    until: Date | None
+
+
+@dataclass(slots=True)
+class SourceFile:
+    path: str
+    statements: list[Statement]

@@ -1,0 +1,164 @@
+"""Units and dimensions of the assembly language.
+
+The language admits a closed table of unit symbols (LANGUAGE.md); each maps to one dimension
+and an affine conversion into that dimension's base unit. A table is the whole job here: the
+grammar already splits a quantity into number and symbol, so no general unit algebra (pint and
+the like) is needed, and offset temperatures stay explicit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TEMPERATURE = "temperature"
+TEMPERATURE_DIFFERENCE = "temperature difference"
+LENGTH = "length"
+EXPANSION = "expansion"
+MODULUS = "modulus"
+RESISTIVITY = "resistivity"
+TIME = "time"
+FRACTION = "fraction"
+ALPHA = "alpha emission"
+NUMBER = "number"
+
+BASE_UNIT = {
+    TEMPERATURE: "°C",
+    TEMPERATURE_DIFFERENCE: "K",
+    LENGTH: "µm",
+    EXPANSION: "ppm/K",
+    MODULUS: "MPa",
+    RESISTIVITY: "µΩ·cm",
+    TIME: "s",
+    FRACTION: "%",
+    ALPHA: "cph/cm2",
+    NUMBER: "",
+}
+
+# What an example of each dimension looks like, for error messages ("expected a length such as 40 um").
+EXAMPLE = {
+    TEMPERATURE: "125 C",
+    TEMPERATURE_DIFFERENCE: "10 K",
+    LENGTH: "40 um",
+    EXPANSION: "2.6 ppm/K",
+    MODULUS: "0.3 MPa",
+    RESISTIVITY: "14.5 uohm.cm",
+    TIME: "90 s",
+    FRACTION: "51 %",
+    ALPHA: "0.002 cph/cm2",
+    NUMBER: "3",
+}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit symbol: value_in_base = value * scale + offset."""
+
+    symbol: str
+    dimension: str
+    scale: float
+    offset: float = 0.0
+
+
+_UNITS: list[Unit] = [
+    Unit("C", TEMPERATURE, 1.0),
+    Unit("°C", TEMPERATURE, 1.0),
+    Unit("degC", TEMPERATURE, 1.0),
+    Unit("K", TEMPERATURE, 1.0, -273.15),
+    Unit("F", TEMPERATURE, 5.0 / 9.0, -32.0 * 5.0 / 9.0),
+    Unit("nm", LENGTH, 1e-3),
+    Unit("um", LENGTH, 1.0),
+    Unit("µm", LENGTH, 1.0),  # micro sign U+00B5
+    Unit("μm", LENGTH, 1.0),  # Greek mu U+03BC, which keyboards often produce instead
+    Unit("mm", LENGTH, 1e3),
+    Unit("cm", LENGTH, 1e4),
+    Unit("m", LENGTH, 1e6),
+    Unit("mil", LENGTH, 25.4),
+    Unit("ppm/K", EXPANSION, 1.0),
+    Unit("ppm/C", EXPANSION, 1.0),
+    Unit("/K", EXPANSION, 1e6),
+    Unit("Pa", MODULUS, 1e-6),
+    Unit("kPa", MODULUS, 1e-3),
+    Unit("MPa", MODULUS, 1.0),
+    Unit("GPa", MODULUS, 1e3),
+    Unit("psi", MODULUS, 6.894757293168361e-3),
+    Unit("ksi", MODULUS, 6.894757293168361),
+    Unit("uohm.cm", RESISTIVITY, 1.0),
+    Unit("µohm.cm", RESISTIVITY, 1.0),
+    Unit("μohm.cm", RESISTIVITY, 1.0),
+    Unit("ohm.cm", RESISTIVITY, 1e6),
+    Unit("ohm.m", RESISTIVITY, 1e8),
+    Unit("s", TIME, 1.0),
+    Unit("min", TIME, 60.0),
+    Unit("h", TIME, 3600.0),
+    Unit("%", FRACTION, 1.0),
+    Unit("cph/cm2", ALPHA, 1.0),
+]
+
+UNITS: dict[str, Unit] = {u.symbol: u for u in _UNITS}
+
+# A temperature difference takes the temperature symbols without their offsets: 10 K = 10 C = 18 F.
+_DIFFERENCE_SCALE = {"C": 1.0, "°C": 1.0, "degC": 1.0, "K": 1.0, "F": 5.0 / 9.0}
+
+# Longest symbols first so that `mm` is not read as `m` and `ppm/K` not as `/K`.
+UNIT_PATTERN = "|".join(re.escape(s) for s in sorted(UNITS, key=len, reverse=True))
+
+
+class UnitError(ValueError):
+    """A quantity text that cannot be read, or has the wrong dimension."""
+
+
+def to_base(value: float, symbol: str) -> tuple[float, str]:
+    """Convert `value symbol` to (value in base unit, dimension)."""
+    unit = UNITS[symbol]
+    return value * unit.scale + unit.offset, unit.dimension
+
+
+def difference_to_base(value: float, symbol: str) -> float:
+    """Convert a temperature difference (`10 K`, `18 F`) to kelvin."""
+    return value * _DIFFERENCE_SCALE[symbol]
+
+
+def article(dimension: str) -> str:
+    """'a length', 'an expansion', 'a number' — for messages."""
+    return ("an " if dimension[0] in "aeiou" else "a ") + dimension
+
+
+_QUANTITY_TEXT = re.compile(
+    r"^\s*(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<unit>" + UNIT_PATTERN + r")?\s*$"
+)
+
+
+def parse_quantity_text(text: str, dimension: str) -> float:
+    """Read a quantity written as text (`"40 um"`, in decks and options) into the base unit.
+
+    Uses the same unit table as the language. Raises UnitError with a sentence on failure.
+    """
+    match = _QUANTITY_TEXT.match(text)
+    if not match:
+        raise UnitError(f"expected {article(dimension)} such as \"{EXAMPLE[dimension]}\", got {text!r}")
+    number = float(match["num"])
+    symbol = match["unit"]
+    if dimension == NUMBER:
+        if symbol:
+            raise UnitError(f"expected a plain number, got {text!r}")
+        return number
+    if not symbol:
+        raise UnitError(
+            f"expected {article(dimension)} such as \"{EXAMPLE[dimension]}\", got {text!r} (no unit)"
+        )
+    if dimension == TEMPERATURE_DIFFERENCE:
+        if symbol not in _DIFFERENCE_SCALE:
+            raise UnitError(f"expected a temperature difference such as \"10 K\", got {text!r}")
+        return difference_to_base(number, symbol)
+    value, got = to_base(number, symbol)
+    if got != dimension:
+        raise UnitError(f"expected {article(dimension)} such as \"{EXAMPLE[dimension]}\", got {article(got)}: {text}")
+    return value
+
+
+def format_quantity(value: float, dimension: str) -> str:
+    """Render a base-unit value for people: `245 °C`, `90 µm`, `2.6 ppm/K`."""
+    unit = BASE_UNIT[dimension]
+    text = f"{value:.6g}"
+    return f"{text} {unit}" if unit else text
