@@ -1,0 +1,146 @@
+"""The netlist as arrays: global ids for pads, masses and leads, their edges, and electrical nodes.
+
+Ids: pads are 0..P-1, masses P..P+M-1, leads P+M..P+M+L-1 in the node numbering used for
+connectivity. Electrical nodes are the connected components of the joins, leads and element
+`connect`s, computed once with scipy's sparse graph routines (linear time, no Python loop per
+object) and shared by every rule. The networkx graph (graph.py) is built from these arrays only
+when something asks for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from .model import Assembly, Selection
+
+FACE_CODE = {"front": 0, "back": 1}
+
+
+@dataclass
+class Netlist:
+    pad_x: np.ndarray
+    pad_y: np.ndarray
+    pad_diameter: np.ndarray  # nan where none is given
+    pad_face: np.ndarray  # 0 front, 1 back
+    pad_element: np.ndarray  # index into Assembly.elements
+    pad_array: np.ndarray  # index into Assembly.pad_arrays
+    mass_pad_a: np.ndarray
+    mass_pad_b: np.ndarray  # -1 for a mass not yet joined to a second element
+    mass_group: np.ndarray  # index into Assembly.mass_groups
+    mass_diameter: np.ndarray
+    lead_pad: np.ndarray
+    lead_mass: np.ndarray  # -1 where the lead ends on a pad
+    lead_to_pad: np.ndarray  # -1 where the lead ends on a mass
+    lead_group: np.ndarray
+    connect_a: np.ndarray
+    connect_b: np.ndarray
+
+    @property
+    def pad_count(self) -> int:
+        return len(self.pad_x)
+
+    @property
+    def mass_count(self) -> int:
+        return len(self.mass_pad_a)
+
+    @property
+    def lead_count(self) -> int:
+        return len(self.lead_pad)
+
+    @classmethod
+    def build(cls, assembly: Assembly) -> Netlist:
+        arrays = assembly.pad_arrays
+        groups = assembly.mass_groups
+        leads = assembly.lead_groups
+
+        def cat(parts: list[np.ndarray], dtype) -> np.ndarray:
+            return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
+
+        def fill(sizes: list[int], values: list) -> list[np.ndarray]:
+            return [np.full(n, v) for n, v in zip(sizes, values, strict=True)]
+
+        pad_sizes = [a.count for a in arrays]
+        netlist = cls(
+            pad_x=cat([a.x for a in arrays], float),
+            pad_y=cat([a.y for a in arrays], float),
+            pad_diameter=cat(fill(pad_sizes, [np.nan if a.diameter is None else a.diameter for a in arrays]), float),
+            pad_face=cat(fill(pad_sizes, [FACE_CODE[a.face] for a in arrays]), np.int8),
+            pad_element=cat(fill(pad_sizes, [a.element.index for a in arrays]), np.int64),
+            pad_array=cat(fill(pad_sizes, list(range(len(arrays)))), np.int64),
+            mass_pad_a=cat([g.pads_a for g in groups], np.int64),
+            mass_pad_b=cat([g.pads_b if g.pads_b is not None else np.full(g.count, -1) for g in groups], np.int64),
+            mass_group=cat(fill([g.count for g in groups], list(range(len(groups)))), np.int64),
+            mass_diameter=cat([g.diameter for g in groups], float),
+            lead_pad=cat([g.from_pads for g in leads], np.int64),
+            lead_mass=cat([g.to_masses for g in leads], np.int64),
+            lead_to_pad=cat([g.to_pads for g in leads], np.int64),
+            lead_group=cat(fill([g.count for g in leads], list(range(len(leads)))), np.int64),
+            connect_a=cat([a for a, _, _ in assembly.connects], np.int64),
+            connect_b=cat([b for _, b, _ in assembly.connects], np.int64),
+        )
+        netlist._default_layer_surrounds(assembly)
+        return netlist
+
+    # ---------------------------------------------------------------- connectivity
+    def edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every conducting edge as two arrays of node ids (pads, then masses, then leads)."""
+        p, m = self.pad_count, self.mass_count
+        mass_ids = np.arange(m) + p
+        lead_ids = np.arange(self.lead_count) + p + m
+        joined = self.mass_pad_b >= 0
+        to_mass = self.lead_mass >= 0
+        to_pad = self.lead_to_pad >= 0
+        src = [mass_ids, mass_ids[joined], lead_ids, lead_ids[to_mass], lead_ids[to_pad], self.connect_a]
+        dst = [self.mass_pad_a, self.mass_pad_b[joined], self.lead_pad, self.lead_mass[to_mass] + p,
+               self.lead_to_pad[to_pad], self.connect_b]
+        return np.concatenate(src).astype(np.int64), np.concatenate(dst).astype(np.int64)
+
+    @cached_property
+    def node_labels(self) -> np.ndarray:
+        """The electrical node of every pad, mass and lead (in node-id order), numbered from 0."""
+        n = self.pad_count + self.mass_count + self.lead_count
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        src, dst = self.edges()
+        matrix = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
+        _, labels = connected_components(matrix, directed=False)
+        return labels.astype(np.int64)
+
+    @property
+    def pad_node(self) -> np.ndarray:
+        return self.node_labels[: self.pad_count]
+
+    @property
+    def mass_node(self) -> np.ndarray:
+        return self.node_labels[self.pad_count: self.pad_count + self.mass_count]
+
+    @property
+    def lead_node(self) -> np.ndarray:
+        return self.node_labels[self.pad_count + self.mass_count:]
+
+    # ---------------------------------------------------------------- layers
+    def _default_layer_surrounds(self, assembly: Assembly) -> None:
+        """A layer without `surrounds` surrounds every mass joining the two elements it lies between."""
+        for layer in assembly.layers:
+            if layer.surrounds_explicit is not None:
+                layer.surrounds = layer.surrounds_explicit
+                continue
+            layer.surrounds = []
+            if layer.between is None:
+                continue
+            e1, e2 = layer.between[0].index, layer.between[1].index
+            for group in assembly.mass_groups:
+                if group.pads_b is None:
+                    continue
+                a = self.pad_element[group.pads_a]
+                b = self.pad_element[group.pads_b]
+                hit = ((a == e1) & (b == e2)) | ((a == e2) & (b == e1))
+                if hit.all():
+                    layer.surrounds.append(Selection(group))
+                elif hit.any():
+                    layer.surrounds.append(Selection(group, np.flatnonzero(hit)))

@@ -1,0 +1,303 @@
+"""Reading a property's values: quantities with dimension checks, ranges, points, `let` expressions.
+
+A property arrives from the parser as a name and a flat list of values; `Args` walks that list
+the way the property's shape says (`grid ROWS x COLS pitch PX [x PY] …`) and raises `Problem`
+with the right error code at the right token when the text does not fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import syntax_tree as st
+from .diagnostics import Diagnostic, Location, did_you_mean
+from .units import EXAMPLE, LENGTH, NUMBER, TEMPERATURE, article
+
+
+class Problem(Exception):
+    """A diagnostic raised while reading one property; the builder records it and moves on."""
+
+    def __init__(self, code: str, message: str, loc: Location):
+        super().__init__(message)
+        self.diagnostic = Diagnostic(code, message, loc)
+
+
+@dataclass(slots=True)
+class Value:
+    """An evaluated expression: a number in the base unit of `dimension` (NUMBER: plain)."""
+
+    value: float
+    dimension: str
+
+
+class Lets:
+    """`let` names, evaluated on first use (so order does not matter) with cycle detection."""
+
+    def __init__(self) -> None:
+        self.exprs: dict[str, st.Let] = {}
+        self.values: dict[str, Value] = {}
+        self._evaluating: set[str] = set()
+
+    def get(self, name: str, loc: Location) -> Value:
+        if name in self.values:
+            return self.values[name]
+        let = self.exprs.get(name)
+        if let is None:
+            raise Problem("E002", f"unknown name `{name}`: no `let` defines it" + did_you_mean(name, self.exprs), loc)
+        if name in self._evaluating:
+            raise Problem("E008", f"`let {name}` is defined in terms of itself", let.loc)
+        self._evaluating.add(name)
+        try:
+            value = evaluate(let.expr, self)
+        finally:
+            self._evaluating.discard(name)
+        self.values[name] = value
+        return value
+
+
+def evaluate(expr: st.Expr, lets: Lets) -> Value:
+    """Evaluate a `let` expression, checking dimensions (E003) as it goes."""
+    if isinstance(expr, st.Quantity):
+        return Value(expr.value, expr.dimension)
+    if isinstance(expr, st.Number):
+        return Value(expr.value, NUMBER)
+    if isinstance(expr, st.Ref):
+        if not expr.is_name:
+            raise Problem("E003", f"expected a quantity, got the reference `{expr}`", expr.loc)
+        return lets.get(expr.head, expr.loc)
+    if isinstance(expr, st.Neg):
+        inner = evaluate(expr.operand, lets)
+        return Value(-inner.value, inner.dimension)
+    if isinstance(expr, st.Group):
+        if len(expr.items) != 1:
+            raise Problem("E003", "expected one quantity, got a point", expr.loc)
+        return evaluate(expr.items[0], lets)
+    assert isinstance(expr, st.BinOp)
+    left, right = evaluate(expr.left, lets), evaluate(expr.right, lets)
+    if expr.op in "+-":
+        if left.dimension != right.dimension:
+            raise Problem("E003", f"cannot {'add' if expr.op == '+' else 'subtract'} {article(right.dimension)} "
+                          f"{'to' if expr.op == '+' else 'from'} {article(left.dimension)}", expr.loc)
+        value = left.value + right.value if expr.op == "+" else left.value - right.value
+        return Value(value, left.dimension)
+    if expr.op == "*":
+        if left.dimension != NUMBER and right.dimension != NUMBER:
+            raise Problem("E003", f"cannot multiply {article(left.dimension)} by {article(right.dimension)}",
+                          expr.loc)
+        return Value(left.value * right.value, right.dimension if left.dimension == NUMBER else left.dimension)
+    if right.value == 0:
+        raise Problem("E008", "division by zero", expr.right.loc)
+    if right.dimension == NUMBER:
+        return Value(left.value / right.value, left.dimension)
+    if right.dimension == left.dimension:
+        return Value(left.value / right.value, NUMBER)
+    raise Problem("E003", f"cannot divide {article(left.dimension)} by {article(right.dimension)}", expr.loc)
+
+
+def describe(value: st.Value) -> str:
+    """How a value reads in a message: `3 mm`, `silicon`, `(0 mm, 0 mm)`."""
+    if isinstance(value, st.Quantity):
+        return value.text
+    if isinstance(value, st.Number):
+        return value.text
+    if isinstance(value, st.String):
+        return f'"{value.value}"'
+    if isinstance(value, st.Punct):
+        return value.text
+    if isinstance(value, st.Group):
+        return "(…)"
+    if isinstance(value, st.Date):
+        return value.value
+    return str(value)
+
+
+class Args:
+    """A cursor over one property's values."""
+
+    def __init__(self, prop: st.Property, lets: Lets):
+        self.prop = prop
+        self.items = prop.args
+        self.pos = 0
+        self.lets = lets
+
+    # -- looking
+    def peek(self) -> st.Value | None:
+        return self.items[self.pos] if self.pos < len(self.items) else None
+
+    def at_end(self) -> bool:
+        return self.pos >= len(self.items)
+
+    def _where(self) -> Location:
+        item = self.peek()
+        if item is not None:
+            return item.loc
+        loc = self.items[-1].loc if self.items else self.prop.loc
+        return Location(loc.path, loc.end_line or loc.line, loc.end_column or loc.column)
+
+    def fail(self, wanted: str) -> Problem:
+        item = self.peek()
+        got = "the end of the line" if item is None else f"`{describe(item)}`"
+        return Problem("E001", f"`{self.prop.name}`: expected {wanted}, got {got}", self._where())
+
+    def next(self) -> st.Value:
+        item = self.peek()
+        if item is None:
+            raise self.fail("a value")
+        self.pos += 1
+        return item
+
+    # -- words and punctuation
+    def is_word(self, *words: str) -> bool:
+        item = self.peek()
+        return isinstance(item, st.Ref) and item.is_name and item.head in words
+
+    def word(self, wanted: str = "a name", choices: tuple[str, ...] | None = None, code: str = "E010",
+             what: str = "value") -> str:
+        item = self.peek()
+        if not (isinstance(item, st.Ref) and item.is_name):
+            raise self.fail(wanted)
+        self.pos += 1
+        if choices is not None and item.head not in choices:
+            raise Problem(code, f"unknown {what} `{item.head}`{did_you_mean(item.head, choices)}; "
+                          f"known: {', '.join(choices)}", item.loc)
+        return item.head
+
+    def keyword(self, word: str) -> None:
+        if not self.is_word(word):
+            raise self.fail(f"`{word}`")
+        self.pos += 1
+
+    def accept_keyword(self, word: str) -> bool:
+        if self.is_word(word):
+            self.pos += 1
+            return True
+        return False
+
+    def accept_punct(self, text: str) -> bool:
+        item = self.peek()
+        if isinstance(item, st.Punct) and item.text == text:
+            self.pos += 1
+            return True
+        return False
+
+    def punct(self, text: str) -> None:
+        if not self.accept_punct(text):
+            raise self.fail(f"`{text}`")
+
+    def ref(self, wanted: str = "a reference") -> st.Ref:
+        item = self.peek()
+        if not isinstance(item, st.Ref):
+            raise self.fail(wanted)
+        self.pos += 1
+        return item
+
+    def string(self) -> str:
+        item = self.peek()
+        if not isinstance(item, st.String):
+            raise self.fail("a text in double quotes")
+        self.pos += 1
+        return item.value
+
+    def end(self) -> None:
+        if not self.at_end():
+            item = self.peek()
+            assert item is not None
+            raise Problem("E001", f"`{self.prop.name}`: unexpected `{describe(item)}` here", item.loc)
+
+    def none(self) -> None:
+        """A flag property (`dielectric`) takes no value."""
+        if not self.at_end():
+            item = self.peek()
+            assert item is not None
+            raise Problem("E001", f"`{self.prop.name}` takes no value, got `{describe(item)}`", item.loc)
+
+    # -- quantities
+    def quantity(self, dimension: str) -> float:
+        """A quantity of `dimension` (a literal, a `let` name, or a parenthesised expression)."""
+        item = self.peek()
+        if item is None:
+            raise self.fail(f"{article(dimension)} such as `{EXAMPLE[dimension]}`")
+        if isinstance(item, st.Number) and dimension != NUMBER:
+            self.pos += 1
+            follower = self.peek()
+            if isinstance(follower, st.Ref) and follower.is_name and _on_same_line(item.loc, follower.loc):
+                raise Problem("E003", f"unknown unit `{follower.head}` in `{item.text} {follower.head}`; "
+                              f"expected {article(dimension)} such as `{EXAMPLE[dimension]}`",
+                              _span(item.loc, follower.loc))
+            raise Problem("E003", f"expected {article(dimension)}, got a number without a unit: {item.text} "
+                          f"(write it like `{EXAMPLE[dimension]}`)", item.loc)
+        if not isinstance(item, st.Quantity | st.Number | st.Ref | st.Group) or (
+                isinstance(item, st.Ref) and not item.is_name):
+            raise self.fail(f"{article(dimension)} such as `{EXAMPLE[dimension]}`")
+        self.pos += 1
+        value = evaluate(item, self.lets)
+        if value.dimension != dimension:
+            got = "a number without a unit" if value.dimension == NUMBER else article(value.dimension)
+            raise Problem("E003", f"expected {article(dimension)}, got {got}: {describe(item)}", item.loc)
+        return value.value
+
+    def count(self, what: str) -> int:
+        """A whole, positive number (rows, columns, cycles)."""
+        item = self.peek()
+        value = self.quantity(NUMBER)
+        assert item is not None
+        if value != int(value):
+            raise Problem("E008", f"{what} must be a whole number, got {describe(item)}", item.loc)
+        if value <= 0:
+            raise Problem("E008", f"{what} must be at least 1, got {describe(item)}", item.loc)
+        return int(value)
+
+    def range(self, dimension: str) -> tuple[float, float]:
+        """`Q .. Q`, lower end not above upper end (E008)."""
+        first = self.peek()
+        low = self.quantity(dimension)
+        self.punct("..")
+        last = self.peek()
+        high = self.quantity(dimension)
+        if low > high:
+            assert first is not None and last is not None
+            raise Problem("E008", f"the range is upside down: {describe(first)} .. {describe(last)}",
+                          _span(first.loc, last.loc))
+        return low, high
+
+    def temperature_or_range(self) -> tuple[float, float]:
+        low = self.quantity(TEMPERATURE)
+        if self.accept_punct(".."):
+            item = self.peek()
+            high = self.quantity(TEMPERATURE)
+            if low > high:
+                assert item is not None
+                raise Problem("E008", "the range is upside down", item.loc)
+            return low, high
+        return low, low
+
+    def point(self) -> tuple[float, float]:
+        """`(X, Y)`: two lengths."""
+        item = self.peek()
+        if not isinstance(item, st.Group) or len(item.items) != 2:
+            raise self.fail("a point such as `(0 mm, 0 mm)`")
+        self.pos += 1
+        xy = []
+        for expr in item.items:
+            value = evaluate(expr, self.lets)
+            if value.dimension != LENGTH:
+                got = "a number without a unit" if value.dimension == NUMBER else article(value.dimension)
+                raise Problem("E003", f"expected a length, got {got}", expr.loc)
+            xy.append(value.value)
+        return xy[0], xy[1]
+
+    def list_of(self, read: Callable[[], object]) -> list:
+        """`A, B, C`: one or more items separated by commas."""
+        out = [read()]
+        while self.accept_punct(","):
+            out.append(read())
+        return out
+
+
+def _on_same_line(a: Location, b: Location) -> bool:
+    return a.line == b.line
+
+
+def _span(a: Location, b: Location) -> Location:
+    return Location(a.path, a.line, a.column, b.end_line, b.end_column)
