@@ -503,7 +503,7 @@ class Builder:
         right = self._element_pads(e, right_ref)
         if len(left) != len(right):
             raise Problem("E005", f"`connect` zips {len(left)} pads of `{left_ref}` with {len(right)} of "
-                          f"`{right_ref}`: the two sides must have the same length", prop.loc)
+                          f"`{right_ref}`: the two sides must have the same length", prop.span)
         self.assembly.connects.append((left.ids, right.ids, prop.loc))
 
     def _element_pads(self, e: Element, ref: st.Ref) -> PadSel:
@@ -740,10 +740,10 @@ class Builder:
         args.end()
         if right is not None and len(left) != len(right):
             raise Problem("E005", f"`joins` zips {len(left)} pads of `{left_ref}` with {len(right)} pads of "
-                          f"`{right_ref}`: the two sides must have the same length", prop.loc)
+                          f"`{right_ref}`: the two sides must have the same length", prop.span)
         if decl.keyword == "mass" and len(left) != 1:
             raise Problem("E005", f"`mass {decl.name}` joins one pad on each side, but `{left_ref}` names "
-                          f"{len(left)}: use `masses` for an array", prop.loc)
+                          f"{len(left)}: use `masses` for an array", prop.span)
         return left, right
 
     # ------------------------------------------------------------------ leads
@@ -797,7 +797,7 @@ class Builder:
             n_end = sum(s.count for s in end)
         if n_end != len(start):
             raise Problem("E005", f"the lead zips {len(start)} pads of `{from_ref}` with {n_end} of `{to_ref}`: "
-                          "the two sides must have the same length", prop.loc)
+                          "the two sides must have the same length", prop.span)
         if decl.keyword == "lead" and len(start) != 1:
             raise Problem("E005", f"`lead {decl.name}` is one lead; use `leads` for {len(start)}", prop.loc)
         return start, end

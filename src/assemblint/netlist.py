@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from .model import Assembly, Selection
 
@@ -103,6 +101,9 @@ class Netlist:
     @cached_property
     def node_labels(self) -> np.ndarray:
         """The electrical node of every pad, mass and lead (in node-id order), numbered from 0."""
+        from scipy.sparse import coo_matrix  # imported here: scipy costs ~0.3 s to import
+        from scipy.sparse.csgraph import connected_components
+
         n = self.pad_count + self.mass_count + self.lead_count
         if n == 0:
             return np.zeros(0, dtype=np.int64)

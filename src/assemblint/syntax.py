@@ -277,7 +277,7 @@ def _parser() -> tuple[Lark, ToSyntaxTree, StatementEnds]:
     transformer = ToSyntaxTree()
     postlex = StatementEnds()
     parser = Lark(grammar, parser="lalr", lexer="contextual", transformer=transformer, postlex=postlex,
-                  maybe_placeholders=True, cache=False)
+                  maybe_placeholders=True, cache=True)
     return parser, transformer, postlex
 
 

@@ -125,6 +125,14 @@ class Property:
     args: list[Value]
     loc: Location  # the property's name
 
+    @property
+    def span(self) -> Location:
+        """From the property's name to the end of its last value."""
+        if not self.args:
+            return self.loc
+        last = self.args[-1].loc
+        return Location(self.loc.path, self.loc.line, self.loc.column, last.end_line, last.end_column)
+
 
 @dataclass(slots=True)
 class Statement:

@@ -1,0 +1,5 @@
+"""`python -m assemblint`."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,142 @@
+"""The Python API and the run that `assemblint check` performs: load, check, report.
+
+    import assemblint
+    design = assemblint.load("design.assy")            # raises assemblint.LanguageError
+    report = assemblint.check(design, deck="default")   # a Report: .findings, .summary, .to_json()
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .builder import DEFAULT_MAX_OBJECTS
+from .deck import Deck, load_deck
+from .diagnostics import Diagnostic, LanguageError, Location
+from .engine import run_rules
+from .loader import load as _load
+from .model import Assembly
+from .plugin_host import PluginHost
+from .report import Report
+
+
+@dataclass
+class CheckOptions:
+    deck: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str = "error"
+    root: str | None = None
+    max_objects: int = DEFAULT_MAX_OBJECTS
+    stats: bool = False
+
+
+def load(path: str | Path, *, root: str | Path | None = None, host: PluginHost | None = None,
+         max_objects: int = DEFAULT_MAX_OBJECTS, text: str | None = None) -> Assembly:
+    """Read and build a design; raises LanguageError (with `.diagnostics`) if it cannot be used."""
+    host = host or PluginHost.default()
+    return _load(path, root=root, extensions=host.language_extensions(), max_objects=max_objects, text=text)
+
+
+def check(design: Assembly | str | Path, *, deck: str | None = None, select: Sequence[str] = (),
+          ignore: Sequence[str] = (), fail_on: str = "error", host: PluginHost | None = None) -> Report:
+    """Check one design (a loaded Assembly or a path) and return the Report."""
+    host = host or PluginHost.default()
+    options = CheckOptions(deck=deck, select=list(select), ignore=list(ignore), fail_on=fail_on)
+    if isinstance(design, Assembly):
+        report = new_report(host, options)
+        _check_assembly(report, design, host, options)
+        return report
+    return check_files([Path(design)], options, host)
+
+
+def new_report(host: PluginHost, options: CheckOptions) -> Report:
+    rules = host.rules()
+    report = Report(version=__version__, plugins=host.plugins, rules=rules, fail_on=options.fail_on)
+    report.problems.extend(host.problems)
+    deck: Deck = load_deck(options.deck, rules)  # raises DeckError
+    report.deck_name, report.deck_sha256 = deck.name, deck.sha256
+    report.deck = deck  # type: ignore[attr-defined]
+    if options.stats:
+        report.stats = {"files": []}
+    return report
+
+
+def design_files(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """Expand folders to every `.assy` below them (sorted); a missing path is an E006."""
+    files: list[Path] = []
+    missing: list[Diagnostic] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.assy") if p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(Diagnostic("E006", f"no such file or folder: {path}", Location(str(path), 1, 1)))
+    return files, missing
+
+
+def check_files(paths: Sequence[Path], options: CheckOptions, host: PluginHost,
+                progress: Callable[[str], None] | None = None) -> Report:
+    report = new_report(host, options)
+    files, missing = design_files(paths)
+    report.errors.extend(missing)
+    extensions = host.language_extensions()
+    for path in files:
+        if progress:
+            progress(str(path))
+        started = time.perf_counter()
+        try:
+            assembly = _load(path, root=options.root, extensions=extensions, max_objects=options.max_objects)
+        except LanguageError as error:
+            report.errors.extend(error.diagnostics)
+            report.inputs.append(_input_of(path))
+            continue
+        loaded = time.perf_counter() - started
+        _check_assembly(report, assembly, host, options, loaded)
+    report.sort()
+    return report
+
+
+def _input_of(path: Path) -> tuple[str, str]:
+    import hashlib
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    shown = str(path)
+    return shown, hashlib.sha256(data.decode("utf-8", errors="replace").encode("utf-8")).hexdigest()
+
+
+def _check_assembly(report: Report, assembly: Assembly, host: PluginHost, options: CheckOptions,
+                    loaded: float = 0.0) -> None:
+    started = time.perf_counter()
+    result = run_rules(assembly, report.rules, report.deck, options.select, options.ignore)  # type: ignore[attr-defined]
+    checked = time.perf_counter() - started
+    report.findings.extend(result.findings)
+    report.problems.extend(result.problems)
+    for outcome in result.outcomes:
+        report.outcomes.setdefault(outcome.rule.id, []).append(outcome)
+    for path, digest in assembly.files:
+        if (path, digest) not in report.inputs:
+            report.inputs.append((path, digest))
+    if assembly.title:
+        report.titles[assembly.path] = assembly.title
+    if report.stats is not None:
+        timings = assembly.timings
+        report.stats["files"].append({
+            "path": assembly.path,
+            "pads": assembly.pad_count,
+            "masses": assembly.mass_count,
+            "electrical_nodes": int(assembly.netlist.node_labels.max() + 1) if assembly.netlist
+            and len(assembly.netlist.node_labels) else 0,
+            "seconds": {"parse": round(timings.parse, 6) if timings else 0.0,
+                        "build": round(timings.build, 6) if timings else 0.0,
+                        "rules": round(checked, 6), "total": round(loaded + checked, 6)},
+            "rules": {o.rule.id: {"seconds": round(o.seconds, 6), "findings": o.findings}
+                      for o in result.outcomes if o.status in ("ran", "crashed", "could-not-run")},
+        })

@@ -1,0 +1,218 @@
+"""The command line: check, rules, explain, plugins, graph. Exit codes as CLI.md says:
+0 clean, 1 findings at or above --fail-on, 2 unusable input or options, 3 a plugin or rule raised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+from . import __version__
+from .api import CheckOptions, check_files, design_files
+from .builder import DEFAULT_MAX_OBJECTS
+from .deck import DeckError, load_deck
+from .diagnostics import LanguageError, render
+from .graph import GRAPH_FORMATS, export
+from .loader import load
+from .plugin_host import PluginHost
+from .report import FAIL_ON
+from .units import BASE_UNIT
+
+
+class UsageError(Exception):
+    """Bad options: exit 2 with a sentence."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 too; keep its wording, add the program
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-p", dest="plugins", action="append", default=[], metavar="NAME",
+                        help="enable plugin NAME, or disable it with no:NAME (repeatable)")
+    parser = _Parser(prog="assemblint", description="Design-rule checker for microelectronic packaging assemblies.")
+    parser.add_argument("--version", action="version", version=f"assemblint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = sub.add_parser("check", parents=[common], help="check .assy files (a folder: every .assy below it)")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument("--deck", help="a rule deck: a built-in name (default, …) or a path")
+    check.add_argument("--select", action="append", metavar="IDS", help="only these rule ids or prefixes (MH,CT00)")
+    check.add_argument("--ignore", action="append", metavar="IDS", help="skip these rule ids or prefixes")
+    check.add_argument("--format", default="text", help="text (default), json, or a plugin's format")
+    check.add_argument("-o", "--output", metavar="FILE", help="write the report there instead of stdout")
+    check.add_argument("--fail-on", default="error", choices=FAIL_ON, help="lowest severity that fails the run")
+    check.add_argument("--root", help="the folder imports must stay inside (default: each file's folder)")
+    check.add_argument("--max-objects", type=int, default=DEFAULT_MAX_OBJECTS, metavar="N",
+                       help=f"limit on pads and masses counted out of grids and cells (default {DEFAULT_MAX_OBJECTS:,})")
+    check.add_argument("--stats", action="store_true", help="per-phase and per-rule timings")
+    check.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+
+    rules = sub.add_parser("rules", parents=[common], help="list every rule")
+    rules.add_argument("--deck", help="show the settings this deck gives each rule")
+    rules.add_argument("--format", default="text", choices=("text", "json"))
+
+    explain = sub.add_parser("explain", parents=[common], help="a rule's documentation")
+    explain.add_argument("rule_id", metavar="ID")
+
+    sub.add_parser("plugins", parents=[common], help="loaded plugins, versions, what each registers")
+
+    graph = sub.add_parser("graph", parents=[common], help="export the netlist graph")
+    graph.add_argument("path", metavar="PATH")
+    graph.add_argument("--format", default="graphml", choices=GRAPH_FORMATS)
+    graph.add_argument("-o", "--output", metavar="FILE")
+    graph.add_argument("--root")
+    graph.add_argument("--max-objects", type=int, default=DEFAULT_MAX_OBJECTS, metavar="N")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        host = _host(args.plugins)
+        return {"check": cmd_check, "rules": cmd_rules, "explain": cmd_explain, "plugins": cmd_plugins,
+                "graph": cmd_graph}[args.command](args, host)
+    except (UsageError, DeckError) as error:
+        print(f"assemblint: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _host(flags: list[str]) -> PluginHost:
+    enable = [f for f in flags if not f.startswith("no:")]
+    disable = [f[3:] for f in flags if f.startswith("no:")]
+    if "builtin" in disable:
+        raise UsageError("the `builtin` plugin (std library, text and JSON formats) cannot be disabled")
+    host = PluginHost.create(enable=enable, disable=disable)
+    unknown = [name for name in enable if name not in {p.name for p in host.plugins}]
+    if unknown:
+        raise UsageError(f"no plugin named {', '.join(unknown)} is installed; installed: "
+                         f"{', '.join(p.name for p in host.plugins)}")
+    return host
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
+    formats = host.formats()
+    if args.format not in formats:
+        raise UsageError(f"unknown format `{args.format}`; known: {', '.join(sorted(formats))}")
+    options = CheckOptions(deck=args.deck, select=_split(args.select), ignore=_split(args.ignore),
+                           fail_on=args.fail_on, root=args.root, max_objects=args.max_objects, stats=args.stats)
+    show_progress = not args.quiet and sys.stderr.isatty()
+    progress = (lambda path: print(f"checking {path} …", file=sys.stderr)) if show_progress else None
+    report = check_files([Path(p) for p in args.paths], options, host, progress=progress)
+    to_terminal = args.output is None and sys.stdout.isatty()
+    report.colour = to_terminal and args.format == "text" and "NO_COLOR" not in os.environ  # type: ignore[attr-defined]
+    _write(formats[args.format](report), args.output)
+    if (args.format != "text" or args.output) and report.errors:
+        for diagnostic in report.errors:  # a person reading the CI log still sees why it stopped
+            print(render(diagnostic), file=sys.stderr)
+    return report.exit_code
+
+
+def cmd_rules(args: argparse.Namespace, host: PluginHost) -> int:
+    rules = host.rules()
+    deck = load_deck(args.deck, rules)
+    rows = []
+    for rule in rules:
+        settings = deck.effective(rule)
+        rows.append({"id": rule.id, "name": rule.name, "family": rule.family, "severity": settings.severity.value,
+                     "plugin": rule.plugin, "enabled": settings.enabled,
+                     "params": {k: deck.settings.get(rule.id, {}).get(k, v) for k, v in rule.default_params().items()}})
+    if args.format == "json":
+        print(json.dumps({"deck": deck.name, "rules": rows}, indent=2))
+        return 3 if host.problems else 0
+    print(f"deck: {deck.name}" + (f" ({deck.path})" if deck.path else ""))
+    if not rows:
+        print("no rules are installed (the rule families are plugins: see `assemblint plugins`)")
+    for row in rows:
+        params = ", ".join(f"{k}={v}" for k, v in row["params"].items())
+        print(f"{row['id']:<8} {row['name']:<24} {row['family']:<5} {row['severity']:<8} "
+              f"{'enabled' if row['enabled'] else 'disabled':<9} {row['plugin']}" + (f"  [{params}]" if params else ""))
+    _print_problems(host)
+    return 3 if host.problems else 0
+
+
+def cmd_explain(args: argparse.Namespace, host: PluginHost) -> int:
+    rules = {r.id: r for r in host.rules()}
+    rule = rules.get(args.rule_id.upper())
+    if rule is None:
+        from .diagnostics import did_you_mean
+
+        raise UsageError(f"no rule {args.rule_id}{did_you_mean(args.rule_id.upper(), rules)}; "
+                         "`assemblint rules` lists them")
+    out = [f"{rule.id} {rule.name} [{rule.severity.value}] (family {rule.family}, plugin {rule.plugin})", ""]
+    out.append(textwrap.dedent(rule.doc).strip())
+    if rule.source:
+        out += ["", "Source: " + rule.source]
+    if rule.params:
+        out += ["", "Parameters:"]
+        for name, schema in rule.params.items():
+            dim = schema.get("quantity")
+            kind = f"{dim} ({BASE_UNIT.get(dim, '')})" if dim else schema.get("type", "")
+            default = schema.get("default", "unset")
+            out.append(f"  {name}: {kind}, default {default}" + (f" — {schema['description']}"
+                                                                  if schema.get("description") else ""))
+    for label, key in (("Fires on", "fires"), ("Does not fire on", "passes")):
+        if rule.examples.get(key):
+            out += ["", f"{label}:", textwrap.indent(textwrap.dedent(rule.examples[key]).strip(), "    ")]
+    print("\n".join(out))
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace, host: PluginHost) -> int:
+    registrations = host.registrations()
+    for plugin in host.plugins:
+        print(f"{plugin.name} {plugin.version} ({plugin.module})")
+        for label, names in sorted(registrations.get(plugin.name, {}).items()):
+            if names:
+                print(f"    {label}: {', '.join(names)}")
+    _print_problems(host)
+    return 3 if host.problems else 0
+
+
+def cmd_graph(args: argparse.Namespace, host: PluginHost) -> int:
+    files, missing = design_files([Path(args.path)])
+    if missing:
+        raise UsageError(missing[0].message)
+    if len(files) != 1:
+        raise UsageError(f"`graph` exports one design; {args.path} holds {len(files)} .assy files")
+    try:
+        assembly = load(files[0], root=args.root, extensions=host.language_extensions(), max_objects=args.max_objects)
+    except LanguageError as error:
+        for diagnostic in error.diagnostics:
+            print(render(diagnostic), file=sys.stderr)
+        return 2
+    _write(export(assembly.graph, args.format), args.output)
+    return 0
+
+
+def _print_problems(host: PluginHost) -> None:
+    for problem in host.problems:
+        who = f"plugin `{problem.plugin}`" + (f", rule {problem.rule}" if problem.rule else "")
+        print(f"assemblint: internal error in {who}: {problem.message}", file=sys.stderr)

@@ -1,0 +1,59 @@
+"""The rule context `ctx`: what a rule sees of the design and how it reports."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .diagnostics import Location
+from .findings import Finding, Objects
+from .rules import Rule, Severity
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .model import Assembly
+    from .netlist import Netlist
+
+
+class CannotRun(Exception):
+    """Raised by a rule that cannot decide on this design (its status becomes could-not-run)."""
+
+
+class RuleContext:
+    """`ctx.assembly`, `ctx.graph`, `ctx.netlist`, `ctx.params` and `ctx.finding(...)`."""
+
+    def __init__(self, assembly: Assembly, rule: Rule, params: dict[str, Any], severity: Severity):
+        self.assembly = assembly
+        self.rule = rule
+        self.params = params
+        self.severity = severity
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The networkx netlist graph (built on first use; prefer `netlist` on large designs)."""
+        return self.assembly.graph
+
+    @property
+    def netlist(self) -> Netlist:
+        """The netlist as numpy arrays, with electrical nodes: the fast path for large designs."""
+        assert self.assembly.netlist is not None
+        return self.assembly.netlist
+
+    def finding(self, message: str, objects: Any = (), data: dict[str, Any] | None = None,
+                severity: Severity | str | None = None, location: Location | Any = None,
+                cause: str | None = None) -> Finding:
+        """Make a finding. `objects`: masses, pads, groups, selections, elements, layers or names.
+
+        Findings of one rule with the same location and `cause` (default: the message) are merged
+        into one, so a rule may report per mass or per declaration; the objects are compacted.
+        `location` is a Location or an object with `.loc`; default: the first object's declaration.
+        """
+        found = Objects()
+        found.add(objects)
+        if location is not None and not isinstance(location, Location):
+            location = getattr(location, "loc", None)
+        loc = location or found.first_location() or Location(self.assembly.path, 1, 1)
+        return Finding(rule=self.rule.id, name=self.rule.name,
+                       severity=Severity(severity) if severity is not None else self.severity,
+                       message=message, location=loc, objects=found, data=dict(data or {}),
+                       cause=cause if cause is not None else message, plugin=self.rule.plugin)

@@ -1,0 +1,177 @@
+"""Rule decks: which rules run, at which severity, with which parameters (TOML, validated).
+
+The schema is assembled from every loaded rule's parameter schemas, so a plugin's parameters are
+validated exactly like the core's. Quantities are strings with units, read by the language's own
+unit table and handed to rules in base units.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from . import units
+from .diagnostics import did_you_mean
+from .rules import Rule, Severity, param_json_schema, resolve_param
+
+
+class DeckError(Exception):
+    """A deck that cannot be used; the run exits 2."""
+
+
+@dataclass
+class RuleSettings:
+    enabled: bool
+    severity: Severity
+    params: dict[str, Any]  # in base units
+
+
+@dataclass
+class Deck:
+    name: str
+    path: str | None
+    sha256: str | None
+    description: str = ""
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule id -> raw settings (merged chain)
+    sources: list[str] = field(default_factory=list)
+
+    def effective(self, rule: Rule) -> RuleSettings:
+        raw = self.settings.get(rule.id, {})
+        params: dict[str, Any] = {}
+        for name, schema in rule.params.items():
+            value = raw.get(name, schema.get("default"))
+            params[name] = None if value is None else resolve_param(schema, value)
+        return RuleSettings(bool(raw.get("enabled", True)), Severity(raw.get("severity", rule.severity.value)),
+                            params)
+
+
+def builtin_decks() -> dict[str, Path]:
+    folder = resources.files("assemblint").joinpath("decks")
+    out: dict[str, Path] = {}
+    try:
+        for entry in folder.iterdir():
+            if entry.name.endswith(".toml"):
+                out[entry.name[:-5]] = Path(str(entry))
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    return out
+
+
+def load_deck(spec: str | None, rules: list[Rule]) -> Deck:
+    """Load a deck by built-in name or path (None: `default`), following `extends`, and validate it."""
+    spec = spec or "default"
+    chain: list[tuple[Path, dict[str, Any], bytes]] = []
+    _read_chain(spec, Path.cwd(), chain, [])
+    schema = deck_schema(rules)
+    known = {r.id: r for r in rules}
+    merged: dict[str, dict[str, Any]] = {}
+    for path, data, _ in reversed(chain):  # the base first, the named deck last
+        _validate(path, data, schema, known)
+        for rule_id, settings in data.get("rules", {}).items():
+            merged.setdefault(rule_id, {}).update(settings)
+    top_path, top, top_bytes = chain[0]
+    info = top.get("deck", {})
+    return Deck(name=info.get("name", top_path.stem), path=str(top_path),
+                sha256=hashlib.sha256(top_bytes).hexdigest(), description=info.get("description", ""),
+                settings=merged, sources=[str(p) for p, _, _ in chain])
+
+
+def _read_chain(spec: str, base: Path, chain: list, seen: list[Path]) -> None:
+    decks = builtin_decks()
+    path = decks[spec] if spec in decks else (base / spec)
+    resolved = path.resolve()
+    if resolved in seen:
+        raise DeckError(f"{path}: deck `extends` cycle: " + " -> ".join(str(p) for p in [*seen, resolved]))
+    if not path.is_file():
+        raise DeckError(f"deck `{spec}` not found: not a built-in deck ({', '.join(sorted(decks))}) nor a file"
+                        + did_you_mean(spec, decks))
+    raw = path.read_bytes()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise DeckError(f"{path}: not valid TOML: {error}") from None
+    chain.append((path, data, raw))
+    parent = data.get("deck", {}).get("extends")
+    if isinstance(parent, str):
+        _read_chain(parent, path.parent, chain, [*seen, resolved])
+
+
+def deck_schema(rules: list[Rule]) -> dict[str, Any]:
+    """The JSON Schema of a deck, from every loaded rule's parameters."""
+    rule_props: dict[str, Any] = {}
+    for rule in rules:
+        props: dict[str, Any] = {"enabled": {"type": "boolean"},
+                                 "severity": {"enum": [s.value for s in Severity]}}
+        for name, schema in rule.params.items():
+            props[name] = param_json_schema(schema)
+        rule_props[rule.id] = {"type": "object", "properties": props, "additionalProperties": False}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {
+            "deck": {"type": "object", "properties": {
+                "name": {"type": "string"}, "extends": {"type": "string"}, "description": {"type": "string"}},
+                "additionalProperties": False},
+            "rules": {"type": "object", "properties": rule_props, "additionalProperties": False},
+        },
+        "additionalProperties": False,
+    }
+
+
+def _validate(path: Path, data: dict[str, Any], schema: dict[str, Any], known: dict[str, Rule]) -> None:
+    problems: list[str] = []
+    for rule_id in data.get("rules", {}) if isinstance(data.get("rules"), dict) else ():
+        if rule_id not in known:
+            problems.append(f"{path}: rules.{rule_id}: unknown rule id{did_you_mean(rule_id, known)}")
+    validator = jsonschema.Draft202012Validator(schema)
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        where = ".".join(str(p) for p in error.absolute_path) or "(top)"
+        if error.validator == "additionalProperties" and where == "rules":
+            continue  # unknown rule ids are reported above, with a suggestion
+        if error.validator == "additionalProperties":
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            allowed = sorted(error.schema.get("properties", {}))
+            for key in extra:
+                problems.append(f"{path}: {where}.{key}: unknown setting{did_you_mean(key, allowed)}; "
+                                f"known: {', '.join(allowed)}")
+            continue
+        expected = _expected(error, known)
+        problems.append(f"{path}: {where}: expected {expected}, got {error.instance!r}")
+    for rule_id, settings in (data.get("rules") or {}).items():
+        rule = known.get(rule_id)
+        if rule is None or not isinstance(settings, dict):
+            continue
+        for name, value in settings.items():
+            schema_p = rule.params.get(name, {})
+            dim = schema_p.get("quantity")
+            if dim is None:
+                continue
+            if not isinstance(value, str):
+                continue  # reported by the schema check
+            try:
+                units.parse_quantity_text(value, dim)
+            except units.UnitError as error:
+                problems.append(f"{path}: rules.{rule_id}.{name}: {error}")
+    if problems:
+        raise DeckError("\n".join(dict.fromkeys(problems)))
+
+
+def _expected(error: jsonschema.ValidationError, known: dict[str, Rule]) -> str:
+    path = list(error.absolute_path)
+    if len(path) == 3 and path[0] == "rules" and path[1] in known:
+        schema = known[path[1]].params.get(str(path[2]), {})
+        dim = schema.get("quantity")
+        if dim is not None:
+            return f"{units.article(dim)} such as \"{units.EXAMPLE[dim]}\""
+    if error.validator == "type":
+        return {"boolean": "true or false", "string": "a text in quotes", "integer": "a whole number",
+                "number": "a number", "object": "a table"}.get(str(error.validator_value), str(error.validator_value))
+    if error.validator == "enum":
+        return "one of " + ", ".join(f'"{v}"' for v in error.validator_value)
+    return error.message

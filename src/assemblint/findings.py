@@ -1,0 +1,231 @@
+"""Findings: what a rule reports, aggregated one per rule, declaration and cause.
+
+A rule may report one finding per offending mass or one for a whole selection; either way the
+engine merges findings that share rule, location and cause, and names their objects compactly
+(`m[0:100]`, `units[0:600].m[0:1600]`) with a `count`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .diagnostics import Location
+from .model import (
+    Element,
+    Layer,
+    LeadGroup,
+    Mass,
+    MassGroup,
+    Material,
+    NetGroup,
+    Pad,
+    PadArray,
+    Selection,
+    Step,
+)
+from .rules import Severity
+
+_GROUP_TYPES = (MassGroup, LeadGroup, NetGroup, PadArray)
+
+
+@dataclass
+class Objects:
+    """A set of objects a finding concerns: members of groups by index, and named objects."""
+
+    members: dict[int, tuple[Any, set[int] | None]] = field(default_factory=dict)  # id(group) -> (group, idx)
+    names: dict[str, Any] = field(default_factory=dict)  # name -> object (elements, layers, …)
+
+    def add(self, item: Any) -> None:
+        if isinstance(item, Mass):
+            self._add_index(item.group, [item.index])
+        elif isinstance(item, Pad):
+            self._add_index(item.array, [item.index])
+        elif isinstance(item, Selection):
+            if isinstance(item.target, _GROUP_TYPES):
+                self._add_index(item.target, None if item.index is None else item.index.tolist())
+            else:
+                self.add(item.target)
+        elif isinstance(item, _GROUP_TYPES):
+            self._add_index(item, None)
+        elif isinstance(item, Element | Layer | Material | Step):
+            self.names[item.name] = item
+        elif isinstance(item, str):
+            self.names[item] = item
+        elif isinstance(item, Iterable):
+            for inner in item:
+                self.add(inner)
+        else:
+            self.names[str(item)] = item
+
+    def _add_index(self, group: Any, index: list[int] | None) -> None:
+        key = id(group)
+        if key not in self.members:
+            self.members[key] = (group, None if index is None else set(index))
+            return
+        _, current = self.members[key]
+        if current is None:
+            return
+        if index is None or len(current) + len(index) >= group.count and set(index) | current == set(
+                range(group.count)):
+            self.members[key] = (group, None)
+        else:
+            current.update(index)
+
+    def merge(self, other: Objects) -> None:
+        for group, index in other.members.values():
+            self._add_index(group, None if index is None else list(index))
+        self.names.update(other.names)
+
+    @property
+    def count(self) -> int:
+        total = len(self.names)
+        for group, index in self.members.values():
+            total += group.count if index is None else len(index)
+        return total
+
+    def first_location(self) -> Location | None:
+        for group, _ in self.members.values():
+            return group.loc
+        for obj in self.names.values():
+            loc = getattr(obj, "loc", None)
+            if isinstance(loc, Location):
+                return loc
+        return None
+
+    def compact(self) -> list[str]:
+        """Names with ranges: `m[0:100]`, `x`, `units[0:600].m[0:1600]`, then named objects."""
+        per_group: list[tuple[str, tuple[str, ...]]] = []
+        for group, index in self.members.values():
+            name = group.qualified_name if isinstance(group, PadArray) else group.name
+            if not getattr(group, "indexed", True):
+                per_group.append((name, ("",)))
+                continue
+            indices = np.arange(group.count) if index is None else np.array(sorted(index), dtype=np.int64)
+            per_group.append((name, tuple(_runs(indices))))
+        out = _merge_instances(per_group)
+        return sorted(out, key=_natural) + sorted(self.names)
+
+
+def _runs(indices: np.ndarray) -> list[str]:
+    """[0 1 2 5] -> ["[0:3]", "[5]"]: half-open ranges, as the language's slices."""
+    if len(indices) == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(indices) != 1) + 1
+    starts = np.concatenate([[0], breaks])
+    stops = np.concatenate([breaks, [len(indices)]])
+    out = []
+    for s, e in zip(starts.tolist(), stops.tolist(), strict=True):
+        lo, hi = int(indices[s]), int(indices[e - 1])
+        out.append(f"[{lo}]" if lo == hi else f"[{lo}:{hi + 1}]")
+    return out
+
+
+_INSTANCE = re.compile(r"^(?P<head>.*)\[(?P<i>\d+)\]\.(?P<tail>[^\[\]]+)$")
+
+
+def _merge_instances(per_group: list[tuple[str, tuple[str, ...]]]) -> list[str]:
+    """`units[0].m[…]`, `units[1].m[…]` with the same runs become `units[0:2].m[…]`."""
+    keyed: dict[tuple[str, str, tuple[str, ...]], list[int]] = {}
+    plain: list[str] = []
+    for name, runs in per_group:
+        match = _INSTANCE.match(name)
+        if not match:
+            plain.extend(name + r for r in runs)
+            continue
+        keyed.setdefault((match["head"], match["tail"], runs), []).append(int(match["i"]))
+    for (head, tail, runs), instances in keyed.items():
+        for inst in _runs(np.array(sorted(instances), dtype=np.int64)):
+            plain.extend(f"{head}{inst}.{tail}{r}" for r in runs)
+    return plain
+
+
+def _natural(text: str) -> list:
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", text)]
+
+
+@dataclass
+class Finding:
+    rule: str
+    name: str
+    severity: Severity
+    message: str
+    location: Location
+    objects: Objects
+    data: dict[str, Any]
+    cause: str
+    plugin: str = ""
+    waived: bool = False
+    waiver: dict[str, Any] | None = None
+    baseline: bool = False
+    fingerprint: str = ""
+    object_names: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return self.objects.count
+
+    def finalize(self, design_path: str) -> None:
+        self.object_names = self.objects.compact()
+        key = json.dumps([self.rule, design_path, self.cause, self.object_names], sort_keys=True)
+        self.fingerprint = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+    def sort_key(self) -> tuple:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.rule, _natural(",".join(self.object_names)), self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "location": self.location.to_json(),
+            "objects": self.object_names,
+            "count": self.count,
+            "data": _jsonable(self.data),
+            "waived": self.waived,
+            "fingerprint": self.fingerprint,
+        }
+        if self.waiver is not None:
+            out["waiver"] = self.waiver
+        if self.baseline:
+            out["baseline"] = True
+        return out
+
+
+def aggregate(findings: list[Finding]) -> list[Finding]:
+    """Merge findings of one rule at one location with one cause into one, objects united."""
+    merged: dict[tuple, Finding] = {}
+    for finding in findings:
+        loc = finding.location
+        key = (finding.rule, loc.path, loc.line, loc.column, finding.cause, finding.severity)
+        existing = merged.get(key)
+        if existing is None:
+            merged[key] = finding
+        else:
+            existing.objects.merge(finding.objects)
+    return list(merged.values())
+
+
+def _jsonable(value: Any) -> Any:
+    """Data in JSON terms: numpy scalars to Python, non-finite floats to strings, keys sorted."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        return round(value, 9)
+    if isinstance(value, str | int | bool) or value is None:
+        return value
+    return str(value)
