@@ -4,14 +4,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .context import CannotRun, RuleContext  # noqa: E402
-from .diagnostics import Diagnostic, LanguageError, Location  # noqa: E402
-from .findings import Finding  # noqa: E402
-from .hookspecs import hookimpl  # noqa: E402
-from .model import Assembly  # noqa: E402
-from .rules import Rule, Severity, quantity, rule  # noqa: E402
-
-from .api import check, load  # noqa: E402  (after the names it imports)
+from .api import check, load
+from .context import CannotRun, RuleContext
+from .diagnostics import Diagnostic, LanguageError, Location
+from .findings import Finding
+from .hookspecs import hookimpl
+from .model import Assembly
+from .rules import Rule, Severity, quantity, rule
 
 __all__ = [
     "Assembly",

@@ -14,8 +14,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from . import units
 from .diagnostics import did_you_mean
 from .rules import Rule, Severity, param_json_schema, resolve_param
@@ -125,6 +123,8 @@ def deck_schema(rules: list[Rule]) -> dict[str, Any]:
 
 
 def _validate(path: Path, data: dict[str, Any], schema: dict[str, Any], known: dict[str, Rule]) -> None:
+    import jsonschema  # imported here: it is the slowest import of a run
+
     problems: list[str] = []
     for rule_id in data.get("rules", {}) if isinstance(data.get("rules"), dict) else ():
         if rule_id not in known:
@@ -162,7 +162,7 @@ def _validate(path: Path, data: dict[str, Any], schema: dict[str, Any], known: d
         raise DeckError("\n".join(dict.fromkeys(problems)))
 
 
-def _expected(error: jsonschema.ValidationError, known: dict[str, Rule]) -> str:
+def _expected(error: Any, known: dict[str, Rule]) -> str:
     path = list(error.absolute_path)
     if len(path) == 3 and path[0] == "rules" and path[1] in known:
         schema = known[path[1]].params.get(str(path[2]), {})

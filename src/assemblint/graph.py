@@ -10,10 +10,12 @@ from __future__ import annotations
 import io
 import json
 import math
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .model import Assembly
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 GRAPH_FORMATS = ("graphml", "gexf", "json", "dot")
 
@@ -41,6 +43,8 @@ def lead_names(assembly: Assembly) -> list[str]:
 
 def build_graph(assembly: Assembly) -> nx.Graph:
     """Nodes: every pad, mass and lead, keyed by its name; edges: joins, leads and connects."""
+    import networkx as nx  # imported on first use: ~0.2 s
+
     net = assembly.netlist
     assert net is not None
     graph = nx.Graph(name=assembly.title or assembly.path)
@@ -94,6 +98,8 @@ def build_graph(assembly: Assembly) -> nx.Graph:
 
 def export(graph: nx.Graph, fmt: str) -> str:
     """The graph as text in one of GRAPH_FORMATS."""
+    import networkx as nx
+
     if fmt == "graphml":
         return "\n".join(nx.generate_graphml(graph)) + "\n"
     if fmt == "gexf":

@@ -1,0 +1,29 @@
+"""Expected failures of the shared acceptance tests (../shared/acceptance), by name, with reasons.
+
+Loaded only by .ci/run (PYTEST_PLUGINS=acceptance_expected_failures). Each entry names the issue
+whose rules or outputs make the test pass; remove the entry when that work lands — a strict
+xfail that starts passing fails the run, so a stale entry cannot hide.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+EXPECTED_FAILURES = {
+    "test_json_report[liquid-interconnect.assy]": "MH004/MH007 are the MH family (issue 3)",
+    "test_json_report[flip-chip-fr4.assy]": "CTE001-CTE003 are the CTE family (issue 4)",
+    "test_json_report[flip-chip-fr4-underfill.assy]": "CTE002/CTE003 are the CTE family (issue 4)",
+    "test_json_report[insulation-faults.assy]": "IN001-IN005 are the IN family (issue 4)",
+    "test_sarif_report[liquid-interconnect.assy]": "SARIF output (issue 5) and the MH family (issue 3)",
+    "test_sarif_report[hierarchical-solder.assy]": "SARIF output (issue 5)",
+    "test_sarif_report[flip-chip-fr4.assy]": "SARIF output (issue 5) and the CTE family (issue 4)",
+    "test_sarif_report[flip-chip-fr4-underfill.assy]": "SARIF output (issue 5) and the CTE family (issue 4)",
+    "test_sarif_report[insulation-faults.assy]": "SARIF output (issue 5) and the IN family (issue 4)",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        reason = EXPECTED_FAILURES.get(item.name)
+        if reason and "acceptance" in str(item.path):
+            item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
