@@ -1,8 +1,8 @@
 """The Python API and the run that `assemblint check` performs: load, check, report.
 
-    import assemblint
-    design = assemblint.load("design.assy")            # raises assemblint.LanguageError
-    report = assemblint.check(design, deck="default")   # a Report: .findings, .summary, .to_json()
+import assemblint
+design = assemblint.load("design.assy")            # raises assemblint.LanguageError
+report = assemblint.check(design, deck="default")   # a Report: .findings, .summary, .to_json()
 """
 
 from __future__ import annotations
@@ -34,15 +34,28 @@ class CheckOptions:
     stats: bool = False
 
 
-def load(path: str | Path, *, root: str | Path | None = None, host: PluginHost | None = None,
-         max_objects: int = DEFAULT_MAX_OBJECTS, text: str | None = None) -> Assembly:
+def load(
+    path: str | Path,
+    *,
+    root: str | Path | None = None,
+    host: PluginHost | None = None,
+    max_objects: int = DEFAULT_MAX_OBJECTS,
+    text: str | None = None,
+) -> Assembly:
     """Read and build a design; raises LanguageError (with `.diagnostics`) if it cannot be used."""
     host = host or PluginHost.default()
     return _load(path, root=root, extensions=host.language_extensions(), max_objects=max_objects, text=text)
 
 
-def check(design: Assembly | str | Path, *, deck: str | None = None, select: Sequence[str] = (),
-          ignore: Sequence[str] = (), fail_on: str = "error", host: PluginHost | None = None) -> Report:
+def check(
+    design: Assembly | str | Path,
+    *,
+    deck: str | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    fail_on: str = "error",
+    host: PluginHost | None = None,
+) -> Report:
     """Check one design (a loaded Assembly or a path) and return the Report."""
     host = host or PluginHost.default()
     options = CheckOptions(deck=deck, select=list(select), ignore=list(ignore), fail_on=fail_on)
@@ -79,8 +92,9 @@ def design_files(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     return files, missing
 
 
-def check_files(paths: Sequence[Path], options: CheckOptions, host: PluginHost,
-                progress: Callable[[str], None] | None = None) -> Report:
+def check_files(
+    paths: Sequence[Path], options: CheckOptions, host: PluginHost, progress: Callable[[str], None] | None = None
+) -> Report:
     report = new_report(host, options)
     files, missing = design_files(paths)
     report.errors.extend(missing)
@@ -112,8 +126,9 @@ def _input_of(path: Path) -> tuple[str, str]:
     return shown, hashlib.sha256(data.decode("utf-8", errors="replace").encode("utf-8")).hexdigest()
 
 
-def _check_assembly(report: Report, assembly: Assembly, host: PluginHost, options: CheckOptions,
-                    loaded: float = 0.0) -> None:
+def _check_assembly(
+    report: Report, assembly: Assembly, host: PluginHost, options: CheckOptions, loaded: float = 0.0
+) -> None:
     started = time.perf_counter()
     result = run_rules(assembly, report.rules, report.deck, options.select, options.ignore)  # type: ignore[attr-defined]
     checked = time.perf_counter() - started
@@ -128,15 +143,24 @@ def _check_assembly(report: Report, assembly: Assembly, host: PluginHost, option
         report.titles[assembly.path] = assembly.title
     if report.stats is not None:
         timings = assembly.timings
-        report.stats["files"].append({
-            "path": assembly.path,
-            "pads": assembly.pad_count,
-            "masses": assembly.mass_count,
-            "electrical_nodes": int(assembly.netlist.node_labels.max() + 1) if assembly.netlist
-            and len(assembly.netlist.node_labels) else 0,
-            "seconds": {"parse": round(timings.parse, 6) if timings else 0.0,
-                        "build": round(timings.build, 6) if timings else 0.0,
-                        "rules": round(checked, 6), "total": round(loaded + checked, 6)},
-            "rules": {o.rule.id: {"seconds": round(o.seconds, 6), "findings": o.findings}
-                      for o in result.outcomes if o.status in ("ran", "crashed", "could-not-run")},
-        })
+        report.stats["files"].append(
+            {
+                "path": assembly.path,
+                "pads": assembly.pad_count,
+                "masses": assembly.mass_count,
+                "electrical_nodes": int(assembly.netlist.node_labels.max() + 1)
+                if assembly.netlist and len(assembly.netlist.node_labels)
+                else 0,
+                "seconds": {
+                    "parse": round(timings.parse, 6) if timings else 0.0,
+                    "build": round(timings.build, 6) if timings else 0.0,
+                    "rules": round(checked, 6),
+                    "total": round(loaded + checked, 6),
+                },
+                "rules": {
+                    o.rule.id: {"seconds": round(o.seconds, 6), "findings": o.findings}
+                    for o in result.outcomes
+                    if o.status in ("ran", "crashed", "could-not-run")
+                },
+            }
+        )

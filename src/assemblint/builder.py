@@ -52,8 +52,21 @@ from .values import Args, Lets, Problem, describe
 
 DEFAULT_MAX_OBJECTS = 50_000_000
 
-MATERIAL_PROPERTIES = ("kind", "composition", "solidus", "liquidus", "melts", "cte", "modulus", "service",
-                       "max_temp", "resistivity", "dielectric", "alpha", "exemption")
+MATERIAL_PROPERTIES = (
+    "kind",
+    "composition",
+    "solidus",
+    "liquidus",
+    "melts",
+    "cte",
+    "modulus",
+    "service",
+    "max_temp",
+    "resistivity",
+    "dielectric",
+    "alpha",
+    "exemption",
+)
 ELEMENT_PROPERTIES = ("body", "cte", "size", "position", "operating", "max_temp", "pad", "pads", "connect")
 LAYER_PROPERTIES = ("role", "between", "thickness", "surrounds")
 MASS_PROPERTIES = ("joins", "diameter", "height", "in", "region")
@@ -61,8 +74,15 @@ LEAD_PROPERTIES = ("from", "shape")
 STEP_PROPERTIES = ("kind", "peak", "temp", "forms", "mixes", "requires")
 PROCESS_PROPERTIES = ("operate", "store", "cycle")
 
-_SCALAR_MATERIAL = {"solidus": TEMPERATURE, "liquidus": TEMPERATURE, "cte": EXPANSION, "modulus": MODULUS,
-                    "max_temp": TEMPERATURE, "resistivity": RESISTIVITY, "alpha": ALPHA}
+_SCALAR_MATERIAL = {
+    "solidus": TEMPERATURE,
+    "liquidus": TEMPERATURE,
+    "cte": EXPANSION,
+    "modulus": MODULUS,
+    "max_temp": TEMPERATURE,
+    "resistivity": RESISTIVITY,
+    "alpha": ALPHA,
+}
 
 
 @dataclass
@@ -87,8 +107,11 @@ class PadSel:
     def concat(parts: list[PadSel]) -> PadSel:
         if len(parts) == 1:
             return parts[0]
-        return PadSel(np.concatenate([p.ids for p in parts]), np.concatenate([p.diameter for p in parts]),
-                      np.concatenate([p.element for p in parts]))
+        return PadSel(
+            np.concatenate([p.ids for p in parts]),
+            np.concatenate([p.diameter for p in parts]),
+            np.concatenate([p.element for p in parts]),
+        )
 
 
 @dataclass
@@ -111,9 +134,14 @@ class PlacedCell:
 
 
 class Builder:
-    def __init__(self, *, extra_material_properties: dict[str, str] | None = None,
-                 extra_element_properties: dict[str, str] | None = None,
-                 element_types: Iterable[str] = (), max_objects: int = DEFAULT_MAX_OBJECTS):
+    def __init__(
+        self,
+        *,
+        extra_material_properties: dict[str, str] | None = None,
+        extra_element_properties: dict[str, str] | None = None,
+        element_types: Iterable[str] = (),
+        max_objects: int = DEFAULT_MAX_OBJECTS,
+    ):
         self.errors: list[Diagnostic] = []
         self.lets = Lets()
         self.extra_material = dict(extra_material_properties or {})
@@ -164,8 +192,9 @@ class Builder:
             self.errors.append(problem.diagnostic)
 
     # ------------------------------------------------------------------ pass 1: names
-    def _collect(self, statements: list[tuple[st.Statement, Origin]], steps: list, process_decls: list,
-                 waives: list) -> None:
+    def _collect(
+        self, statements: list[tuple[st.Statement, Origin]], steps: list, process_decls: list, waives: list
+    ) -> None:
         for stmt, origin in statements:
             if isinstance(stmt, st.AssemblyTitle):
                 if origin.library is None:
@@ -185,8 +214,12 @@ class Builder:
             elif isinstance(stmt, st.ProcessDecl):
                 if origin.library is None:
                     if process_decls:
-                        self._error("E004", "the process is declared twice", stmt.loc,
-                                    [Note(process_decls[0].loc, "first declared here")])
+                        self._error(
+                            "E004",
+                            "the process is declared twice",
+                            stmt.loc,
+                            [Note(process_decls[0].loc, "first declared here")],
+                        )
                     else:
                         process_decls.append(stmt)
             elif isinstance(stmt, st.Waive):
@@ -200,8 +233,12 @@ class Builder:
         if previous is not None:
             prev_stmt, prev_origin = previous
             if prev_origin.library is None and origin.library is None:
-                self._error("E004", f"{what} `{name}` is declared twice", stmt.loc,
-                            [Note(prev_stmt.loc, f"`{name}` is first declared here")])
+                self._error(
+                    "E004",
+                    f"{what} `{name}` is declared twice",
+                    stmt.loc,
+                    [Note(prev_stmt.loc, f"`{name}` is first declared here")],
+                )
                 return
             if origin.library is not None and prev_origin.library is None:
                 return  # the design's own declaration shadows the library's, silently
@@ -226,8 +263,11 @@ class Builder:
             if decl.base is not None:
                 if decl.base not in self.material_decls:
                     assert decl.base_loc is not None
-                    self._error("E002", f"unknown material `{decl.base}`"
-                                + did_you_mean(decl.base, self.material_decls), decl.base_loc)
+                    self._error(
+                        "E002",
+                        f"unknown material `{decl.base}`" + did_you_mean(decl.base, self.material_decls),
+                        decl.base_loc,
+                    )
                 else:
                     parent = build(decl.base)
             material = self._material(decl, origin, parent)
@@ -241,8 +281,20 @@ class Builder:
     def _material(self, decl: st.Declaration, origin: Origin, parent: Material | None) -> Material:
         m = Material(decl.name, decl.loc, library=origin.library)
         if parent is not None:
-            for attr in ("kind", "composition", "solidus", "liquidus", "cte", "modulus", "service", "max_temp",
-                         "resistivity", "dielectric", "alpha", "exemption"):
+            for attr in (
+                "kind",
+                "composition",
+                "solidus",
+                "liquidus",
+                "cte",
+                "modulus",
+                "service",
+                "max_temp",
+                "resistivity",
+                "dielectric",
+                "alpha",
+                "exemption",
+            ):
                 setattr(m, attr, getattr(parent, attr))
             m.extra = dict(parent.extra)
             m.parent = parent
@@ -255,8 +307,7 @@ class Builder:
             given[prop.name] = prop
             self._guard(self._material_property, m, prop)
         if "melts" in given and ("solidus" in given or "liquidus" in given):
-            self._error("E008", "`melts` sets both solidus and liquidus; do not give them as well",
-                        given["melts"].loc)
+            self._error("E008", "`melts` sets both solidus and liquidus; do not give them as well", given["melts"].loc)
         if m.kind == "fusible" or "solidus" in given or "liquidus" in given:
             if m.solidus is None and m.liquidus is not None and "liquidus" in given:
                 m.solidus = m.liquidus
@@ -264,8 +315,11 @@ class Builder:
                 m.liquidus = m.solidus
         if m.solidus is not None and m.liquidus is not None and m.solidus > m.liquidus:
             where = given.get("solidus") or given.get("liquidus")
-            self._error("E008", f"solidus {m.solidus:g} °C is above liquidus {m.liquidus:g} °C",
-                        where.loc if where else decl.loc)
+            self._error(
+                "E008",
+                f"solidus {m.solidus:g} °C is above liquidus {m.liquidus:g} °C",
+                where.loc if where else decl.loc,
+            )
         if m.kind == "dielectric":
             m.dielectric = True
         return m
@@ -305,15 +359,20 @@ class Builder:
         if abs(total - 100.0) > 0.5:
             assert first is not None
             last = args.items[-1]
-            raise Problem("E007", f"the composition sums to {total:g} %, not 100 ± 0.5 %",
-                          Location(first.loc.path, first.loc.line, first.loc.column, last.loc.end_line,
-                                   last.loc.end_column))
+            raise Problem(
+                "E007",
+                f"the composition sums to {total:g} %, not 100 ± 0.5 %",
+                Location(first.loc.path, first.loc.line, first.loc.column, last.loc.end_line, last.loc.end_column),
+            )
         return parts
 
     def _unknown_property(self, prop: st.Property, known: Iterable[str], what: str) -> None:
         known = list(known)
-        self._error("E010", f"unknown {what} property `{prop.name}`{did_you_mean(prop.name, known)}; "
-                    f"known: {', '.join(known)}", prop.loc)
+        self._error(
+            "E010",
+            f"unknown {what} property `{prop.name}`{did_you_mean(prop.name, known)}; known: {', '.join(known)}",
+            prop.loc,
+        )
 
     def _material_ref(self, name: str, loc: Location) -> Material:
         material = self.materials.get(name)
@@ -354,9 +413,13 @@ class Builder:
         total = self.pad_total + self.mass_total + pads + masses
         if total > self.max_objects:
             self.limit_hit = True
-            raise Problem("E009", f"the design has more than {self.max_objects:,} pads and masses once grids and "
-                          f"cells are counted out (at least {total:,} here); raise the limit with "
-                          f"`--max-objects N` if this is intended", loc)
+            raise Problem(
+                "E009",
+                f"the design has more than {self.max_objects:,} pads and masses once grids and "
+                f"cells are counted out (at least {total:,} here); raise the limit with "
+                f"`--max-objects N` if this is intended",
+                loc,
+            )
 
     # ------------------------------------------------------------------ elements and pads
     def _element(self, scope: Scope, decl: st.Declaration) -> None:
@@ -364,8 +427,12 @@ class Builder:
         type_name = decl.base or ""
         if type_name not in self.element_types:
             assert decl.base_loc is not None
-            self._error("E010", f"unknown element type `{type_name}`{did_you_mean(type_name, self.element_types)}; "
-                        f"known: {', '.join(self.element_types)}", decl.base_loc)
+            self._error(
+                "E010",
+                f"unknown element type `{type_name}`{did_you_mean(type_name, self.element_types)}; "
+                f"known: {', '.join(self.element_types)}",
+                decl.base_loc,
+            )
         element = Element(scope.qualified(decl.name), type_name, decl.loc, index=len(self.assembly.elements))
         element.position = scope.offset
         props = decl.properties
@@ -453,9 +520,19 @@ class Builder:
             raise args.fail("`grid` or `at`")
         if prop.name == "pad" and len(x) != 1:
             raise Problem("E005", f"`pad {name}` is one pad; use `pads` for a grid", prop.loc)
-        array = PadArray(e, name, indexed, x + e.position[0], y + e.position[1], options.get("diameter"),
-                         options.get("barrier"), options.get("barrier_thickness"), options.get("face", "front"),
-                         prop.loc, start=self.pad_total)
+        array = PadArray(
+            e,
+            name,
+            indexed,
+            x + e.position[0],
+            y + e.position[1],
+            options.get("diameter"),
+            options.get("barrier"),
+            options.get("barrier_thickness"),
+            options.get("face", "front"),
+            prop.loc,
+            start=self.pad_total,
+        )
         self.pad_total += array.count
         e.pads[name] = array
         self.assembly.pad_arrays.append(array)
@@ -475,22 +552,31 @@ class Builder:
             elif args.accept_keyword("diameter"):
                 value = args.quantity(LENGTH)
                 if value <= 0:
-                    raise Problem("E008", f"a diameter must be positive, got {describe(args.items[args.pos - 1])}",
-                                  args.items[args.pos - 1].loc)
+                    raise Problem(
+                        "E008",
+                        f"a diameter must be positive, got {describe(args.items[args.pos - 1])}",
+                        args.items[args.pos - 1].loc,
+                    )
                 options["diameter"] = value
             elif args.accept_keyword("barrier"):
                 word = args.peek()
                 options["barrier"] = self._material_ref(args.word("a barrier material"), word.loc)  # type: ignore[union-attr]
                 nxt = args.peek()
-                if isinstance(nxt, st.Quantity | st.Number) or (isinstance(nxt, st.Ref) and nxt.head in self.lets.exprs):
+                if isinstance(nxt, st.Quantity | st.Number) or (
+                    isinstance(nxt, st.Ref) and nxt.head in self.lets.exprs
+                ):
                     options["barrier_thickness"] = args.quantity(LENGTH)
             elif args.accept_keyword("face"):
                 options["face"] = args.word("`front` or `back`", FACES, what="face")
             else:
-                wanted = "`origin`, `diameter`, `barrier` or `face`" if allow_origin else \
-                    "`diameter`, `barrier` or `face`"
-                raise Problem("E010", f"unknown pad option `{describe(item)}`; known: {wanted}",  # type: ignore[arg-type]
-                              item.loc)  # type: ignore[union-attr]
+                wanted = (
+                    "`origin`, `diameter`, `barrier` or `face`" if allow_origin else "`diameter`, `barrier` or `face`"
+                )
+                raise Problem(
+                    "E010",
+                    f"unknown pad option `{describe(item)}`; known: {wanted}",  # type: ignore[arg-type]
+                    item.loc,
+                )  # type: ignore[union-attr]
         return options
 
     def _connect(self, e: Element, prop: st.Property, args: Args) -> None:
@@ -502,15 +588,20 @@ class Builder:
         left = self._element_pads(e, left_ref)
         right = self._element_pads(e, right_ref)
         if len(left) != len(right):
-            raise Problem("E005", f"`connect` zips {len(left)} pads of `{left_ref}` with {len(right)} of "
-                          f"`{right_ref}`: the two sides must have the same length", prop.span)
+            raise Problem(
+                "E005",
+                f"`connect` zips {len(left)} pads of `{left_ref}` with {len(right)} of "
+                f"`{right_ref}`: the two sides must have the same length",
+                prop.span,
+            )
         self.assembly.connects.append((left.ids, right.ids, prop.loc))
 
     def _element_pads(self, e: Element, ref: st.Ref) -> PadSel:
         array = e.pads.get(ref.head)
         if array is None:
-            raise Problem("E002", f"element `{e.name}` has no pad `{ref.head}`" + did_you_mean(ref.head, e.pads),
-                          ref.loc)
+            raise Problem(
+                "E002", f"element `{e.name}` has no pad `{ref.head}`" + did_you_mean(ref.head, e.pads), ref.loc
+            )
         return self._pad_selection(array, ref.parts[1:], ref)
 
     def _pad_selection(self, array: PadArray, rest: list, ref: st.Ref) -> PadSel:
@@ -519,8 +610,11 @@ class Builder:
         local = np.arange(array.count)
         if rest:
             if not array.indexed:
-                raise Problem("E002", f"`{array.qualified_name}` is a single pad, not an array: write it without "
-                              f"`{rest[0]}`", ref.loc)
+                raise Problem(
+                    "E002",
+                    f"`{array.qualified_name}` is a single pad, not an array: write it without `{rest[0]}`",
+                    ref.loc,
+                )
             local = _select(rest[0], array.count, array.qualified_name, ref.loc)
         diam = np.full(len(local), np.nan if array.diameter is None else array.diameter)
         return PadSel(local + array.start, diam, np.full(len(local), array.element.index))
@@ -546,8 +640,12 @@ class Builder:
             if not rest or not isinstance(rest[0], st.Index):
                 if not rest:
                     return list(target.instances)
-                raise Problem("E002", f"`{target.placement.name}` is a grid of cells: select instances, as in "
-                              f"`{target.placement.name}[*].{rest[0]}`", ref.loc)
+                raise Problem(
+                    "E002",
+                    f"`{target.placement.name}` is a grid of cells: select instances, as in "
+                    f"`{target.placement.name}[*].{rest[0]}`",
+                    ref.loc,
+                )
             chosen = _select(rest[0], len(target.instances), target.placement.name, ref.loc)
             rest = rest[1:]
             if not rest:
@@ -566,8 +664,9 @@ class Builder:
                 raise Problem("E002", f"`{target.name}` is an element, not an array", ref.loc)
             array = target.pads.get(name)
             if array is None:
-                raise Problem("E002", f"element `{target.name}` has no pad `{name}`" + did_you_mean(name, target.pads),
-                              ref.loc)
+                raise Problem(
+                    "E002", f"element `{target.name}` has no pad `{name}`" + did_you_mean(name, target.pads), ref.loc
+                )
             return [self._pad_selection(array, rest[1:], ref)]
         if isinstance(target, MassGroup | LeadGroup | NetGroup):
             if not rest:
@@ -575,8 +674,9 @@ class Builder:
             if len(rest) > 1 or not isinstance(rest[0], st.Index):
                 raise Problem("E002", f"`{ref}`: `{target.name}` has no parts", ref.loc)
             if not target.indexed:
-                raise Problem("E002", f"`{target.name}` is a single object, not an array: write it without "
-                              f"`{rest[0]}`", ref.loc)
+                raise Problem(
+                    "E002", f"`{target.name}` is a single object, not an array: write it without `{rest[0]}`", ref.loc
+                )
             return [Selection(target, _select(rest[0], target.count, target.name, ref.loc))]
         if isinstance(target, Layer):
             if rest:
@@ -641,7 +741,7 @@ class Builder:
         for prop in decl.properties:
             if prop.name == "surrounds":
                 args = Args(prop, self.lets)
-                refs = args.list_of(lambda: args.ref("masses"))
+                refs = args.list_of(lambda a=args: a.ref("masses"))
                 args.end()
                 layer.surrounds_explicit = [sel for ref in refs for sel in self._masses_of(scope, ref)]
 
@@ -702,12 +802,15 @@ class Builder:
                 continue
             built_regions.append(Region(region_name, region_material, on, loc))
         if material is not None and built_regions:
-            self._error("E008", f"mass `{decl.name}` has both a material and regions; give one or the other",
-                        decl.loc)
+            self._error("E008", f"mass `{decl.name}` has both a material and regions; give one or the other", decl.loc)
             return
         if material is None and not regions and not failed:
-            self._error("E008", f"mass `{decl.name}` has no material: write `{decl.keyword} {decl.name} : MATERIAL` "
-                        "or give its `region`s", decl.loc)
+            self._error(
+                "E008",
+                f"mass `{decl.name}` has no material: write `{decl.keyword} {decl.name} : MATERIAL` "
+                "or give its `region`s",
+                decl.loc,
+            )
             return
         if joins is None:
             if not failed:
@@ -721,15 +824,25 @@ class Builder:
             diam = np.full(len(left), diameter)
         else:
             diam = left.diameter if right is None else np.fmin(left.diameter, right.diameter)
-        group = MassGroup(scope.qualified(decl.name), decl.keyword == "masses", decl.loc, material, built_regions,
-                          left.ids, right.ids if right is not None else None, diam, height, layer,
-                          start=self.mass_total, joins_loc=joins_loc)
+        group = MassGroup(
+            scope.qualified(decl.name),
+            decl.keyword == "masses",
+            decl.loc,
+            material,
+            built_regions,
+            left.ids,
+            right.ids if right is not None else None,
+            diam,
+            height,
+            layer,
+            start=self.mass_total,
+            joins_loc=joins_loc,
+        )
         self.mass_total += group.count
         scope.objects[decl.name] = group
         self.assembly.mass_groups.append(group)
 
-    def _joins(self, scope: Scope, decl: st.Declaration, prop: st.Property, args: Args
-               ) -> tuple[PadSel, PadSel | None]:
+    def _joins(self, scope: Scope, decl: st.Declaration, prop: st.Property, args: Args) -> tuple[PadSel, PadSel | None]:
         left_ref = args.ref("pads such as `die.c[*]`")
         left = self._pads_of(scope, left_ref)
         right = None
@@ -739,11 +852,19 @@ class Builder:
             right = self._pads_of(scope, right_ref)
         args.end()
         if right is not None and len(left) != len(right):
-            raise Problem("E005", f"`joins` zips {len(left)} pads of `{left_ref}` with {len(right)} pads of "
-                          f"`{right_ref}`: the two sides must have the same length", prop.span)
+            raise Problem(
+                "E005",
+                f"`joins` zips {len(left)} pads of `{left_ref}` with {len(right)} pads of "
+                f"`{right_ref}`: the two sides must have the same length",
+                prop.span,
+            )
         if decl.keyword == "mass" and len(left) != 1:
-            raise Problem("E005", f"`mass {decl.name}` joins one pad on each side, but `{left_ref}` names "
-                          f"{len(left)}: use `masses` for an array", prop.span)
+            raise Problem(
+                "E005",
+                f"`mass {decl.name}` joins one pad on each side, but `{left_ref}` names "
+                f"{len(left)}: use `masses` for an array",
+                prop.span,
+            )
         return left, right
 
     # ------------------------------------------------------------------ leads
@@ -775,8 +896,17 @@ class Builder:
             to_pads = end.ids
         else:
             to_masses = np.concatenate([_mass_ids(sel) for sel in end]) if end else to_masses
-        group = LeadGroup(scope.qualified(decl.name), decl.keyword == "leads", decl.loc, material, shape,
-                          start.ids, to_masses, to_pads, start=self.lead_total)
+        group = LeadGroup(
+            scope.qualified(decl.name),
+            decl.keyword == "leads",
+            decl.loc,
+            material,
+            shape,
+            start.ids,
+            to_masses,
+            to_pads,
+            start=self.lead_total,
+        )
         self.lead_total += group.count
         scope.objects[decl.name] = group
         self.assembly.lead_groups.append(group)
@@ -796,8 +926,12 @@ class Builder:
             end = self._masses_of(scope, to_ref)
             n_end = sum(s.count for s in end)
         if n_end != len(start):
-            raise Problem("E005", f"the lead zips {len(start)} pads of `{from_ref}` with {n_end} of `{to_ref}`: "
-                          "the two sides must have the same length", prop.span)
+            raise Problem(
+                "E005",
+                f"the lead zips {len(start)} pads of `{from_ref}` with {n_end} of `{to_ref}`: "
+                "the two sides must have the same length",
+                prop.span,
+            )
         if decl.keyword == "lead" and len(start) != 1:
             raise Problem("E005", f"`lead {decl.name}` is one lead; use `leads` for {len(start)}", prop.loc)
         return start, end
@@ -881,8 +1015,12 @@ class Builder:
         seen: dict[str, st.Step] = {}
         for order, step_decl in enumerate(decl.steps):
             if step_decl.name in seen:
-                self._error("E004", f"step `{step_decl.name}` is declared twice", step_decl.loc,
-                            [Note(seen[step_decl.name].loc, "first declared here")])
+                self._error(
+                    "E004",
+                    f"step `{step_decl.name}` is declared twice",
+                    step_decl.loc,
+                    [Note(seen[step_decl.name].loc, "first declared here")],
+                )
                 continue
             seen[step_decl.name] = step_decl
             step = Step(step_decl.name, None, step_decl.loc, order)
@@ -927,8 +1065,11 @@ class Builder:
         out: list[Any] = []
         for item in found:
             if isinstance(item, Scope):
-                out.extend(Selection(o) if isinstance(o, MassGroup) else o for o in item.objects.values()
-                           if isinstance(o, MassGroup | Layer | Element))
+                out.extend(
+                    Selection(o) if isinstance(o, MassGroup) else o
+                    for o in item.objects.values()
+                    if isinstance(o, MassGroup | Layer | Element)
+                )
             elif isinstance(item, PadSel):
                 raise Problem("E002", f"`{ref}` names pads; a step forms masses, layers or elements", ref.loc)
             else:
@@ -958,8 +1099,16 @@ class Builder:
                 dt.date.fromisoformat(waive.until.value)
             except ValueError:
                 raise Problem("E008", f"`{waive.until.value}` is not a date", waive.until.loc) from None
-        self.assembly.waivers.append(Waiver(waive.rule, [str(p) for p in waive.patterns], waive.reason, waive.by,
-                                            waive.until.value if waive.until else None, waive.loc))
+        self.assembly.waivers.append(
+            Waiver(
+                waive.rule,
+                [str(p) for p in waive.patterns],
+                waive.reason,
+                waive.by,
+                waive.until.value if waive.until else None,
+                waive.loc,
+            )
+        )
 
 
 class _Unbuilt(Problem):
@@ -984,14 +1133,16 @@ def _select(index: st.Index, count: int, what: str, loc: Location) -> np.ndarray
     if index.kind == "at":
         assert index.start is not None
         if index.start >= count:
-            raise Problem("E002", f"`{what}{index}` does not exist: `{what}` has {count} "
-                          f"(indices 0 to {count - 1})", loc)
+            raise Problem(
+                "E002", f"`{what}{index}` does not exist: `{what}` has {count} (indices 0 to {count - 1})", loc
+            )
         return np.array([index.start])
     start = 0 if index.start is None else index.start
     stop = count if index.stop is None else index.stop
     if stop > count:
-        raise Problem("E002", f"`{what}{index}` goes past the end: `{what}` has {count} (indices 0 to {count - 1})",
-                      loc)
+        raise Problem(
+            "E002", f"`{what}{index}` goes past the end: `{what}` has {count} (indices 0 to {count - 1})", loc
+        )
     if start >= stop:
         raise Problem("E008", f"`{what}{index}` is empty", loc)
     return np.arange(start, stop)

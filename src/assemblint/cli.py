@@ -39,8 +39,14 @@ def _split(values: list[str] | None) -> list[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-p", dest="plugins", action="append", default=[], metavar="NAME",
-                        help="enable plugin NAME, or disable it with no:NAME (repeatable)")
+    common.add_argument(
+        "-p",
+        dest="plugins",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="enable plugin NAME, or disable it with no:NAME (repeatable)",
+    )
     parser = _Parser(prog="assemblint", description="Design-rule checker for microelectronic packaging assemblies.")
     parser.add_argument("--version", action="version", version=f"assemblint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -54,8 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("-o", "--output", metavar="FILE", help="write the report there instead of stdout")
     check.add_argument("--fail-on", default="error", choices=FAIL_ON, help="lowest severity that fails the run")
     check.add_argument("--root", help="the folder imports must stay inside (default: each file's folder)")
-    check.add_argument("--max-objects", type=int, default=DEFAULT_MAX_OBJECTS, metavar="N",
-                       help=f"limit on pads and masses counted out of grids and cells (default {DEFAULT_MAX_OBJECTS:,})")
+    check.add_argument(
+        "--max-objects",
+        type=int,
+        default=DEFAULT_MAX_OBJECTS,
+        metavar="N",
+        help=f"limit on pads and masses counted out of grids and cells (default {DEFAULT_MAX_OBJECTS:,})",
+    )
     check.add_argument("--stats", action="store_true", help="per-phase and per-rule timings")
     check.add_argument("-q", "--quiet", action="store_true", help="no progress output")
 
@@ -85,8 +96,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         host = _host(args.plugins)
-        return {"check": cmd_check, "rules": cmd_rules, "explain": cmd_explain, "plugins": cmd_plugins,
-                "graph": cmd_graph}[args.command](args, host)
+        return {
+            "check": cmd_check,
+            "rules": cmd_rules,
+            "explain": cmd_explain,
+            "plugins": cmd_plugins,
+            "graph": cmd_graph,
+        }[args.command](args, host)
     except (UsageError, DeckError) as error:
         print(f"assemblint: {error}", file=sys.stderr)
         return 2
@@ -104,8 +120,9 @@ def _host(flags: list[str]) -> PluginHost:
     host = PluginHost.create(enable=enable, disable=disable)
     unknown = [name for name in enable if name not in {p.name for p in host.plugins}]
     if unknown:
-        raise UsageError(f"no plugin named {', '.join(unknown)} is installed; installed: "
-                         f"{', '.join(p.name for p in host.plugins)}")
+        raise UsageError(
+            f"no plugin named {', '.join(unknown)} is installed; installed: {', '.join(p.name for p in host.plugins)}"
+        )
     return host
 
 
@@ -121,8 +138,15 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
     formats = host.formats()
     if args.format not in formats:
         raise UsageError(f"unknown format `{args.format}`; known: {', '.join(sorted(formats))}")
-    options = CheckOptions(deck=args.deck, select=_split(args.select), ignore=_split(args.ignore),
-                           fail_on=args.fail_on, root=args.root, max_objects=args.max_objects, stats=args.stats)
+    options = CheckOptions(
+        deck=args.deck,
+        select=_split(args.select),
+        ignore=_split(args.ignore),
+        fail_on=args.fail_on,
+        root=args.root,
+        max_objects=args.max_objects,
+        stats=args.stats,
+    )
     show_progress = not args.quiet and sys.stderr.isatty()
     progress = (lambda path: print(f"checking {path} …", file=sys.stderr)) if show_progress else None
     report = check_files([Path(p) for p in args.paths], options, host, progress=progress)
@@ -141,9 +165,17 @@ def cmd_rules(args: argparse.Namespace, host: PluginHost) -> int:
     rows = []
     for rule in rules:
         settings = deck.effective(rule)
-        rows.append({"id": rule.id, "name": rule.name, "family": rule.family, "severity": settings.severity.value,
-                     "plugin": rule.plugin, "enabled": settings.enabled,
-                     "params": {k: deck.settings.get(rule.id, {}).get(k, v) for k, v in rule.default_params().items()}})
+        rows.append(
+            {
+                "id": rule.id,
+                "name": rule.name,
+                "family": rule.family,
+                "severity": settings.severity.value,
+                "plugin": rule.plugin,
+                "enabled": settings.enabled,
+                "params": {k: deck.settings.get(rule.id, {}).get(k, v) for k, v in rule.default_params().items()},
+            }
+        )
     if args.format == "json":
         print(json.dumps({"deck": deck.name, "rules": rows}, indent=2))
         return 3 if host.problems else 0
@@ -152,8 +184,10 @@ def cmd_rules(args: argparse.Namespace, host: PluginHost) -> int:
         print("no rules are installed (the rule families are plugins: see `assemblint plugins`)")
     for row in rows:
         params = ", ".join(f"{k}={v}" for k, v in row["params"].items())
-        print(f"{row['id']:<8} {row['name']:<24} {row['family']:<5} {row['severity']:<8} "
-              f"{'enabled' if row['enabled'] else 'disabled':<9} {row['plugin']}" + (f"  [{params}]" if params else ""))
+        print(
+            f"{row['id']:<8} {row['name']:<24} {row['family']:<5} {row['severity']:<8} "
+            f"{'enabled' if row['enabled'] else 'disabled':<9} {row['plugin']}" + (f"  [{params}]" if params else "")
+        )
     _print_problems(host)
     return 3 if host.problems else 0
 
@@ -164,8 +198,9 @@ def cmd_explain(args: argparse.Namespace, host: PluginHost) -> int:
     if rule is None:
         from .diagnostics import did_you_mean
 
-        raise UsageError(f"no rule {args.rule_id}{did_you_mean(args.rule_id.upper(), rules)}; "
-                         "`assemblint rules` lists them")
+        raise UsageError(
+            f"no rule {args.rule_id}{did_you_mean(args.rule_id.upper(), rules)}; `assemblint rules` lists them"
+        )
     out = [f"{rule.id} {rule.name} [{rule.severity.value}] (family {rule.family}, plugin {rule.plugin})", ""]
     out.append(textwrap.dedent(rule.doc).strip())
     if rule.source:
@@ -176,8 +211,10 @@ def cmd_explain(args: argparse.Namespace, host: PluginHost) -> int:
             dim = schema.get("quantity")
             kind = f"{dim} ({BASE_UNIT.get(dim, '')})" if dim else schema.get("type", "")
             default = schema.get("default", "unset")
-            out.append(f"  {name}: {kind}, default {default}" + (f" — {schema['description']}"
-                                                                  if schema.get("description") else ""))
+            out.append(
+                f"  {name}: {kind}, default {default}"
+                + (f" — {schema['description']}" if schema.get("description") else "")
+            )
     for label, key in (("Fires on", "fires"), ("Does not fire on", "passes")):
         if rule.examples.get(key):
             out += ["", f"{label}:", textwrap.indent(textwrap.dedent(rule.examples[key]).strip(), "    ")]

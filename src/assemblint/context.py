@@ -39,9 +39,15 @@ class RuleContext:
         assert self.assembly.netlist is not None
         return self.assembly.netlist
 
-    def finding(self, message: str, objects: Any = (), data: dict[str, Any] | None = None,
-                severity: Severity | str | None = None, location: Location | Any = None,
-                cause: str | None = None) -> Finding:
+    def finding(
+        self,
+        message: str,
+        objects: Any = (),
+        data: dict[str, Any] | None = None,
+        severity: Severity | str | None = None,
+        location: Location | Any = None,
+        cause: str | None = None,
+    ) -> Finding:
         """Make a finding. `objects`: masses, pads, groups, selections, elements, layers or names.
 
         Findings of one rule with the same location and `cause` (default: the message) are merged
@@ -53,7 +59,14 @@ class RuleContext:
         if location is not None and not isinstance(location, Location):
             location = getattr(location, "loc", None)
         loc = location or found.first_location() or Location(self.assembly.path, 1, 1)
-        return Finding(rule=self.rule.id, name=self.rule.name,
-                       severity=Severity(severity) if severity is not None else self.severity,
-                       message=message, location=loc, objects=found, data=dict(data or {}),
-                       cause=cause if cause is not None else message, plugin=self.rule.plugin)
+        return Finding(
+            rule=self.rule.id,
+            name=self.rule.name,
+            severity=Severity(severity) if severity is not None else self.severity,
+            message=message,
+            location=loc,
+            objects=found,
+            data=dict(data or {}),
+            cause=cause if cause is not None else message,
+            plugin=self.rule.plugin,
+        )

@@ -45,8 +45,7 @@ class Deck:
         for name, schema in rule.params.items():
             value = raw.get(name, schema.get("default"))
             params[name] = None if value is None else resolve_param(schema, value)
-        return RuleSettings(bool(raw.get("enabled", True)), Severity(raw.get("severity", rule.severity.value)),
-                            params)
+        return RuleSettings(bool(raw.get("enabled", True)), Severity(raw.get("severity", rule.severity.value)), params)
 
 
 def builtin_decks() -> dict[str, Path]:
@@ -75,9 +74,14 @@ def load_deck(spec: str | None, rules: list[Rule]) -> Deck:
             merged.setdefault(rule_id, {}).update(settings)
     top_path, top, top_bytes = chain[0]
     info = top.get("deck", {})
-    return Deck(name=info.get("name", top_path.stem), path=str(top_path),
-                sha256=hashlib.sha256(top_bytes).hexdigest(), description=info.get("description", ""),
-                settings=merged, sources=[str(p) for p, _, _ in chain])
+    return Deck(
+        name=info.get("name", top_path.stem),
+        path=str(top_path),
+        sha256=hashlib.sha256(top_bytes).hexdigest(),
+        description=info.get("description", ""),
+        settings=merged,
+        sources=[str(p) for p, _, _ in chain],
+    )
 
 
 def _read_chain(spec: str, base: Path, chain: list, seen: list[Path]) -> None:
@@ -87,8 +91,10 @@ def _read_chain(spec: str, base: Path, chain: list, seen: list[Path]) -> None:
     if resolved in seen:
         raise DeckError(f"{path}: deck `extends` cycle: " + " -> ".join(str(p) for p in [*seen, resolved]))
     if not path.is_file():
-        raise DeckError(f"deck `{spec}` not found: not a built-in deck ({', '.join(sorted(decks))}) nor a file"
-                        + did_you_mean(spec, decks))
+        raise DeckError(
+            f"deck `{spec}` not found: not a built-in deck ({', '.join(sorted(decks))}) nor a file"
+            + did_you_mean(spec, decks)
+        )
     raw = path.read_bytes()
     try:
         data = tomllib.loads(raw.decode("utf-8"))
@@ -104,8 +110,7 @@ def deck_schema(rules: list[Rule]) -> dict[str, Any]:
     """The JSON Schema of a deck, from every loaded rule's parameters."""
     rule_props: dict[str, Any] = {}
     for rule in rules:
-        props: dict[str, Any] = {"enabled": {"type": "boolean"},
-                                 "severity": {"enum": [s.value for s in Severity]}}
+        props: dict[str, Any] = {"enabled": {"type": "boolean"}, "severity": {"enum": [s.value for s in Severity]}}
         for name, schema in rule.params.items():
             props[name] = param_json_schema(schema)
         rule_props[rule.id] = {"type": "object", "properties": props, "additionalProperties": False}
@@ -113,9 +118,15 @@ def deck_schema(rules: list[Rule]) -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
         "properties": {
-            "deck": {"type": "object", "properties": {
-                "name": {"type": "string"}, "extends": {"type": "string"}, "description": {"type": "string"}},
-                "additionalProperties": False},
+            "deck": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "extends": {"type": "string"},
+                    "description": {"type": "string"},
+                },
+                "additionalProperties": False,
+            },
             "rules": {"type": "object", "properties": rule_props, "additionalProperties": False},
         },
         "additionalProperties": False,
@@ -138,8 +149,9 @@ def _validate(path: Path, data: dict[str, Any], schema: dict[str, Any], known: d
             extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
             allowed = sorted(error.schema.get("properties", {}))
             for key in extra:
-                problems.append(f"{path}: {where}.{key}: unknown setting{did_you_mean(key, allowed)}; "
-                                f"known: {', '.join(allowed)}")
+                problems.append(
+                    f"{path}: {where}.{key}: unknown setting{did_you_mean(key, allowed)}; known: {', '.join(allowed)}"
+                )
             continue
         expected = _expected(error, known)
         problems.append(f"{path}: {where}: expected {expected}, got {error.instance!r}")
@@ -168,10 +180,15 @@ def _expected(error: Any, known: dict[str, Rule]) -> str:
         schema = known[path[1]].params.get(str(path[2]), {})
         dim = schema.get("quantity")
         if dim is not None:
-            return f"{units.article(dim)} such as \"{units.EXAMPLE[dim]}\""
+            return f'{units.article(dim)} such as "{units.EXAMPLE[dim]}"'
     if error.validator == "type":
-        return {"boolean": "true or false", "string": "a text in quotes", "integer": "a whole number",
-                "number": "a number", "object": "a table"}.get(str(error.validator_value), str(error.validator_value))
+        return {
+            "boolean": "true or false",
+            "string": "a text in quotes",
+            "integer": "a whole number",
+            "number": "a number",
+            "object": "a table",
+        }.get(str(error.validator_value), str(error.validator_value))
     if error.validator == "enum":
         return "one of " + ", ".join(f'"{v}"' for v in error.validator_value)
     return error.message

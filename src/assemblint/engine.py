@@ -41,8 +41,14 @@ def matches(rule_id: str, patterns: Iterable[str]) -> bool:
     return any(rule_id.startswith(p) for p in patterns if p)
 
 
-def run_rules(assembly: Assembly, rules: list[Rule], deck: Deck, select: list[str] | None = None,
-              ignore: list[str] | None = None, progress: Callable[[Rule], None] | None = None) -> DesignResult:
+def run_rules(
+    assembly: Assembly,
+    rules: list[Rule],
+    deck: Deck,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    progress: Callable[[Rule], None] | None = None,
+) -> DesignResult:
     result = DesignResult()
     for rule in rules:
         if (select and not matches(rule.id, select)) or (ignore and matches(rule.id, ignore)):
@@ -64,21 +70,23 @@ def run_rules(assembly: Assembly, rules: list[Rule], deck: Deck, select: list[st
             continue
         except Exception as error:  # a crashing rule must not take the run down
             frames = traceback.format_exc().strip().splitlines()
-            result.problems.append(PluginProblem(rule.plugin, rule.id, f"{type(error).__name__}: {error}\n"
-                                                 + "\n".join(frames[-4:])))
-            result.outcomes.append(RuleOutcome(rule, "crashed", f"{type(error).__name__}: {error}",
-                                               time.perf_counter() - started))
+            result.problems.append(
+                PluginProblem(rule.plugin, rule.id, f"{type(error).__name__}: {error}\n" + "\n".join(frames[-4:]))
+            )
+            result.outcomes.append(
+                RuleOutcome(rule, "crashed", f"{type(error).__name__}: {error}", time.perf_counter() - started)
+            )
             continue
         bad = [f for f in findings if not isinstance(f, Finding)]
         if bad:
-            result.problems.append(PluginProblem(rule.plugin, rule.id, f"returned {bad[0]!r} instead of findings "
-                                                 "made with ctx.finding()"))
+            result.problems.append(
+                PluginProblem(rule.plugin, rule.id, f"returned {bad[0]!r} instead of findings made with ctx.finding()")
+            )
             result.outcomes.append(RuleOutcome(rule, "crashed", "returned something that is not a finding"))
             continue
         merged = aggregate(findings)
         for finding in merged:
             finding.finalize(assembly.path)
         result.findings.extend(merged)
-        result.outcomes.append(RuleOutcome(rule, "ran", seconds=time.perf_counter() - started,
-                                           findings=len(merged)))
+        result.outcomes.append(RuleOutcome(rule, "ran", seconds=time.perf_counter() - started, findings=len(merged)))
     return result

@@ -72,8 +72,9 @@ class Objects:
         _, current = self.members[key]
         if current is None:
             return
-        if index is None or (len(current) + len(index) >= group.count and set(index) | current == set(
-                range(group.count))):
+        if index is None or (
+            len(current) + len(index) >= group.count and set(index) | current == set(range(group.count))
+        ):
             self.members[key] = (group, None)
         else:
             current.update(index)

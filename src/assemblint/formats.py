@@ -49,9 +49,12 @@ def text(report: Report) -> str:
             n = sum(1 for d in report.errors if d.location.path == path)
             lines.append(f"{path}: not checked: {n} language error{'s' if n != 1 else ''}")
             continue
-        lines.append(f"{path}: {_plural(counter['error'], 'error')}, {_plural(counter['warning'], 'warning')}, "
-                     f"{counter['info']} info ({counter['waived']} waived"
-                     + (f", {counter['baseline']} in baseline" if counter["baseline"] else "") + ")")
+        lines.append(
+            f"{path}: {_plural(counter['error'], 'error')}, {_plural(counter['warning'], 'warning')}, "
+            f"{counter['info']} info ({counter['waived']} waived"
+            + (f", {counter['baseline']} in baseline" if counter["baseline"] else "")
+            + ")"
+        )
     if report.stats is not None:
         lines.extend(stats_lines(report))
     return "\n".join(lines) + "\n"
@@ -62,9 +65,11 @@ def stats_lines(report: Report) -> list[str]:
     out = []
     for entry in report.stats["files"]:
         s = entry["seconds"]
-        out.append(f"{entry['path']}: {entry['pads']:,} pads, {entry['masses']:,} masses, "
-                   f"{entry['electrical_nodes']:,} electrical nodes; parse {s['parse']:.3f} s, build {s['build']:.3f} s, "
-                   f"rules {s['rules']:.3f} s")
+        out.append(
+            f"{entry['path']}: {entry['pads']:,} pads, {entry['masses']:,} masses, "
+            f"{entry['electrical_nodes']:,} electrical nodes; parse {s['parse']:.3f} s, build {s['build']:.3f} s, "
+            f"rules {s['rules']:.3f} s"
+        )
         for rule_id, r in sorted(entry["rules"].items(), key=lambda kv: -kv[1]["seconds"]):
             out.append(f"    {rule_id:<8} {r['seconds']:.4f} s  {r['findings']} finding(s)")
     return out

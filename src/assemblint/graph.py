@@ -53,18 +53,30 @@ def build_graph(assembly: Assembly) -> nx.Graph:
     masses = mass_names(assembly)
     leads = lead_names(assembly)
     for array in assembly.pad_arrays:
-        base = {"kind": "pad", "element": array.element.name, "array": array.qualified_name, "face": array.face,
-                "file": array.loc.path, "line": array.loc.line}
+        base = {
+            "kind": "pad",
+            "element": array.element.name,
+            "array": array.qualified_name,
+            "face": array.face,
+            "file": array.loc.path,
+            "line": array.loc.line,
+        }
         if array.diameter is not None:
             base["diameter_um"] = array.diameter
         for i in range(array.count):
             gid = array.start + i
-            graph.add_node(pads[gid], **base, index=i, x_um=float(array.x[i]), y_um=float(array.y[i]),
-                           node=int(labels[gid]))
+            graph.add_node(
+                pads[gid], **base, index=i, x_um=float(array.x[i]), y_um=float(array.y[i]), node=int(labels[gid])
+            )
     p = net.pad_count
     for group in assembly.mass_groups:
-        base = {"kind": "mass", "group": group.name, "material": "+".join(m.name for m in group.materials),
-                "file": group.loc.path, "line": group.loc.line}
+        base = {
+            "kind": "mass",
+            "group": group.name,
+            "material": "+".join(m.name for m in group.materials),
+            "file": group.loc.path,
+            "line": group.loc.line,
+        }
         if group.height is not None:
             base["height_um"] = group.height
         for i in range(group.count):
@@ -79,9 +91,14 @@ def build_graph(assembly: Assembly) -> nx.Graph:
                 graph.add_edge(masses[gid], pads[int(group.pads_b[i])], kind="joins", side="b")
     m = net.mass_count
     for group in assembly.lead_groups:
-        base = {"kind": "lead", "group": group.name, "shape": group.shape or "",
-                "material": group.material.name if group.material else "", "file": group.loc.path,
-                "line": group.loc.line}
+        base = {
+            "kind": "lead",
+            "group": group.name,
+            "shape": group.shape or "",
+            "material": group.material.name if group.material else "",
+            "file": group.loc.path,
+            "line": group.loc.line,
+        }
         for i in range(group.count):
             gid = group.start + i
             graph.add_node(leads[gid], **base, index=i, node=int(labels[p + m + gid]))

@@ -93,28 +93,41 @@ class Loader:
     def _import(self, stmt: st.Import, folder: Path) -> None:
         target = (folder / stmt.path).resolve()
         if not target.is_relative_to(self.root):
-            self.errors.append(Diagnostic("E006", f"import `{stmt.path}` resolves outside the root folder "
-                                          f"{self.root} and is refused (use `--root` to widen it)", stmt.loc))
+            self.errors.append(
+                Diagnostic(
+                    "E006",
+                    f"import `{stmt.path}` resolves outside the root folder "
+                    f"{self.root} and is refused (use `--root` to widen it)",
+                    stmt.loc,
+                )
+            )
             return
         if target in self.chain:
-            cycle = self.chain[self.chain.index(target):] + [target]
+            cycle = [*self.chain[self.chain.index(target):], target]
             names = " -> ".join(self.display(p) for p in cycle)
             self.errors.append(Diagnostic("E006", f"import cycle: {names}", stmt.loc))
             return
         if target in self.done:
             return  # importing a file that was already read is a no-op
         if not target.is_file():
-            self.errors.append(Diagnostic("E006", f"import `{stmt.path}` not found (looked for {self.display(target)})",
-                                          stmt.loc))
+            self.errors.append(
+                Diagnostic("E006", f"import `{stmt.path}` not found (looked for {self.display(target)})", stmt.loc)
+            )
             return
         self.read_file(target)
 
     def _use(self, stmt: st.Use) -> None:
         libraries = self.extensions.libraries
         if stmt.library not in libraries:
-            self.errors.append(Diagnostic("E002", f"unknown library `{stmt.library}`"
-                                          + did_you_mean(stmt.library, libraries)
-                                          + f"; known: {', '.join(sorted(libraries)) or 'none'}", stmt.loc))
+            self.errors.append(
+                Diagnostic(
+                    "E002",
+                    f"unknown library `{stmt.library}`"
+                    + did_you_mean(stmt.library, libraries)
+                    + f"; known: {', '.join(sorted(libraries)) or 'none'}",
+                    stmt.loc,
+                )
+            )
             return
         if stmt.library in self.libraries_loaded:
             return
@@ -134,8 +147,14 @@ class Loader:
                 self.statements.append((inner, origin))
 
 
-def load(path: str | Path, *, root: str | Path | None = None, extensions: LanguageExtensions | None = None,
-         max_objects: int = DEFAULT_MAX_OBJECTS, text: str | None = None) -> Assembly:
+def load(
+    path: str | Path,
+    *,
+    root: str | Path | None = None,
+    extensions: LanguageExtensions | None = None,
+    max_objects: int = DEFAULT_MAX_OBJECTS,
+    text: str | None = None,
+) -> Assembly:
     """Read, parse and build one design. Raises LanguageError with every E001–E010 found."""
     import time
 
@@ -152,9 +171,12 @@ def load(path: str | Path, *, root: str | Path | None = None, extensions: Langua
     if loader.errors:
         raise LanguageError(loader.errors)
     started = time.perf_counter()
-    builder = Builder(extra_material_properties=extensions.material_properties,
-                      extra_element_properties=extensions.element_properties,
-                      element_types=extensions.element_types, max_objects=max_objects)
+    builder = Builder(
+        extra_material_properties=extensions.material_properties,
+        extra_element_properties=extensions.element_properties,
+        element_types=extensions.element_types,
+        max_objects=max_objects,
+    )
     assembly = builder.build(loader.display(path.absolute()), loader.statements)
     assembly.files = loader.files
     from .netlist import Netlist

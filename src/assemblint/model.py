@@ -25,15 +25,38 @@ if TYPE_CHECKING:
 
 Range = tuple[float, float]
 
-MATERIAL_KINDS = ("fusible", "metal", "dielectric", "compliant", "semiconductor", "ceramic", "polymer",
-                  "composite")
-ELEMENT_TYPES = ("chip", "wafer", "package", "circuit_board", "dielectric_sheet", "circuit_panel",
-                 "connection_component", "interposer", "substrate", "plate", "heat_sink", "lead_frame")
+MATERIAL_KINDS = ("fusible", "metal", "dielectric", "compliant", "semiconductor", "ceramic", "polymer", "composite")
+ELEMENT_TYPES = (
+    "chip",
+    "wafer",
+    "package",
+    "circuit_board",
+    "dielectric_sheet",
+    "circuit_panel",
+    "connection_component",
+    "interposer",
+    "substrate",
+    "plate",
+    "heat_sink",
+    "lead_frame",
+)
 LAYER_ROLES = ("compliant", "underfill", "encapsulant", "mold", "dielectric", "adhesive")
 LEAD_SHAPES = ("s", "beam", "flexible", "wire", "rigid")
 FLEXIBLE_LEAD_SHAPES = frozenset({"s", "beam", "flexible", "wire"})
-STEP_KINDS = ("deposit", "reflow", "bond", "inject", "cure", "test", "rework", "anneal", "dice", "store",
-              "ship", "generic")
+STEP_KINDS = (
+    "deposit",
+    "reflow",
+    "bond",
+    "inject",
+    "cure",
+    "test",
+    "rework",
+    "anneal",
+    "dice",
+    "store",
+    "ship",
+    "generic",
+)
 FACES = ("front", "back")
 
 

@@ -94,8 +94,14 @@ class Netlist:
         to_mass = self.lead_mass >= 0
         to_pad = self.lead_to_pad >= 0
         src = [mass_ids, mass_ids[joined], lead_ids, lead_ids[to_mass], lead_ids[to_pad], self.connect_a]
-        dst = [self.mass_pad_a, self.mass_pad_b[joined], self.lead_pad, self.lead_mass[to_mass] + p,
-               self.lead_to_pad[to_pad], self.connect_b]
+        dst = [
+            self.mass_pad_a,
+            self.mass_pad_b[joined],
+            self.lead_pad,
+            self.lead_mass[to_mass] + p,
+            self.lead_to_pad[to_pad],
+            self.connect_b,
+        ]
         return np.concatenate(src).astype(np.int64), np.concatenate(dst).astype(np.int64)
 
     @cached_property
@@ -118,11 +124,11 @@ class Netlist:
 
     @property
     def mass_node(self) -> np.ndarray:
-        return self.node_labels[self.pad_count: self.pad_count + self.mass_count]
+        return self.node_labels[self.pad_count : self.pad_count + self.mass_count]
 
     @property
     def lead_node(self) -> np.ndarray:
-        return self.node_labels[self.pad_count + self.mass_count:]
+        return self.node_labels[self.pad_count + self.mass_count :]
 
     # ---------------------------------------------------------------- layers
     def _default_layer_surrounds(self, assembly: Assembly) -> None:

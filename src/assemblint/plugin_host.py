@@ -45,8 +45,13 @@ class PluginHost:
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def create(cls, enable: Iterable[str] = (), disable: Iterable[str] = (), extra: Iterable[tuple[str, Any]] = (),
-               entry_points: bool = True) -> PluginHost:
+    def create(
+        cls,
+        enable: Iterable[str] = (),
+        disable: Iterable[str] = (),
+        extra: Iterable[tuple[str, Any]] = (),
+        entry_points: bool = True,
+    ) -> PluginHost:
         """Load plugins from entry points (minus `disable`), plus `extra` (name, module) pairs.
 
         `enable` names plugins to keep even when a configuration disables them.
@@ -62,8 +67,9 @@ class PluginHost:
                 try:
                     module = ep.load()
                 except Exception as error:  # a broken plugin must not take the run down
-                    host.problems.append(PluginProblem(ep.name, "", f"failed to import {ep.value}: "
-                                                       f"{type(error).__name__}: {error}"))
+                    host.problems.append(
+                        PluginProblem(ep.name, "", f"failed to import {ep.value}: {type(error).__name__}: {error}")
+                    )
                     continue
                 host._register(ep.name, module, version)
         for name, module in extra:
@@ -96,8 +102,13 @@ class PluginHost:
             try:
                 value = impl.function()
             except Exception as error:
-                self.problems.append(PluginProblem(impl.plugin_name, "", f"hook {hook_name} raised "
-                                                   f"{type(error).__name__}: {error}\n{_short_trace()}"))
+                self.problems.append(
+                    PluginProblem(
+                        impl.plugin_name,
+                        "",
+                        f"hook {hook_name} raised {type(error).__name__}: {error}\n{_short_trace()}",
+                    )
+                )
                 continue
             if value is not None:
                 results.append((impl.plugin_name, value))
@@ -110,14 +121,23 @@ class PluginHost:
         for plugin, rules in self._each("assemblint_rules"):
             for rule in rules:
                 if not isinstance(rule, Rule):
-                    self.problems.append(PluginProblem(plugin, "", f"assemblint_rules returned {rule!r}, which "
-                                                       "is not made with @assemblint.rule"))
+                    self.problems.append(
+                        PluginProblem(
+                            plugin, "", f"assemblint_rules returned {rule!r}, which is not made with @assemblint.rule"
+                        )
+                    )
                     continue
                 if rule.id in seen:
                     first = seen[rule.id]
-                    self.problems.append(PluginProblem(plugin, rule.id, f"rule id {rule.id} is registered by both "
-                                                       f"plugin `{first.plugin}` and plugin `{plugin}`; "
-                                                       f"the one from `{plugin}` is not run"))
+                    self.problems.append(
+                        PluginProblem(
+                            plugin,
+                            rule.id,
+                            f"rule id {rule.id} is registered by both "
+                            f"plugin `{first.plugin}` and plugin `{plugin}`; "
+                            f"the one from `{plugin}` is not run",
+                        )
+                    )
                     continue
                 rule.plugin = plugin
                 seen[rule.id] = rule
@@ -146,8 +166,12 @@ class PluginHost:
     def registrations(self) -> dict[str, dict[str, list[str]]]:
         """What each plugin registers, for `assemblint plugins`."""
         out: dict[str, dict[str, list[str]]] = {p.name: {} for p in self.plugins}
-        for hook, label in (("assemblint_rules", "rules"), ("assemblint_libraries", "libraries"),
-                            ("assemblint_element_types", "element types"), ("assemblint_formats", "formats")):
+        for hook, label in (
+            ("assemblint_rules", "rules"),
+            ("assemblint_libraries", "libraries"),
+            ("assemblint_element_types", "element types"),
+            ("assemblint_formats", "formats"),
+        ):
             for plugin, found in self._each(hook):
                 names = [r.id if isinstance(r, Rule) else str(r) for r in found]
                 out.setdefault(plugin, {})[label] = sorted(names)

@@ -87,8 +87,11 @@ class Report:
         self.sort()
         out: dict[str, Any] = {
             "schema": SCHEMA_ID,
-            "tool": {"name": "assemblint", "version": self.version,
-                     "plugins": [{"name": p.name, "version": p.version} for p in self.plugins]},
+            "tool": {
+                "name": "assemblint",
+                "version": self.version,
+                "plugins": [{"name": p.name, "version": p.version} for p in self.plugins],
+            },
         }
         if self.deck_name is not None:
             out["deck"] = {"name": self.deck_name, **({"sha256": self.deck_sha256} if self.deck_sha256 else {})}
@@ -97,8 +100,7 @@ class Report:
         out["findings"] = [f.to_json() for f in self.findings]
         out["errors"] = [d.to_json() for d in self.errors]
         if self.problems:
-            out["internal_errors"] = [{"rule": p.rule, "plugin": p.plugin, "message": p.message}
-                                      for p in self.problems]
+            out["internal_errors"] = [{"rule": p.rule, "plugin": p.plugin, "message": p.message} for p in self.problems]
         out["rules"] = self.rule_statuses()
         if self.stats is not None:
             out["stats"] = self.stats

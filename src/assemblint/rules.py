@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from . import units
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -71,9 +71,16 @@ class Rule:
         return self.check(ctx)
 
 
-def rule(*, id: str, name: str, severity: Severity | str = Severity.WARNING,
-         params: dict[str, dict[str, Any]] | None = None, doc: str = "", source: str = "",
-         examples: dict[str, str] | None = None) -> Callable[[Callable], Rule]:
+def rule(
+    *,
+    id: str,
+    name: str,
+    severity: Severity | str = Severity.WARNING,
+    params: dict[str, dict[str, Any]] | None = None,
+    doc: str = "",
+    source: str = "",
+    examples: dict[str, str] | None = None,
+) -> Callable[[Callable], Rule]:
     """Declare a rule: `@rule(id="ACME001", name="mass-budget", severity=Severity.WARNING, …)`."""
     if not RULE_ID.match(id):
         raise ValueError(f"rule id {id!r} must look like ABC123 (capitals, then three digits)")
@@ -85,8 +92,16 @@ def rule(*, id: str, name: str, severity: Severity | str = Severity.WARNING,
             raise ValueError(f"parameter {pname!r} of {id}: unknown dimension {dim!r}")
 
     def decorate(fn: Callable) -> Rule:
-        return Rule(id=id, name=name, severity=Severity(severity), check=fn, params=dict(params or {}),
-                    doc=doc or (fn.__doc__ or ""), source=source, examples=dict(examples or {}))
+        return Rule(
+            id=id,
+            name=name,
+            severity=Severity(severity),
+            check=fn,
+            params=dict(params or {}),
+            doc=doc or (fn.__doc__ or ""),
+            source=source,
+            examples=dict(examples or {}),
+        )
 
     return decorate
 

@@ -20,10 +20,39 @@ from . import syntax_tree as st
 from .diagnostics import Diagnostic, LanguageError, Location, did_you_mean
 from .units import UNIT_PATTERN, to_base
 
-STATEMENT_KEYWORDS = ("assembly", "use", "import", "let", "material", "element", "layer", "mass",
-                      "masses", "lead", "leads", "net", "nets", "process", "cell", "place", "waive")
-BLOCK_KEYWORDS = ("material", "element", "layer", "mass", "masses", "lead", "leads", "net", "nets",
-                  "process", "step", "cell")
+STATEMENT_KEYWORDS = (
+    "assembly",
+    "use",
+    "import",
+    "let",
+    "material",
+    "element",
+    "layer",
+    "mass",
+    "masses",
+    "lead",
+    "leads",
+    "net",
+    "nets",
+    "process",
+    "cell",
+    "place",
+    "waive",
+)
+BLOCK_KEYWORDS = (
+    "material",
+    "element",
+    "layer",
+    "mass",
+    "masses",
+    "lead",
+    "leads",
+    "net",
+    "nets",
+    "process",
+    "step",
+    "cell",
+)
 
 _CONTINUES_LINE = {"COMMA", "RANGE_DOTS"}
 _OPENERS = {"LPAR": 1, "LSQB": 1, "RPAR": -1, "RSQB": -1}
@@ -117,8 +146,9 @@ class ToSyntaxTree(Transformer):
         return st.Let(self._loc(c[0]), str(c[0]), c[1])
 
     def _declaration(self, keyword: str, name: Token, base: Token | None, block: list) -> st.Declaration:
-        return st.Declaration(self._loc(name), keyword, str(name), str(base) if base else None,
-                              self._loc(base) if base else None, block)
+        return st.Declaration(
+            self._loc(name), keyword, str(name), str(base) if base else None, self._loc(base) if base else None, block
+        )
 
     def material(self, c: list) -> st.Declaration:
         return self._declaration("material", c[0], c[1], c[2])
@@ -162,11 +192,16 @@ class ToSyntaxTree(Transformer):
     def waive(self, c: list) -> st.Waive:
         rule = c[0]
         refs = [x for x in c[1:] if isinstance(x, st.Ref)]
-        rest = c[1 + len(refs):]
+        rest = c[1 + len(refs) :]
         reason, by, until = rest[0], rest[1], rest[2]
-        return st.Waive(self._loc(rule), str(rule), refs, _unquote(reason),
-                        _unquote(by) if by is not None else None,
-                        st.Date(str(until), self._loc(until)) if until is not None else None)
+        return st.Waive(
+            self._loc(rule),
+            str(rule),
+            refs,
+            _unquote(reason),
+            _unquote(by) if by is not None else None,
+            st.Date(str(until), self._loc(until)) if until is not None else None,
+        )
 
     def block(self, c: list) -> list[st.Property]:
         return c[:-1]  # the last child is the `}` token
@@ -200,8 +235,11 @@ class ToSyntaxTree(Transformer):
 
     def slice(self, c: list) -> st.Index:
         start, _colon, stop = c
-        return st.Index("slice", None if start is None else _int(start, self._loc(start)),
-                        None if stop is None else _int(stop, self._loc(stop)))
+        return st.Index(
+            "slice",
+            None if start is None else _int(start, self._loc(start)),
+            None if stop is None else _int(stop, self._loc(stop)),
+        )
 
     # -- values and expressions
     def quantity(self, c: list) -> st.Quantity:
@@ -276,8 +314,15 @@ def _parser() -> tuple[Lark, ToSyntaxTree, StatementEnds]:
     grammar = grammar.replace("@UNITS@", UNIT_PATTERN.replace("/", "\\/"))
     transformer = ToSyntaxTree()
     postlex = StatementEnds()
-    parser = Lark(grammar, parser="lalr", lexer="contextual", transformer=transformer, postlex=postlex,
-                  maybe_placeholders=True, cache=True)
+    parser = Lark(
+        grammar,
+        parser="lalr",
+        lexer="contextual",
+        transformer=transformer,
+        postlex=postlex,
+        maybe_placeholders=True,
+        cache=True,
+    )
     return parser, transformer, postlex
 
 
@@ -290,8 +335,9 @@ def parse(text: str, path: str = "<string>") -> st.SourceFile:
     try:
         statements = parser.parse(text)
     except _BadIndex as bad:
-        raise LanguageError([Diagnostic("E001", f"expected a whole number as an index, got `{bad.text}`",
-                                        bad.loc)]) from None
+        raise LanguageError(
+            [Diagnostic("E001", f"expected a whole number as an index, got `{bad.text}`", bad.loc)]
+        ) from None
     except UnexpectedInput as error:
         raise LanguageError([_describe(error, text, path, postlex)]) from None
     return st.SourceFile(path, statements)
@@ -361,8 +407,7 @@ def _expected_words(expected: set[str], block: str | None) -> str:
         names -= {"NAME", "STEP", "_NL"}
     elif names & {"QUANTITY", "NUMBER"} and "NAME" in names:
         words.append("a value such as `150 um`, a name or a reference")
-        names -= {"QUANTITY", "NUMBER", "NAME", "STRING", "LPAR", "MINUS", "RANGE_DOTS", "ARROW", "COMMA",
-                  "COLON"}
+        names -= {"QUANTITY", "NUMBER", "NAME", "STRING", "LPAR", "MINUS", "RANGE_DOTS", "ARROW", "COMMA", "COLON"}
     for name in sorted(names):
         if name in _TERMINAL_WORDS:
             words.append(_TERMINAL_WORDS[name])
@@ -386,11 +431,13 @@ def _describe(error: UnexpectedInput, text: str, path: str, postlex: StatementEn
         loc = Location(path, error.line, error.column, error.line, error.column + 1)
         if char == '"':
             return Diagnostic("E001", "this text in double quotes is not closed before the end of the line", loc)
-        return Diagnostic("E001", f"unexpected character `{char}`; expected "
-                          f"{_expected_words(set(error.allowed or ()), block)}", loc)
+        return Diagnostic(
+            "E001", f"unexpected character `{char}`; expected {_expected_words(set(error.allowed or ()), block)}", loc
+        )
     if isinstance(error, UnexpectedEOF):
         return _unclosed(open_blocks, path, text) or Diagnostic(
-            "E001", "the file ends in the middle of a statement", _end_location(path, text))
+            "E001", "the file ends in the middle of a statement", _end_location(path, text)
+        )
     assert isinstance(error, UnexpectedToken)
     tok = error.token
     if tok.type == "$END":
@@ -409,7 +456,8 @@ def _describe(error: UnexpectedInput, text: str, path: str, postlex: StatementEn
             "E001",
             f"expected {_expected_words({'NAME', 'RBRACE'}, keyword)}, got `{kw_tok.value}`: "
             f"a `}}` is probably missing to close {where} opened on line {brace.line}",
-            Location(path, kw_tok.line, kw_tok.column, kw_tok.end_line, kw_tok.end_column))
+            Location(path, kw_tok.line, kw_tok.column, kw_tok.end_line, kw_tok.end_column),
+        )
     expected = _expected_words(set(error.expected), block)
     message = f"expected {expected}, got {_token_text(tok)}"
     if tok.type == "NAME" and not open_blocks:
@@ -424,8 +472,11 @@ def _unclosed(open_blocks: list[tuple[str, str, Token]], path: str, text: str) -
         return None
     keyword, name, brace = open_blocks[-1]
     what = f"`{keyword} {name}`" if name else f"`{keyword}`"
-    return Diagnostic("E001", f"the file ends before the `}}` that closes {what}: this `{{` is never closed",
-                      Location(path, brace.line, brace.column, brace.end_line, brace.end_column))
+    return Diagnostic(
+        "E001",
+        f"the file ends before the `}}` that closes {what}: this `{{` is never closed",
+        Location(path, brace.line, brace.column, brace.end_line, brace.end_column),
+    )
 
 
 def _end_location(path: str, text: str) -> Location:

@@ -136,7 +136,7 @@ def parse_quantity_text(text: str, dimension: str) -> float:
     """
     match = _QUANTITY_TEXT.match(text)
     if not match:
-        raise UnitError(f"expected {article(dimension)} such as \"{EXAMPLE[dimension]}\", got {text!r}")
+        raise UnitError(f'expected {article(dimension)} such as "{EXAMPLE[dimension]}", got {text!r}')
     number = float(match["num"])
     symbol = match["unit"]
     if dimension == NUMBER:
@@ -144,16 +144,14 @@ def parse_quantity_text(text: str, dimension: str) -> float:
             raise UnitError(f"expected a plain number, got {text!r}")
         return number
     if not symbol:
-        raise UnitError(
-            f"expected {article(dimension)} such as \"{EXAMPLE[dimension]}\", got {text!r} (no unit)"
-        )
+        raise UnitError(f'expected {article(dimension)} such as "{EXAMPLE[dimension]}", got {text!r} (no unit)')
     if dimension == TEMPERATURE_DIFFERENCE:
         if symbol not in _DIFFERENCE_SCALE:
-            raise UnitError(f"expected a temperature difference such as \"10 K\", got {text!r}")
+            raise UnitError(f'expected a temperature difference such as "10 K", got {text!r}')
         return difference_to_base(number, symbol)
     value, got = to_base(number, symbol)
     if got != dimension:
-        raise UnitError(f"expected {article(dimension)} such as \"{EXAMPLE[dimension]}\", got {article(got)}: {text}")
+        raise UnitError(f'expected {article(dimension)} such as "{EXAMPLE[dimension]}", got {article(got)}: {text}')
     return value
 
 

@@ -77,14 +77,17 @@ def evaluate(expr: st.Expr, lets: Lets) -> Value:
     left, right = evaluate(expr.left, lets), evaluate(expr.right, lets)
     if expr.op in "+-":
         if left.dimension != right.dimension:
-            raise Problem("E003", f"cannot {'add' if expr.op == '+' else 'subtract'} {article(right.dimension)} "
-                          f"{'to' if expr.op == '+' else 'from'} {article(left.dimension)}", expr.loc)
+            raise Problem(
+                "E003",
+                f"cannot {'add' if expr.op == '+' else 'subtract'} {article(right.dimension)} "
+                f"{'to' if expr.op == '+' else 'from'} {article(left.dimension)}",
+                expr.loc,
+            )
         value = left.value + right.value if expr.op == "+" else left.value - right.value
         return Value(value, left.dimension)
     if expr.op == "*":
         if left.dimension != NUMBER and right.dimension != NUMBER:
-            raise Problem("E003", f"cannot multiply {article(left.dimension)} by {article(right.dimension)}",
-                          expr.loc)
+            raise Problem("E003", f"cannot multiply {article(left.dimension)} by {article(right.dimension)}", expr.loc)
         return Value(left.value * right.value, right.dimension if left.dimension == NUMBER else left.dimension)
     if right.value == 0:
         raise Problem("E008", "division by zero", expr.right.loc)
@@ -152,15 +155,19 @@ class Args:
         item = self.peek()
         return isinstance(item, st.Ref) and item.is_name and item.head in words
 
-    def word(self, wanted: str = "a name", choices: tuple[str, ...] | None = None, code: str = "E010",
-             what: str = "value") -> str:
+    def word(
+        self, wanted: str = "a name", choices: tuple[str, ...] | None = None, code: str = "E010", what: str = "value"
+    ) -> str:
         item = self.peek()
         if not (isinstance(item, st.Ref) and item.is_name):
             raise self.fail(wanted)
         self.pos += 1
         if choices is not None and item.head not in choices:
-            raise Problem(code, f"unknown {what} `{item.head}`{did_you_mean(item.head, choices)}; "
-                          f"known: {', '.join(choices)}", item.loc)
+            raise Problem(
+                code,
+                f"unknown {what} `{item.head}`{did_you_mean(item.head, choices)}; known: {', '.join(choices)}",
+                item.loc,
+            )
         return item.head
 
     def keyword(self, word: str) -> None:
@@ -222,13 +229,21 @@ class Args:
             self.pos += 1
             follower = self.peek()
             if isinstance(follower, st.Ref) and follower.is_name and _on_same_line(item.loc, follower.loc):
-                raise Problem("E003", f"unknown unit `{follower.head}` in `{item.text} {follower.head}`; "
-                              f"expected {article(dimension)} such as `{EXAMPLE[dimension]}`",
-                              _span(item.loc, follower.loc))
-            raise Problem("E003", f"expected {article(dimension)}, got a number without a unit: {item.text} "
-                          f"(write it like `{EXAMPLE[dimension]}`)", item.loc)
+                raise Problem(
+                    "E003",
+                    f"unknown unit `{follower.head}` in `{item.text} {follower.head}`; "
+                    f"expected {article(dimension)} such as `{EXAMPLE[dimension]}`",
+                    _span(item.loc, follower.loc),
+                )
+            raise Problem(
+                "E003",
+                f"expected {article(dimension)}, got a number without a unit: {item.text} "
+                f"(write it like `{EXAMPLE[dimension]}`)",
+                item.loc,
+            )
         if not isinstance(item, st.Quantity | st.Number | st.Ref | st.Group) or (
-                isinstance(item, st.Ref) and not item.is_name):
+            isinstance(item, st.Ref) and not item.is_name
+        ):
             raise self.fail(f"{article(dimension)} such as `{EXAMPLE[dimension]}`")
         self.pos += 1
         value = evaluate(item, self.lets)
@@ -257,8 +272,9 @@ class Args:
         high = self.quantity(dimension)
         if low > high:
             assert first is not None and last is not None
-            raise Problem("E008", f"the range is upside down: {describe(first)} .. {describe(last)}",
-                          _span(first.loc, last.loc))
+            raise Problem(
+                "E008", f"the range is upside down: {describe(first)} .. {describe(last)}", _span(first.loc, last.loc)
+            )
         return low, high
 
     def temperature_or_range(self) -> tuple[float, float]:
