@@ -607,7 +607,7 @@ class Builder:
     def _pad_selection(self, array: PadArray, rest: list, ref: st.Ref) -> PadSel:
         if len(rest) > 1 or (rest and not isinstance(rest[0], st.Index)):
             raise Problem("E002", f"`{ref}`: a pad has no parts", ref.loc)
-        local = np.arange(array.count)
+        local = None
         if rest:
             if not array.indexed:
                 raise Problem(
@@ -616,6 +616,8 @@ class Builder:
                     ref.loc,
                 )
             local = _select(rest[0], array.count, array.qualified_name, ref.loc)
+        if local is None:
+            local = np.arange(array.count)
         diam = np.full(len(local), np.nan if array.diameter is None else array.diameter)
         return PadSel(local + array.start, diam, np.full(len(local), array.element.index))
 

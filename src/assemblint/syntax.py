@@ -111,6 +111,7 @@ class StatementEnds(PostLex):
             last = kind
 
 
+_REF_PART = re.compile(r"\.?(?P<name>[A-Za-z_][A-Za-z0-9_]*)|\[(?P<index>[^\]]*)\]")
 _QUANTITY_SPLIT = re.compile(r"^(?P<num>(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t]*(?P<unit>.+)$")
 
 
@@ -223,6 +224,22 @@ class ToSyntaxTree(Transformer):
             else:
                 parts.append(item)
         return st.Ref(parts, self._span(self._loc(c[0]), self._loc(last)))
+
+    def compact_ref(self, c: list) -> st.Ref:
+        tok = c[0]
+        parts: list[str | st.Index] = []
+        for match in _REF_PART.finditer(tok):
+            name, index = match["name"], match["index"]
+            if name is not None:
+                parts.append(name)
+            elif index == "*":
+                parts.append(st.Index("every"))
+            elif ":" in index:
+                start, stop = index.split(":")
+                parts.append(st.Index("slice", int(start) if start else None, int(stop) if stop else None))
+            else:
+                parts.append(st.Index("at", int(index)))
+        return st.Ref(parts, self._loc(tok))
 
     def field(self, c: list) -> Token:
         return c[0]
