@@ -167,6 +167,8 @@ class Builder:
         self._collect(statements, steps, process_decls, waives)
         self._build_materials()
         asm.materials = self.materials
+        for name, let in self.lets.exprs.items():  # every `let`, used or not, is checked
+            self._guard(self.lets.get, name, let.loc)
         self._build_scope(self.top, [s for s, _ in self.top.declarations.values()])
         if not self.limit_hit:
             self._build_process(process_decls)

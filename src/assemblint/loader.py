@@ -103,7 +103,7 @@ class Loader:
             )
             return
         if target in self.chain:
-            cycle = [*self.chain[self.chain.index(target):], target]
+            cycle = [*self.chain[self.chain.index(target) :], target]
             names = " -> ".join(self.display(p) for p in cycle)
             self.errors.append(Diagnostic("E006", f"import cycle: {names}", stmt.loc))
             return

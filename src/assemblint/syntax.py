@@ -379,6 +379,7 @@ _PROPERTY_EXAMPLES = {
 
 _TERMINAL_WORDS = {
     "NAME": "a name",
+    "REF": "a reference such as `die.c[0]`",
     "STRING": "a text in double quotes",
     "QUANTITY": "a quantity such as `150 um`",
     "NUMBER": "a number",
@@ -418,13 +419,31 @@ def _expected_words(expected: set[str], block: str | None) -> str:
     statement_keywords = {k.upper() for k in STATEMENT_KEYWORDS} | {"IMPORT_"}
     if names & {"MATERIAL", "ELEMENT"} and "NAME" not in names:
         words.append("a statement such as `material`, `element`, `masses` or `process`")
-        names -= statement_keywords | {"MASS", "MASSES", "LEAD", "LEADS", "NET", "NETS", "IMPORT"}
+        names -= statement_keywords | {"MASS", "MASSES", "LEAD", "LEADS", "NET", "NETS", "IMPORT", "_NL", "$END"}
+    elif names & {"QUANTITY", "NUMBER"} and "NAME" in names:
+        words.append("a value such as `150 um`, a name or a reference")
+        names -= {
+            "QUANTITY",
+            "NUMBER",
+            "NAME",
+            "REF",
+            "STRING",
+            "LPAR",
+            "MINUS",
+            "RANGE_DOTS",
+            "ARROW",
+            "COMMA",
+            "COLON",
+            "DOT",
+            "LSQB",
+            "RBRACE",
+        }
     elif block in _PROPERTY_EXAMPLES and "NAME" in names and "RBRACE" in names:
         words.append(_PROPERTY_EXAMPLES[block])
         names -= {"NAME", "STEP", "_NL"}
-    elif names & {"QUANTITY", "NUMBER"} and "NAME" in names:
-        words.append("a value such as `150 um`, a name or a reference")
-        names -= {"QUANTITY", "NUMBER", "NAME", "STRING", "LPAR", "MINUS", "RANGE_DOTS", "ARROW", "COMMA", "COLON"}
+    if {"NAME", "REF"} <= names:
+        words.append("a name or a reference such as `die.c[0]`")
+        names -= {"NAME", "REF"}
     for name in sorted(names):
         if name in _TERMINAL_WORDS:
             words.append(_TERMINAL_WORDS[name])
@@ -437,6 +456,21 @@ def _expected_words(expected: set[str], block: str | None) -> str:
         return words[0]
     joiner = ", or " if any(" or " in w for w in words) else " or "
     return ", ".join(words[:-1]) + joiner + words[-1]
+
+
+def _parser_expects(error: UnexpectedInput, fallback: set[str]) -> set[str]:
+    """What the parser accepts where it stopped (the lexer's own set includes always-accepted terminals)."""
+    state = getattr(error, "state", None)
+    try:
+        return set(state.parse_conf.parse_table.states[state.position])  # type: ignore[union-attr]
+    except (AttributeError, KeyError, TypeError):
+        return set(fallback)
+
+
+_BLOCK_STATEMENTS = {
+    "process": ("step",),
+    "cell": ("element", "layer", "mass", "masses", "lead", "leads", "net", "nets"),
+}
 
 
 def _describe(error: UnexpectedInput, text: str, path: str, postlex: StatementEnds) -> Diagnostic:
@@ -475,12 +509,24 @@ def _describe(error: UnexpectedInput, text: str, path: str, postlex: StatementEn
             f"a `}}` is probably missing to close {where} opened on line {brace.line}",
             Location(path, kw_tok.line, kw_tok.column, kw_tok.end_line, kw_tok.end_column),
         )
-    expected = _expected_words(set(error.expected), block)
+    if open_blocks and tok.type == "LBRACE" and head and head[0].type == "NAME":
+        # `stpe a {` in a process: a block statement whose keyword is misspelt
+        keyword = open_blocks[-1][0]
+        kw_tok = head[0]
+        return Diagnostic(
+            "E001",
+            f"expected {_expected_words({'NAME', 'RBRACE'}, keyword)}, got `{kw_tok.value}`"
+            + did_you_mean(kw_tok.value, _BLOCK_STATEMENTS.get(keyword, STATEMENT_KEYWORDS)),
+            Location(path, kw_tok.line, kw_tok.column, kw_tok.end_line, kw_tok.end_column),
+        )
+    if tok.type == "RBRACE" and not open_blocks:
+        return Diagnostic("E001", "this `}` closes nothing: there is no open `{` before it", loc)
+    error_expected = _parser_expects(error, set(error.expected))
+    expected = _expected_words(error_expected, block)
     message = f"expected {expected}, got {_token_text(tok)}"
-    if tok.type == "NAME" and not open_blocks:
-        message += did_you_mean(tok.value, STATEMENT_KEYWORDS)
-    elif tok.type == "NAME" and block == "process":
-        message += did_you_mean(tok.value, ("step",))
+    if tok.type == "NAME":
+        keywords = [k for k in (*STATEMENT_KEYWORDS, "step") if k.upper() in error_expected]
+        message += did_you_mean(tok.value, keywords)
     return Diagnostic("E001", message, loc)
 
 
