@@ -19,7 +19,7 @@ from .diagnostics import Diagnostic, LanguageError, Location
 from .engine import run_rules
 from .loader import load as _load
 from .model import Assembly
-from .plugin_host import PluginHost
+from .plugin_host import PluginHost, PluginProblem
 from .report import Report
 
 
@@ -98,6 +98,10 @@ def check_files(
     report = new_report(host, options)
     files, missing = design_files(paths)
     report.errors.extend(missing)
+    if not files and not missing:
+        report.usage_error = True
+        shown = ", ".join(str(p) for p in paths)
+        report.errors.append(Diagnostic("E006", f"no .assy files found in {shown}", Location(shown, 1, 1)))
     extensions = host.language_extensions()
     for path in files:
         if progress:
@@ -107,6 +111,12 @@ def check_files(
             assembly = _load(path, root=options.root, extensions=extensions, max_objects=options.max_objects)
         except LanguageError as error:
             report.errors.extend(error.diagnostics)
+            report.inputs.append(_input_of(path))
+            continue
+        except Exception as error:  # a bug of ours: reported as an internal error (exit 3), never a traceback
+            report.problems.append(
+                PluginProblem("assemblint", "", f"internal error while reading {path}: {type(error).__name__}: {error}")
+            )
             report.inputs.append(_input_of(path))
             continue
         loaded = time.perf_counter() - started

@@ -99,7 +99,15 @@ def _quote(location: Location, sources: SourceCache) -> list[str]:
         width = max(location.end_column - location.column, 1)
     else:
         width = max(len(text.rstrip()) - start, 1)
-    return [gutter + text, " " * (len(gutter) - 2) + "| " + " " * start + "^" * width]
+    if len(text) > _MAX_QUOTE:  # a machine-written line: show a window around the column
+        left = max(0, start - _MAX_QUOTE // 3)
+        text = ("…" if left else "") + text[left : left + _MAX_QUOTE] + "…"
+        start = start - left + (1 if left else 0)
+        width = min(width, _MAX_QUOTE - start + 1)
+    return [gutter + text, " " * (len(gutter) - 2) + "| " + " " * start + "^" * max(width, 1)]
+
+
+_MAX_QUOTE = 120
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:

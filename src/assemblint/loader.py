@@ -9,6 +9,7 @@ noise.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -171,13 +172,21 @@ def load(
     if loader.errors:
         raise LanguageError(loader.errors)
     started = time.perf_counter()
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     builder = Builder(
         extra_material_properties=extensions.material_properties,
         extra_element_properties=extensions.element_properties,
         element_types=extensions.element_types,
         max_objects=max_objects,
     )
-    assembly = builder.build(loader.display(path.absolute()), loader.statements)
+    try:
+        assembly = builder.build(loader.display(path.absolute()), loader.statements)
+    except RecursionError:
+        shown = loader.display(path.absolute())
+        raise LanguageError(
+            [Diagnostic("E001", "an expression is nested too deeply to read", Location(shown, 1, 1, 1, 2))]
+        ) from None
+
     assembly.files = loader.files
     from .netlist import Netlist
 
