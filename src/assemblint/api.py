@@ -82,11 +82,20 @@ def design_files(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     """Expand folders to every `.assy` below them (sorted); a missing path is an E006."""
     files: list[Path] = []
     missing: list[Diagnostic] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:  # a file named twice (or also inside a named folder) is checked once
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(path)
+
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.assy") if p.is_file()))
+            for found in sorted(p for p in path.rglob("*.assy") if p.is_file()):
+                add(found)
         elif path.is_file():
-            files.append(path)
+            add(path)
         else:
             missing.append(Diagnostic("E006", f"no such file or folder: {path}", Location(str(path), 1, 1)))
     return files, missing

@@ -982,6 +982,7 @@ class Builder:
         origin = args.point() if args.accept_keyword("origin") else (-(cols - 1) * px / 2, -(rows - 1) * py / 2)
         args.end()
         count = rows * cols
+        self._count_objects(place.loc, pads=count)  # at least one object per instance; checked before allocating
         index = np.arange(count)
         offsets = np.stack([origin[0] + (index % cols) * px, origin[1] + (index // cols) * py], axis=1)
         placement = Placement(scope.qualified(place.name), place.cell, place.loc, count, offsets)
@@ -1034,9 +1035,10 @@ class Builder:
                     self._unknown_property(prop, STEP_PROPERTIES, "step")
                 else:
                     self._guard(self._step_property, step, prop)
-            if step.temp is None and step.kind is not None:
+            given = {p.name for p in step_decl.properties}
+            if step.temp is None and not given & {"peak", "temp"}:
                 self._error("E001", f"step `{step.name}` has no temperature: give `peak T` or `temp T`", step.loc)
-            if step.kind is None:
+            if step.kind is None and "kind" not in given:
                 self._error("E001", f"step `{step.name}` has no `kind`; known: {', '.join(STEP_KINDS)}", step.loc)
         for prop in decl.properties:
             if prop.name not in PROCESS_PROPERTIES:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import sys
@@ -18,7 +19,7 @@ from .deck import DeckError, load_deck
 from .diagnostics import LanguageError, render
 from .graph import GRAPH_FORMATS, export
 from .loader import load
-from .plugin_host import PluginHost
+from .plugin_host import PluginHost, PluginProblem
 from .report import FAIL_ON
 from .units import BASE_UNIT
 
@@ -164,7 +165,11 @@ def cmd_rules(args: argparse.Namespace, host: PluginHost) -> int:
     deck = load_deck(args.deck, rules)
     rows = []
     for rule in rules:
-        settings = deck.effective(rule)
+        try:
+            settings = deck.effective(rule)
+        except Exception as error:
+            host.problems.append(PluginProblem(rule.plugin, rule.id, f"bad parameter default: {error}"))
+            continue
         rows.append(
             {
                 "id": rule.id,
@@ -202,7 +207,7 @@ def cmd_explain(args: argparse.Namespace, host: PluginHost) -> int:
             f"no rule {args.rule_id}{did_you_mean(args.rule_id.upper(), rules)}; `assemblint rules` lists them"
         )
     out = [f"{rule.id} {rule.name} [{rule.severity.value}] (family {rule.family}, plugin {rule.plugin})", ""]
-    out.append(textwrap.dedent(rule.doc).strip())
+    out.append(inspect.cleandoc(rule.doc))
     if rule.source:
         out += ["", "Source: " + rule.source]
     if rule.params:

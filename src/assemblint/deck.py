@@ -76,7 +76,7 @@ def load_deck(spec: str | None, rules: list[Rule]) -> Deck:
     info = top.get("deck", {})
     return Deck(
         name=info.get("name", top_path.stem),
-        path=str(top_path),
+        path=_shown(top_path),
         sha256=hashlib.sha256(top_bytes).hexdigest(),
         description=info.get("description", ""),
         settings=merged,
@@ -100,10 +100,18 @@ def _read_chain(spec: str, base: Path, chain: list, seen: list[Path]) -> None:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise DeckError(f"{path}: not valid TOML: {error}") from None
-    chain.append((path, data, raw))
+    chain.append((path if spec in decks else Path(_shown(path)), data, raw))
     parent = data.get("deck", {}).get("extends")
     if isinstance(parent, str):
         _read_chain(parent, path.parent, chain, [*seen, resolved])
+
+
+def _shown(path: Path) -> str:
+    """A deck's path as a person gave it: relative to the current folder where possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def deck_schema(rules: list[Rule]) -> dict[str, Any]:
@@ -191,4 +199,13 @@ def _expected(error: Any, known: dict[str, Rule]) -> str:
         }.get(str(error.validator_value), str(error.validator_value))
     if error.validator == "enum":
         return "one of " + ", ".join(f'"{v}"' for v in error.validator_value)
+    bounds = {
+        "minimum": "at least",
+        "maximum": "at most",
+        "exclusiveMinimum": "more than",
+        "exclusiveMaximum": "less than",
+    }
+    if error.validator in bounds:
+        kind = "a whole number" if error.schema.get("type") == "integer" else "a value"
+        return f"{kind} {bounds[error.validator]} {error.validator_value}"
     return error.message

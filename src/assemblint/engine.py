@@ -54,7 +54,12 @@ def run_rules(
         if (select and not matches(rule.id, select)) or (ignore and matches(rule.id, ignore)):
             result.outcomes.append(RuleOutcome(rule, "not-selected"))
             continue
-        settings = deck.effective(rule)
+        try:
+            settings = deck.effective(rule)
+        except Exception as error:  # a malformed default in the rule itself: the rule's fault, not the run's
+            result.problems.append(PluginProblem(rule.plugin, rule.id, f"bad parameter default: {error}"))
+            result.outcomes.append(RuleOutcome(rule, "crashed", f"bad parameter default: {error}"))
+            continue
         if not settings.enabled:
             result.outcomes.append(RuleOutcome(rule, "disabled", f"disabled by deck {deck.name}"))
             continue

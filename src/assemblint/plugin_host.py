@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib.metadata as metadata
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -42,6 +42,7 @@ class PluginHost:
     plugins: list[PluginInfo] = field(default_factory=list)
     problems: list[PluginProblem] = field(default_factory=list)
     disabled: set[str] = field(default_factory=set)
+    _rules: list[Rule] | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -96,7 +97,9 @@ class PluginHost:
 
     # ------------------------------------------------------------------ asking
     def _each(self, hook_name: str) -> list[tuple[str, Any]]:
-        """Call one hook on every plugin separately, so one that raises is recorded, not fatal."""
+        """Call one hook on every plugin separately, so one that raises or returns the wrong shape is
+        recorded, not fatal."""
+        expect, expect_words = _HOOK_RESULTS[hook_name]
         results: list[tuple[str, Any]] = []
         for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
             try:
@@ -110,13 +113,30 @@ class PluginHost:
                     )
                 )
                 continue
-            if value is not None:
-                results.append((impl.plugin_name, value))
-        results.reverse()  # pluggy calls last-registered first; report in registration order
-        return results
+            if value is None:
+                continue
+            if not isinstance(value, expect):
+                self.problems.append(
+                    PluginProblem(
+                        impl.plugin_name,
+                        "",
+                        f"hook {hook_name} returned {type(value).__name__}, expected {expect_words}",
+                    )
+                )
+                continue
+            results.append((impl.plugin_name, value))
+        return results  # pluggy gives implementations in registration order
 
     def rules(self) -> list[Rule]:
-        """Every rule, each tagged with its plugin. A duplicate id is a problem naming both plugins."""
+        """Every rule, each tagged with its plugin. A duplicate id is a problem naming both plugins.
+
+        Asked once per host: the list (and any problem it found) is kept.
+        """
+        if self._rules is None:
+            self._rules = self._collect_rules()
+        return list(self._rules)
+
+    def _collect_rules(self) -> list[Rule]:
         seen: dict[str, Rule] = {}
         for plugin, rules in self._each("assemblint_rules"):
             for rule in rules:
@@ -178,6 +198,15 @@ class PluginHost:
         for plugin, found in self._each("assemblint_properties"):
             out.setdefault(plugin, {})["properties"] = sorted(f"{t}.{n}" for t, props in found.items() for n in props)
         return out
+
+
+_HOOK_RESULTS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "assemblint_rules": ((list, tuple), "a list of rules"),
+    "assemblint_libraries": (Mapping, "a mapping {name: path}"),
+    "assemblint_properties": (Mapping, 'a mapping {"material": {name: dimension}}'),
+    "assemblint_element_types": ((list, tuple), "a list of names"),
+    "assemblint_formats": (Mapping, "a mapping {name: writer}"),
+}
 
 
 def _short_trace() -> str:

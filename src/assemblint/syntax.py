@@ -18,7 +18,7 @@ from lark.lark import PostLex
 
 from . import syntax_tree as st
 from .diagnostics import Diagnostic, LanguageError, Location, did_you_mean
-from .units import UNIT_PATTERN, to_base
+from .units import UNIT_PATTERN, UNITS, to_base
 
 STATEMENT_KEYWORDS = (
     "assembly",
@@ -212,7 +212,7 @@ class ToSyntaxTree(Transformer):
 
     # -- references
     def ref(self, c: list) -> st.Ref:
-        parts: list[str | st.Index] = [str(c[0])]
+        parts: list[str | st.Index] = _compact_parts(c[0]) if c[0].type == "REF" else [str(c[0])]
         last = c[0]
         for item in c[1:]:
             if isinstance(item, Token):
@@ -224,22 +224,6 @@ class ToSyntaxTree(Transformer):
             else:
                 parts.append(item)
         return st.Ref(parts, self._span(self._loc(c[0]), self._loc(last)))
-
-    def compact_ref(self, c: list) -> st.Ref:
-        tok = c[0]
-        parts: list[str | st.Index] = []
-        for match in _REF_PART.finditer(tok):
-            name, index = match["name"], match["index"]
-            if name is not None:
-                parts.append(name)
-            elif index == "*":
-                parts.append(st.Index("every"))
-            elif ":" in index:
-                start, stop = index.split(":")
-                parts.append(st.Index("slice", int(start) if start else None, int(stop) if stop else None))
-            else:
-                parts.append(st.Index("at", int(index)))
-        return st.Ref(parts, self._loc(tok))
 
     def field(self, c: list) -> Token:
         return c[0]
@@ -260,22 +244,22 @@ class ToSyntaxTree(Transformer):
 
     # -- values and expressions
     def quantity(self, c: list) -> st.Quantity:
-        return self._quantity(c[0], 1.0)
+        return self._quantity(c[0], 1.0, self._loc(c[0]))
 
     def neg_quantity(self, c: list) -> st.Quantity:
-        return self._quantity(c[0], -1.0)
+        return self._quantity(c[1], -1.0, self._span(self._loc(c[0]), self._loc(c[1])))
 
-    def _quantity(self, tok: Token, sign: float) -> st.Quantity:
+    def _quantity(self, tok: Token, sign: float, loc: Location) -> st.Quantity:
         match = _QUANTITY_SPLIT.match(tok)
         assert match, tok
         value, dimension = to_base(sign * float(match["num"]), match["unit"])
-        return st.Quantity(value, dimension, ("-" if sign < 0 else "") + str(tok), self._loc(tok))
+        return st.Quantity(value, dimension, ("-" if sign < 0 else "") + str(tok), loc)
 
     def number(self, c: list) -> st.Number:
         return st.Number(float(c[0]), str(c[0]), self._loc(c[0]))
 
     def neg_number(self, c: list) -> st.Number:
-        return st.Number(-float(c[0]), "-" + str(c[0]), self._loc(c[0]))
+        return st.Number(-float(c[1]), "-" + str(c[1]), self._span(self._loc(c[0]), self._loc(c[1])))
 
     def string(self, c: list) -> st.String:
         return st.String(_unquote(c[0]), self._loc(c[0]))
@@ -291,7 +275,8 @@ class ToSyntaxTree(Transformer):
         return st.Ref([str(c[0])], self._loc(c[0]))
 
     def _binop(self, op: str, c: list) -> st.BinOp:
-        return st.BinOp(op, c[0], c[1], self._span(c[0].loc, c[1].loc))
+        left, right = (x for x in c if not isinstance(x, Token))  # `-` is the MINUS terminal, kept
+        return st.BinOp(op, left, right, self._span(left.loc, right.loc))
 
     def add(self, c: list) -> st.BinOp:
         return self._binop("+", c)
@@ -306,7 +291,26 @@ class ToSyntaxTree(Transformer):
         return self._binop("/", c)
 
     def neg(self, c: list) -> st.Neg:
-        return st.Neg(c[0], c[0].loc)
+        operand = c[-1]
+        loc = self._span(self._loc(c[0]), operand.loc) if isinstance(c[0], Token) else operand.loc
+        return st.Neg(operand, loc)
+
+
+def _compact_parts(tok: Token) -> list[str | st.Index]:
+    """`units[*].m[0:4]` written as one token, split into names and index selectors."""
+    parts: list[str | st.Index] = []
+    for match in _REF_PART.finditer(tok):
+        name, index = match["name"], match["index"]
+        if name is not None:
+            parts.append(name)
+        elif index == "*":
+            parts.append(st.Index("every"))
+        elif ":" in index:
+            start, stop = index.split(":")
+            parts.append(st.Index("slice", int(start) if start else None, int(stop) if stop else None))
+        else:
+            parts.append(st.Index("at", int(index)))
+    return parts
 
 
 def _unquote(tok: Token) -> str:
@@ -415,6 +419,8 @@ def _token_text(tok: Token) -> str:
 
 def _expected_words(expected: set[str], block: str | None) -> str:
     names = set(expected) - {"SEMI"}
+    if block is not None:  # LALR shares states with `waive`; its keywords never belong in a block
+        names -= {"BECAUSE", "ON", "BY", "UNTIL"}
     words: list[str] = []
     statement_keywords = {k.upper() for k in STATEMENT_KEYWORDS} | {"IMPORT_"}
     if names & {"MATERIAL", "ELEMENT"} and "NAME" not in names:
@@ -518,6 +524,13 @@ def _describe(error: UnexpectedInput, text: str, path: str, postlex: StatementEn
             f"expected {_expected_words({'NAME', 'RBRACE'}, keyword)}, got `{kw_tok.value}`"
             + did_you_mean(kw_tok.value, _BLOCK_STATEMENTS.get(keyword, STATEMENT_KEYWORDS)),
             Location(path, kw_tok.line, kw_tok.column, kw_tok.end_line, kw_tok.end_column),
+        )
+    if tok.type == "NAME" and len(head) >= 2 and head[-2].type == "NUMBER" and head[-2].end_line == tok.line:
+        number = head[-2]
+        return Diagnostic(
+            "E003",
+            f"unknown unit `{tok.value}` in `{number.value} {tok.value}`" + did_you_mean(tok.value, UNITS),
+            Location(path, number.line, number.column, tok.end_line, tok.end_column),
         )
     if tok.type == "RBRACE" and not open_blocks:
         return Diagnostic("E001", "this `}` closes nothing: there is no open `{` before it", loc)

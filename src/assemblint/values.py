@@ -7,6 +7,7 @@ with the right error code at the right token when the text does not fit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,7 +21,14 @@ class Problem(Exception):
 
     def __init__(self, code: str, message: str, loc: Location):
         super().__init__(message)
-        self.diagnostic = Diagnostic(code, message, loc)
+        self.diagnostic: Diagnostic | None = Diagnostic(code, message, loc)
+
+    @classmethod
+    def silent(cls) -> Problem:
+        """A failure already reported elsewhere (a broken `let` at its use): stops quietly."""
+        problem = cls("", "", Location("", 1, 1))
+        problem.diagnostic = None
+        return problem
 
 
 @dataclass(slots=True)
@@ -37,11 +45,14 @@ class Lets:
     def __init__(self) -> None:
         self.exprs: dict[str, st.Let] = {}
         self.values: dict[str, Value] = {}
+        self.failed: set[str] = set()
         self._evaluating: set[str] = set()
 
     def get(self, name: str, loc: Location) -> Value:
         if name in self.values:
             return self.values[name]
+        if name in self.failed:
+            raise Problem.silent()
         let = self.exprs.get(name)
         if let is None:
             raise Problem("E002", f"unknown name `{name}`: no `let` defines it" + did_you_mean(name, self.exprs), loc)
@@ -50,6 +61,11 @@ class Lets:
         self._evaluating.add(name)
         try:
             value = evaluate(let.expr, self)
+            if not math.isfinite(value.value):
+                raise Problem("E008", f"`let {name}` is not a finite number", let.loc)
+        except Problem:
+            self.failed.add(name)
+            raise
         finally:
             self._evaluating.discard(name)
         self.values[name] = value
@@ -247,6 +263,8 @@ class Args:
             raise self.fail(f"{article(dimension)} such as `{EXAMPLE[dimension]}`")
         self.pos += 1
         value = evaluate(item, self.lets)
+        if not math.isfinite(value.value):
+            raise Problem("E008", f"expected a finite value, got {describe(item)}", item.loc)
         if value.dimension != dimension:
             got = "a number without a unit" if value.dimension == NUMBER else article(value.dimension)
             raise Problem("E003", f"expected {article(dimension)}, got {got}: {describe(item)}", item.loc)
