@@ -513,8 +513,8 @@ def test_insulation_faults_x_and_y_share_a_node() -> None:
 
 # ---------------------------------------------------------------------------------------- waivers
 @pytest.mark.xfail(
-    reason="Issue 5 (waivers, baselines, CI outputs): `waive` statements are parsed into Assembly.waivers but never applied to findings "
-    "(LANGUAGE.md: a waiver marks matching findings as waived; they stay in the report and do not fail the run)",
+    reason="issue 5 applies waivers: `waive` statements are parsed into Assembly.waivers, not yet applied "
+    "to findings (LANGUAGE.md: matching findings are marked waived and do not fail the run)",
     strict=True,
 )
 def test_a_waiver_marks_matching_findings_as_waived(tmp_path: Path, host: PluginHost) -> None:
