@@ -40,7 +40,7 @@ class Timings:
 
 def read_text(path: Path) -> str:
     data = path.read_bytes()
-    return data.decode("utf-8", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")  # a byte-order mark from Windows editors is not text
 
 
 @lru_cache(maxsize=32)
