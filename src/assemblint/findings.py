@@ -172,6 +172,11 @@ class Finding:
     def count(self) -> int:
         return self.objects.count
 
+    @property
+    def bucket(self) -> str:
+        """Where the summary counts it: `waived`, `baseline`, or its severity."""
+        return "waived" if self.waived else "baseline" if self.baseline else self.severity.value
+
     def finalize(self, design_path: str) -> None:
         self.object_names = self.objects.compact()
         key = json.dumps([self.rule, design_path, self.cause, self.object_names], sort_keys=True)

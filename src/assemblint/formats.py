@@ -36,13 +36,7 @@ def text(report: Report) -> str:
     for path, _ in report.inputs:
         per_file.setdefault(path, Counter())
     for finding in report.findings:
-        counter = per_file.setdefault(finding.location.path, Counter())
-        if finding.waived:
-            counter["waived"] += 1
-        elif finding.baseline:
-            counter["baseline"] += 1
-        else:
-            counter[finding.severity.value] += 1
+        per_file.setdefault(finding.location.path, Counter())[finding.bucket] += 1
     errored = {d.location.path for d in report.errors}
     for path, counter in per_file.items():
         if path in errored:

@@ -53,12 +53,7 @@ class Report:
     def summary(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0, "waived": 0, "baseline": 0}
         for finding in self.findings:
-            if finding.waived:
-                counts["waived"] += 1
-            elif finding.baseline:
-                counts["baseline"] += 1
-            else:
-                counts[finding.severity.value] += 1
+            counts[finding.bucket] += 1
         counts["exit_code"] = self.exit_code
         return counts
 
