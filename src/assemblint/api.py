@@ -121,6 +121,7 @@ def check_files(
         except LanguageError as error:
             report.errors.extend(error.diagnostics)
             report.inputs.append(_input_of(path))
+            report.unchecked.add(str(path))
             continue
         except Exception as error:  # a bug of ours: reported as an internal error (exit 3), never a traceback
             report.problems.append(

@@ -1050,6 +1050,10 @@ class Builder:
         args = Args(prop, self.lets)
         if prop.name == "kind":
             step.kind = args.word("a step kind such as `reflow`", STEP_KINDS, what="step kind")
+        elif prop.name in ("peak", "temp") and step.temp_range is not None:
+            raise Problem(
+                "E008", f"step `{step.name}` gives its temperature twice: use `peak T` or `temp T`, not both", prop.loc
+            )
         elif prop.name == "peak":
             step.temp = args.quantity(TEMPERATURE)
             step.temp_range = (step.temp, step.temp)

@@ -37,11 +37,12 @@ def text(report: Report) -> str:
         per_file.setdefault(path, Counter())
     for finding in report.findings:
         per_file.setdefault(finding.location.path, Counter())[finding.bucket] += 1
-    errored = {d.location.path for d in report.errors}
+    errored = {d.location.path for d in report.errors} | report.unchecked
     for path, counter in per_file.items():
         if path in errored:
             n = sum(1 for d in report.errors if d.location.path == path)
-            lines.append(f"{path}: not checked: {n} language error{'s' if n != 1 else ''}")
+            why = f"{n} language error{'s' if n != 1 else ''}" if n else "language errors in the files it reads"
+            lines.append(f"{path}: not checked: {why}")
             continue
         lines.append(
             f"{path}: {_plural(counter['error'], 'error')}, {_plural(counter['warning'], 'warning')}, "

@@ -94,7 +94,7 @@ def build_graph(assembly: Assembly) -> nx.Graph:
         base = {
             "kind": "lead",
             "group": group.name,
-            "shape": group.shape or "",
+            "lead_shape": group.shape or "",
             "material": group.material.name if group.material else "",
             "file": group.loc.path,
             "line": group.loc.line,

@@ -3,7 +3,7 @@
 Plugins are found through the entry-point group `assemblint.plugins`; the module (or object) an
 entry point names is registered with pluggy under the entry point's name. assemblint's own
 features (the `std` library, the text and JSON formats, the rule families) are plugins on these
-same hooks. See docs/plugins.md for a worked example.
+same hooks. See docs/architecture.md for a worked example.
 """
 
 from __future__ import annotations

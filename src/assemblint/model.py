@@ -409,7 +409,7 @@ class GroupView(Sequence):
 
 @dataclass(eq=False)
 class Assembly:
-    """A checked design: everything a rule may read (see docs/plugins.md for what is stable)."""
+    """A checked design: everything a rule may read (see docs/architecture.md for what is stable)."""
 
     path: str
     title: str | None = None

@@ -31,6 +31,7 @@ class Report:
     usage_error: bool = False  # a bad deck or bad options: exit 2
     stats: dict[str, Any] | None = None  # per-phase timings, only with --stats
     titles: dict[str, str] = field(default_factory=dict)
+    unchecked: set[str] = field(default_factory=set)  # designs that could not be loaded (language errors)
 
     def sort(self) -> None:
         self.findings.sort(key=Finding.sort_key)
