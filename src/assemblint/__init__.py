@@ -7,12 +7,13 @@ __version__ = "0.1.0"
 from .api import check, load
 from .context import CannotRun, RuleContext
 from .diagnostics import Diagnostic, LanguageError, Location
-from .findings import Finding
+from .findings import OBJECTS, Finding
 from .hookspecs import hookimpl
 from .model import Assembly
 from .rules import Rule, Severity, quantity, rule
 
 __all__ = [
+    "OBJECTS",
     "Assembly",
     "CannotRun",
     "Diagnostic",

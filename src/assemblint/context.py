@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from .model import Assembly
     from .netlist import Netlist
+    from .timeline import Timeline
 
 
 class CannotRun(Exception):
@@ -20,7 +21,7 @@ class CannotRun(Exception):
 
 
 class RuleContext:
-    """`ctx.assembly`, `ctx.graph`, `ctx.netlist`, `ctx.params` and `ctx.finding(...)`."""
+    """`ctx.assembly`, `ctx.graph`, `ctx.netlist`, `ctx.timeline`, `ctx.params` and `ctx.finding(...)`."""
 
     def __init__(self, assembly: Assembly, rule: Rule, params: dict[str, Any], severity: Severity):
         self.assembly = assembly
@@ -38,6 +39,11 @@ class RuleContext:
         """The netlist as numpy arrays, with electrical nodes: the fast path for large designs."""
         assert self.assembly.netlist is not None
         return self.assembly.netlist
+
+    @property
+    def timeline(self) -> Timeline:
+        """The thermal timeline shared by every rule: what exists, melts, joins, is contained, when."""
+        return self.assembly.timeline
 
     def finding(
         self,

@@ -34,6 +34,15 @@ from .rules import Severity
 
 _GROUP_TYPES = (MassGroup, LeadGroup, NetGroup, PadArray)
 
+OBJECTS = "{objects}"  # in a finding's message: replaced by the merged finding's compact object names
+
+
+def objects_phrase(names: list[str], most: int = 3) -> str:
+    """`m[0:100]`, `a, b and c`, `a, b and 7 more`: the objects as a message names them."""
+    if len(names) <= most:
+        return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+    return f"{', '.join(names[: most - 1])} and {len(names) - most + 1} more"
+
 
 @dataclass
 class Objects:
@@ -178,7 +187,10 @@ class Finding:
         return "waived" if self.waived else "baseline" if self.baseline else self.severity.value
 
     def finalize(self, design_path: str) -> None:
+        """Name the objects compactly, put them in the message for `{objects}`, and fingerprint."""
         self.object_names = self.objects.compact()
+        if OBJECTS in self.message:
+            self.message = self.message.replace(OBJECTS, objects_phrase(self.object_names))
         key = json.dumps([self.rule, design_path, self.cause, self.object_names], sort_keys=True)
         self.fingerprint = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 

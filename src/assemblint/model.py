@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from .netlist import Netlist
+    from .timeline import Timeline
 
 Range = tuple[float, float]
 
@@ -461,3 +462,10 @@ class Assembly:
         from .graph import build_graph
 
         return build_graph(self)
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        """The thermal timeline (timeline.py): existence, melting, joining, containment per moment."""
+        from .timeline import Timeline
+
+        return Timeline(self)

@@ -1,0 +1,98 @@
+"""MH002 join-window: the step that joins a mass must melt its joint and leave its core solid."""
+
+from __future__ import annotations
+
+from assemblint import OBJECTS, Severity, quantity, rule
+from assemblint.timeline import NEVER, group_selection, group_slice, materials_text, temp
+
+from ._examples import EUTECTIC, design, two_region
+
+
+@rule(
+    id="MH002",
+    name="join-window",
+    severity=Severity.ERROR,
+    params={
+        "min_superheat": quantity(
+            "temperature difference", "0 K", "how far above the joining temperature the joining step must go"
+        ),
+        "min_margin": quantity(
+            "temperature difference", "0 K", "how far below a two-region mass's core solidus the joining step must stay"
+        ),
+    },
+    source="seed 001 claims 1 and 26 (join at or above the joint's melting point, below the bump's)",
+    examples={
+        "fires": design(two_region("Pb90Sn10", "Sn63Pb37"), "    step join { kind reflow; peak 280 C }"),
+        "passes": design(two_region("Pb90Sn10", "Sn63Pb37"), "    step join { kind reflow; peak 215 C }"),
+    },
+    doc="""
+    The step that joins a mass misses its window: it does not reach the joining temperature plus
+    `min_superheat`, or (two-region mass) it reaches the core's solidus minus `min_margin`; or no
+    step ever joins a fusible mass.
+
+    A mass is joined by the first step, once it and both elements exist, whose temperature reaches
+    its joining temperature: the liquidus of its joint region, or of its only material. Below the
+    liquidus the solder is pasty and does not wet the pads reliably, so a process engineer asks
+    for some superheat (`min_superheat`, often 15–30 K on a production line). For a two-region
+    mass the same step must stay below the solidus of the core (less `min_margin`), or the bump
+    that should keep the joint's height collapses. A fusible mass that no step ever melts is never
+    joined at all. Masses with no fusible material (gold, copper) are joined by `bond` steps and
+    are not this rule's concern.
+    """,
+)
+def join_window(ctx):
+    tl = ctx.timeline
+    if not tl.steps:
+        return  # no process declared: nothing joins anything, and nothing to report on
+    min_superheat, min_margin = ctx.params["min_superheat"], ctx.params["min_margin"]
+    never = tl.fusible & (tl.joined_by == NEVER)
+    for selection in tl.by_group(never):
+        group = selection.target
+        later = [m for m in tl.steps if m.index >= int(tl.joinable_from[group.start])]
+        hottest = max(later, key=lambda m: m.high) if later else None
+        reach = f"the hottest step after they are formed, `{hottest.name}`, reaches {temp(hottest.high)}" if hottest else (
+            "no step follows their forming"
+        )
+        yield ctx.finding(
+            f"no step joins {OBJECTS}: {reach}, below the {temp(tl.joining[group.start])} joining temperature "
+            f"of {materials_text(group)}",
+            objects=selection,
+            data={"joining_temp": tl.joining[group.start], "hottest_step": hottest.name if hottest else None,
+                  "hottest_temp": hottest.high if hottest else None},
+            cause="never joined",
+        )
+    for moment in tl.steps:
+        joined_here = tl.joined_by == moment.index
+        if not joined_here.any():
+            continue
+        cold = joined_here & (moment.high < tl.joining + min_superheat)
+        for selection in tl.by_group(cold):
+            group = selection.target
+            joining = float(tl.joining[group.start])
+            yield ctx.finding(
+                f"{moment.describe()}, which joins {OBJECTS}, only {moment.high - joining:g} K above the "
+                f"{temp(joining)} joining temperature of {materials_text(group)}; at least {min_superheat:g} K "
+                "of superheat is required",
+                objects=selection,
+                data={"step": moment.name, "step_temp": moment.high, "joining_temp": joining,
+                      "superheat": moment.high - joining, "min_superheat": min_superheat},
+                cause=f"superheat at {moment.name}",
+            )
+        for group in ctx.assembly.mass_groups:
+            if len(group.regions) < 2 or group.regions[0].material.solidus is None:
+                continue
+            core = group.regions[0].material
+            limit = core.solidus - min_margin
+            if moment.high < limit:
+                continue
+            selection = group_selection(group, joined_here[group_slice(group)])
+            if selection is not None:
+                yield ctx.finding(
+                    f"{moment.describe()}, which joins {OBJECTS}, reaching the {temp(core.solidus)} solidus of their "
+                    f"core {core.name}" + (f" less the {min_margin:g} K margin" if min_margin else "")
+                    + ": the core melts with the joint and the bump collapses",
+                    objects=selection,
+                    data={"step": moment.name, "step_temp": moment.high, "core_material": core.name,
+                          "core_solidus": core.solidus, "min_margin": min_margin},
+                    cause=f"core melts at {moment.name}",
+                )

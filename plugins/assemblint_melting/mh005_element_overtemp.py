@@ -1,0 +1,43 @@
+"""MH005 element-overtemp: a step heats an element above its `max_temp`."""
+
+from __future__ import annotations
+
+from assemblint import OBJECTS, Severity, rule
+from assemblint.timeline import temp
+
+from ._examples import EUTECTIC, design
+
+
+@rule(
+    id="MH005",
+    name="element-overtemp",
+    severity=Severity.ERROR,
+    source="LANGUAGE.md `max_temp` (the hottest an element may ever be exposed to); "
+    "JEDEC J-STD-020 gives package peak temperatures of 235–260 °C",
+    examples={
+        "fires": design(EUTECTIC, "    step join { kind reflow; peak 265 C }", die="max_temp 260 C; "),
+        "passes": design(EUTECTIC, "    step join { kind reflow; peak 260 C }", die="max_temp 260 C; "),
+    },
+    doc="""
+    A process step's temperature exceeds the `max_temp` of an element that exists at that step.
+
+    Every step exposes everything that exists at that moment to its temperature: a chip, board or
+    sheet formed at a later step is not exposed to the steps before it. An element's `max_temp`
+    is the hottest it may ever see (a board's laminate, a chip's moisture-sensitivity rating, a
+    sheet's adhesive); exceeding it delaminates, warps or cracks it. Exactly at `max_temp` passes.
+    """,
+)
+def element_overtemp(ctx):
+    tl = ctx.timeline
+    for element in ctx.assembly.elements:
+        if element.max_temp is None:
+            continue
+        for moment in tl.steps:
+            if moment.high > element.max_temp and tl.exists(element, moment):
+                yield ctx.finding(
+                    f"{moment.describe()}, {moment.high - element.max_temp:g} K above the {temp(element.max_temp)} "
+                    f"max_temp of {OBJECTS}",
+                    objects=element,
+                    data={"step": moment.name, "step_temp": moment.high, "max_temp": element.max_temp},
+                    cause=f"{moment.name}",
+                )

@@ -1,0 +1,47 @@
+"""MH007 liquid-in-operation: a mass is liquid somewhere in the operating range (for review)."""
+
+from __future__ import annotations
+
+from assemblint import OBJECTS, Severity, rule
+from assemblint.timeline import materials_text, temp
+
+from ._examples import LOW_MELT, design
+
+JOIN = "    step join { kind reflow; peak 75 C }\n"
+
+
+@rule(
+    id="MH007",
+    name="liquid-in-operation",
+    severity=Severity.INFO,
+    source="seed 003 claims 7 and 46–51 (masses liquid at the operating temperature of the chip)",
+    examples={
+        "fires": design(LOW_MELT, JOIN + "    operate 40 C .. 85 C"),
+        "passes": design(LOW_MELT, JOIN + "    operate 0 C .. 45 C"),
+    },
+    doc="""
+    A mass is liquid somewhere in the operating range: listed for review.
+
+    Seed 003 makes this a feature: masses that melt at 50 °C are liquid while the chip runs at
+    85 °C, so they carry no thermal-expansion stress at all and cannot fatigue. It is also a
+    commitment: a liquid mass must be contained and insulated for the whole life of the product
+    (CT001 requires a containing layer; the CT and IN rules check it). The operating range is the
+    process's `operate`, or the union of the elements' `operating` ranges. A mass is liquid when
+    the range's top reaches its melting point (the lowest solidus of its materials).
+    """,
+)
+def liquid_in_operation(ctx):
+    tl = ctx.timeline
+    operating = tl.operating
+    if operating is None:
+        return
+    for selection in tl.by_group(tl.liquid(operating)):
+        group = selection.target
+        melting = float(tl.melting[group.start])
+        yield ctx.finding(
+            f"{operating.describe()}, above the {temp(melting)} melting point of {materials_text(group)} in "
+            f"{OBJECTS}: they are liquid in operation",
+            objects=selection,
+            data={"operate_high": operating.high, "melting_temp": melting, "material": materials_text(group)},
+            cause="liquid in operation",
+        )

@@ -1,0 +1,45 @@
+"""MH008 handling-solid: a mass melts below room temperature and cannot be handled solid."""
+
+from __future__ import annotations
+
+from assemblint import OBJECTS, Severity, quantity, rule
+from assemblint.timeline import materials_text, temp
+
+from ._examples import design
+
+
+@rule(
+    id="MH008",
+    name="handling-solid",
+    severity=Severity.WARNING,
+    params={"handling_temp": quantity("temperature", "20 C", "the temperature at which parts are handled")},
+    source="seed 003 (masses melting at 25–65 °C are solid at room temperature, so the parts can be handled)",
+    examples={
+        "fires": design("masses m : galinstan { joins die.c[*] -- sub.p[*] }", "    step join { kind reflow; peak 30 C }"),
+        "passes": design(
+            "masses m : SnBiPbInCd50 { joins die.c[*] -- sub.p[*] }", "    step join { kind reflow; peak 75 C }"
+        ),
+    },
+    doc="""
+    A fusible mass melts below `handling_temp`, so it is liquid whenever the part is handled.
+
+    Seed 003 prefers masses that melt between 25 and 65 °C: solid at room temperature, so
+    sub-assemblies can be picked, placed, tested and shipped with the masses in place, and liquid
+    in operation. A mass that is already liquid at the handling temperature (gallium alloys such
+    as galinstan at 11 °C) needs containment from the moment it is formed and special handling
+    all the way. Exactly at `handling_temp` passes (a mass liquid at 20 °C is only just so).
+    """,
+)
+def handling_solid(ctx):
+    tl = ctx.timeline
+    handling = ctx.params["handling_temp"]
+    for selection in tl.by_group(tl.melting < handling):
+        group = selection.target
+        melting = float(tl.melting[group.start])
+        yield ctx.finding(
+            f"{materials_text(group)} in {OBJECTS} melts at {temp(melting)}, below the {temp(handling)} "
+            "handling temperature: the masses are liquid whenever the part is handled",
+            objects=selection,
+            data={"melting_temp": melting, "handling_temp": handling, "material": materials_text(group)},
+            cause="melts below handling",
+        )

@@ -1,0 +1,66 @@
+"""MH009 inject-solid: a layer is injected or cured around masses that are liquid."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assemblint import OBJECTS, Severity, rule
+from assemblint.timeline import materials_text, temp
+
+from ._examples import design
+
+MASSES = "masses m : SnBiPbInCd55 { joins die.c[*] -- sub.p[*]; height 100 um }"
+GEL = """material gel { kind compliant; dielectric; modulus 0.3 MPa; service -65 C .. 200 C }
+layer g : gel { role compliant; between die, sub; thickness 100 um }
+"""
+STEPS = """    step join { kind reflow; peak 75 C }
+    step fill { kind inject; temp 25 C; forms g }
+"""
+
+
+@rule(
+    id="MH009",
+    name="inject-solid",
+    severity=Severity.WARNING,
+    source="seed 003 claims 30 and 31 (the gel is injected and cured while the masses are solid)",
+    examples={
+        "fires": design(MASSES, STEPS + "    step cure { kind cure; peak 60 C }", extra=GEL),
+        "passes": design(MASSES, STEPS + "    step cure { kind cure; peak 45 C }", extra=GEL),
+    },
+    doc="""
+    An `inject` or `cure` step reaches the melting temperature of a mass that a layer existing at
+    that step surrounds.
+
+    Seed 003 injects the compliant material around the masses and cures it while the masses are
+    solid: a solid mass holds its shape and its place on the pads while the gel flows around it
+    and sets, so the gel ends up shaping a pocket for each mass. A mass that is liquid while the
+    gel is injected or cured can be displaced, necked or pushed into its neighbour before the gel
+    holds it. Exactly at the melting point fires ("reaches").
+    """,
+)
+def inject_solid(ctx):
+    tl = ctx.timeline
+    for moment in tl.steps:
+        if moment.kind not in ("inject", "cure"):
+            continue
+        melted = tl.liquid(moment) & tl.masses_exist(moment)
+        if not melted.any():
+            continue
+        for layer in ctx.assembly.layers:
+            if not tl.exists(layer, moment):
+                continue
+            around = np.zeros_like(melted)
+            ids = tl.surrounded_by(layer)
+            around[ids] = melted[ids]
+            for selection in tl.by_group(around):
+                group = selection.target
+                melting = float(tl.melting[group.start])
+                yield ctx.finding(
+                    f"{moment.describe()}, the {temp(melting)} melting point of {materials_text(group)} in "
+                    f"{OBJECTS}, which layer {layer.name.rsplit('.', 1)[-1]} surrounds: the masses are liquid while "
+                    f"the layer is {'injected' if moment.kind == 'inject' else 'cured'} around them",
+                    objects=selection,
+                    data={"step": moment.name, "step_temp": moment.high, "melting_temp": melting, "layer": layer.name},
+                    cause=f"{moment.name} around {layer.loc}",
+                )
+

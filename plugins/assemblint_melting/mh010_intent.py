@@ -1,0 +1,113 @@
+"""MH010 intent: a step's `requires solid`, `requires liquid` or `mixes` is contradicted by temperatures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from assemblint import OBJECTS, Severity, rule
+from assemblint.model import MassGroup, Selection
+from assemblint.timeline import Moment, Timeline, group_selection, group_slice, materials_text, selection_ids, temp
+
+from ._examples import design, two_region
+
+MASSES = two_region("Pb95Sn5", "Sn63Pb37")
+
+
+@rule(
+    id="MH010",
+    name="intent",
+    severity=Severity.ERROR,
+    source="seed 001 claims 5–9 (test while the joints are solid; raise above the bump's melting point to mix)",
+    examples={
+        "fires": design(
+            MASSES,
+            """    step join { kind reflow; peak 215 C }
+    step test { kind test; temp 25 C .. 190 C; requires solid b }
+    step mix  { kind reflow; peak 315 C; mixes b }""",
+        ),
+        "passes": design(
+            MASSES,
+            """    step join { kind reflow; peak 215 C }
+    step test { kind test; temp 25 C .. 85 C; requires solid b }
+    step mix  { kind reflow; peak 335 C; mixes b }""",
+        ),
+    },
+    doc="""
+    A step's declared intent is contradicted by the temperatures: `requires solid X` at a step
+    that reaches X's melting point, `requires liquid X` at a step below it, or `mixes X` at a step
+    below the temperature at which every material of X is fully molten.
+
+    Seed 001 tests an assembly joined with the lower-melting material while the joints are solid,
+    then raises it above the bump's melting point so that the two materials mix into permanent
+    masses. Writing that intent into the process (`requires solid b` on the test step, `mixes b`
+    on the mixing reflow) lets the checker hold the temperatures to it: a test step whose range
+    reaches the joint's solidus would test pasty joints; a "mix" below the core's liquidus leaves
+    the core partly solid and the masses unmixed. A mass is liquid when the step reaches its
+    melting point (lowest solidus); fully molten when it reaches the highest liquidus of its
+    materials. Exactly at the liquidus counts as fully molten.
+    """,
+)
+def intent(ctx):
+    tl = ctx.timeline
+    for moment in tl.steps:
+        step = moment.step
+        assert step is not None
+        checks = (
+            ("requires solid", step.requires_solid, lambda t: t <= moment.high, "melting point", tl.melting),
+            ("requires liquid", step.requires_liquid, lambda t: ~(t <= moment.high), "melting point", tl.melting),
+            ("mixes", step.mixes, lambda t: ~(t <= moment.high), "fully-molten temperature", tl.fully_molten),
+        )
+        for intent_name, targets, violated, what, temps in checks:
+            for target, selection in _contradictions(tl, targets, violated, temps):
+                yield _finding(ctx, moment, intent_name, target, selection, what, temps)
+
+
+def _contradictions(tl: Timeline, targets: list, violated, temps: np.ndarray) -> Iterator[tuple]:
+    """(target, selection or None) for each named thing the temperatures contradict."""
+    for target in targets:
+        if isinstance(target, Selection) and isinstance(target.target, MassGroup):
+            group = target.target
+            bad = np.zeros(group.count, dtype=bool)
+            ids = selection_ids(target)
+            bad[ids - group.start] = violated(temps[ids])
+            selection = group_selection(group, bad)
+            if selection is not None:
+                yield group, selection
+        else:  # a layer or element: its material's solidus, if it has one
+            material = getattr(target, "material", None) or getattr(target, "body", None)
+            solidus = material.solidus if material is not None else None
+            value = np.array([np.nan if solidus is None else solidus])
+            if violated(value)[0]:
+                yield target, None
+
+
+def _finding(ctx, moment: Moment, intent_name: str, target, selection, what: str, temps: np.ndarray):
+    if selection is not None:
+        group = selection.target
+        value = float(temps[group_slice(group)][0])
+        material_name = materials_text(group)
+        objects = selection
+    else:
+        material = getattr(target, "material", None) or getattr(target, "body", None)
+        value = material.solidus if material is not None and material.solidus is not None else float("nan")
+        material_name = material.name if material is not None else "no material"
+        objects = target
+    wanted = {"requires solid": "requires {} solid", "requires liquid": "requires {} liquid", "mixes": "mixes {}"}
+    if np.isnan(value):
+        why = f"{material_name} has no melting point"
+    elif np.isinf(value):
+        why = f"a material of {material_name} never melts"
+    elif intent_name == "requires solid":
+        why = f"at or above the {temp(value)} melting point of {material_name}: they are liquid at this step"
+    elif intent_name == "requires liquid":
+        why = f"below the {temp(value)} melting point of {material_name}: they stay solid"
+    else:
+        why = f"below the {temp(value)} at which {material_name} is fully molten: they do not mix"
+    return ctx.finding(
+        f"the `{moment.name}` step {wanted[intent_name].format(OBJECTS)}, but it reaches {temp(moment.high)}, {why}",
+        objects=objects,
+        data={"step": moment.name, "step_temp": moment.high, "intent": intent_name, what.replace(" ", "_"): value},
+        cause=f"{moment.name} {intent_name}",
+    )
