@@ -31,11 +31,14 @@ process { step join { kind reflow; peak 245 C } ; operate 0 C .. 85 C }
 
 def flat(n: int) -> str:
     side = math.ceil(math.sqrt(n))
-    lines = [HEADER,
-             f"element die : chip {{ body silicon; pads c grid {side} x {side} pitch 200 um diameter 100 um }}",
-             f"element sub : substrate {{ body AlN; pads p grid {side} x {side} pitch 200 um diameter 100 um }}"]
-    lines += [f"mass m{i} : SAC305 {{ joins die.c[{i}] -- sub.p[{i}]; diameter 100 um; height 60 um }}"
-              for i in range(n)]
+    lines = [
+        HEADER,
+        f"element die : chip {{ body silicon; pads c grid {side} x {side} pitch 200 um diameter 100 um }}",
+        f"element sub : substrate {{ body AlN; pads p grid {side} x {side} pitch 200 um diameter 100 um }}",
+    ]
+    lines += [
+        f"mass m{i} : SAC305 {{ joins die.c[{i}] -- sub.p[{i}]; diameter 100 um; height 60 um }}" for i in range(n)
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -44,7 +47,8 @@ def grid(n: int) -> str:
     return HEADER + (
         f"element die : chip {{ body silicon; pads c grid {side} x {side} pitch 200 um diameter 100 um }}\n"
         f"element sub : substrate {{ body AlN; pads p grid {side} x {side} pitch 200 um diameter 100 um }}\n"
-        f"masses m : SAC305 {{ joins die.c[0:{n}] -- sub.p[0:{n}]; height 60 um }}\n")
+        f"masses m : SAC305 {{ joins die.c[0:{n}] -- sub.p[0:{n}]; height 60 um }}\n"
+    )
 
 
 def cells(n: int) -> str:
@@ -57,7 +61,8 @@ def cells(n: int) -> str:
         "    element sheet : dielectric_sheet { body polyimide; pads p grid 10 x 10 pitch 200 um diameter 100 um }\n"
         "    masses m : SAC305 { joins chip.c[*] -- sheet.p[*]; height 60 um }\n"
         "}\n"
-        f"place units : Unit grid {rows} x {side} pitch 3 mm\n")
+        f"place units : Unit grid {rows} x {side} pitch 3 mm\n"
+    )
 
 
 def measure(text: str, path: Path, extensions) -> dict[str, float]:
@@ -66,17 +71,26 @@ def measure(text: str, path: Path, extensions) -> dict[str, float]:
     started = time.perf_counter()
     loader.read_file(path)
     parsed = time.perf_counter()
-    builder = Builder(extra_material_properties=extensions.material_properties,
-                      extra_element_properties=extensions.element_properties,
-                      element_types=extensions.element_types, max_objects=10**9)
+    builder = Builder(
+        extra_material_properties=extensions.material_properties,
+        extra_element_properties=extensions.element_properties,
+        element_types=extensions.element_types,
+        max_objects=10**9,
+    )
     assembly = builder.build(str(path), loader.statements)
     built = time.perf_counter()
     netlist = Netlist.build(assembly)
     labels = netlist.node_labels
     connected = time.perf_counter()
     assert netlist.mass_count > 0 and len(labels) > 0
-    return {"parse": parsed - started, "build": built - parsed, "netlist": connected - built,
-            "total": connected - started, "masses": assembly.mass_count, "bytes": len(text)}
+    return {
+        "parse": parsed - started,
+        "build": built - parsed,
+        "netlist": connected - built,
+        "total": connected - started,
+        "masses": assembly.mass_count,
+        "bytes": len(text),
+    }
 
 
 def main() -> int:
@@ -87,8 +101,10 @@ def main() -> int:
     args = parser.parse_args()
     extensions = PluginHost.create().language_extensions()
     makers = {"flat": flat, "grid": grid, "cells": cells}
-    print(f"{'style':<6} {'masses':>9} {'text':>9} {'parse s':>9} {'build s':>9} {'netlist s':>10} {'total s':>9}"
-          f" {'µs/mass':>8}")
+    print(
+        f"{'style':<6} {'masses':>9} {'text':>9} {'parse s':>9} {'build s':>9} {'netlist s':>10} {'total s':>9}"
+        f" {'µs/mass':>8}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for style in args.styles:
             for size in args.sizes:
@@ -99,9 +115,12 @@ def main() -> int:
                     if best is None or result["total"] < best["total"]:
                         best = result
                 assert best is not None
-                print(f"{style:<6} {best['masses']:>9,} {best['bytes'] / 1e6:>7.1f}MB {best['parse']:>9.3f} "
-                      f"{best['build']:>9.3f} {best['netlist']:>10.3f} {best['total']:>9.3f} "
-                      f"{best['total'] / best['masses'] * 1e6:>8.2f}", flush=True)
+                print(
+                    f"{style:<6} {best['masses']:>9,} {best['bytes'] / 1e6:>7.1f}MB {best['parse']:>9.3f} "
+                    f"{best['build']:>9.3f} {best['netlist']:>10.3f} {best['total']:>9.3f} "
+                    f"{best['total'] / best['masses'] * 1e6:>8.2f}",
+                    flush=True,
+                )
     return 0
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import assemblint
+import assemblint.report
 
 
 def write(tmp_path: Path, text: str, name: str = "d.assy") -> Path:
@@ -38,3 +39,27 @@ def language_errors(tmp_path: Path) -> Callable[..., list[assemblint.Diagnostic]
         return errors_of(tmp_path, text, name, **kwargs)
 
     return errors
+
+
+@pytest.fixture
+def check_text(tmp_path: Path) -> Callable[..., assemblint.report.Report]:
+    """check_text(assy_text, deck=None, select=()) -> Report. `deck`: TOML text of `[rules.*]` tables."""
+    counter = iter(range(1_000_000))
+
+    def check(text: str, deck: str | None = None, select: tuple[str, ...] | list[str] = ()):
+        n = next(counter)
+        path = write(tmp_path, text, f"design{n}.assy")
+        deck_path = None
+        if deck is not None:
+            deck_path = write(tmp_path, f'[deck]\nname = "test"\n{deck}\n', f"deck{n}.toml")
+        report = assemblint.check(path, deck=str(deck_path) if deck_path else None, select=select)
+        assert not report.errors, [d.message for d in report.errors]
+        assert not report.problems, [p.message for p in report.problems]
+        return report
+
+    return check
+
+
+# The installed rule families and shipped plugins: tests of the core's own behaviour (engine, host,
+# command line) leave them out, so that they see only the test plugins they register.
+OTHER_PLUGINS = ("melting", "containment", "insulation", "cte", "rohs", "alpha", "template")

@@ -13,6 +13,7 @@ from pathlib import Path
 import jsonschema
 import networkx as nx
 import pytest
+from conftest import OTHER_PLUGINS
 
 import assemblint
 from assemblint import cli
@@ -80,7 +81,9 @@ class CliPlugin:
 @pytest.fixture
 def with_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     """`cli.main` sees the installed plugins plus CliPlugin."""
-    monkeypatch.setattr(cli, "_host", lambda flags: PluginHost.create(extra=[("testplugin", CliPlugin())]))
+    monkeypatch.setattr(
+        cli, "_host", lambda flags: PluginHost.create(disable=OTHER_PLUGINS, extra=[("testplugin", CliPlugin())])
+    )
 
 
 @pytest.fixture
@@ -342,7 +345,7 @@ def test_unknown_option_exits_2(in_tmp: Path, capsys) -> None:
 
 # ---------------------------------------------------------------------------------------- rules, explain, plugins
 def test_rules_without_rule_plugins(capsys) -> None:
-    assert main(["rules"]) == 0
+    assert main(["rules", *(f"-p=no:{name}" for name in OTHER_PLUGINS)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("deck: default (")
     assert "no rules are installed" in out

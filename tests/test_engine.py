@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import OTHER_PLUGINS
 
 import assemblint
 from assemblint import cli
@@ -108,7 +109,7 @@ ALL_IDS = ["OTH001", "TST001", "TST002", "TST003", "TST004", "TST005"]
 
 @pytest.fixture(scope="module")
 def host() -> PluginHost:
-    return PluginHost.create(extra=[("testplugin", EnginePlugin())])
+    return PluginHost.create(disable=OTHER_PLUGINS, extra=[("testplugin", EnginePlugin())])
 
 
 def write(folder: Path, text: str, name: str = "d.assy") -> Path:
@@ -184,7 +185,9 @@ def test_single_masses_and_named_objects(tmp_path: Path) -> None:
         def assemblint_rules(self):
             return [shorted_pair]
 
-    report = run(EXAMPLES / "insulation-faults.assy", PluginHost.create(extra=[("testplugin", Plugin())]))
+    report = run(
+        EXAMPLES / "insulation-faults.assy", PluginHost.create(disable=OTHER_PLUGINS, extra=[("testplugin", Plugin())])
+    )
     [finding] = report.findings
     assert finding.object_names == ["a[0:3]", "a[5]", "x", "y", "sub"]
     assert finding.count == 7

@@ -1,7 +1,8 @@
 """The plugin host and the hooks, exercised exactly as a third-party plugin would use them.
 
 Every plugin here is an object (a class instance or a module) whose methods are marked with
-`@assemblint.hookimpl`, registered through `PluginHost.create(extra=[(name, obj)])`. For the
+`@assemblint.hookimpl`, registered through `PluginHost.create(extra=[(name, obj)])` (without the installed rule
+families, OTHER_PLUGINS). For the
 command line, which builds its own host from entry points, `PluginHost.create` is wrapped so
 that it also registers the test plugins (and still honours `-p no:NAME`).
 """
@@ -13,6 +14,7 @@ import types
 from pathlib import Path
 
 import pytest
+from conftest import OTHER_PLUGINS
 
 import assemblint
 from assemblint import cli, formats
@@ -100,7 +102,7 @@ def cli_plugins(monkeypatch: pytest.MonkeyPatch):
     registered: list[tuple[str, object]] = []
 
     def create(cls, enable=(), disable=(), extra=(), entry_points=True):
-        return original(cls, enable, disable, [*extra, *registered], entry_points)
+        return original(cls, enable, [*disable, *OTHER_PLUGINS], [*extra, *registered], entry_points)
 
     monkeypatch.setattr(PluginHost, "create", classmethod(create))
 
@@ -119,7 +121,7 @@ def main(argv: list[str]) -> int:
 
 # ---------------------------------------------------------------------------------------- hooks
 def test_rules_are_tagged_with_their_plugin() -> None:
-    host = PluginHost.create(extra=[("testplugin", RulesPlugin())])
+    host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("testplugin", RulesPlugin())])
     rules = host.rules()
     assert [(r.id, r.name, r.plugin, r.severity) for r in rules] == [
         ("TST001", "every-mass", "testplugin", assemblint.Severity.WARNING),
@@ -138,14 +140,14 @@ def test_a_module_can_be_a_plugin_and_gives_its_version() -> None:
         return [first_mass]
 
     module.assemblint_rules = assemblint_rules
-    host = PluginHost.create(extra=[("acme", module)])
+    host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("acme", module)])
     assert [(r.id, r.plugin) for r in host.rules()] == [("TST002", "acme")]
     info = {p.name: (p.version, p.module) for p in host.plugins}
     assert info["acme"] == ("1.2.3", "acme_rules")
 
 
 def test_report_lists_plugins_with_versions(tmp_path: Path) -> None:
-    host = PluginHost.create(extra=[("testplugin", RulesPlugin())])
+    host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("testplugin", RulesPlugin())])
     tool = run_check(write(tmp_path), host).to_json()["tool"]
     assert tool["plugins"] == [
         {"name": "builtin", "version": assemblint.__version__},
@@ -154,7 +156,7 @@ def test_report_lists_plugins_with_versions(tmp_path: Path) -> None:
 
 
 def test_a_crashing_rule_is_reported_and_the_others_still_run(tmp_path: Path) -> None:
-    host = PluginHost.create(extra=[("testplugin", RulesPlugin()), ("faulty", FaultyPlugin())])
+    host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("testplugin", RulesPlugin()), ("faulty", FaultyPlugin())])
     report = run_check(write(tmp_path), host)
     data = report.to_json()
 
@@ -182,7 +184,7 @@ def test_a_crashing_rule_is_reported_and_the_others_still_run(tmp_path: Path) ->
 
 
 def test_a_crashing_rule_in_the_text_report_names_plugin_and_rule(tmp_path: Path) -> None:
-    host = PluginHost.create(extra=[("faulty", FaultyPlugin())])
+    host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("faulty", FaultyPlugin())])
     text = formats.text(run_check(write(tmp_path), host))
     assert "assemblint: internal error in plugin `faulty`, rule TST900: RuntimeError: kaboom\n" in text
 
@@ -207,7 +209,7 @@ def test_cannot_run_gives_status_with_reason_and_no_internal_error(tmp_path: Pat
         def assemblint_rules(self):
             return [cannot_run, every_mass]
 
-    report = run_check(write(tmp_path), PluginHost.create(extra=[("testplugin", OnlyCannot())]))
+    report = run_check(write(tmp_path), PluginHost.create(disable=OTHER_PLUGINS, extra=[("testplugin", OnlyCannot())]))
     data = report.to_json()
     assert statuses(report)["TST901"] == ("could-not-run", "the design has no process")
     assert "internal_errors" not in data
@@ -224,7 +226,7 @@ def test_two_plugins_registering_one_rule_id_is_an_error_naming_both(tmp_path: P
         def assemblint_rules(self):
             return [impostor]
 
-    host = PluginHost.create(extra=[("first", RulesPlugin()), ("second", Impostor())])
+    host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("first", RulesPlugin()), ("second", Impostor())])
     rules = host.rules()
     assert [r.id for r in rules] == ["TST001", "TST002"]
     assert len(host.problems) == 1
@@ -248,7 +250,7 @@ def test_on_a_duplicate_id_the_first_registered_plugin_wins(tmp_path: Path) -> N
         def assemblint_rules(self):
             return [impostor]
 
-    host = PluginHost.create(extra=[("first", RulesPlugin()), ("second", Impostor())])
+    host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("first", RulesPlugin()), ("second", Impostor())])
     (tst001,) = [r for r in host.rules() if r.id == "TST001"]
     assert tst001.plugin == "first"
     assert "the one from `second` is not run" in host.problems[0].message
@@ -264,7 +266,7 @@ def test_a_reused_host_reports_a_duplicate_id_once(tmp_path: Path) -> None:
         def assemblint_rules(self):
             return [impostor]
 
-    host = PluginHost.create(extra=[("first", RulesPlugin()), ("second", Impostor())])
+    host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("first", RulesPlugin()), ("second", Impostor())])
     path = write(tmp_path)
     run_check(path, host)
     second = run_check(path, host).to_json()
@@ -277,7 +279,7 @@ def test_a_hook_that_raises_is_recorded_and_does_not_stop_the_run(tmp_path: Path
         def assemblint_formats(self):
             raise KeyError("oops")
 
-    host = PluginHost.create(extra=[("broken", BrokenFormats()), ("testplugin", RulesPlugin())])
+    host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("broken", BrokenFormats()), ("testplugin", RulesPlugin())])
     assert sorted(host.formats()) == ["json", "text"]
     assert [(p.plugin, p.rule) for p in host.problems] == [("broken", "")]
     assert "hook assemblint_formats raised KeyError" in host.problems[0].message
@@ -333,7 +335,7 @@ def test_a_rule_not_made_with_the_decorator_is_a_problem() -> None:
         def assemblint_rules(self):
             return [lambda ctx: None, first_mass]
 
-    host = PluginHost.create(extra=[("sloppy", Sloppy())])
+    host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("sloppy", Sloppy())])
     assert [r.id for r in host.rules()] == ["TST002"]
     assert len(host.problems) == 1
     assert host.problems[0].plugin == "sloppy"
@@ -351,13 +353,15 @@ def test_rule_decorator_rejects_bad_ids_names_and_dimensions() -> None:
 
 # ---------------------------------------------------------------------------------------- disabling
 def test_disable_drops_a_plugin_and_its_rules() -> None:
-    host = PluginHost.create(disable=["testplugin"], extra=[("testplugin", RulesPlugin())])
+    host = PluginHost.create(disable=["testplugin", *OTHER_PLUGINS], extra=[("testplugin", RulesPlugin())])
     assert [p.name for p in host.plugins] == ["builtin"]
     assert host.rules() == []
 
 
 def test_enable_wins_over_disable() -> None:
-    host = PluginHost.create(enable=["testplugin"], disable=["testplugin"], extra=[("testplugin", RulesPlugin())])
+    host = PluginHost.create(
+        enable=["testplugin"], disable=["testplugin", *OTHER_PLUGINS], extra=[("testplugin", RulesPlugin())]
+    )
     assert [r.id for r in host.rules()] == ["TST001", "TST002"]
 
 
@@ -419,7 +423,7 @@ def acme_plugin(library: Path):
 
 def test_libraries_hook_lets_use_load_a_library(tmp_path: Path) -> None:
     library = write(tmp_path / "vendor", ACME_LIBRARY, "acme.assy")
-    host = PluginHost.create(extra=[("acme", acme_plugin(library))])
+    host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("acme", acme_plugin(library))])
     design = write(
         tmp_path / "design",
         "use acme\nuse std\n"
@@ -450,7 +454,7 @@ def test_without_the_plugin_use_acme_is_an_unknown_library(tmp_path: Path) -> No
 
 
 def test_a_library_that_does_not_exist_is_e006(tmp_path: Path) -> None:
-    host = PluginHost.create(extra=[("acme", acme_plugin(tmp_path / "missing.assy"))])
+    host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("acme", acme_plugin(tmp_path / "missing.assy"))])
     design = write(tmp_path, "use acme\n")
     with pytest.raises(assemblint.LanguageError) as info:
         assemblint.load(design, host=host)
@@ -474,7 +478,7 @@ element sub : substrate { body silicon; warpage 20 um }
 
 
 def test_properties_hook_adds_material_and_element_properties(tmp_path: Path) -> None:
-    host = PluginHost.create(extra=[("thermal", ThermalProperties())])
+    host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("thermal", ThermalProperties())])
     assembly = assemblint.load(write(tmp_path, PROPERTY_DESIGN), host=host)
     assert assembly.materials["mine"].extra == {"thermal_conductivity": 390.0}
     assert assembly.materials["mine"].cte == assembly.materials["copper"].cte  # inherited as usual
@@ -493,7 +497,7 @@ def test_without_the_plugin_the_new_properties_are_e010(tmp_path: Path) -> None:
 
 
 def test_unknown_properties_are_still_e010_and_the_list_names_the_new_one(tmp_path: Path) -> None:
-    host = PluginHost.create(extra=[("thermal", ThermalProperties())])
+    host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("thermal", ThermalProperties())])
     text = "use std\nmaterial mine : copper { conductivity 390 }\nelement die : chip { body silicon; warp 1 um }\n"
     with pytest.raises(assemblint.LanguageError) as info:
         assemblint.load(write(tmp_path, text), host=host)
@@ -507,7 +511,7 @@ def test_unknown_properties_are_still_e010_and_the_list_names_the_new_one(tmp_pa
 
 
 def test_a_plugin_property_checks_its_dimension(tmp_path: Path) -> None:
-    host = PluginHost.create(extra=[("thermal", ThermalProperties())])
+    host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("thermal", ThermalProperties())])
     with pytest.raises(assemblint.LanguageError) as info:
         assemblint.load(write(tmp_path, "use std\nelement die : chip { body silicon; warpage 5 C }\n"), host=host)
     [diagnostic] = info.value.diagnostics
@@ -525,7 +529,9 @@ class PhotonicTypes:
 def test_element_types_hook_adds_a_type(tmp_path: Path) -> None:
     text = "use std\nelement pic : photonic_chip { body silicon }\nelement die : chip { body silicon }\n"
     path = write(tmp_path, text)
-    assembly = assemblint.load(path, host=PluginHost.create(extra=[("photonics", PhotonicTypes())]))
+    assembly = assemblint.load(
+        path, host=PluginHost.create(disable=OTHER_PLUGINS, extra=[("photonics", PhotonicTypes())])
+    )
     assert [(e.name, e.type) for e in assembly.elements] == [("pic", "photonic_chip"), ("die", "chip")]
 
     with pytest.raises(assemblint.LanguageError) as info:

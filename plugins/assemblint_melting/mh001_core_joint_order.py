@@ -9,7 +9,6 @@ from assemblint.timeline import joining_temp, temp
 from ._examples import design, two_region
 
 
-
 @rule(
     id="MH001",
     name="core-joint-order",
@@ -50,9 +49,10 @@ def core_joint_order(ctx):
         if window >= min_window:
             continue
         joint = group.joint_material
+        gap = f"only {window:g} K above" if window >= 0 else f"{-window:g} K below"
         yield ctx.finding(
             f"the core {core.name} of {OBJECTS} starts to melt at {temp(core.solidus)}, "
-            f"{f'only {window:g} K above' if window >= 0 else f'{-window:g} K below'} the {temp(joint_liquidus)} liquidus of the joint {joint.name}; "
+            f"{gap} the {temp(joint_liquidus)} liquidus of the joint {joint.name}; "
             f"the hierarchy needs the core at least {min_window:g} K above the joint",
             objects=Selection(group),
             data={

@@ -5,7 +5,7 @@ from __future__ import annotations
 from assemblint import OBJECTS, Severity, quantity, rule
 from assemblint.timeline import NEVER, group_selection, group_slice, materials_text, temp
 
-from ._examples import EUTECTIC, design, two_region
+from ._examples import design, two_region
 
 
 @rule(
@@ -50,15 +50,20 @@ def join_window(ctx):
         group = selection.target
         later = [m for m in tl.steps if m.index >= int(tl.joinable_from[group.start])]
         hottest = max(later, key=lambda m: m.high) if later else None
-        reach = f"the hottest step after they are formed, `{hottest.name}`, reaches {temp(hottest.high)}" if hottest else (
-            "no step follows their forming"
+        reach = (
+            f"the hottest step after they are formed, `{hottest.name}`, reaches {temp(hottest.high)}"
+            if hottest
+            else ("no step follows their forming")
         )
         yield ctx.finding(
             f"no step joins {OBJECTS}: {reach}, below the {temp(tl.joining[group.start])} joining temperature "
             f"of {materials_text(group)}",
             objects=selection,
-            data={"joining_temp": tl.joining[group.start], "hottest_step": hottest.name if hottest else None,
-                  "hottest_temp": hottest.high if hottest else None},
+            data={
+                "joining_temp": tl.joining[group.start],
+                "hottest_step": hottest.name if hottest else None,
+                "hottest_temp": hottest.high if hottest else None,
+            },
             cause="never joined",
         )
     for moment in tl.steps:
@@ -74,8 +79,13 @@ def join_window(ctx):
                 f"{temp(joining)} joining temperature of {materials_text(group)}; at least {min_superheat:g} K "
                 "of superheat is required",
                 objects=selection,
-                data={"step": moment.name, "step_temp": moment.high, "joining_temp": joining,
-                      "superheat": moment.high - joining, "min_superheat": min_superheat},
+                data={
+                    "step": moment.name,
+                    "step_temp": moment.high,
+                    "joining_temp": joining,
+                    "superheat": moment.high - joining,
+                    "min_superheat": min_superheat,
+                },
                 cause=f"superheat at {moment.name}",
             )
         for group in ctx.assembly.mass_groups:
@@ -89,10 +99,16 @@ def join_window(ctx):
             if selection is not None:
                 yield ctx.finding(
                     f"{moment.describe()}, which joins {OBJECTS}, reaching the {temp(core.solidus)} solidus of their "
-                    f"core {core.name}" + (f" less the {min_margin:g} K margin" if min_margin else "")
+                    f"core {core.name}"
+                    + (f" less the {min_margin:g} K margin" if min_margin else "")
                     + ": the core melts with the joint and the bump collapses",
                     objects=selection,
-                    data={"step": moment.name, "step_temp": moment.high, "core_material": core.name,
-                          "core_solidus": core.solidus, "min_margin": min_margin},
+                    data={
+                        "step": moment.name,
+                        "step_temp": moment.high,
+                        "core_material": core.name,
+                        "core_solidus": core.solidus,
+                        "min_margin": min_margin,
+                    },
                     cause=f"core melts at {moment.name}",
                 )

@@ -15,7 +15,9 @@ from ._examples import design
     params={"handling_temp": quantity("temperature", "20 C", "the temperature at which parts are handled")},
     source="seed 003 (masses melting at 25–65 °C are solid at room temperature, so the parts can be handled)",
     examples={
-        "fires": design("masses m : galinstan { joins die.c[*] -- sub.p[*] }", "    step join { kind reflow; peak 30 C }"),
+        "fires": design(
+            "masses m : galinstan { joins die.c[*] -- sub.p[*] }", "    step join { kind reflow; peak 30 C }"
+        ),
         "passes": design(
             "masses m : SnBiPbInCd50 { joins die.c[*] -- sub.p[*] }", "    step join { kind reflow; peak 75 C }"
         ),

@@ -63,4 +63,3 @@ def inject_solid(ctx):
                     data={"step": moment.name, "step_temp": moment.high, "melting_temp": melting, "layer": layer.name},
                     cause=f"{moment.name} around {layer.loc}",
                 )
-

@@ -55,23 +55,29 @@ def intent(ctx):
         step = moment.step
         assert step is not None
         checks = (
-            ("requires solid", step.requires_solid, lambda t: t <= moment.high, "melting point", tl.melting),
-            ("requires liquid", step.requires_liquid, lambda t: ~(t <= moment.high), "melting point", tl.melting),
-            ("mixes", step.mixes, lambda t: ~(t <= moment.high), "fully-molten temperature", tl.fully_molten),
+            ("requires solid", step.requires_solid, "melting point", tl.melting),
+            ("requires liquid", step.requires_liquid, "melting point", tl.melting),
+            ("mixes", step.mixes, "fully-molten temperature", tl.fully_molten),
         )
-        for intent_name, targets, violated, what, temps in checks:
-            for target, selection in _contradictions(tl, targets, violated, temps):
+        for intent_name, targets, what, temps in checks:
+            for target, selection in _contradictions(tl, targets, intent_name, moment.high, temps):
                 yield _finding(ctx, moment, intent_name, target, selection, what, temps)
 
 
-def _contradictions(tl: Timeline, targets: list, violated, temps: np.ndarray) -> Iterator[tuple]:
+def _violated(intent_name: str, temps: np.ndarray, high: float) -> np.ndarray:
+    """Where the temperatures contradict the intent: solid means below the melting point."""
+    reached = temps <= high  # nan (no melting point) and inf (never fully molten) are never reached
+    return reached if intent_name == "requires solid" else ~reached
+
+
+def _contradictions(tl: Timeline, targets: list, intent_name: str, high: float, temps: np.ndarray) -> Iterator[tuple]:
     """(target, selection or None) for each named thing the temperatures contradict."""
     for target in targets:
         if isinstance(target, Selection) and isinstance(target.target, MassGroup):
             group = target.target
             bad = np.zeros(group.count, dtype=bool)
             ids = selection_ids(target)
-            bad[ids - group.start] = violated(temps[ids])
+            bad[ids - group.start] = _violated(intent_name, temps[ids], high)
             selection = group_selection(group, bad)
             if selection is not None:
                 yield group, selection
@@ -79,7 +85,7 @@ def _contradictions(tl: Timeline, targets: list, violated, temps: np.ndarray) ->
             material = getattr(target, "material", None) or getattr(target, "body", None)
             solidus = material.solidus if material is not None else None
             value = np.array([np.nan if solidus is None else solidus])
-            if violated(value)[0]:
+            if _violated(intent_name, value, high)[0]:
                 yield target, None
 
 

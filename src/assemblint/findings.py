@@ -120,7 +120,8 @@ class Objects:
             indices = np.arange(group.count) if index is None else np.array(sorted(index), dtype=np.int64)
             per_group.append((name, tuple(_runs(indices))))
         out = _merge_instances(per_group)
-        return sorted(out, key=_natural) + sorted(self.names)
+        named = _merge_instances([(name, ("",)) for name in self.names])  # `units[0:6].chip`
+        return sorted(out, key=_natural) + sorted(named, key=_natural)
 
 
 def _runs(indices: np.ndarray) -> list[str]:
