@@ -10,11 +10,10 @@ from __future__ import annotations
 import pytest
 
 EXPECTED_FAILURES = {
-    "test_json_report[liquid-interconnect.assy]": "MH004/MH007 are the MH family (issue 3)",
     "test_json_report[flip-chip-fr4.assy]": "CTE001-CTE003 are the CTE family (issue 4)",
     "test_json_report[flip-chip-fr4-underfill.assy]": "CTE002/CTE003 are the CTE family (issue 4)",
     "test_json_report[insulation-faults.assy]": "IN001-IN005 are the IN family (issue 4)",
-    "test_sarif_report[liquid-interconnect.assy]": "SARIF output (issue 5) and the MH family (issue 3)",
+    "test_sarif_report[liquid-interconnect.assy]": "SARIF output (issue 5)",
     "test_sarif_report[hierarchical-solder.assy]": "SARIF output (issue 5)",
     "test_sarif_report[flip-chip-fr4.assy]": "SARIF output (issue 5) and the CTE family (issue 4)",
     "test_sarif_report[flip-chip-fr4-underfill.assy]": "SARIF output (issue 5) and the CTE family (issue 4)",

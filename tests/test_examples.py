@@ -16,6 +16,7 @@ from assemblint import cli
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SHARED_EXAMPLES = Path("/work/shared/examples")
 EXPECTED = tomllib.loads((SHARED_EXAMPLES / "expected.toml").read_text(encoding="utf-8"))
+OUR_EXPECTED = tomllib.loads((EXAMPLES / "expected-findings.toml").read_text(encoding="utf-8"))
 DESIGNS = sorted(p.name for p in EXAMPLES.glob("*.assy"))
 BROKEN = sorted(name for name in DESIGNS if "errors" in EXPECTED.get(name, {}))
 GOOD = [name for name in DESIGNS if name not in BROKEN]
@@ -24,7 +25,9 @@ GOOD = [name for name in DESIGNS if name not in BROKEN]
 SIZES = {
     "flip-chip-fr4-underfill.assy": (800, 400, 2, "Flip chip on FR-4 with underfill"),
     "flip-chip-fr4.assy": (800, 400, 2, "Flip chip on FR-4 without underfill"),
+    "containment.assy": (408, 204, 3, "Chip-scale package with liquid interconnects and a weak container"),
     "hierarchical-solder.assy": (512, 256, 2, "Two-level solder hierarchy with test before permanent attachment"),
+    "melting-hierarchy.assy": (1000, 500, 3, "Two-level module reflowed twice with one alloy family"),
     "insulation-faults.assy": (40, 20, 2, "Insulation faults"),
     "liquid-interconnect.assy": (400, 200, 3, "Chip-scale package with liquid interconnects"),
     "panel-of-cells.assy": (
@@ -102,3 +105,18 @@ def test_every_good_example_checks_without_language_errors(capsys, monkeypatch) 
     assert code == 0
     assert report["errors"] == []
     assert sorted(i["path"] for i in report["inputs"]) == GOOD
+
+
+def test_every_good_example_has_its_findings_listed() -> None:
+    assert sorted(OUR_EXPECTED) == GOOD
+
+
+@pytest.mark.parametrize("name", sorted(OUR_EXPECTED))
+def test_an_example_gives_exactly_its_listed_findings(name: str, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    want = OUR_EXPECTED[name]
+    assert cli.main(["check", name, "--format", "json"]) == want["exit"]
+    report = json.loads(capsys.readouterr().out)
+    got = [(f["rule"], f["severity"], f["location"]["line"], f["objects"], f["count"]) for f in report["findings"]]
+    listed = [(f["rule"], f["severity"], f["line"], f["objects"], f["count"]) for f in want["findings"]]
+    assert got == listed
