@@ -404,7 +404,7 @@ def test_rules_with_a_deck_shows_the_effective_settings(in_tmp: Path, with_rules
 def test_explain_a_rule(with_rules, capsys) -> None:
     assert main(["explain", "tst001"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("TST001 every-mass [warning] (family TST, plugin testplugin)\n\n")
+    assert out.startswith("TST001 every-mass: warning by default (TST, plugin `testplugin`)\n\n")
     assert "\n\nReport every mass once. The tests use it to see findings.\n" in out
     assert "A second paragraph of documentation.\n" in out
     assert "Source: tests/test_cli.py\n" in out

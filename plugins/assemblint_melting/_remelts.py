@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assemblint.model import Layer, Selection
-from assemblint.timeline import Moment, Timeline
+from assemblint.timeline import Moment, Timeline, selection_ids
 
 
 @dataclass
@@ -20,17 +20,23 @@ class Remelt:
 
 
 def remelts(tl: Timeline, layers: list[Layer], contained: bool) -> Iterator[Remelt]:
-    """Every remelt by a step, split by mass group, joining step and containing layer."""
+    """Every remelt by a step, split by mass group, joining step and containing layer.
+
+    One pass over the remelted masses per step: within a group, the joining step and the
+    container are nearly always the same for every mass, and are split only where they differ.
+    """
     for step in tl.steps:
         melted = tl.remelted_by(step)
         if not melted.any():
             continue
         inside = tl.contained(step)
-        melted &= inside if contained else ~inside
-        for joined in np.unique(tl.joined_by[melted]).tolist():
-            same_join = melted & (tl.joined_by == joined)
-            holders = np.unique(tl.container[same_join]).tolist() if contained else [-1]
-            for holder in holders:
-                mask = same_join & (tl.container == holder) if contained else same_join
-                for selection in tl.by_group(mask):
-                    yield Remelt(step, tl.steps[joined], selection, layers[holder] if holder >= 0 else None)
+        for selection in tl.by_group(melted & (inside if contained else ~inside)):
+            group = selection.target
+            ids = selection_ids(selection)
+            holders = tl.container[ids] if contained else np.full(len(ids), -1)
+            keys = tl.joined_by[ids].astype(np.int64) * (len(layers) + 1) + (holders + 1)
+            for key in np.unique(keys).tolist():
+                part = ids if (keys == key).all() else ids[keys == key]
+                joined, holder = divmod(key, len(layers) + 1)
+                masses = selection if len(part) == len(ids) else Selection(group, part - group.start)
+                yield Remelt(step, tl.steps[joined], masses, layers[holder - 1] if holder else None)

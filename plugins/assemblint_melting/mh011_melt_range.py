@@ -33,9 +33,9 @@ JOIN = "    step join { kind reflow; peak 75 C }"
 
     Seed 003's claims narrow the masses' melting point step by step: below about 125 °C, below
     100 °C, below 65 °C, and preferably between 25 and 65 °C, so that the masses are solid when
-    handled at room temperature and liquid at the chip's operating temperature. The
-    `liquid-interconnect` deck sets these limits. The melting point is the lowest solidus of the
-    mass's materials; exactly at a bound passes.
+    handled at room temperature and liquid at the chip's operating temperature. A deck for such
+    designs sets `min_melt = "25 C"` and `max_melt = "65 C"`. The melting point is the lowest
+    solidus of the mass's materials; exactly at a bound passes.
     """,
 )
 def melt_range(ctx):

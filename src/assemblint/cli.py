@@ -5,11 +5,9 @@
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import os
 import sys
-import textwrap
 from pathlib import Path
 
 from . import __version__
@@ -21,7 +19,7 @@ from .graph import GRAPH_FORMATS, export
 from .loader import load
 from .plugin_host import PluginHost, PluginProblem
 from .report import FAIL_ON
-from .units import BASE_UNIT
+from .rule_docs import explain_text, reference_markdown
 
 
 class UsageError(Exception):
@@ -73,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", parents=[common], help="list every rule")
     rules.add_argument("--deck", help="show the settings this deck gives each rule")
-    rules.add_argument("--format", default="text", choices=("text", "json"))
+    rules.add_argument(
+        "--format", default="text", choices=("text", "json", "markdown"), help="markdown: the rule reference"
+    )
 
     explain = sub.add_parser("explain", parents=[common], help="a rule's documentation")
     explain.add_argument("rule_id", metavar="ID")
@@ -181,6 +181,9 @@ def cmd_rules(args: argparse.Namespace, host: PluginHost) -> int:
                 "params": {k: deck.settings.get(rule.id, {}).get(k, v) for k, v in rule.default_params().items()},
             }
         )
+    if args.format == "markdown":
+        print(reference_markdown(rules, host), end="")
+        return 3 if host.problems else 0
     if args.format == "json":
         print(json.dumps({"deck": deck.name, "rules": rows}, indent=2))
         return 3 if host.problems else 0
@@ -206,24 +209,7 @@ def cmd_explain(args: argparse.Namespace, host: PluginHost) -> int:
         raise UsageError(
             f"no rule {args.rule_id}{did_you_mean(args.rule_id.upper(), rules)}; `assemblint rules` lists them"
         )
-    out = [f"{rule.id} {rule.name} [{rule.severity.value}] (family {rule.family}, plugin {rule.plugin})", ""]
-    out.append(inspect.cleandoc(rule.doc))
-    if rule.source:
-        out += ["", "Source: " + rule.source]
-    if rule.params:
-        out += ["", "Parameters:"]
-        for name, schema in rule.params.items():
-            dim = schema.get("quantity")
-            kind = f"{dim} ({BASE_UNIT.get(dim, '')})" if dim else schema.get("type", "")
-            default = schema.get("default", "unset")
-            out.append(
-                f"  {name}: {kind}, default {default}"
-                + (f" — {schema['description']}" if schema.get("description") else "")
-            )
-    for label, key in (("Fires on", "fires"), ("Does not fire on", "passes")):
-        if rule.examples.get(key):
-            out += ["", f"{label}:", textwrap.indent(textwrap.dedent(rule.examples[key]).strip(), "    ")]
-    print("\n".join(out))
+    print(explain_text(rule, host))
     return 0
 
 

@@ -132,22 +132,39 @@ class Netlist:
 
     # ---------------------------------------------------------------- layers
     def _default_layer_surrounds(self, assembly: Assembly) -> None:
-        """A layer without `surrounds` surrounds every mass joining the two elements it lies between."""
+        """A layer without `surrounds` surrounds every mass joining the two elements it lies between.
+
+        The masses are indexed once by the pair of elements they join, so that a panel of a
+        thousand cells, each with its own layer, costs one pass over the masses, not one per layer.
+        """
+        by_pair = self._masses_by_element_pair(assembly)
         for layer in assembly.layers:
             if layer.surrounds_explicit is not None:
                 layer.surrounds = layer.surrounds_explicit
                 continue
             layer.surrounds = []
-            if layer.between is None:
+            if layer.between is not None:
+                e1, e2 = sorted((layer.between[0].index, layer.between[1].index))
+                layer.surrounds = list(by_pair.get((e1, e2), []))
+
+    def _masses_by_element_pair(self, assembly: Assembly) -> dict[tuple[int, int], list[Selection]]:
+        """(lower element index, higher) -> the selections of masses joining exactly those two."""
+        by_pair: dict[tuple[int, int], list[Selection]] = {}
+        elements = max(len(assembly.elements), 1)
+        for group in assembly.mass_groups:
+            if group.pads_b is None or group.count == 0:
                 continue
-            e1, e2 = layer.between[0].index, layer.between[1].index
-            for group in assembly.mass_groups:
-                if group.pads_b is None:
-                    continue
-                a = self.pad_element[group.pads_a]
-                b = self.pad_element[group.pads_b]
-                hit = ((a == e1) & (b == e2)) | ((a == e2) & (b == e1))
-                if hit.all():
-                    layer.surrounds.append(Selection(group))
-                elif hit.any():
-                    layer.surrounds.append(Selection(group, np.flatnonzero(hit)))
+            a = self.pad_element[group.pads_a]
+            b = self.pad_element[group.pads_b]
+            keys = np.minimum(a, b) * elements + np.maximum(a, b)
+            if (keys == keys[0]).all():
+                key = int(keys[0])
+                by_pair.setdefault(divmod(key, elements), []).append(Selection(group))
+                continue
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
+            bounds = np.flatnonzero(np.diff(sorted_keys)) + 1
+            for chunk in np.split(order, bounds):
+                key = int(keys[chunk[0]])
+                by_pair.setdefault(divmod(key, elements), []).append(Selection(group, np.sort(chunk)))
+        return by_pair
