@@ -130,8 +130,20 @@ def test_text_format_lines_and_summary(in_tmp: Path, with_rules, capsys) -> None
 
 def test_text_summary_pluralises(in_tmp: Path, capsys) -> None:
     write(in_tmp)
-    assert main(["check", "d.assy"]) == 0
+    assert main(["check", "d.assy", "--select", "CT002"]) == 0
     assert capsys.readouterr().out == "d.assy: 0 errors, 0 warnings, 0 info (0 waived)\n"
+
+
+def test_text_says_which_rules_could_not_run_and_why(in_tmp: Path, capsys) -> None:
+    write(in_tmp)  # a design without a process
+    assert main(["check", "d.assy", "--select", "MH003,MH005,MH007"]) == 0
+    assert capsys.readouterr().out == (
+        "d.assy: MH007 could not run: no operating range: give the process an `operate` range, "
+        "or the elements `operating`\n"
+        "d.assy: MH003, MH005 could not run: the design declares no process steps, so there are no "
+        "temperatures to check\n"
+        "d.assy: 0 errors, 0 warnings, 0 info (0 waived)\n"
+    )
 
 
 def test_text_shows_language_errors_with_a_caret(in_tmp: Path, capsys) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assemblint import OBJECTS, Severity, rule
+from assemblint import OBJECTS, CannotRun, Severity, rule
 from assemblint.timeline import materials_text, temp
 
 from ._examples import design
@@ -30,6 +30,8 @@ from ._examples import design
 )
 def uncontained_liquid(ctx):
     tl = ctx.timeline
+    if not tl.service:
+        raise CannotRun("no operate, store or cycle range: nothing says when the masses are in service")
     reported = np.zeros(ctx.assembly.mass_count, dtype=bool)
     for moment in tl.service:
         loose = tl.liquid(moment) & ~tl.contained(moment) & ~reported

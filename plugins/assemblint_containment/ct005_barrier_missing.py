@@ -45,7 +45,9 @@ def barrier_missing(ctx):
         local = again[group_slice(group)]
         if not local.any():
             continue
-        why = "liquid in service" if tl.liquid_in_service[group_slice(group)][local].any() else "remelted"
+        why = (
+            "liquid in service" if tl.liquid_in_service[group_slice(group)][local].any() else "remelted while contained"
+        )
         sides = [netlist.mass_pad_a[group_slice(group)], netlist.mass_pad_b[group_slice(group)]]
         for pads in sides:
             on_array = np.where(pads >= 0, netlist.pad_array[np.maximum(pads, 0)], -1)
@@ -56,9 +58,9 @@ def barrier_missing(ctx):
                     continue
                 selection = group_selection(group, local & (on_array == index))
                 yield ctx.finding(
-                    f"{OBJECTS} are {why}, and their pads {array.element.name.rsplit('.', 1)[-1]}.{array.name} "
-                    f"{problem}; at least {format_quantity(limit, 'length')} of Ni, W or Ti keeps "
-                    "the liquid mass from dissolving the pad",
+                    f"pads {array.element.name.rsplit('.', 1)[-1]}.{array.name} under {OBJECTS} ({why}) {problem}; "
+                    f"at least {format_quantity(limit, 'length')} of Ni, W or Ti keeps the liquid mass from "
+                    "dissolving the pad",
                     objects=selection,
                     data={
                         "pads": array.qualified_name,

@@ -41,9 +41,8 @@ from ._examples import design, two_region
     """,
 )
 def join_window(ctx):
+    ctx.timeline.require_steps()
     tl = ctx.timeline
-    if not tl.steps:
-        return  # no process declared: nothing joins anything, and nothing to report on
     min_superheat, min_margin = ctx.params["min_superheat"], ctx.params["min_margin"]
     never = tl.fusible & (tl.joined_by == NEVER)
     for selection in tl.by_group(never):

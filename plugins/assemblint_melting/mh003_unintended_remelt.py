@@ -36,6 +36,7 @@ JOIN = "    step join  { kind reflow; peak 215 C }\n"
     """,
 )
 def unintended_remelt(ctx):
+    ctx.timeline.require_steps()
     for remelt in remelts(ctx.timeline, ctx.assembly.layers, contained=False):
         group = remelt.masses.target
         melting = float(ctx.timeline.melting[group.start])

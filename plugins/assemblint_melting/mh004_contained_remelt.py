@@ -38,6 +38,7 @@ STEPS = """    step join  { kind reflow; peak 215 C }
     """,
 )
 def contained_remelt(ctx):
+    ctx.timeline.require_steps()
     for remelt in remelts(ctx.timeline, ctx.assembly.layers, contained=True):
         group = remelt.masses.target
         layer = remelt.container

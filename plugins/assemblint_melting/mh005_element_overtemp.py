@@ -28,6 +28,7 @@ from ._examples import EUTECTIC, design
     """,
 )
 def element_overtemp(ctx):
+    ctx.timeline.require_steps()
     tl = ctx.timeline
     for element in ctx.assembly.elements:
         if element.max_temp is None:

@@ -32,9 +32,7 @@ JOIN = "    step join { kind reflow; peak 75 C }\n"
 )
 def liquid_in_operation(ctx):
     tl = ctx.timeline
-    operating = tl.operating
-    if operating is None:
-        return
+    operating = tl.require_operating()
     for selection in tl.by_group(tl.liquid(operating)):
         group = selection.target
         melting = float(tl.melting[group.start])

@@ -39,6 +39,7 @@ STEPS = """    step join { kind reflow; peak 75 C }
     """,
 )
 def inject_solid(ctx):
+    ctx.timeline.require_steps()
     tl = ctx.timeline
     for moment in tl.steps:
         if moment.kind not in ("inject", "cure"):

@@ -50,6 +50,7 @@ MASSES = two_region("Pb95Sn5", "Sn63Pb37")
     """,
 )
 def intent(ctx):
+    ctx.timeline.require_steps()
     tl = ctx.timeline
     for moment in tl.steps:
         step = moment.step

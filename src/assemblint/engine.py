@@ -27,6 +27,7 @@ class RuleOutcome:
     reason: str = ""
     seconds: float = 0.0
     findings: int = 0
+    path: str = ""  # the design it ran on
 
 
 @dataclass
@@ -71,7 +72,9 @@ def run_rules(
             produced = rule.check(ctx)
             findings = [f for f in (produced or ()) if f is not None]
         except CannotRun as reason:
-            result.outcomes.append(RuleOutcome(rule, "could-not-run", str(reason), time.perf_counter() - started))
+            result.outcomes.append(
+                RuleOutcome(rule, "could-not-run", str(reason), time.perf_counter() - started, path=assembly.path)
+            )
             continue
         except Exception as error:  # a crashing rule must not take the run down
             frames = traceback.format_exc().strip().splitlines()

@@ -12,6 +12,18 @@ _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET = "\033[0m"
 
 
+def _could_not_run(report: Report) -> list[str]:
+    """`d.assy: MH002, MH003 could not run: the design declares no process steps`: never a silent pass."""
+    by_cause: dict[tuple[str, str], list[str]] = {}
+    for rule_id, outcomes in report.outcomes.items():
+        for outcome in outcomes:
+            if outcome.status == "could-not-run":
+                by_cause.setdefault((outcome.path, outcome.reason), []).append(rule_id)
+    return [
+        f"{path}: {', '.join(sorted(ids))} could not run: {reason}" for (path, reason), ids in sorted(by_cause.items())
+    ]
+
+
 def text(report: Report) -> str:
     """One line a finding, then a summary line per file; language errors with their caret."""
     colour = getattr(report, "colour", False)
@@ -25,8 +37,8 @@ def text(report: Report) -> str:
         if colour:
             tag = f"{_COLOURS[sev]}{tag}{_RESET}"
         status = " (waived)" if finding.waived else " (baseline)" if finding.baseline else ""
-        objects = ""
-        lines.append(f"{finding.location}: {finding.rule} {tag} {finding.name}: {finding.message}{objects}{status}")
+        lines.append(f"{finding.location}: {finding.rule} {tag} {finding.name}: {finding.message}{status}")
+    lines.extend(_could_not_run(report))
     for problem in report.problems:
         who = f"plugin `{problem.plugin}`" + (f", rule {problem.rule}" if problem.rule else "")
         first, *rest = problem.message.splitlines() or [""]

@@ -23,6 +23,7 @@ from functools import cached_property
 
 import numpy as np
 
+from .context import CannotRun
 from .diagnostics import Location
 from .model import Assembly, Element, Layer, MassGroup, Material, Selection, Step
 from .units import TEMPERATURE, format_quantity
@@ -135,6 +136,17 @@ class Timeline:
                 mask = np.zeros(self.assembly.mass_count, dtype=bool)
                 mask[np.concatenate(mixed)] = True
                 self._mixes[moment.index] = mask
+
+    def require_steps(self) -> None:
+        """For a rule about process steps: could-not-run (not a silent pass) without a process."""
+        if not self.steps:
+            raise CannotRun("the design declares no process steps, so there are no temperatures to check")
+
+    def require_operating(self) -> Moment:
+        """For a rule about the operating range: could-not-run without one."""
+        if self.operating is None:
+            raise CannotRun("no operating range: give the process an `operate` range, or the elements `operating`")
+        return self.operating
 
     def step(self, name: str) -> Moment:
         """The step called `name` (KeyError if there is none)."""
