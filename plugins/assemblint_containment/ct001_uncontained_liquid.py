@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assemblint import OBJECTS, CannotRun, Severity, rule
-from assemblint.timeline import materials_text, temp
+from assemblint.timeline import at_or_above, materials_text, temp
 
 from ._examples import design
 
@@ -36,13 +36,14 @@ def uncontained_liquid(ctx):
     for moment in tl.service:
         loose = tl.liquid(moment) & ~tl.contained(moment) & ~reported
         reported |= loose
-        for selection in tl.by_group(loose):
-            group = selection.target
+        for masses in tl.by_declaration(loose):
+            group = masses[0].target
             melting = float(tl.melting[group.start])
             yield ctx.finding(
-                f"{moment.describe()}, above the {temp(melting)} melting point of {materials_text(group)} in "
+                f"{moment.describe()}, {at_or_above(moment.high, melting)} "
+                f"the {temp(melting)} melting point of {materials_text(group)} in "
                 f"{OBJECTS}, and no compliant, underfill or encapsulant layer of a dielectric material contains them",
-                objects=selection,
+                objects=masses,
                 data={"range": moment.name, "range_high": moment.high, "melting_temp": melting},
                 cause=f"liquid in {moment.name}",
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from assemblint import OBJECTS, Severity, quantity, rule
-from assemblint.timeline import group_selection, group_slice
 from assemblint.units import format_quantity
 
 from ._examples import design
@@ -41,35 +40,38 @@ def barrier_missing(ctx):
     if not again.any():
         return
     arrays = ctx.assembly.pad_arrays
-    for group in ctx.assembly.mass_groups:
-        local = again[group_slice(group)]
-        if not local.any():
-            continue
-        why = (
-            "liquid in service" if tl.liquid_in_service[group_slice(group)][local].any() else "remelted while contained"
-        )
-        sides = [netlist.mass_pad_a[group_slice(group)], netlist.mass_pad_b[group_slice(group)]]
-        for pads in sides:
-            on_array = np.where(pads >= 0, netlist.pad_array[np.maximum(pads, 0)], -1)
-            for index in np.unique(on_array[local & (pads >= 0)]).tolist():
-                array = arrays[index]
-                problem = _barrier_problem(array, limit)
-                if problem is None:
-                    continue
-                selection = group_selection(group, local & (on_array == index))
-                yield ctx.finding(
-                    f"pads {array.element.name.rsplit('.', 1)[-1]}.{array.name} under {OBJECTS} ({why}) {problem}; "
-                    f"at least {format_quantity(limit, 'length')} of Ni, W or Ti keeps the liquid mass from "
-                    "dissolving the pad",
-                    objects=selection,
-                    data={
-                        "pads": array.qualified_name,
-                        "barrier": array.barrier.name if array.barrier else None,
-                        "barrier_thickness": array.barrier_thickness,
-                        "min_barrier": limit,
-                    },
-                    cause=f"{array.loc} {problem}",
-                )
+    problems = [_barrier_problem(array, limit) for array in arrays]
+    failing = np.array([p is not None for p in problems] or [False])
+    first_of_declaration: dict = {}  # a cell's pad arrays share their declaration, and report together
+    declaration = np.array([first_of_declaration.setdefault(a.loc, i) for i, a in enumerate(arrays)] or [0])
+    candidates = np.flatnonzero(again)
+    for side in (netlist.mass_pad_a, netlist.mass_pad_b):
+        pads = side[candidates]
+        ids = candidates[pads >= 0]
+        on_array = netlist.pad_array[pads[pads >= 0]]
+        ids, on_array = ids[failing[on_array]], on_array[failing[on_array]]
+        for index in np.unique(declaration[on_array]).tolist():
+            array, problem = arrays[index], problems[index]
+            part = ids[declaration[on_array] == index]
+            in_service = tl.liquid_in_service[part]
+            for why, masses_ids in (
+                ("liquid in service", part[in_service]),
+                ("remelted while contained", part[~in_service]),
+            ):
+                for masses in tl.declarations(tl.selections(masses_ids)):
+                    yield ctx.finding(
+                        f"pads {array.element.name.rsplit('.', 1)[-1]}.{array.name} under {OBJECTS} ({why}) "
+                        f"{problem}; at least {format_quantity(limit, 'length')} of Ni, W or Ti keeps the liquid "
+                        "mass from dissolving the pad",
+                        objects=masses,
+                        data={
+                            "pads": array.qualified_name,
+                            "barrier": array.barrier.name if array.barrier else None,
+                            "barrier_thickness": array.barrier_thickness,
+                            "min_barrier": limit,
+                        },
+                        cause=f"{array.loc} {problem} {why}",
+                    )
 
 
 def _barrier_problem(array, limit: float) -> str | None:

@@ -39,9 +39,9 @@ from ._examples import design, two_region
 def core_joint_order(ctx):
     min_window = ctx.params["min_window"]
     for group in ctx.assembly.mass_groups:
-        if len(group.regions) < 2:
+        core = group.core_material
+        if core is None:
             continue
-        core = group.regions[0].material
         joint_liquidus = joining_temp(group)
         if core.solidus is None or joint_liquidus is None:
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from assemblint import OBJECTS, Severity, quantity, rule
 from assemblint.timeline import NEVER, group_selection, group_slice, materials_text, temp
 
@@ -45,39 +47,41 @@ def join_window(ctx):
     tl = ctx.timeline
     min_superheat, min_margin = ctx.params["min_superheat"], ctx.params["min_margin"]
     never = tl.fusible & (tl.joined_by == NEVER)
-    for selection in tl.by_group(never):
-        group = selection.target
-        later = [m for m in tl.steps if m.index >= int(tl.joinable_from[group.start])]
+    for start in np.unique(tl.joinable_from[never]).tolist():  # split by when they could first be joined
+        later = [m for m in tl.steps if m.index >= start]
         hottest = max(later, key=lambda m: m.high) if later else None
         reach = (
-            f"the hottest step after they are formed, `{hottest.name}`, reaches {temp(hottest.high)}"
+            f"the hottest step from their forming on, `{hottest.name}`, reaches {temp(hottest.high)}"
             if hottest
-            else ("no step follows their forming")
+            else "no step follows their forming"
         )
-        yield ctx.finding(
-            f"no step joins {OBJECTS}: {reach}, below the {temp(tl.joining[group.start])} joining temperature "
-            f"of {materials_text(group)}",
-            objects=selection,
-            data={
-                "joining_temp": tl.joining[group.start],
-                "hottest_step": hottest.name if hottest else None,
-                "hottest_temp": hottest.high if hottest else None,
-            },
-            cause="never joined",
-        )
+        for masses in tl.by_declaration(never & (tl.joinable_from == start)):
+            group = masses[0].target
+            joining = float(tl.joining[group.start])
+            yield ctx.finding(
+                f"no step joins {OBJECTS}: {reach}, below the {temp(joining)} joining temperature "
+                f"of {materials_text(group)}",
+                objects=masses,
+                data={
+                    "joining_temp": joining,
+                    "hottest_step": hottest.name if hottest else None,
+                    "hottest_temp": hottest.high if hottest else None,
+                },
+                cause=f"never joined after {start}",
+            )
     for moment in tl.steps:
         joined_here = tl.joined_by == moment.index
         if not joined_here.any():
             continue
         cold = joined_here & (moment.high < tl.joining + min_superheat)
-        for selection in tl.by_group(cold):
-            group = selection.target
+        for masses in tl.by_declaration(cold):
+            group = masses[0].target
             joining = float(tl.joining[group.start])
             yield ctx.finding(
                 f"{moment.describe()}, which joins {OBJECTS}, only {moment.high - joining:g} K above the "
                 f"{temp(joining)} joining temperature of {materials_text(group)}; at least {min_superheat:g} K "
                 "of superheat is required",
-                objects=selection,
+                objects=masses,
                 data={
                     "step": moment.name,
                     "step_temp": moment.high,
@@ -88,9 +92,9 @@ def join_window(ctx):
                 cause=f"superheat at {moment.name}",
             )
         for group in ctx.assembly.mass_groups:
-            if len(group.regions) < 2 or group.regions[0].material.solidus is None:
+            core = group.core_material
+            if core is None or core.solidus is None:
                 continue
-            core = group.regions[0].material
             limit = core.solidus - min_margin
             if moment.high < limit:
                 continue

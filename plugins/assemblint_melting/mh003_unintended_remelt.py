@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assemblint import OBJECTS, Severity, rule
-from assemblint.timeline import materials_text, temp
+from assemblint.timeline import at_or_above, materials_text, temp
 
 from ._examples import EUTECTIC, design
 from ._remelts import remelts
@@ -38,10 +38,11 @@ JOIN = "    step join  { kind reflow; peak 215 C }\n"
 def unintended_remelt(ctx):
     ctx.timeline.require_steps()
     for remelt in remelts(ctx.timeline, ctx.assembly.layers, contained=False):
-        group = remelt.masses.target
+        group = remelt.group
         melting = float(ctx.timeline.melting[group.start])
         yield ctx.finding(
-            f"{remelt.step.describe()}, above the {temp(melting)} melting point of {materials_text(group)} in "
+            f"{remelt.step.describe()}, {at_or_above(remelt.step.high, melting)} "
+            f"the {temp(melting)} melting point of {materials_text(group)} in "
             f"{OBJECTS}, joined at `{remelt.joined_at.name}`; no compliant, underfill or encapsulant layer "
             "contains them at that step",
             objects=remelt.masses,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assemblint import OBJECTS, Severity, rule
-from assemblint.timeline import materials_text, temp
+from assemblint.timeline import at_or_above, materials_text, temp
 
 from ._examples import EUTECTIC, design
 from ._remelts import remelts
@@ -40,7 +40,7 @@ STEPS = """    step join  { kind reflow; peak 215 C }
 def contained_remelt(ctx):
     ctx.timeline.require_steps()
     for remelt in remelts(ctx.timeline, ctx.assembly.layers, contained=True):
-        group = remelt.masses.target
+        group = remelt.group
         layer = remelt.container
         assert layer is not None
         melting = float(ctx.timeline.melting[group.start])
@@ -48,7 +48,8 @@ def contained_remelt(ctx):
         rated = material.service[1] if material and material.service else material.max_temp if material else None
         rating = f", rated to {temp(rated)}" if rated is not None else ""
         yield ctx.finding(
-            f"{remelt.step.describe()}, above the {temp(melting)} melting point of {materials_text(group)} in "
+            f"{remelt.step.describe()}, {at_or_above(remelt.step.high, melting)} "
+            f"the {temp(melting)} melting point of {materials_text(group)} in "
             f"{OBJECTS}, joined at `{remelt.joined_at.name}`; layer {short_name(layer.name)} "
             f"({material.name if material else 'no material'}{rating}) contains them",
             objects=remelt.masses,
@@ -58,7 +59,7 @@ def contained_remelt(ctx):
                 "melting_temp": melting,
                 "material": materials_text(group),
                 "joined_at": remelt.joined_at.name,
-                "layer": layer.name,
+                "layer": short_name(layer.name),
                 "layer_rated_to": rated,
             },
             cause=f"{remelt.step.name} after {remelt.joined_at.name} in {layer.loc}",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assemblint import OBJECTS, Severity, rule
-from assemblint.timeline import materials_text, temp
+from assemblint.timeline import at_or_above, materials_text, temp
 
 from ._examples import LOW_MELT, design
 
@@ -33,13 +33,14 @@ JOIN = "    step join { kind reflow; peak 75 C }\n"
 def liquid_in_operation(ctx):
     tl = ctx.timeline
     operating = tl.require_operating()
-    for selection in tl.by_group(tl.liquid(operating)):
-        group = selection.target
+    for masses in tl.by_declaration(tl.liquid(operating)):
+        group = masses[0].target
         melting = float(tl.melting[group.start])
         yield ctx.finding(
-            f"{operating.describe()}, above the {temp(melting)} melting point of {materials_text(group)} in "
+            f"{operating.describe()}, {at_or_above(operating.high, melting)} "
+            f"the {temp(melting)} melting point of {materials_text(group)} in "
             f"{OBJECTS}: they are liquid in operation",
-            objects=selection,
+            objects=masses,
             data={"operate_high": operating.high, "melting_temp": melting, "material": materials_text(group)},
             cause="liquid in operation",
         )

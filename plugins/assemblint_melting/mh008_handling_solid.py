@@ -35,13 +35,13 @@ from ._examples import design
 def handling_solid(ctx):
     tl = ctx.timeline
     handling = ctx.params["handling_temp"]
-    for selection in tl.by_group(tl.melting < handling):
-        group = selection.target
+    for masses in tl.by_declaration(tl.melting < handling):
+        group = masses[0].target
         melting = float(tl.melting[group.start])
         yield ctx.finding(
             f"{materials_text(group)} in {OBJECTS} melts at {temp(melting)}, below the {temp(handling)} "
             "handling temperature: the masses are liquid whenever the part is handled",
-            objects=selection,
+            objects=masses,
             data={"melting_temp": melting, "handling_temp": handling, "material": materials_text(group)},
             cause="melts below handling",
         )

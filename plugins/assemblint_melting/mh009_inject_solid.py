@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from assemblint import OBJECTS, Severity, rule
 from assemblint.timeline import materials_text, temp
 
@@ -47,20 +45,24 @@ def inject_solid(ctx):
         melted = tl.liquid(moment) & tl.masses_exist(moment)
         if not melted.any():
             continue
+        by_layer_declaration: dict = {}  # a cell's layer instances report together
         for layer in ctx.assembly.layers:
             if not tl.exists(layer, moment):
                 continue
-            around = np.zeros_like(melted)
             ids = tl.surrounded_by(layer)
-            around[ids] = melted[ids]
-            for selection in tl.by_group(around):
-                group = selection.target
+            ids = ids[melted[ids]]  # linear in the masses each layer surrounds, not in all masses
+            if len(ids):
+                by_layer_declaration.setdefault(layer.loc, (layer, []))[1].extend(tl.selections(ids))
+        for layer, selections in by_layer_declaration.values():
+            for masses in tl.declarations(selections):
+                group = masses[0].target
                 melting = float(tl.melting[group.start])
+                name = layer.name.rsplit(".", 1)[-1]
                 yield ctx.finding(
-                    f"{moment.describe()}, the {temp(melting)} melting point of {materials_text(group)} in "
-                    f"{OBJECTS}, which layer {layer.name.rsplit('.', 1)[-1]} surrounds: the masses are liquid while "
-                    f"the layer is {'injected' if moment.kind == 'inject' else 'cured'} around them",
-                    objects=selection,
-                    data={"step": moment.name, "step_temp": moment.high, "melting_temp": melting, "layer": layer.name},
+                    f"{moment.describe()}, {'above' if moment.high > melting else 'at'} the {temp(melting)} melting "
+                    f"point of {materials_text(group)} in {OBJECTS}, which layer {name} surrounds: the masses are "
+                    f"liquid while the layer is {'injected' if moment.kind == 'inject' else 'cured'} around them",
+                    objects=masses,
+                    data={"step": moment.name, "step_temp": moment.high, "melting_temp": melting, "layer": name},
                     cause=f"{moment.name} around {layer.loc}",
                 )

@@ -58,7 +58,7 @@ def intent(ctx):
         checks = (
             ("requires solid", step.requires_solid, "melting point", tl.melting),
             ("requires liquid", step.requires_liquid, "melting point", tl.melting),
-            ("mixes", step.mixes, "fully-molten temperature", tl.fully_molten),
+            ("mixes", step.mixes, "fully molten temperature", tl.fully_molten),
         )
         for intent_name, targets, what, temps in checks:
             for target, selection in _contradictions(tl, targets, intent_name, moment.high, temps):
@@ -115,6 +115,11 @@ def _finding(ctx, moment: Moment, intent_name: str, target, selection, what: str
     return ctx.finding(
         f"the `{moment.name}` step {wanted[intent_name].format(OBJECTS)}, but it reaches {temp(moment.high)}, {why}",
         objects=objects,
-        data={"step": moment.name, "step_temp": moment.high, "intent": intent_name, what.replace(" ", "_"): value},
+        data={
+            "step": moment.name,
+            "step_temp": moment.high,
+            "intent": intent_name,
+            "fully_molten_temp" if intent_name == "mixes" else "melting_temp": value,
+        },
         cause=f"{moment.name} {intent_name}",
     )

@@ -47,12 +47,12 @@ def melt_range(ctx):
     ):
         if mask is None:
             continue
-        for selection in tl.by_group(mask):
-            group = selection.target
+        for masses in tl.by_declaration(mask):
+            group = masses[0].target
             melting = float(tl.melting[group.start])
             yield ctx.finding(
                 f"{materials_text(group)} in {OBJECTS} melts at {temp(melting)}, {side} of {temp(bound)}",
-                objects=selection,
+                objects=masses,
                 data={"melting_temp": melting, "min_melt": low, "max_melt": high, "material": materials_text(group)},
                 cause=side,
             )

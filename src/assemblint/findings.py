@@ -117,8 +117,11 @@ class Objects:
             if not getattr(group, "indexed", True):
                 per_group.append((name, ("",)))
                 continue
-            indices = np.arange(group.count) if index is None else np.array(sorted(index), dtype=np.int64)
-            per_group.append((name, tuple(_runs(indices))))
+            if index is None:  # the whole group: no need to look at each index
+                whole = "[0]" if group.count == 1 else f"[0:{group.count}]"
+                per_group.append((name, (whole,) if group.count else ()))
+                continue
+            per_group.append((name, tuple(_runs(np.array(sorted(index), dtype=np.int64)))))
         out = _merge_instances(per_group)
         named = _merge_instances([(name, ("",)) for name in self.names])  # `units[0:6].chip`
         return sorted(out, key=_natural) + sorted(named, key=_natural)

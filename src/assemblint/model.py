@@ -205,11 +205,32 @@ class MassGroup:
         return min(values) if values else None
 
     @property
+    def joint_region(self) -> Region | None:
+        """The region named `joint`; without one, the last region (LANGUAGE.md writes it second)."""
+        if not self.regions:
+            return None
+        return next((r for r in self.regions if r.name == "joint"), self.regions[-1])
+
+    @property
+    def core_region(self) -> Region | None:
+        """The region named `core`; without one, the first region that is not the joint."""
+        joint = self.joint_region
+        others = [r for r in self.regions if r is not joint]
+        if not others:
+            return None
+        return next((r for r in others if r.name == "core"), others[0])
+
+    @property
     def joint_material(self) -> Material | None:
         """The material whose liquidus joins the mass: the joint region's, or its only material."""
-        if self.regions:
-            return self.regions[-1].material
-        return self.material
+        joint = self.joint_region
+        return joint.material if joint is not None else self.material
+
+    @property
+    def core_material(self) -> Material | None:
+        """A two-region mass's core material (the bump that must stay solid); None otherwise."""
+        core = self.core_region
+        return core.material if core is not None else None
 
     def item_name(self, i: int) -> str:
         return f"{self.name}[{i}]" if self.indexed else self.name

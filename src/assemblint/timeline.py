@@ -17,7 +17,7 @@ Readings where the spec is silent (docs/timeline.md):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -36,6 +36,11 @@ CONTAINING_ROLES = ("compliant", "underfill", "encapsulant")
 def temp(value: float) -> str:
     """A temperature for messages: `245 °C`."""
     return format_quantity(value, TEMPERATURE)
+
+
+def at_or_above(value: float, limit: float) -> str:
+    """`above`, or `at` when a temperature reaches a limit exactly: for "reaches" messages."""
+    return "above" if value > limit else "at"
 
 
 @dataclass(frozen=True)
@@ -320,16 +325,38 @@ class Timeline:
     # ------------------------------------------------------------------ grouping for findings
     def by_group(self, mask: np.ndarray) -> Iterator[Selection]:
         """The masses of a mask, as one Selection per mass group (whole groups unindexed)."""
-        ids = np.flatnonzero(mask)
+        yield from self.selections(np.flatnonzero(mask))
+
+    def selections(self, ids: np.ndarray) -> Iterator[Selection]:
+        """Sorted global mass ids as one Selection per mass group."""
         if len(ids) == 0:
             return
         groups = self.assembly.mass_groups
-        starts = np.array([g.start for g in groups], dtype=np.int64)
-        which = np.searchsorted(starts, ids, side="right") - 1
+        which = np.searchsorted(self._group_starts, ids, side="right") - 1
         bounds = np.flatnonzero(np.diff(which)) + 1
-        for chunk, owner in zip(np.split(ids, bounds), which[np.concatenate([[0], bounds])], strict=True):
-            group = groups[int(owner)]
+        for chunk, owner in zip(np.split(ids, bounds), which[np.concatenate([[0], bounds])].tolist(), strict=True):
+            group = groups[owner]
             yield Selection(group) if len(chunk) == group.count else Selection(group, chunk - group.start)
+
+    def by_declaration(self, mask: np.ndarray) -> Iterator[list[Selection]]:
+        """The masses of a mask, grouped by the `masses` statement that declares them.
+
+        A statement inside a cell makes one mass group per placed instance; a rule that reports
+        per declaration makes one finding for all of them, instead of one per instance to merge.
+        """
+        yield from self.declarations(self.by_group(mask))
+
+    @staticmethod
+    def declarations(selections: Iterable[Selection]) -> Iterator[list[Selection]]:
+        """Selections grouped by the declaration (source location) of their mass group, in order."""
+        out: dict[Location, list[Selection]] = {}
+        for selection in selections:
+            out.setdefault(selection.target.loc, []).append(selection)
+        yield from out.values()
+
+    @cached_property
+    def _group_starts(self) -> np.ndarray:
+        return np.array([g.start for g in self.assembly.mass_groups], dtype=np.int64)
 
 
 def group_selection(group: MassGroup, local: np.ndarray) -> Selection | None:
