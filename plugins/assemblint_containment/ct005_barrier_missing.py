@@ -70,7 +70,7 @@ def barrier_missing(ctx):
                             "barrier_thickness": array.barrier_thickness,
                             "min_barrier": limit,
                         },
-                        cause=f"{array.loc} {problem} {why}",
+                        cause=f"{array.element.name.rsplit('.', 1)[-1]}.{array.name} {problem} {why}",
                     )
 
 

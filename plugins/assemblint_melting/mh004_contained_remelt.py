@@ -62,7 +62,7 @@ def contained_remelt(ctx):
                 "layer": short_name(layer.name),
                 "layer_rated_to": rated,
             },
-            cause=f"{remelt.step.name} after {remelt.joined_at.name} in {layer.loc}",
+            cause=f"{remelt.step.name} after {remelt.joined_at.name} in {short_name(layer.name)}",
         )
 
 

@@ -64,5 +64,5 @@ def inject_solid(ctx):
                     f"liquid while the layer is {'injected' if moment.kind == 'inject' else 'cured'} around them",
                     objects=masses,
                     data={"step": moment.name, "step_temp": moment.high, "melting_temp": melting, "layer": name},
-                    cause=f"{moment.name} around {layer.loc}",
+                    cause=f"{moment.name} around {name}",
                 )

@@ -53,12 +53,14 @@ class RuleContext:
         severity: Severity | str | None = None,
         location: Location | Any = None,
         cause: str | None = None,
+        count: int | None = None,
     ) -> Finding:
         """Make a finding. `objects`: masses, pads, groups, selections, elements, layers or names.
 
         Findings of one rule with the same location and `cause` (default: the message) are merged
         into one, so a rule may report per mass or per declaration; the objects are compacted.
         `location` is a Location or an object with `.loc`; default: the first object's declaration.
+        `count`: what the finding counts when that is not its objects (IN003 counts pairs of masses).
         """
         found = Objects()
         found.add(objects)
@@ -75,4 +77,5 @@ class RuleContext:
             data=dict(data or {}),
             cause=cause if cause is not None else message,
             plugin=self.rule.plugin,
+            counted=count,
         )

@@ -180,10 +180,11 @@ class Finding:
     baseline: bool = False
     fingerprint: str = ""
     object_names: list[str] = field(default_factory=list)
+    counted: int | None = None  # what the finding counts when not its objects (a pair rule: pairs)
 
     @property
     def count(self) -> int:
-        return self.objects.count
+        return self.objects.count if self.counted is None else self.counted
 
     @property
     def bucket(self) -> str:
@@ -233,6 +234,8 @@ def aggregate(findings: list[Finding]) -> list[Finding]:
             merged[key] = finding
         else:
             existing.objects.merge(finding.objects)
+            if existing.counted is not None or finding.counted is not None:
+                existing.counted = (existing.counted or 0) + (finding.counted or 0)
     return list(merged.values())
 
 

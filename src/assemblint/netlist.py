@@ -118,6 +118,56 @@ class Netlist:
         _, labels = connected_components(matrix, directed=False)
         return labels.astype(np.int64)
 
+    @cached_property
+    def adjacency(self):
+        """The conducting edges as a symmetric scipy CSR matrix over node ids (for paths)."""
+        from scipy.sparse import coo_matrix
+
+        n = self.pad_count + self.mass_count + self.lead_count
+        src, dst = self.edges()
+        data = np.ones(2 * len(src), dtype=np.int8)
+        return coo_matrix((data, (np.concatenate([src, dst]), np.concatenate([dst, src]))), shape=(n, n)).tocsr()
+
+    def path(self, source: int, targets: set[int] | int) -> list[int]:
+        """A shortest conducting path of node ids from source to the nearest target ([] if none is reached).
+
+        A breadth-first search in Python over the CSR adjacency: it visits only the source's own
+        electrical node, so a short on a million-mass design costs the size of that node.
+        """
+        goal = {targets} if isinstance(targets, int) else set(targets)
+        if source in goal:
+            return [source]
+        indptr, indices = self.adjacency.indptr, self.adjacency.indices
+        came_from = {source: source}
+        frontier = [source]
+        while frontier:
+            following = []
+            for node in frontier:
+                for neighbour in indices[indptr[node] : indptr[node + 1]].tolist():
+                    if neighbour in came_from:
+                        continue
+                    came_from[neighbour] = node
+                    if neighbour in goal:
+                        out = [neighbour]
+                        while out[-1] != source:
+                            out.append(came_from[out[-1]])
+                        return out[::-1]
+                    following.append(neighbour)
+            frontier = following
+        return []
+
+    def node_name(self, assembly: Assembly, node: int) -> str:
+        """The name of a node id: `die.c[8]`, `x`, `l[3]` (pads, then masses, then leads)."""
+        pads, masses = self.pad_count, self.mass_count
+        if node < pads:
+            array = assembly.pad_arrays[int(self.pad_array[node])]
+            return array.item_name(node - array.start)
+        if node < pads + masses:
+            group = assembly.mass_groups[int(self.mass_group[node - pads])]
+            return group.item_name(node - pads - group.start)
+        lead = assembly.lead_groups[int(self.lead_group[node - pads - masses])]
+        return lead.item_name(node - pads - masses - lead.start)
+
     @property
     def pad_node(self) -> np.ndarray:
         return self.node_labels[: self.pad_count]

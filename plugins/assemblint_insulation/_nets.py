@@ -1,0 +1,53 @@
+"""The declared nets as flat arrays: every pin with its net, and names for nets and pad groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assemblint.findings import Objects
+from assemblint.model import Assembly, NetGroup, Selection
+
+
+@dataclass
+class Pins:
+    pad: np.ndarray  # pad id of each pin
+    number: np.ndarray  # global net number of each pin
+    net_groups: list[NetGroup]
+    net_starts: np.ndarray  # global number of each group's first net
+
+    @classmethod
+    def of(cls, assembly: Assembly) -> Pins:
+        groups = assembly.net_groups
+        pins = [p for g in groups for p in g.pins]
+        sizes = np.array([len(p) for p in pins], dtype=np.int64)
+        starts = np.cumsum([0] + [g.count for g in groups])[:-1]
+        return cls(
+            pad=np.concatenate(pins).astype(np.int64) if pins else np.zeros(0, np.int64),
+            number=np.repeat(np.arange(len(pins)), sizes),
+            net_groups=groups,
+            net_starts=np.asarray(starts, dtype=np.int64),
+        )
+
+    def net(self, number: int) -> Selection:
+        """Global net number -> a selection of one net of its group."""
+        g = int(np.searchsorted(self.net_starts, number, side="right") - 1)
+        group = self.net_groups[g]
+        return Selection(group, np.array([number - int(self.net_starts[g])]))
+
+    def net_name(self, number: int) -> str:
+        selection = self.net(number)
+        return selection.target.item_name(int(selection.index[0]))
+
+
+def pad_names(assembly: Assembly, pad_ids: np.ndarray) -> str:
+    """Pad ids as compact names: `die.c[0:4], sub.p[8]`."""
+    netlist = assembly.netlist
+    assert netlist is not None
+    objects = Objects()
+    arrays = netlist.pad_array[pad_ids]
+    for index in np.unique(arrays).tolist():
+        array = assembly.pad_arrays[index]
+        objects.add(Selection(array, np.sort(pad_ids[arrays == index]) - array.start))
+    return ", ".join(objects.compact())

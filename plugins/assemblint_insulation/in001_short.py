@@ -1,0 +1,62 @@
+"""IN001 short: two declared nets end up on one electrical node."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assemblint import Severity, rule
+
+from ._examples import NETS, STRAIGHT, design
+from ._nets import Pins
+
+CROSSED = """masses m : SAC305 { joins die.c[0:2] -- sub.p[0:2]; diameter 100 um; height 60 um }
+mass x : SAC305 { joins die.c[2] -- sub.p[3]; diameter 100 um; height 60 um }
+mass y : SAC305 { joins die.c[3] -- sub.p[3]; diameter 100 um; height 60 um }"""
+MOST_PATHS = 3  # paths spelled out per short; the data lists every net
+
+
+@rule(
+    id="IN001",
+    name="short",
+    severity=Severity.ERROR,
+    source="seed 003 claim 1 (the masses are electrically insulated from one another); "
+    "the design's declared nets (LANGUAGE.md `net`, `nets`)",
+    examples={"fires": design(CROSSED, nets=NETS), "passes": design(STRAIGHT, nets=NETS)},
+    doc="""
+    Two declared nets are on one electrical node; the message gives the path of pads, masses,
+    leads and element connections that joins them.
+
+    The nets are the design's intent: which pins should be connected. The electrical nodes are
+    what the assembly actually connects: the connected components of the netlist graph, whose
+    edges are the masses' `joins`, the leads and the elements' `connect`s. A node holding pins of
+    two nets shorts them: a mass routed to the neighbouring pad, a bridge, a `connect` written
+    one index off. The path names every object on the way from a pin of the first net to the
+    nearest pin of the other, so the faulty link is in the message.
+    """,
+)
+def short(ctx):
+    netlist = ctx.netlist
+    pins = Pins.of(ctx.assembly)
+    if len(pins.pad) == 0:
+        return
+    node = netlist.pad_node[pins.pad]
+    pairs = np.unique(np.stack([node, pins.number], axis=1), axis=0)  # (node, net), sorted by node
+    nodes, first, counts = np.unique(pairs[:, 0], return_index=True, return_counts=True)
+    for k in np.flatnonzero(counts > 1).tolist():
+        nets = pairs[first[k] : first[k] + counts[k], 1].tolist()
+        here = node == nodes[k]
+        paths = []
+        source = int(pins.pad[here & (pins.number == nets[0])][0])
+        for other in nets[1 : 1 + MOST_PATHS]:
+            targets = set(pins.pad[here & (pins.number == other)].tolist())
+            path = netlist.path(source, targets)
+            paths.append(" — ".join(netlist.node_name(ctx.assembly, n) for n in path))
+        names = [pins.net_name(n) for n in nets]
+        listed = ", ".join(names[:-1]) + " and " + names[-1]
+        more = f" (and {len(nets) - 1 - MOST_PATHS} more paths)" if len(nets) - 1 > MOST_PATHS else ""
+        yield ctx.finding(
+            f"nets {listed} are on one electrical node: " + "; ".join(paths) + more,
+            objects=[pins.net(n) for n in nets],
+            data={"nets": names, "paths": paths},
+            cause=f"node of {names[0]}",
+        )

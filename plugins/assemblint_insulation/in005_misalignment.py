@@ -1,0 +1,98 @@
+"""IN005 misalignment: a mass's footprint reaches a pad of another electrical node."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assemblint import Severity, quantity, rule
+from assemblint.units import format_quantity
+
+from ._examples import STRAIGHT, design
+from ._geometry import face_name, mass_sides, near, pads_on_faces, spread_for
+
+
+def um(value: float) -> str:
+    return format_quantity(value, "length")
+
+
+@rule(
+    id="IN005",
+    name="misalignment",
+    severity=Severity.ERROR,
+    params={
+        "alignment_tolerance": quantity(
+            "length", "10 um", "how far a mass may land from its nominal position (placement and bump tolerance)"
+        )
+    },
+    source="seed 003 (alignment such that each contact touches only its own mass)",
+    examples={
+        "fires": design(STRAIGHT).replace(  # the die's pads 100 µm off the interposer's
+            "pads c grid 1 x 4 pitch 200 um", "pads c grid 1 x 4 pitch 200 um origin (-200 um, 0 um)"
+        ),
+        "passes": design(STRAIGHT),
+    },
+    doc="""
+    A mass's footprint — a circle of radius diameter / 2 + `alignment_tolerance` around its
+    position — overlaps a pad of another electrical node, on the face the mass touches of either
+    element it joins.
+
+    A mass sits at the position of its first pad, on both elements. If the two elements' pads
+    are not aligned, or the mass is routed to a pad that is not opposite, its footprint lands on
+    a neighbouring contact too: seed 003 aligns the elements so that each contact touches only
+    its own mass. The tolerance accounts for placement error and solder spread. Overlap means
+    the centre distance is less than the footprint's radius plus the pad's; exactly touching
+    passes. Each (mass, pad) pair counts once; the search uses a k-d tree (scipy cKDTree).
+    """,
+)
+def misalignment(ctx):
+    netlist = ctx.netlist
+    tolerance = ctx.params["alignment_tolerance"]
+    if netlist.mass_count == 0:
+        return
+    mass_r = np.nan_to_num(netlist.mass_diameter, nan=0.0) / 2 + tolerance
+    pad_r = np.nan_to_num(netlist.pad_diameter, nan=0.0) / 2
+    radius = float(mass_r.max() + (pad_r.max() if len(pad_r) else 0.0))
+    sides, pads = mass_sides(netlist), pads_on_faces(netlist)
+    i, j, distance = near(sides, pads, radius, spread_for(netlist, radius))
+    mass, pad = sides.owner[i], pads.owner[j]
+    hit = (distance < mass_r[mass] + pad_r[pad]) & (netlist.pad_node[pad] != netlist.mass_node[mass])
+    mass, pad, distance, keys = mass[hit], pad[hit], distance[hit], sides.key[i[hit]]
+    if len(mass) == 0:
+        return
+    order = np.lexsort((distance, pad, mass))
+    mass, pad, distance, keys = mass[order], pad[order], distance[order], keys[order]
+    once = np.ones(len(mass), dtype=bool)
+    once[1:] = (mass[1:] != mass[:-1]) | (pad[1:] != pad[:-1])
+    mass, pad, distance, keys = mass[once], pad[once], distance[once], keys[once]
+    groups = ctx.assembly.mass_groups
+    first_of: dict = {}
+    declaration = np.array([first_of.setdefault(g.loc, k) for k, g in enumerate(groups)], dtype=np.int64)
+    by_declaration = declaration[netlist.mass_group[mass]]
+    for decl in np.unique(by_declaration).tolist():
+        mine = by_declaration == decl
+        worst = int(np.argmin(np.where(mine, distance, np.inf)))
+        m, p = int(mass[worst]), int(pad[worst])
+        mass_name = netlist.node_name(ctx.assembly, netlist.pad_count + m)
+        pad_name = netlist.node_name(ctx.assembly, p)
+        count = int(mine.sum())
+        detail = (
+            f"the footprint of {mass_name} (radius {um(mass_r[m] - tolerance)} + {um(tolerance)} tolerance) overlaps "
+            f"pad {pad_name} of another electrical node on {face_name(ctx.assembly, int(keys[worst]))}: centres "
+            f"{um(float(distance[worst]))} apart, less than {um(float(mass_r[m] + pad_r[p]))}"
+        )
+        message = detail if count == 1 else f"{count} mass footprints overlap pads of other electrical nodes; {detail}"
+        yield ctx.finding(
+            message,
+            objects=list(ctx.timeline.selections(np.unique(mass[mine]))),
+            data={
+                "pairs": count,
+                "mass": mass_name,
+                "pad": pad_name,
+                "distance": float(distance[worst]),
+                "footprint_radius": float(mass_r[m]),
+                "pad_radius": float(pad_r[p]),
+                "alignment_tolerance": tolerance,
+            },
+            cause="misaligned",
+            count=count,
+        )
