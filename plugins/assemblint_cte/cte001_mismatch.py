@@ -1,0 +1,59 @@
+"""CTE001 mismatch: rigidly joined elements whose CTEs differ by more than `max_delta`."""
+
+from __future__ import annotations
+
+from assemblint import OBJECTS, Severity, quantity, rule
+from assemblint.units import format_quantity
+
+from ._examples import design
+from ._pairs import joined_pairs
+
+
+def ppm(value: float) -> str:
+    return format_quantity(value, "expansion")
+
+
+@rule(
+    id="CTE001",
+    name="mismatch",
+    severity=Severity.WARNING,
+    params={
+        "max_delta": quantity("expansion", "3 ppm/K", "the largest CTE difference between rigidly joined elements")
+    },
+    source='seed 002 claims 2 and 27 (an interconnect element whose CTE is "substantially equal" to the chip\'s)',
+    examples={"fires": design(), "passes": design(board_cte="4.5 ppm/K")},
+    doc="""
+    Two elements joined directly by a rigid joint, with nothing between them to mitigate, whose
+    CTEs differ by more than `max_delta`.
+
+    When the assembly heats and cools, each element expands at its own rate; a rigid joint
+    between them is sheared by the difference. Seed 002 avoids this by joining the chip to an
+    interconnect element of substantially the same CTE. A pair is rigidly joined when a mass
+    that stays solid over the whole operating range, with no flexible lead in series, joins
+    them; it is decoupled (not reported) when every joining mass is liquid somewhere in that
+    range (seed 003) or has a flexible lead in series (seed 000 claim 2); it is mitigated (not
+    reported here) when an `underfill` or `mold` layer lies between them. An element's CTE is
+    its `cte`, else its body material's. Exactly `max_delta` passes.
+    """,
+)
+def mismatch(ctx):
+    limit = ctx.params["max_delta"]
+    for pair in joined_pairs(ctx):
+        if not pair.rigidly_joined or pair.mitigation is not None or pair.delta_alpha is None:
+            continue
+        if pair.delta_alpha <= limit:
+            continue
+        yield ctx.finding(
+            f"{OBJECTS} are rigidly joined ({len(pair.rigid)} solid joints, no underfill or mold between them) and "
+            f"their CTEs differ by {ppm(pair.delta_alpha)} ({pair.first.name.rsplit('.', 1)[-1]} "
+            f"{ppm(pair.first.cte)}, {pair.second.name.rsplit('.', 1)[-1]} {ppm(pair.second.cte)}), more than "
+            f"{ppm(limit)}",
+            objects=[pair.first, pair.second],
+            data={
+                "delta_alpha": pair.delta_alpha,
+                "cte": [pair.first.cte, pair.second.cte],
+                "max_delta": limit,
+                "rigid_joints": len(pair.rigid),
+            },
+            cause=f"mismatch {pair.declared}",
+        )

@@ -1,0 +1,84 @@
+"""CTE002 joint-strain: the shear strain of a rigid joint, Δα·ΔT·DNP / h, above `max_shear_strain`."""
+
+from __future__ import annotations
+
+from assemblint import Severity, rule
+from assemblint.units import format_quantity
+
+from ._examples import design
+from ._pairs import joined_pairs, operating_range
+from ._strain import joint_strains
+
+
+def swing(tl):
+    """ΔT: the `cycle` range if given, else the operating range."""
+    return next((m for m in tl.service if m.name == "cycle"), None) or operating_range(tl)
+
+
+@rule(
+    id="CTE002",
+    name="joint-strain",
+    severity=Severity.ERROR,
+    params={
+        "max_shear_strain": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "default": 0.02,
+            "description": "the largest cyclic shear strain a rigid joint may take",
+        }
+    },
+    source="seed 002 claims 2, 27; seeds 003, 004; the distance-to-neutral-point shear model "
+    "(Engelmaier, 'Fatigue life of leadless chip carrier solder joints', 1983; Lau, 'Solder Joint Reliability', 1991)",
+    examples={"fires": design(), "passes": design(grid="3 x 3")},
+    doc="""
+    The shear strain of a rigid joint between two elements, Δγ = Δα · ΔT · DNP / h, exceeds
+    `max_shear_strain`; reported as info when an underfill or mold layer mitigates the pair.
+
+    Δα is the difference of the two elements' CTEs, ΔT the temperature swing (the `cycle` range
+    if given, else the operating range), DNP the joint's distance from the neutral point (the
+    centroid of the rigid joints between the pair: the point that does not move) and h the
+    joint's `height`. The corner joints, farthest from the neutral point, take the most strain
+    and fail first; the finding names the corner joint that decides and gives every factor.
+    An underfill or mold couples the two elements and carries most of the load, so a mitigated
+    pair is listed for review instead (seed 004). Joints without a height are CTE005's.
+    Exactly `max_shear_strain` passes.
+    """,
+)
+def joint_strain(ctx):
+    limit = ctx.params["max_shear_strain"]
+    moment = swing(ctx.timeline)
+    delta_t = moment.high - moment.low
+    for pair in joined_pairs(ctx):
+        if not pair.rigidly_joined or pair.delta_alpha is None:
+            continue
+        strains = joint_strains(ctx.assembly, pair.rigid, pair.delta_alpha, delta_t)
+        over = strains.strain > limit
+        if not over.any():
+            continue
+        k = strains.corner()
+        corner = ctx.netlist.node_name(ctx.assembly, ctx.netlist.pad_count + int(strains.masses[k]))
+        mitigated = pair.mitigation is not None
+        note = (
+            f"; the {pair.mitigation.role} {pair.mitigation.name.rsplit('.', 1)[-1]} couples the elements: for review"
+            if mitigated
+            else ""
+        )
+        yield ctx.finding(
+            f"{int(over.sum())} rigid joints between {pair.name} shear by more than {limit:g}; the corner joint "
+            f"{corner}: Δα {format_quantity(pair.delta_alpha, 'expansion')} × ΔT {delta_t:g} K ({moment.name}) × "
+            f"DNP {strains.dnp[k]:.0f} µm / height {strains.height[k]:g} µm = {strains.strain[k]:.3g}{note}",
+            objects=list(ctx.timeline.selections(strains.masses[over])),
+            severity="info" if mitigated else None,
+            data={
+                "pair": [pair.first.name, pair.second.name],
+                "delta_alpha": pair.delta_alpha,
+                "delta_t": delta_t,
+                "dnp": float(strains.dnp[k]),
+                "height": float(strains.height[k]),
+                "strain": float(strains.strain[k]),
+                "max_shear_strain": limit,
+                "corner": corner,
+                "mitigated_by": pair.mitigation.name if mitigated else None,
+            },
+            cause=f"strain {pair.declared}",
+        )
