@@ -10,14 +10,11 @@ from __future__ import annotations
 import pytest
 
 EXPECTED_FAILURES = {
-    "test_json_report[flip-chip-fr4.assy]": "CTE001-CTE003 are the CTE family (issue 4)",
-    "test_json_report[flip-chip-fr4-underfill.assy]": "CTE002/CTE003 are the CTE family (issue 4)",
-    "test_json_report[insulation-faults.assy]": "IN001-IN005 are the IN family (issue 4)",
     "test_sarif_report[liquid-interconnect.assy]": "SARIF output (issue 5)",
     "test_sarif_report[hierarchical-solder.assy]": "SARIF output (issue 5)",
-    "test_sarif_report[flip-chip-fr4.assy]": "SARIF output (issue 5) and the CTE family (issue 4)",
-    "test_sarif_report[flip-chip-fr4-underfill.assy]": "SARIF output (issue 5) and the CTE family (issue 4)",
-    "test_sarif_report[insulation-faults.assy]": "SARIF output (issue 5) and the IN family (issue 4)",
+    "test_sarif_report[flip-chip-fr4.assy]": "SARIF output (issue 5)",
+    "test_sarif_report[flip-chip-fr4-underfill.assy]": "SARIF output (issue 5)",
+    "test_sarif_report[insulation-faults.assy]": "SARIF output (issue 5)",
 }
 
 

@@ -72,7 +72,7 @@ def fired(check_text, text: str, rule: str, deck: str | None = None) -> list:
 
 def test_the_base_design_gives_no_ct_finding(check_text) -> None:
     report = check_text(design())
-    assert [f.rule for f in report.findings if f.rule.startswith("CT")] == []
+    assert [f.rule for f in report.findings if f.rule.rstrip("0123456789") == "CT"] == []
 
 
 # ============================================================================= CT001
@@ -612,7 +612,7 @@ def test_a_layer_around_masses_that_never_melt_again_is_not_containing(check_tex
     report = check_text(
         design(gel="kind polymer; dielectric", layer="role underfill; between chip, sheet", **NEVER_AGAIN)
     )
-    assert [f.rule for f in report.findings if f.rule.startswith("CT")] == []
+    assert [f.rule for f in report.findings if f.rule.rstrip("0123456789") == "CT"] == []
     report = check_text(
         design(
             gel="kind polymer; dielectric; modulus 11.5 GPa",
@@ -620,7 +620,7 @@ def test_a_layer_around_masses_that_never_melt_again_is_not_containing(check_tex
             **NEVER_AGAIN,
         )
     )
-    assert [f.rule for f in report.findings if f.rule.startswith("CT")] == []
+    assert [f.rule for f in report.findings if f.rule.rstrip("0123456789") == "CT"] == []
 
 
 def test_a_layer_of_any_role_around_liquid_masses_is_containing(check_text) -> None:
@@ -629,7 +629,7 @@ def test_a_layer_of_any_role_around_liquid_masses_is_containing(check_text) -> N
         gel="kind polymer; dielectric; modulus 11.5 GPa", layer="role mold; between chip, sheet; thickness 900 um"
     )
     report = check_text(text)
-    rules = sorted(f.rule for f in report.findings if f.rule.startswith("CT"))
+    rules = sorted(f.rule for f in report.findings if f.rule.rstrip("0123456789") == "CT")
     assert rules == ["CT001", "CT003", "CT004", "CT006"]
     assert [f.data["missing"] for f in of(report, "CT006")] == ["service"]
 
@@ -640,7 +640,7 @@ def test_a_layer_around_masses_remelted_only_in_a_step_is_containing(check_text)
         gel=GEL.replace("0.3 MPa", "2.4 GPa"), layer=LAYER.replace("100 um", "300 um"), service="operate 20 C .. 40 C"
     )
     report = check_text(text)
-    assert sorted(f.rule for f in report.findings if f.rule.startswith("CT")) == ["CT003", "CT004"]
+    assert sorted(f.rule for f in report.findings if f.rule.rstrip("0123456789") == "CT") == ["CT003", "CT004"]
 
 
 # ============================================================================= cells
@@ -677,7 +677,7 @@ def cell_design(*, gel: str = GEL, thickness: str = "100 um", barrier: str = NIC
 
 def test_cells_the_corrected_panel_gives_no_ct_finding(check_text) -> None:
     report = check_text(cell_design())
-    assert [f.rule for f in report.findings if f.rule.startswith("CT")] == []
+    assert [f.rule for f in report.findings if f.rule.rstrip("0123456789") == "CT"] == []
 
 
 def test_cells_ct001_one_finding_for_every_instance(check_text) -> None:

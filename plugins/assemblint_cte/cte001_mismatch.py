@@ -44,7 +44,8 @@ def mismatch(ctx):
         if pair.delta_alpha <= limit:
             continue
         yield ctx.finding(
-            f"{OBJECTS} are rigidly joined ({len(pair.rigid)} solid joints, no underfill or mold between them) and "
+            f"{OBJECTS} are rigidly joined ({len(pair.rigid)} solid joint{'s' if len(pair.rigid) != 1 else ''}, no "
+            "underfill or mold between them) and "
             f"their CTEs differ by {ppm(pair.delta_alpha)} ({pair.first.name.rsplit('.', 1)[-1]} "
             f"{ppm(pair.first.cte)}, {pair.second.name.rsplit('.', 1)[-1]} {ppm(pair.second.cte)}), more than "
             f"{ppm(limit)}",

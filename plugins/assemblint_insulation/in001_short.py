@@ -50,7 +50,10 @@ def short(ctx):
         for other in nets[1 : 1 + MOST_PATHS]:
             targets = set(pins.pad[here & (pins.number == other)].tolist())
             path = netlist.path(source, targets)
-            paths.append(" — ".join(netlist.node_name(ctx.assembly, n) for n in path))
+            if len(path) == 1:
+                paths.append(f"{netlist.node_name(ctx.assembly, path[0])} is a pin of both")
+            else:
+                paths.append(" — ".join(netlist.node_name(ctx.assembly, n) for n in path))
         names = [pins.net_name(n) for n in nets]
         listed = ", ".join(names[:-1]) + " and " + names[-1]
         more = f" (and {len(nets) - 1 - MOST_PATHS} more paths)" if len(nets) - 1 > MOST_PATHS else ""
