@@ -32,15 +32,23 @@ class Strains:
         return int(np.lexsort((-self.dnp, -self.strain))[0])
 
 
-def joint_strains(assembly: Assembly, joints: np.ndarray, delta_alpha: float, delta_t: float) -> Strains:
+def mass_heights(assembly: Assembly) -> np.ndarray:
+    """Each mass's height in µm (nan where its statement gives none), once per rule run."""
+    groups = assembly.mass_groups
+    heights = np.array([g.height if g.height is not None else np.nan for g in groups] or [np.nan])
+    return np.repeat(heights[: len(groups)], [g.count for g in groups])
+
+
+def joint_strains(
+    assembly: Assembly, heights: np.ndarray, joints: np.ndarray, delta_alpha: float, delta_t: float
+) -> Strains:
     """Shear strain of each joint that has a height; the neutral point is the joints' centroid."""
     netlist = assembly.netlist
     assert netlist is not None
     x = netlist.pad_x[netlist.mass_pad_a[joints]]
     y = netlist.pad_y[netlist.mass_pad_a[joints]]
     dnp = np.hypot(x - x.mean(), y - y.mean()) if len(joints) else np.zeros(0)
-    heights = np.array([g.height if g.height is not None else np.nan for g in assembly.mass_groups])
-    height = heights[netlist.mass_group[joints]] if len(joints) else np.zeros(0)
+    height = heights[joints]
     known = ~np.isnan(height)
     strain = delta_alpha * PPM * delta_t * dnp[known] / height[known]
     return Strains(joints[known], dnp[known], height[known], strain)

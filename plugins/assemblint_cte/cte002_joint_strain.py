@@ -7,7 +7,7 @@ from assemblint.units import format_quantity
 
 from ._examples import design
 from ._pairs import joined_pairs, operating_range
-from ._strain import joint_strains
+from ._strain import joint_strains, mass_heights
 
 
 def swing(tl):
@@ -48,10 +48,11 @@ def joint_strain(ctx):
     limit = ctx.params["max_shear_strain"]
     moment = swing(ctx.timeline)
     delta_t = moment.high - moment.low
+    heights = mass_heights(ctx.assembly)
     for pair in joined_pairs(ctx):
         if not pair.rigidly_joined or pair.delta_alpha is None:
             continue
-        strains = joint_strains(ctx.assembly, pair.rigid, pair.delta_alpha, delta_t)
+        strains = joint_strains(ctx.assembly, heights, pair.rigid, pair.delta_alpha, delta_t)
         over = strains.strain > limit
         if not over.any():
             continue

@@ -8,7 +8,7 @@ from assemblint import Severity, rule
 
 from ._examples import design
 from ._pairs import joined_pairs
-from ._strain import cycles_to_failure, engelmaier_exponent, joint_strains
+from ._strain import cycles_to_failure, engelmaier_exponent, joint_strains, mass_heights
 
 
 @rule(
@@ -55,11 +55,12 @@ def fatigue_life(ctx):
     mean = (cycle.low + cycle.high) / 2
     exponent = engelmaier_exponent(mean, per_day)
     delta_t = cycle.high - cycle.low
+    heights = mass_heights(ctx.assembly)
     for pair in joined_pairs(ctx):
         solder = pair.rigid[tl.fusible[pair.rigid]]
         if len(solder) == 0 or pair.delta_alpha is None:
             continue
-        strains = joint_strains(ctx.assembly, solder, pair.delta_alpha, delta_t)
+        strains = joint_strains(ctx.assembly, heights, solder, pair.delta_alpha, delta_t)
         life = cycles_to_failure(strains.strain, ductility, exponent)
         short = life < count
         if not short.any():

@@ -8,6 +8,7 @@ from assemblint import OBJECTS, Severity, rule
 
 from ._examples import design
 from ._pairs import joined_pairs
+from ._strain import mass_heights
 from .cte004_closer_cte import compared_layers
 
 
@@ -31,6 +32,7 @@ from .cte004_closer_cte import compared_layers
 def cte_data(ctx):
     assembly = ctx.assembly
     reported: set[int] = set()
+    heights = mass_heights(assembly)
     for pair in joined_pairs(ctx):
         if not pair.rigidly_joined:
             continue
@@ -44,8 +46,7 @@ def cte_data(ctx):
                     data={"missing": "cte"},
                     cause="element cte",
                 )
-        heights = np.array([g.height is None for g in assembly.mass_groups])
-        missing = pair.rigid[heights[ctx.netlist.mass_group[pair.rigid]]]
+        missing = pair.rigid[np.isnan(heights[pair.rigid])]
         for masses in ctx.timeline.declarations(ctx.timeline.selections(np.sort(missing))):
             yield ctx.finding(
                 f"the rigid joints {OBJECTS} between {pair.name} have no `height`: CTE002 and CTE003 cannot "

@@ -2,13 +2,14 @@
 
 A mass is at the position of its first pad, on both elements it joins (LANGUAGE.md), and it
 touches one face of each: the face of its pad there. Two things can only meet on the same face
-of the same element, so every point carries its (element, face) as a third coordinate, spaced
-so far apart that no search radius bridges two faces: one tree answers for every face at once,
-which keeps a panel of ten thousand cells to one tree instead of ten thousand.
+of the same element, so the points are sorted by face and each face gets its own 2-D k-d tree;
+`query_pairs` and `sparse_distance_matrix` with ndarray output keep the search in C.
 
-Measured (benchmarks/bench_insulation.py): cKDTree builds over two million 3-D points in about
-a second, and `query_pairs` / `sparse_distance_matrix` with ndarray output stay in C; shapely's
-STRtree over circles would add a dependency and build polygons, for the same answers.
+Measured with `python benchmarks/bench_insulation.py --per-face` (1,000,000 masses, 2,000,000
+face points): one 3-D tree with the face as a spread-out third coordinate took 2.0 s (one big
+face) and 1.2 s (20,000 small faces) for IN003's search, one 2-D tree per face 1.0 s and 0.9 s,
+so the rules use per-face trees. Shapely's STRtree would add a dependency and build a polygon
+per circle for the same answer.
 """
 
 from __future__ import annotations
@@ -32,8 +33,16 @@ class FacePoints:
     x: np.ndarray
     y: np.ndarray
 
-    def coordinates(self, spread: float) -> np.ndarray:
-        return np.column_stack([self.x, self.y, self.key.astype(float) * spread])
+    def faces(self) -> dict[int, np.ndarray]:
+        """Face key -> the indices of the points on that face."""
+        order = np.argsort(self.key, kind="stable")
+        keys = self.key[order]
+        bounds = np.flatnonzero(np.diff(keys)) + 1
+        starts = np.concatenate([[0], bounds]).astype(np.int64)
+        return dict(zip(keys[starts].tolist(), np.split(order, bounds), strict=True)) if len(order) else {}
+
+    def xy(self, index: np.ndarray) -> np.ndarray:
+        return np.column_stack([self.x[index], self.y[index]])
 
 
 def mass_sides(netlist: Netlist) -> FacePoints:
@@ -55,29 +64,31 @@ def _key(netlist: Netlist, pads: np.ndarray) -> np.ndarray:
     return netlist.pad_element[pads].astype(np.int64) * 2 + netlist.pad_face[pads]
 
 
-def spread_for(netlist: Netlist, radius: float) -> float:
-    """A spacing of faces along the third axis that no search of `radius` can cross."""
-    extent = float(np.abs(np.concatenate([netlist.pad_x, netlist.pad_y, [0.0]])).max())
-    return 4.0 * (extent + radius) + 1.0
+def close_pairs(points: FacePoints, radius: float) -> np.ndarray:
+    """Index pairs (i, j) of points on the same face closer than `radius`, centre to centre."""
+    found = [np.zeros((0, 2), dtype=np.int64)]
+    if radius > 0:
+        for index in points.faces().values():
+            if len(index) > 1:
+                pairs = cKDTree(points.xy(index)).query_pairs(radius, output_type="ndarray")
+                found.append(index[pairs])
+    return np.concatenate(found)
 
 
-def close_pairs(points: FacePoints, radius: float, spread: float) -> np.ndarray:
-    """Index pairs (i < j) of points on the same face closer than `radius`, centre to centre."""
-    if len(points.owner) < 2 or radius <= 0:
-        return np.zeros((0, 2), dtype=np.int64)
-    tree = cKDTree(points.coordinates(spread))
-    return tree.query_pairs(radius, output_type="ndarray")
-
-
-def near(a: FacePoints, b: FacePoints, radius: float, spread: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def near(a: FacePoints, b: FacePoints, radius: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(i in a, j in b, distance) for points of a and b on the same face within `radius`."""
-    if len(a.owner) == 0 or len(b.owner) == 0 or radius <= 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0)
-    found = cKDTree(a.coordinates(spread)).sparse_distance_matrix(
-        cKDTree(b.coordinates(spread)), radius, output_type="ndarray"
-    )
-    return found["i"].astype(np.int64), found["j"].astype(np.int64), found["v"]
+    i, j, v = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
+    if radius > 0:
+        faces_b = b.faces()
+        for key, index_a in a.faces().items():
+            index_b = faces_b.get(key)
+            if index_b is None:
+                continue
+            found = cKDTree(a.xy(index_a)).sparse_distance_matrix(cKDTree(b.xy(index_b)), radius, output_type="ndarray")
+            i.append(index_a[found["i"]])
+            j.append(index_b[found["j"]])
+            v.append(found["v"])
+    return np.concatenate(i), np.concatenate(j), np.concatenate(v)
 
 
 def face_name(assembly, key: int) -> str:

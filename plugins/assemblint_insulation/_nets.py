@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +40,11 @@ class Pins:
     def net_name(self, number: int) -> str:
         selection = self.net(number)
         return selection.target.item_name(int(selection.index[0]))
+
+
+def declared(name: str) -> str:
+    """`units[4].n[2]` -> `n[2]`: a name as its cell declares it, so that every instance merges."""
+    return re.sub(r"^.*\]\.", "", name)
 
 
 def pad_names(assembly: Assembly, pad_ids: np.ndarray) -> str:

@@ -7,7 +7,7 @@ import numpy as np
 from assemblint import Severity, rule
 
 from ._examples import NETS, STRAIGHT, design
-from ._nets import Pins
+from ._nets import Pins, declared
 
 CROSSED = """masses m : SAC305 { joins die.c[0:2] -- sub.p[0:2]; diameter 100 um; height 60 um }
 mass x : SAC305 { joins die.c[2] -- sub.p[3]; diameter 100 um; height 60 um }
@@ -61,5 +61,5 @@ def short(ctx):
             f"nets {listed} are on one electrical node: " + "; ".join(paths) + more,
             objects=[pins.net(n) for n in nets],
             data={"nets": names, "paths": paths},
-            cause=f"node of {names[0]}",
+            cause="short " + " ".join(declared(n) for n in names),  # a cell's instances merge
         )

@@ -7,7 +7,7 @@ import numpy as np
 from assemblint import Severity, rule
 
 from ._examples import NETS, STRAIGHT, design
-from ._nets import Pins, pad_names
+from ._nets import Pins, declared, pad_names
 
 MISSING = "masses m : SAC305 { joins die.c[0:3] -- sub.p[0:3]; diameter 100 um; height 60 um }"
 MOST_GROUPS = 4
@@ -48,5 +48,5 @@ def open_net(ctx):
             f"net {name} is split into {len(groups)} separate groups: {shown}",
             objects=pins.net(net),
             data={"net": name, "groups": groups},
-            cause=f"open {name}",
+            cause=f"open {declared(name)}",  # a cell's instances merge
         )

@@ -9,7 +9,7 @@ from assemblint.timeline import Timeline
 from assemblint.units import format_quantity
 
 from ._examples import STRAIGHT, design
-from ._geometry import close_pairs, face_name, mass_sides, spread_for
+from ._geometry import close_pairs, face_name, mass_sides
 
 
 def um(value: float) -> str:
@@ -44,14 +44,14 @@ def spacing(ctx):
         return
     radius = float(diameter.max()) + limit
     sides = mass_sides(netlist)
-    index = close_pairs(sides, radius, spread_for(netlist, radius))
+    index = close_pairs(sides, radius)
     a, b = sides.owner[index[:, 0]], sides.owner[index[:, 1]]
     keep = (a != b) & (netlist.mass_node[a] != netlist.mass_node[b])
     index, a, b = index[keep], a[keep], b[keep]
     x, y = sides.x, sides.y
     gap = np.hypot(x[index[:, 0]] - x[index[:, 1]], y[index[:, 0]] - y[index[:, 1]]) - (diameter[a] + diameter[b]) / 2
     close = gap < limit
-    first, later = np.minimum(a, b)[close], np.maximum(a, b)[close]
+    first, later = _order_by_declaration(ctx.assembly, a[close], b[close])
     gap, keys = gap[close], sides.key[index[close, 0]]
     if len(first) == 0:
         return
@@ -62,6 +62,18 @@ def spacing(ctx):
     unique[1:] = (first[1:] != first[:-1]) | (later[1:] != later[:-1])
     first, later, gap, keys = first[unique], later[unique], gap[unique], keys[unique]
     yield from _findings(ctx, ctx.timeline, first, later, gap, keys, limit)
+
+
+def _order_by_declaration(assembly, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(earlier, later) of each pair by where their declarations stand in the source, then by id."""
+    groups = assembly.mass_groups
+    order = sorted(range(len(groups)), key=lambda g: (groups[g].loc.path, groups[g].loc.line, groups[g].loc.column))
+    rank = np.empty(len(groups), dtype=np.int64)
+    rank[order] = np.arange(len(groups))
+    group_of = assembly.netlist.mass_group
+    ra, rb = rank[group_of[a]], rank[group_of[b]]
+    a_later = (ra > rb) | ((ra == rb) & (a > b))
+    return np.where(a_later, b, a), np.where(a_later, a, b)
 
 
 def _findings(ctx, tl: Timeline, first, later, gap, keys, limit):

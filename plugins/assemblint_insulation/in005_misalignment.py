@@ -8,7 +8,7 @@ from assemblint import Severity, quantity, rule
 from assemblint.units import format_quantity
 
 from ._examples import STRAIGHT, design
-from ._geometry import face_name, mass_sides, near, pads_on_faces, spread_for
+from ._geometry import face_name, mass_sides, near, pads_on_faces
 
 
 def um(value: float) -> str:
@@ -53,7 +53,7 @@ def misalignment(ctx):
     pad_r = np.nan_to_num(netlist.pad_diameter, nan=0.0) / 2
     radius = float(mass_r.max() + (pad_r.max() if len(pad_r) else 0.0))
     sides, pads = mass_sides(netlist), pads_on_faces(netlist)
-    i, j, distance = near(sides, pads, radius, spread_for(netlist, radius))
+    i, j, distance = near(sides, pads, radius)
     mass, pad = sides.owner[i], pads.owner[j]
     hit = (distance < mass_r[mass] + pad_r[pad]) & (netlist.pad_node[pad] != netlist.mass_node[mass])
     mass, pad, distance, keys = mass[hit], pad[hit], distance[hit], sides.key[i[hit]]
