@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
 from assemblint.findings import Objects
 from assemblint.model import Assembly, NetGroup, Selection
+
+_PINS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -20,6 +23,14 @@ class Pins:
 
     @classmethod
     def of(cls, assembly: Assembly) -> Pins:
+        """The pins of an assembly's nets, built once and shared by IN001 and IN002."""
+        cached = _PINS.get(assembly)
+        if cached is None:
+            cached = _PINS[assembly] = cls._build(assembly)
+        return cached
+
+    @classmethod
+    def _build(cls, assembly: Assembly) -> Pins:
         groups = assembly.net_groups
         pins = [p for g in groups for p in g.pins]
         sizes = np.array([len(p) for p in pins], dtype=np.int64)

@@ -40,10 +40,12 @@ def short(ctx):
     if len(pins.pad) == 0:
         return
     node = netlist.pad_node[pins.pad]
-    pairs = np.unique(np.stack([node, pins.number], axis=1), axis=0)  # (node, net), sorted by node
-    nodes, first, counts = np.unique(pairs[:, 0], return_index=True, return_counts=True)
+    nets_total = int(pins.number.max()) + 1
+    pairs = np.unique(node * nets_total + pins.number)  # each (node, net) once, sorted by node
+    pair_node, pair_net = pairs // nets_total, pairs % nets_total
+    nodes, first, counts = np.unique(pair_node, return_index=True, return_counts=True)
     for k in np.flatnonzero(counts > 1).tolist():
-        nets = pairs[first[k] : first[k] + counts[k], 1].tolist()
+        nets = pair_net[first[k] : first[k] + counts[k]].tolist()
         here = node == nodes[k]
         paths = []
         source = int(pins.pad[here & (pins.number == nets[0])][0])

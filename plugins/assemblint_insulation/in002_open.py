@@ -35,8 +35,9 @@ def open_net(ctx):
     if len(pins.pad) == 0:
         return
     node = netlist.pad_node[pins.pad]
-    pairs = np.unique(np.stack([pins.number, node], axis=1), axis=0)  # (net, node), sorted by net
-    nets, counts = np.unique(pairs[:, 0], return_counts=True)
+    nodes_total = int(node.max()) + 1
+    pairs = np.unique(pins.number * nodes_total + node)  # each (net, node) once, sorted by net
+    nets, counts = np.unique(pairs // nodes_total, return_counts=True)
     for net in nets[counts > 1].tolist():
         mine = pins.number == net
         groups = [pad_names(ctx.assembly, pins.pad[mine & (node == n)]) for n in np.unique(node[mine]).tolist()]
