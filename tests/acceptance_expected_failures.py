@@ -9,13 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-EXPECTED_FAILURES = {
-    "test_sarif_report[liquid-interconnect.assy]": "SARIF output (issue 5)",
-    "test_sarif_report[hierarchical-solder.assy]": "SARIF output (issue 5)",
-    "test_sarif_report[flip-chip-fr4.assy]": "SARIF output (issue 5)",
-    "test_sarif_report[flip-chip-fr4-underfill.assy]": "SARIF output (issue 5)",
-    "test_sarif_report[insulation-faults.assy]": "SARIF output (issue 5)",
-}
+EXPECTED_FAILURES: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -515,11 +515,6 @@ def test_insulation_faults_x_and_y_share_a_node() -> None:
 
 
 # ---------------------------------------------------------------------------------------- waivers
-@pytest.mark.xfail(
-    reason="issue 5 applies waivers: `waive` statements are parsed into Assembly.waivers, not yet applied "
-    "to findings (LANGUAGE.md: matching findings are marked waived and do not fail the run)",
-    strict=True,
-)
 def test_a_waiver_marks_matching_findings_as_waived(tmp_path: Path, host: PluginHost) -> None:
     text = DESIGN + 'waive TST002 on m[*] because "reviewed" by "packaging team" until 2099-01-01\n'
     report = run(write(tmp_path, text), host, select=["TST002"])

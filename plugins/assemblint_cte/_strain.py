@@ -27,6 +27,9 @@ class Strains:
     height: np.ndarray  # µm
     strain: np.ndarray  # dimensionless shear strain
 
+    def subset(self, mask: np.ndarray) -> Strains:
+        return Strains(self.masses[mask], self.dnp[mask], self.height[mask], self.strain[mask])
+
     def corner(self) -> int:
         """Index (into these arrays) of the joint that decides: the highest strain, then the largest DNP."""
         return int(np.lexsort((-self.dnp, -self.strain))[0])
@@ -52,6 +55,15 @@ def joint_strains(
     known = ~np.isnan(height)
     strain = delta_alpha * PPM * delta_t * dnp[known] / height[known]
     return Strains(joints[known], dnp[known], height[known], strain)
+
+
+def by_declaration(ctx, strains: Strains) -> list[Strains]:
+    """The joints split by the `masses` statement that declares them (a cell's instances stay together)."""
+    groups = ctx.assembly.mass_groups
+    first: dict = {}
+    declaration = np.array([first.setdefault(g.loc, i) for i, g in enumerate(groups)] or [0])
+    of = declaration[ctx.netlist.mass_group[strains.masses]]
+    return [strains.subset(of == d) for d in np.unique(of).tolist()]
 
 
 def engelmaier_exponent(mean_temp: float, cycles_per_day: float) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, quantity, rule
+from assemblint import OBJECTS, Severity, exceeds, quantity, rule
 from assemblint.units import format_quantity
 
 from ._examples import design
@@ -41,7 +41,7 @@ def mismatch(ctx):
     for pair in joined_pairs(ctx):
         if not pair.rigidly_joined or pair.mitigation is not None or pair.delta_alpha is None:
             continue
-        if pair.delta_alpha <= limit:
+        if not exceeds(pair.delta_alpha, limit):
             continue
         yield ctx.finding(
             f"{OBJECTS} are rigidly joined ({len(pair.rigid)} solid joint{'s' if len(pair.rigid) != 1 else ''}, no "

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from assemblint import Severity, rule
+from assemblint import Severity, exceeds, rule
 from assemblint.units import format_quantity
 
 from ._examples import design
 from ._pairs import joined_pairs, operating_range
-from ._strain import joint_strains, mass_heights
+from ._strain import by_declaration, joint_strains, mass_heights
 
 
 def swing(tl):
@@ -52,34 +52,37 @@ def joint_strain(ctx):
     for pair in joined_pairs(ctx):
         if not pair.rigidly_joined or pair.delta_alpha is None:
             continue
-        strains = joint_strains(ctx.assembly, heights, pair.rigid, pair.delta_alpha, delta_t)
-        over = strains.strain > limit
+        every = joint_strains(ctx.assembly, heights, pair.rigid, pair.delta_alpha, delta_t)  # DNP from all rigid joints
+        over = exceeds(every.strain, limit)
         if not over.any():
             continue
-        k = strains.corner()
-        corner = ctx.netlist.node_name(ctx.assembly, ctx.netlist.pad_count + int(strains.masses[k]))
         mitigated = pair.mitigation is not None
         note = (
             f"; the {pair.mitigation.role} {pair.mitigation.name.rsplit('.', 1)[-1]} couples the elements: for review"
             if mitigated
             else ""
         )
-        yield ctx.finding(
-            f"{int(over.sum())} rigid joints between {pair.name} shear by more than {limit:g}; the corner joint "
-            f"{corner}: Δα {format_quantity(pair.delta_alpha, 'expansion')} × ΔT {delta_t:g} K ({moment.name}) × "
-            f"DNP {strains.dnp[k]:.0f} µm / height {strains.height[k]:g} µm = {strains.strain[k]:.3g}{note}",
-            objects=list(ctx.timeline.selections(strains.masses[over])),
-            severity="info" if mitigated else None,
-            data={
-                "pair": [pair.first.name, pair.second.name],
-                "delta_alpha": pair.delta_alpha,
-                "delta_t": delta_t,
-                "dnp": float(strains.dnp[k]),
-                "height": float(strains.height[k]),
-                "strain": float(strains.strain[k]),
-                "max_shear_strain": limit,
-                "corner": corner,
-                "mitigated_by": pair.mitigation.name if mitigated else None,
-            },
-            cause=f"strain {pair.declared}",
-        )
+        for strains in by_declaration(ctx, every.subset(over)):  # one finding per `masses` statement
+            k = strains.corner()
+            corner = ctx.netlist.node_name(ctx.assembly, ctx.netlist.pad_count + int(strains.masses[k]))
+            count = len(strains.masses)
+            yield ctx.finding(
+                f"{count} rigid joint{'s' if count != 1 else ''} between {pair.declared} shear by more than "
+                f"{limit:g}; the corner joint {corner}: Δα {format_quantity(pair.delta_alpha, 'expansion')} × "
+                f"ΔT {delta_t:g} K ({moment.name}) × DNP {strains.dnp[k]:.0f} µm / height {strains.height[k]:g} µm "
+                f"= {strains.strain[k]:.3g}{note}",
+                objects=list(ctx.timeline.selections(strains.masses)),
+                severity="info" if mitigated else None,
+                data={
+                    "pair": [pair.first.name, pair.second.name],
+                    "delta_alpha": pair.delta_alpha,
+                    "delta_t": delta_t,
+                    "dnp": float(strains.dnp[k]),
+                    "height": float(strains.height[k]),
+                    "strain": float(strains.strain[k]),
+                    "max_shear_strain": limit,
+                    "corner": corner,
+                    "mitigated_by": pair.mitigation.name if mitigated else None,
+                },
+                cause=f"strain {pair.declared}",
+            )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from assemblint import Severity, rule
+from assemblint import Severity, falls_short, rule
 
 from ._examples import design
 from ._pairs import joined_pairs
-from ._strain import cycles_to_failure, engelmaier_exponent, joint_strains, mass_heights
+from ._strain import by_declaration, cycles_to_failure, engelmaier_exponent, joint_strains, mass_heights
 
 
 @rule(
@@ -57,44 +57,46 @@ def fatigue_life(ctx):
     delta_t = cycle.high - cycle.low
     heights = mass_heights(ctx.assembly)
     for pair in joined_pairs(ctx):
-        solder = pair.rigid[tl.fusible[pair.rigid]]
-        if len(solder) == 0 or pair.delta_alpha is None:
+        if not pair.rigidly_joined or pair.delta_alpha is None:
             continue
-        strains = joint_strains(ctx.assembly, heights, solder, pair.delta_alpha, delta_t)
-        life = cycles_to_failure(strains.strain, ductility, exponent)
-        short = life < count
+        every = joint_strains(ctx.assembly, heights, pair.rigid, pair.delta_alpha, delta_t)  # DNP from all rigid joints
+        life = cycles_to_failure(every.strain, ductility, exponent)
+        short = tl.fusible[every.masses] & falls_short(life, count)  # Engelmaier's model is for solder
         if not short.any():
             continue
-        k = int(np.argmin(life))
-        corner = ctx.netlist.node_name(ctx.assembly, ctx.netlist.pad_count + int(strains.masses[k]))
         mitigated = pair.mitigation is not None
         note = (
             f"; the {pair.mitigation.role} {pair.mitigation.name.rsplit('.', 1)[-1]} couples the elements: for review"
             if mitigated
             else ""
         )
-        yield ctx.finding(
-            f"{int(short.sum())} solder joints between {pair.name} are estimated to fail before the {count} cycles "
-            f"of `cycle`; the corner joint {corner}: Δγ {strains.strain[k]:.3g} (DNP {strains.dnp[k]:.0f} µm, "
-            f"height {strains.height[k]:g} µm, ΔT {delta_t:g} K), c {exponent:.4f} (T̄ {mean:g} °C, {per_day:g} "
-            f"cycles/day), εf {ductility:g} → Nf ≈ {life[k]:.3g} cycles{note}",
-            objects=list(tl.selections(strains.masses[short])),
-            severity="info" if mitigated else None,
-            data={
-                "pair": [pair.first.name, pair.second.name],
-                "cycles_required": count,
-                "cycles_to_failure": float(life[k]),
-                "strain": float(strains.strain[k]),
-                "dnp": float(strains.dnp[k]),
-                "height": float(strains.height[k]),
-                "delta_alpha": pair.delta_alpha,
-                "delta_t": delta_t,
-                "mean_temp": mean,
-                "exponent": exponent,
-                "fatigue_ductility": ductility,
-                "cycles_per_day": per_day,
-                "corner": corner,
-                "mitigated_by": pair.mitigation.name if mitigated else None,
-            },
-            cause=f"fatigue {pair.declared}",
-        )
+        for strains in by_declaration(ctx, every.subset(short)):  # one finding per `masses` statement
+            lives = cycles_to_failure(strains.strain, ductility, exponent)
+            k = int(np.argmin(lives))
+            corner = ctx.netlist.node_name(ctx.assembly, ctx.netlist.pad_count + int(strains.masses[k]))
+            n = len(strains.masses)
+            yield ctx.finding(
+                f"{n} solder joint{'s' if n != 1 else ''} between {pair.declared} are estimated to fail before the "
+                f"{count} cycles of `cycle`; the corner joint {corner}: Δγ {strains.strain[k]:.3g} (DNP "
+                f"{strains.dnp[k]:.0f} µm, height {strains.height[k]:g} µm, ΔT {delta_t:g} K), c {exponent:.4f} "
+                f"(T̄ {mean:g} °C, {per_day:g} cycles/day), εf {ductility:g} → Nf ≈ {lives[k]:.3g} cycles{note}",
+                objects=list(tl.selections(strains.masses)),
+                severity="info" if mitigated else None,
+                data={
+                    "pair": [pair.first.name, pair.second.name],
+                    "cycles_required": count,
+                    "cycles_to_failure": float(lives[k]),
+                    "strain": float(strains.strain[k]),
+                    "dnp": float(strains.dnp[k]),
+                    "height": float(strains.height[k]),
+                    "delta_alpha": pair.delta_alpha,
+                    "delta_t": delta_t,
+                    "mean_temp": mean,
+                    "exponent": exponent,
+                    "fatigue_ductility": ductility,
+                    "cycles_per_day": per_day,
+                    "corner": corner,
+                    "mitigated_by": pair.mitigation.name if mitigated else None,
+                },
+                cause=f"fatigue {pair.declared}",
+            )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, rule
+from assemblint import OBJECTS, Severity, falls_short, rule
 from assemblint.model import Element, Layer
 from assemblint.units import format_quantity
 
@@ -50,7 +50,7 @@ def closer_cte(ctx):
         if element.cte is None or _cte(mold) is None or _cte(dielectric) is None:
             continue
         mold_gap, dielectric_gap = abs(_cte(mold) - element.cte), abs(_cte(dielectric) - element.cte)
-        if mold_gap < dielectric_gap:
+        if falls_short(mold_gap, dielectric_gap):  # strictly closer, past rounding
             continue
         yield ctx.finding(
             f"the mold {mold.name.rsplit('.', 1)[-1]} ({ppm(_cte(mold))}) is {ppm(mold_gap)} from the "

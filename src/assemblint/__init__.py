@@ -10,7 +10,7 @@ from .diagnostics import Diagnostic, LanguageError, Location
 from .findings import OBJECTS, Finding
 from .hookspecs import hookimpl
 from .model import Assembly
-from .rules import Rule, Severity, quantity, rule
+from .rules import Rule, Severity, exceeds, falls_short, quantity, rule
 
 __all__ = [
     "OBJECTS",
@@ -25,6 +25,8 @@ __all__ = [
     "Severity",
     "__version__",
     "check",
+    "exceeds",
+    "falls_short",
     "hookimpl",
     "load",
     "quantity",

@@ -7,12 +7,14 @@ report = assemblint.check(design, deck="default")   # a Report: .findings, .summ
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .baseline import fingerprints
 from .builder import DEFAULT_MAX_OBJECTS
 from .deck import Deck, load_deck
 from .diagnostics import Diagnostic, LanguageError, Location
@@ -21,6 +23,7 @@ from .loader import load as _load
 from .model import Assembly
 from .plugin_host import PluginHost, PluginProblem
 from .report import Report
+from .waivers import load_file as load_waivers
 
 
 @dataclass
@@ -32,6 +35,9 @@ class CheckOptions:
     root: str | None = None
     max_objects: int = DEFAULT_MAX_OBJECTS
     stats: bool = False
+    waivers: str | None = None  # a waivers file (TOML), added to every design's own `waive` statements
+    baseline: str | None = None  # a JSON report: findings already in it are marked `baseline`
+    today: dt.date | None = None  # the date waivers are judged on (default: waivers.today())
 
 
 def load(
@@ -55,10 +61,25 @@ def check(
     ignore: Sequence[str] = (),
     fail_on: str = "error",
     host: PluginHost | None = None,
+    waivers: str | None = None,
+    baseline: str | None = None,
+    today: dt.date | None = None,
 ) -> Report:
-    """Check one design (a loaded Assembly or a path) and return the Report."""
+    """Check one design (a loaded Assembly or a path) and return the Report.
+
+    `waivers`: a waivers file; `baseline`: a JSON report whose findings are marked `baseline`;
+    `today`: the date waivers are judged on.
+    """
     host = host or PluginHost.default()
-    options = CheckOptions(deck=deck, select=list(select), ignore=list(ignore), fail_on=fail_on)
+    options = CheckOptions(
+        deck=deck,
+        select=list(select),
+        ignore=list(ignore),
+        fail_on=fail_on,
+        waivers=waivers,
+        baseline=baseline,
+        today=today,
+    )
     if isinstance(design, Assembly):
         report = new_report(host, options)
         _check_assembly(report, design, host, options)
@@ -73,6 +94,8 @@ def new_report(host: PluginHost, options: CheckOptions) -> Report:
     deck: Deck = load_deck(options.deck, rules)  # raises DeckError
     report.deck_name, report.deck_sha256 = deck.name, deck.sha256
     report.deck = deck  # type: ignore[attr-defined]
+    report.file_waivers = load_waivers(options.waivers) if options.waivers else []  # type: ignore[attr-defined]
+    report.baseline_fingerprints = fingerprints(options.baseline) if options.baseline else set()  # type: ignore[attr-defined]
     if options.stats:
         report.stats = {"files": []}
     return report
@@ -150,8 +173,20 @@ def _check_assembly(
     report: Report, assembly: Assembly, host: PluginHost, options: CheckOptions, loaded: float = 0.0
 ) -> None:
     started = time.perf_counter()
-    result = run_rules(assembly, report.rules, report.deck, options.select, options.ignore)  # type: ignore[attr-defined]
+    waivers = assembly.waivers + getattr(report, "file_waivers", [])
+    result = run_rules(
+        assembly,
+        report.rules,
+        report.deck,  # type: ignore[attr-defined]
+        options.select,
+        options.ignore,
+        waivers=waivers,
+        today=options.today,
+    )
     checked = time.perf_counter() - started
+    baseline = getattr(report, "baseline_fingerprints", set())
+    for finding in result.findings:
+        finding.baseline = finding.fingerprint in baseline
     report.findings.extend(result.findings)
     report.problems.extend(result.problems)
     for outcome in result.outcomes:

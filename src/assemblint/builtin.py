@@ -1,4 +1,5 @@
-"""assemblint's own plugin: the `std` materials library and the text and JSON formats.
+"""assemblint's own plugin: the `std` materials library and the output formats (text, JSON, and the
+CI formats SARIF, JUnit, GitHub workflow commands and GitLab Code Quality).
 
 Registered through the same entry point group and hooks as any third-party plugin.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from . import formats
+from . import format_github, format_gitlab, format_junit, format_sarif, formats
 from .hookspecs import hookimpl
 
 
@@ -18,4 +19,11 @@ def assemblint_libraries():
 
 @hookimpl
 def assemblint_formats():
-    return {"text": formats.text, "json": formats.json_format}
+    return {
+        "text": formats.text,
+        "json": formats.json_format,
+        "sarif": format_sarif.write,
+        "junit": format_junit.write,
+        "github": format_github.write,
+        "gitlab": format_gitlab.write,
+    }

@@ -10,9 +10,11 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, baseline, config
 from .api import CheckOptions, check_files, design_files
+from .baseline import BaselineError
 from .builder import DEFAULT_MAX_OBJECTS
+from .config import ConfigError
 from .deck import DeckError, load_deck
 from .diagnostics import LanguageError, render
 from .graph import GRAPH_FORMATS, export
@@ -20,6 +22,7 @@ from .loader import load
 from .plugin_host import PluginHost, PluginProblem
 from .report import FAIL_ON
 from .rule_docs import explain_text, reference_markdown
+from .waivers import WaiverFileError
 
 
 class UsageError(Exception):
@@ -57,8 +60,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", action="append", metavar="IDS", help="skip these rule ids or prefixes")
     check.add_argument("--format", default="text", help="text (default), json, or a plugin's format")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report there instead of stdout")
-    check.add_argument("--fail-on", default="error", choices=FAIL_ON, help="lowest severity that fails the run")
+    check.add_argument("--fail-on", choices=FAIL_ON, help="lowest severity that fails the run (default error)")
     check.add_argument("--root", help="the folder imports must stay inside (default: each file's folder)")
+    check.add_argument("--waivers", metavar="FILE", help="waivers in TOML ([[waiver]] rule, on, because, by, until)")
+    check.add_argument(
+        "--baseline", metavar="REPORT", help="a JSON report: findings already in it are marked and do not fail"
+    )
+    check.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="F=FILE",
+        help="also write format F to FILE (repeatable: one run feeds several CI systems)",
+    )
     check.add_argument(
         "--max-objects",
         type=int,
@@ -80,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("plugins", parents=[common], help="loaded plugins, versions, what each registers")
 
+    diff = sub.add_parser("diff", help="compare two JSON reports: new, fixed and unchanged findings")
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+
     graph = sub.add_parser("graph", parents=[common], help="export the netlist graph")
     graph.add_argument("path", metavar="PATH")
     graph.add_argument("--format", default="graphml", choices=GRAPH_FORMATS)
@@ -96,7 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        host = _host(args.plugins)
+        if args.command == "diff":  # compares two reports: no plugins, no configuration
+            return cmd_diff(args)
+        args.config = config.find()
+        host = _host([*args.config.plugins, *args.plugins])  # the command line's -p come last and win
         return {
             "check": cmd_check,
             "rules": cmd_rules,
@@ -104,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             "plugins": cmd_plugins,
             "graph": cmd_graph,
         }[args.command](args, host)
-    except (UsageError, DeckError) as error:
+    except (UsageError, DeckError, ConfigError, WaiverFileError, BaselineError) as error:
         print(f"assemblint: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -137,16 +158,21 @@ def _write(text: str, output: str | None) -> None:
 
 def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
     formats = host.formats()
-    if args.format not in formats:
-        raise UsageError(f"unknown format `{args.format}`; known: {', '.join(sorted(formats))}")
+    extra_reports = [_report_spec(spec) for spec in args.report]
+    for name in [args.format, *(name for name, _ in extra_reports)]:
+        if name not in formats:
+            raise UsageError(f"unknown format `{name}`; known: {', '.join(sorted(formats))}")
+    settings = args.config
     options = CheckOptions(
-        deck=args.deck,
-        select=_split(args.select),
-        ignore=_split(args.ignore),
-        fail_on=args.fail_on,
-        root=args.root,
+        deck=args.deck or settings.deck,
+        select=_split(args.select) if args.select else settings.select,
+        ignore=_split(args.ignore) if args.ignore else settings.ignore,
+        fail_on=args.fail_on or settings.fail_on or "error",
+        root=args.root or settings.root,
         max_objects=args.max_objects,
         stats=args.stats,
+        waivers=args.waivers,
+        baseline=args.baseline,
     )
     show_progress = not args.quiet and sys.stderr.isatty()
     progress = (lambda path: print(f"checking {path} …", file=sys.stderr)) if show_progress else None
@@ -154,15 +180,36 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
     to_terminal = args.output is None and sys.stdout.isatty()
     report.colour = to_terminal and args.format == "text" and "NO_COLOR" not in os.environ  # type: ignore[attr-defined]
     _write(formats[args.format](report), args.output)
+    for name, path in extra_reports:
+        report.colour = False  # type: ignore[attr-defined]
+        _write(formats[name](report), path)
     if (args.format != "text" or args.output) and report.errors:
         for diagnostic in report.errors:  # a person reading the CI log still sees why it stopped
             print(render(diagnostic), file=sys.stderr)
     return report.exit_code
 
 
+def _report_spec(spec: str) -> tuple[str, str]:
+    """`--report sarif=out.sarif` -> ("sarif", "out.sarif")."""
+    name, sep, path = spec.partition("=")
+    if not sep or not name.strip() or not path.strip():
+        raise UsageError(f"--report takes FORMAT=FILE (e.g. sarif=assemblint.sarif), got {spec!r}")
+    return name.strip(), path.strip()
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """New, fixed and unchanged findings between two JSON reports; exit 1 when there are new ones."""
+    result = baseline.diff(baseline.read_report(args.old), baseline.read_report(args.new))
+    for title, findings in (("new", result.new), ("fixed", result.fixed), ("unchanged", result.unchanged)):
+        print(f"{title}: {len(findings)}")
+        for finding in findings:
+            print("  " + baseline.line(finding))
+    return 1 if result.new else 0
+
+
 def cmd_rules(args: argparse.Namespace, host: PluginHost) -> int:
     rules = host.rules()
-    deck = load_deck(args.deck, rules)
+    deck = load_deck(args.deck or args.config.deck, rules)
     rows = []
     for rule in rules:
         try:

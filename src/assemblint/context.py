@@ -23,11 +23,17 @@ class CannotRun(Exception):
 class RuleContext:
     """`ctx.assembly`, `ctx.graph`, `ctx.netlist`, `ctx.timeline`, `ctx.params` and `ctx.finding(...)`."""
 
-    def __init__(self, assembly: Assembly, rule: Rule, params: dict[str, Any], severity: Severity):
+    def __init__(self, assembly: Assembly, rule: Rule, params: dict[str, Any], severity: Severity, review=None):
         self.assembly = assembly
         self.rule = rule
         self.params = params
         self.severity = severity
+        review = review or {}
+        #: review-phase rules only: the findings of the check phase (waivers applied), how each
+        #: waiver was used (waivers.WaiverUse), and the date waivers are judged on
+        self.findings: list[Finding] = review.get("findings", [])
+        self.waiver_uses: list[Any] = review.get("waiver_uses", [])
+        self.today = review.get("today")
 
     @property
     def graph(self) -> nx.Graph:

@@ -88,11 +88,18 @@ def _read_chain(spec: str, base: Path, chain: list, seen: list[Path]) -> None:
     decks = builtin_decks()
     path = decks[spec] if spec in decks else (base / spec)
     resolved = path.resolve()
+    # where the name came from: the command line / API, or the `extends` of the deck read last
+    where = f"{chain[-1][0]}: deck.extends: " if chain else ""
     if resolved in seen:
-        raise DeckError(f"{path}: deck `extends` cycle: " + " -> ".join(str(p) for p in [*seen, resolved]))
+        raise DeckError(
+            f"{where}`extends` cycle: "
+            + " -> ".join(_shown(p) for p in [*seen, resolved])
+            + "; a deck cannot extend itself"
+        )
     if not path.is_file():
         raise DeckError(
-            f"deck `{spec}` not found: not a built-in deck ({', '.join(sorted(decks))}) nor a file"
+            f"{where}deck `{spec}` not found: not a built-in deck ({', '.join(sorted(decks))}) nor a file"
+            + (f" (looked for {_shown(path)}, relative to the deck that extends it)" if chain else "")
             + did_you_mean(spec, decks)
         )
     raw = path.read_bytes()
@@ -101,7 +108,8 @@ def _read_chain(spec: str, base: Path, chain: list, seen: list[Path]) -> None:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise DeckError(f"{path}: not valid TOML: {error}") from None
     chain.append((path if spec in decks else Path(_shown(path)), data, raw))
-    parent = data.get("deck", {}).get("extends")
+    info = data.get("deck")
+    parent = info.get("extends") if isinstance(info, dict) else None  # a bad [deck] is reported by _validate
     if isinstance(parent, str):
         _read_chain(parent, path.parent, chain, [*seen, resolved])
 
@@ -147,7 +155,8 @@ def _validate(path: Path, data: dict[str, Any], schema: dict[str, Any], known: d
     problems: list[str] = []
     for rule_id in data.get("rules", {}) if isinstance(data.get("rules"), dict) else ():
         if rule_id not in known:
-            problems.append(f"{path}: rules.{rule_id}: unknown rule id{did_you_mean(rule_id, known)}")
+            hint = f" (did you mean `{rule_id.upper()}`?)" if rule_id.upper() in known else did_you_mean(rule_id, known)
+            problems.append(f"{path}: rules.{rule_id}: unknown rule id{hint}")
     validator = jsonschema.Draft202012Validator(schema)
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         where = ".".join(str(p) for p in error.absolute_path) or "(top)"
@@ -157,13 +166,15 @@ def _validate(path: Path, data: dict[str, Any], schema: dict[str, Any], known: d
             extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
             allowed = sorted(error.schema.get("properties", {}))
             for key in extra:
+                key_path = key if where == "(top)" else f"{where}.{key}"  # a top-level key is its own path
                 problems.append(
-                    f"{path}: {where}.{key}: unknown setting{did_you_mean(key, allowed)}; known: {', '.join(allowed)}"
+                    f"{path}: {key_path}: unknown setting{did_you_mean(key, allowed)}; known: {', '.join(allowed)}"
                 )
             continue
         expected = _expected(error, known)
         problems.append(f"{path}: {where}: expected {expected}, got {error.instance!r}")
-    for rule_id, settings in (data.get("rules") or {}).items():
+    rule_tables = data.get("rules") if isinstance(data.get("rules"), dict) else {}  # else reported above
+    for rule_id, settings in rule_tables.items():
         rule = known.get(rule_id)
         if rule is None or not isinstance(settings, dict):
             continue

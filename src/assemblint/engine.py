@@ -7,15 +7,17 @@ the other rules still run.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from . import waivers as waiver_rules
 from .context import CannotRun, RuleContext
 from .deck import Deck
 from .findings import Finding, aggregate
-from .model import Assembly
+from .model import Assembly, Waiver
 from .plugin_host import PluginProblem
 from .rules import Rule
 
@@ -49,52 +51,83 @@ def run_rules(
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     progress: Callable[[Rule], None] | None = None,
+    waivers: list[Waiver] | None = None,
+    today: dt.date | None = None,
 ) -> DesignResult:
+    """Run the check-phase rules, apply the waivers to their findings, then run the review-phase rules.
+
+    `waivers`: the design's own `waive` statements plus any from `--waivers FILE` (default: the
+    design's). `today`: the date waivers are judged on (default: waivers.today()).
+    """
     result = DesignResult()
     for rule in rules:
-        if (select and not matches(rule.id, select)) or (ignore and matches(rule.id, ignore)):
-            result.outcomes.append(RuleOutcome(rule, "not-selected"))
-            continue
-        try:
-            settings = deck.effective(rule)
-        except Exception as error:  # a malformed default in the rule itself: the rule's fault, not the run's
-            result.problems.append(PluginProblem(rule.plugin, rule.id, f"bad parameter default: {error}"))
-            result.outcomes.append(RuleOutcome(rule, "crashed", f"bad parameter default: {error}"))
-            continue
-        if not settings.enabled:
-            result.outcomes.append(RuleOutcome(rule, "disabled", f"disabled by deck {deck.name}"))
-            continue
-        if progress:
-            progress(rule)
-        ctx = RuleContext(assembly, rule, settings.params, settings.severity)
-        started = time.perf_counter()
-        try:
-            produced = rule.check(ctx)
-            findings = [f for f in (produced or ()) if f is not None]
-        except CannotRun as reason:
-            result.outcomes.append(
-                RuleOutcome(rule, "could-not-run", str(reason), time.perf_counter() - started, path=assembly.path)
-            )
-            continue
-        except Exception as error:  # a crashing rule must not take the run down
-            frames = traceback.format_exc().strip().splitlines()
-            result.problems.append(
-                PluginProblem(rule.plugin, rule.id, f"{type(error).__name__}: {error}\n" + "\n".join(frames[-4:]))
-            )
-            result.outcomes.append(
-                RuleOutcome(rule, "crashed", f"{type(error).__name__}: {error}", time.perf_counter() - started)
-            )
-            continue
-        bad = [f for f in findings if not isinstance(f, Finding)]
-        if bad:
-            result.problems.append(
-                PluginProblem(rule.plugin, rule.id, f"returned {bad[0]!r} instead of findings made with ctx.finding()")
-            )
-            result.outcomes.append(RuleOutcome(rule, "crashed", "returned something that is not a finding"))
-            continue
-        merged = aggregate(findings)
-        for finding in merged:
-            finding.finalize(assembly.path)
-        result.findings.extend(merged)
-        result.outcomes.append(RuleOutcome(rule, "ran", seconds=time.perf_counter() - started, findings=len(merged)))
+        if rule.phase == "check":
+            _run_one(rule, assembly, deck, select, ignore, progress, result, None)
+    uses = waiver_rules.apply(
+        result.findings,
+        assembly.waivers if waivers is None else waivers,
+        waiver_rules.today(today),
+    )
+    review = {"findings": list(result.findings), "waiver_uses": uses, "today": waiver_rules.today(today)}
+    for rule in rules:
+        if rule.phase == "review":
+            _run_one(rule, assembly, deck, select, ignore, progress, result, review)
     return result
+
+
+def _run_one(
+    rule: Rule,
+    assembly: Assembly,
+    deck: Deck,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    progress: Callable[[Rule], None] | None,
+    result: DesignResult,
+    review: dict | None,
+) -> None:
+    """One rule on one design: deck settings, crash isolation, aggregation; into `result`."""
+    if (select and not matches(rule.id, select)) or (ignore and matches(rule.id, ignore)):
+        result.outcomes.append(RuleOutcome(rule, "not-selected"))
+        return
+    try:
+        settings = deck.effective(rule)
+    except Exception as error:  # a malformed default in the rule itself: the rule's fault, not the run's
+        result.problems.append(PluginProblem(rule.plugin, rule.id, f"bad parameter default: {error}"))
+        result.outcomes.append(RuleOutcome(rule, "crashed", f"bad parameter default: {error}"))
+        return
+    if not settings.enabled:
+        result.outcomes.append(RuleOutcome(rule, "disabled", f"disabled by deck {deck.name}"))
+        return
+    if progress:
+        progress(rule)
+    ctx = RuleContext(assembly, rule, settings.params, settings.severity, review)
+    started = time.perf_counter()
+    try:
+        produced = rule.check(ctx)
+        findings = [f for f in (produced or ()) if f is not None]
+    except CannotRun as reason:
+        result.outcomes.append(
+            RuleOutcome(rule, "could-not-run", str(reason), time.perf_counter() - started, path=assembly.path)
+        )
+        return
+    except Exception as error:  # a crashing rule must not take the run down
+        frames = traceback.format_exc().strip().splitlines()
+        result.problems.append(
+            PluginProblem(rule.plugin, rule.id, f"{type(error).__name__}: {error}\n" + "\n".join(frames[-4:]))
+        )
+        result.outcomes.append(
+            RuleOutcome(rule, "crashed", f"{type(error).__name__}: {error}", time.perf_counter() - started)
+        )
+        return
+    bad = [f for f in findings if not isinstance(f, Finding)]
+    if bad:
+        result.problems.append(
+            PluginProblem(rule.plugin, rule.id, f"returned {bad[0]!r} instead of findings made with ctx.finding()")
+        )
+        result.outcomes.append(RuleOutcome(rule, "crashed", "returned something that is not a finding"))
+        return
+    merged = aggregate(findings)
+    for finding in merged:
+        finding.finalize(assembly.path)
+    result.findings.extend(merged)
+    result.outcomes.append(RuleOutcome(rule, "ran", seconds=time.perf_counter() - started, findings=len(merged)))

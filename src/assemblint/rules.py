@@ -52,6 +52,7 @@ class Rule:
     source: str = ""  # where the rule comes from: seed and claim, standard
     examples: dict[str, str] = field(default_factory=dict)  # {"fires": assy text, "passes": assy text}
     plugin: str = ""  # filled in by the plugin host
+    phase: str = "check"  # "review": runs after waivers are applied, and sees ctx.findings (WV001, WV002)
 
     @property
     def family(self) -> str:
@@ -80,10 +81,13 @@ def rule(
     doc: str = "",
     source: str = "",
     examples: dict[str, str] | None = None,
+    phase: str = "check",
 ) -> Callable[[Callable], Rule]:
     """Declare a rule: `@rule(id="ACME001", name="mass-budget", severity=Severity.WARNING, …)`."""
     if not RULE_ID.match(id):
         raise ValueError(f"rule id {id!r} must look like ABC123 (capitals, then three digits)")
+    if phase not in ("check", "review"):
+        raise ValueError(f"rule {id}: phase must be `check` or `review`, not {phase!r}")
     if not RULE_NAME.match(name):
         raise ValueError(f"rule name {name!r} must be kebab-case (e.g. mass-budget)")
     for pname, schema in (params or {}).items():
@@ -101,9 +105,25 @@ def rule(
             doc=doc or (fn.__doc__ or ""),
             source=source,
             examples=dict(examples or {}),
+            phase=phase,
         )
 
     return decorate
+
+
+def exceeds(value: Any, limit: float, rel: float = 1e-9) -> Any:
+    """`value > limit`, past rounding: a value that is at the limit in the user's decimals passes.
+
+    CHECKS.md: "a value exactly at a limit passes". 3 ppm/K × 100 K × 500 µm / 75 µm is 0.002 on
+    paper and 0.0020000000000000005 in binary floating point; this says it does not exceed 0.002.
+    Works on numbers and numpy arrays.
+    """
+    return value > limit + abs(limit) * rel + 1e-12
+
+
+def falls_short(value: Any, limit: float, rel: float = 1e-9) -> Any:
+    """`value < limit`, past rounding (see `exceeds`)."""
+    return value < limit - abs(limit) * rel - 1e-12
 
 
 def param_json_schema(schema: dict[str, Any]) -> dict[str, Any]:
