@@ -225,7 +225,7 @@ def _message(finding: Finding) -> str:
     names = finding.object_names
     if not names or any(name in finding.message for name in names):
         return finding.message
-    return f"{finding.message} (objects: {objects_phrase(names)}; count {finding.count})"
+    return f"{finding.message.rstrip()} (objects: {objects_phrase(names)}; count {finding.count})"
 
 
 def _fingerprints(rule: str, fingerprint: str, seen: dict[tuple[str, str], int]) -> dict[str, str]:
