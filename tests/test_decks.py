@@ -211,11 +211,6 @@ def test_rules_deck_liquid_interconnect(capsys, here):
     assert "[min_thickness=50 um, max_thickness=250 um]" in rules_line(out, "CT004")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.cmd_rules lists only parameters that have a default (Rule.default_params), so a deck's "
-    "value for a parameter unset by default (MH011 min_melt/max_melt) is not shown",
-)
 def test_rules_deck_shows_parameters_unset_by_default(capsys, here):
     code, out, _ = run(capsys, "rules", "--deck", "liquid-interconnect")
     assert code == 0

@@ -21,7 +21,7 @@ from .graph import GRAPH_FORMATS, export
 from .loader import load
 from .plugin_host import PluginHost, PluginProblem
 from .report import FAIL_ON
-from .rule_docs import explain_text, reference_markdown
+from .rule_docs import example_findings, explain_text, reference_markdown
 from .waivers import WaiverFileError
 
 
@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", parents=[common], help="list every rule")
     rules.add_argument("--deck", help="show the settings this deck gives each rule")
+    rules.add_argument(
+        "--verify", action="store_true", help="run every rule's documented examples: one must fire, one must not"
+    )
     rules.add_argument(
         "--format", default="text", choices=("text", "json", "markdown"), help="markdown: the rule reference"
     )
@@ -207,7 +210,35 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 1 if result.new else 0
 
 
+def cmd_verify(host: PluginHost) -> int:
+    """`rules --verify`: each rule's "fires" example fires it and its "passes" example does not."""
+    failures = 0
+    for rule in host.rules():
+        if not rule.examples.get("fires") and not rule.examples.get("passes"):
+            print(f"{rule.id:<8} no examples ({rule.plugin}): give @rule(examples={{'fires': …, 'passes': …}})")
+            continue
+        problems = []
+        for key, must_fire in (("fires", True), ("passes", False)):
+            if not rule.examples.get(key):
+                problems.append(f"no `{key}` example")
+                continue
+            found = example_findings(rule, key, host)
+            if found is None:
+                problems.append(f"the `{key}` example does not load or check")
+            elif must_fire and not found:
+                problems.append(f"the `{key}` example gives no {rule.id} finding")
+            elif not must_fire and found:
+                problems.append(f"the `{key}` example gives {len(found)} finding(s): {found[0]}")
+        failures += bool(problems)
+        print(f"{rule.id:<8} {'FAIL' if problems else 'ok'}" + (": " + "; ".join(problems) if problems else ""))
+    _print_problems(host)
+    print(f"{failures} rule(s) failed their examples" if failures else "every rule's examples behave as documented")
+    return 3 if host.problems else 1 if failures else 0
+
+
 def cmd_rules(args: argparse.Namespace, host: PluginHost) -> int:
+    if args.verify:
+        return cmd_verify(host)
     rules = host.rules()
     deck = load_deck(args.deck or args.config.deck, rules)
     rows = []
@@ -225,11 +256,16 @@ def cmd_rules(args: argparse.Namespace, host: PluginHost) -> int:
                 "severity": settings.severity.value,
                 "plugin": rule.plugin,
                 "enabled": settings.enabled,
-                "params": {k: deck.settings.get(rule.id, {}).get(k, v) for k, v in rule.default_params().items()},
+                "params": {  # the deck's value, else the rule's default; a parameter unset in both is left out
+                    k: deck.settings.get(rule.id, {}).get(k, rule.default_params().get(k))
+                    for k in rule.params
+                    if k in deck.settings.get(rule.id, {}) or k in rule.default_params()
+                },
             }
         )
-    if args.format == "markdown":
-        print(reference_markdown(rules, host), end="")
+    if args.format == "markdown":  # the reference of the rules that ship with assemblint itself
+        own = {p.name for p in host.plugins if p.distribution == "assemblint"}
+        print(reference_markdown([r for r in rules if r.plugin in own], host), end="")
         return 3 if host.problems else 0
     if args.format == "json":
         print(json.dumps({"deck": deck.name, "rules": rows}, indent=2))

@@ -34,6 +34,7 @@ class PluginInfo:
     name: str
     version: str
     module: str
+    distribution: str = ""  # the installed distribution that registers it ("assemblint" for the core's own)
 
 
 @dataclass
@@ -65,6 +66,7 @@ class PluginHost:
                 if ep.name in host.disabled:
                     continue
                 version = ep.dist.version if ep.dist else "?"
+                distribution = ep.dist.name if ep.dist else ""
                 try:
                     module = ep.load()
                 except Exception as error:  # a broken plugin must not take the run down
@@ -72,7 +74,7 @@ class PluginHost:
                         PluginProblem(ep.name, "", f"failed to import {ep.value}: {type(error).__name__}: {error}")
                     )
                     continue
-                host._register(ep.name, module, version)
+                host._register(ep.name, module, version, distribution)
         for name, module in extra:
             if name not in host.disabled:
                 host._register(name, module, getattr(module, "__version__", "0"))
@@ -84,7 +86,7 @@ class PluginHost:
         """The host with every installed plugin (for the Python API's defaults)."""
         return cls.create()
 
-    def _register(self, name: str, module: Any, version: str) -> None:
+    def _register(self, name: str, module: Any, version: str, distribution: str = "") -> None:
         if self.manager.has_plugin(name):
             self.problems.append(PluginProblem(name, "", "registered twice; the second registration is ignored"))
             return
@@ -93,7 +95,7 @@ class PluginHost:
         except Exception as error:
             self.problems.append(PluginProblem(name, "", f"cannot be registered: {type(error).__name__}: {error}"))
             return
-        self.plugins.append(PluginInfo(name, version, getattr(module, "__name__", type(module).__name__)))
+        self.plugins.append(PluginInfo(name, version, getattr(module, "__name__", type(module).__name__), distribution))
 
     # ------------------------------------------------------------------ asking
     def _each(self, hook_name: str) -> list[tuple[str, Any]]:

@@ -51,13 +51,17 @@ def example_findings(rule: Rule, key: str, host=None) -> list[str] | None:
             deck = Path(folder) / "deck.toml"
             deck.write_text(f'[deck]\nname = "example"\n{rule.examples["deck"]}\n', encoding="utf-8")
         try:
-            report = check(design, deck=str(deck) if deck else None, select=[rule.id], host=host)
+            # a review-phase rule (WV001, WV002) judges the other rules' findings: run them all
+            select = [] if rule.phase == "review" else [rule.id]
+            report = check(design, deck=str(deck) if deck else None, select=select, host=host)
         except Exception:  # an example is documentation: never let it break `explain`
             return None
     if report.errors:
         return None
     return [
-        f"{f.location.line}:{f.location.column}: {f.rule} [{f.severity.value}] {f.message}" for f in report.findings
+        f"{f.location.line}:{f.location.column}: {f.rule} [{f.severity.value}] {f.message}"
+        for f in report.findings
+        if f.rule == rule.id
     ]
 
 

@@ -209,6 +209,18 @@ def load_file(path: str | Path) -> list[Waiver]:
 
 
 # ---------------------------------------------------------------------------------------- WV rules
+_REMELT = """use std
+element die : chip { body silicon; pads c grid 2 x 2 pitch 300 um diameter 120 um }
+element sub : substrate { body AlN; pads p grid 2 x 2 pitch 300 um diameter 120 um }
+masses b : Sn63Pb37 { joins die.c[*] -- sub.p[*]; height 80 um }
+process {
+    step join  { kind reflow; peak 215 C }
+    step mount { kind reflow; peak 245 C }   # remelts b: MH003
+    operate 0 C .. 70 C
+}
+"""
+
+
 def _text(waiver: Waiver) -> str:
     return f"`waive {waiver.rule} on {', '.join(waiver.patterns)}`" + (f" by {waiver.by}" if waiver.by else "")
 
@@ -219,6 +231,10 @@ def _text(waiver: Waiver) -> str:
     severity=Severity.WARNING,
     phase="review",
     source="CHECKS.md (Waivers); LANGUAGE.md `waive … until DATE`",
+    examples={
+        "fires": _REMELT + 'waive MH003 on b[*] because "reviewed at the 2019 PDR" by "pkg team" until 2020-06-30\n',
+        "passes": _REMELT + 'waive MH003 on b[*] because "reviewed at PDR" by "pkg team" until 2999-12-31\n',
+    },
     doc="""
     A waiver's `until` date has passed: it no longer waives anything, and the findings it used
     to waive count again.
@@ -249,6 +265,10 @@ def waiver_expired(ctx):
     severity=Severity.INFO,
     phase="review",
     source="CHECKS.md (Waivers)",
+    examples={
+        "fires": _REMELT + 'waive MH003 on b[0:2] because "half of them were reviewed"\n',
+        "passes": _REMELT + 'waive MH003 on b[*] because "all of them were reviewed"\n',
+    },
     doc="""
     A current (not expired) waiver matched no finding.
 
