@@ -130,4 +130,6 @@ def _run_one(
     for finding in merged:
         finding.finalize(assembly.path)
     result.findings.extend(merged)
-    result.outcomes.append(RuleOutcome(rule, "ran", seconds=time.perf_counter() - started, findings=len(merged)))
+    result.outcomes.append(
+        RuleOutcome(rule, "ran", seconds=time.perf_counter() - started, findings=len(merged), path=assembly.path)
+    )
