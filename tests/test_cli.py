@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema
 import networkx as nx
 import pytest
-from conftest import OTHER_PLUGINS
+from conftest import OTHER_PLUGINS, SHIPPED_BESIDE
 
 import assemblint
 from assemblint import cli
@@ -551,9 +551,10 @@ def test_python_m_assemblint_check_text(tmp_path: Path) -> None:
 
 def test_python_m_assemblint_json_matches_in_process(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.chdir(SHARED / "examples")
-    proc = run_module("check", "liquid-interconnect.assy", "--format", "json", cwd=SHARED / "examples")
+    besides = [f"-p=no:{name}" for name in SHIPPED_BESIDE]  # the other process sees every installed plugin
+    proc = run_module("check", "liquid-interconnect.assy", "--format", "json", *besides, cwd=SHARED / "examples")
     assert proc.returncode == 0, proc.stderr
-    main(["check", "liquid-interconnect.assy", "--format", "json"])
+    main(["check", "liquid-interconnect.assy", "--format", "json", *besides])
     assert capsys.readouterr().out == proc.stdout  # byte-identical across processes
     jsonschema.validate(json.loads(proc.stdout), SCHEMA)
 

@@ -131,7 +131,6 @@ def test_material_properties(load_text):
         "    cte 22 ppm/K\n"
         "    resistivity 52.2 uohm.cm\n"
         "    modulus 10 GPa\n"
-        "    alpha 0.002 cph/cm2\n"
         '    exemption "RoHS 7(a)"\n'
         "}\n"
     )
@@ -142,7 +141,6 @@ def test_material_properties(load_text):
     assert m.cte == 22.0
     assert m.resistivity == pytest.approx(52.2)
     assert m.modulus == 10000.0
-    assert m.alpha == pytest.approx(0.002)
     assert m.exemption == "RoHS 7(a)"
     assert m.fusible
     assert m.library is None

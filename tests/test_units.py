@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import OTHER_PLUGINS
 
-from assemblint import units
+from assemblint import hookimpl, units
 from assemblint.diagnostics import render
+from assemblint.plugin_host import PluginHost
 from assemblint.units import UnitError, parse_quantity_text
 
 # ---------------------------------------------------------------- every unit of the table, in the language
@@ -121,10 +123,36 @@ def test_resistivity_units_convert_to_microohm_centimetres(load_text, text, expe
     assert design.materials["X"].resistivity == pytest.approx(expected)
 
 
+class AlphaProperty:
+    """`alpha` is the alpha plugin's property (plugins/alpha); the unit `cph/cm2` is the language's."""
+
+    @hookimpl
+    def assemblint_properties(self):
+        return {"material": {"alpha": units.ALPHA}}
+
+
+def alpha_host() -> PluginHost:
+    return PluginHost.create(disable=OTHER_PLUGINS, extra=[("alpha_property", AlphaProperty())])
+
+
 @pytest.mark.parametrize(("text", "expected"), [("0.002 cph/cm2", 0.002), ("0.002cph/cm2", 0.002)])
 def test_alpha_unit_is_counts_per_hour_per_square_centimetre(load_text, text, expected):
-    design = load_text(f"material X {{ alpha {text} }}\n")
-    assert design.materials["X"].alpha == pytest.approx(expected)
+    design = load_text(f"material X {{ alpha {text} }}\n", host=alpha_host())
+    assert design.materials["X"].extra["alpha"] == pytest.approx(expected)
+
+
+def test_alpha_property_in_the_wrong_dimension_is_e003(language_errors):
+    (error,) = language_errors("material X { alpha 3 % }\n", host=alpha_host())
+    assert error.code == "E003"
+    assert (error.location.line, error.location.column, error.location.end_column) == (1, 20, 23)
+
+
+def test_alpha_is_not_a_core_property(language_errors):
+    (error,) = language_errors("material X { alpha 0.002 cph/cm2 }\n", host=PluginHost.create(disable=OTHER_PLUGINS))
+    assert error.code == "E010"
+    assert "unknown material property `alpha`" in error.message
+    known = error.message.split("known: ", 1)[1].split(", ")
+    assert "alpha" not in known and {"kind", "composition", "cte", "exemption"} <= set(known)
 
 
 @pytest.mark.parametrize("sep", [" ", ""])
@@ -182,7 +210,6 @@ def test_wrong_dimension_caret_is_under_the_quantity(language_errors):
         ("element e : chip {\n  size 3 C x 1 mm\n}\n", 2, 8, "3 C"),
         ("element e : chip {\n  size 1 mm x 1 mm\n  operating 40 um .. 85 C\n}\n", 3, 13, "40 um"),
         ("material X { service -40 C .. 125 mm }\n", 1, 31, "125 mm"),
-        ("material X { alpha 3 % }\n", 1, 20, "3 %"),
     ],
 )
 def test_wrong_dimension_in_each_kind_of_property(language_errors, text, line, column, token):

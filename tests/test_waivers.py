@@ -487,11 +487,6 @@ def test_a_bad_waivers_file_exits_2_naming_the_file(in_tmp: Path, capsys, conten
     assert len(err.strip().splitlines()) == 1  # one sentence, no traceback
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a TOML datetime `until` is kept as '2027-06-30T10:00:00' and expired() raises ValueError "
-    "(traceback) instead of exit 2 'until must be a date'",
-)
 def test_a_datetime_until_in_the_waivers_file_exits_2(in_tmp: Path, capsys) -> None:
     write(in_tmp, DESIGN)
     write(in_tmp, f"[[waiver]]\n{GOOD_ENTRY}until = 2027-06-30T10:00:00\n", "w.toml")
@@ -500,10 +495,6 @@ def test_a_datetime_until_in_the_waivers_file_exits_2(in_tmp: Path, capsys) -> N
     assert "w.toml: waiver 1: `until` must be a date" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `waiver = 5` / `waiver = [1]` (not tables) raise TypeError in load_file (traceback), not exit 2",
-)
 @pytest.mark.parametrize("content", ["waiver = 5\n", "waiver = [1]\n"])
 def test_a_waiver_key_that_is_not_tables_exits_2(in_tmp: Path, capsys, content: str) -> None:
     write(in_tmp, DESIGN)
@@ -513,11 +504,6 @@ def test_a_waiver_key_that_is_not_tables_exits_2(in_tmp: Path, capsys, content: 
     assert "w.toml" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: load_file finds header lines by `startswith('[[waiver]]')`, so a valid `[[ waiver ]]` header "
-    "(TOML allows spaces) is not found and the location falls back to line 1",
-)
 def test_the_waiver_location_is_its_header_line_even_with_spaces_in_the_header(in_tmp: Path, capsys) -> None:
     write(in_tmp, DESIGN)
     write(in_tmp, f"# reviewed\n\n[[ waiver ]]\n{GOOD_ENTRY}", "w.toml")
@@ -526,11 +512,6 @@ def test_the_waiver_location_is_its_header_line_even_with_spaces_in_the_header(i
     assert json.loads(out)["findings"][0]["waiver"]["location"]["line"] == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: WV002 is judged per design, so a --waivers FILE waiver that waived a finding in one design of "
-    "the run is reported as 'matched no finding' for every other design",
-)
 def test_a_file_waiver_used_by_one_design_of_the_run_is_not_reported_unused(in_tmp: Path, capsys) -> None:
     write(in_tmp, DESIGN, "designs/a.assy")
     write(in_tmp, CLEAN, "designs/clean.assy")
@@ -539,6 +520,24 @@ def test_a_file_waiver_used_by_one_design_of_the_run_is_not_reported_unused(in_t
     report = json.loads(out)
     assert [(f["rule"], f["waived"]) for f in report["findings"]] == [("MH003", True)]
     assert code == 0
+
+
+def test_an_expired_file_waiver_is_reported_once_for_the_run(
+    in_tmp: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSEMBLINT_TODAY", "2027-07-01")
+    write(in_tmp, DESIGN, "designs/a.assy")
+    write(in_tmp, DESIGN, "designs/b.assy")
+    write(in_tmp, f"[[waiver]]\n{GOOD_ENTRY}until = 2027-06-30\n", "w.toml")
+    code, out, _ = run(capsys, "check", "designs", "--select", "MH003,WV", "--waivers", "w.toml", "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert [(f["rule"], f["location"]["path"]) for f in report["findings"]] == [
+        ("MH003", "designs/a.assy"),
+        ("MH003", "designs/b.assy"),
+        ("WV001", "w.toml"),
+    ]
+    assert report["summary"] == {"error": 2, "warning": 1, "info": 0, "waived": 0, "baseline": 0, "exit_code": 1}
 
 
 # ------------------------------------------------------------------------------ WV rules switched off

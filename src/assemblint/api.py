@@ -154,8 +154,30 @@ def check_files(
             continue
         loaded = time.perf_counter() - started
         _check_assembly(report, assembly, host, options, loaded)
+    _judge_file_waivers_once(report)
     report.sort()
     return report
+
+
+def _judge_file_waivers_once(report: Report) -> None:
+    """A `--waivers FILE` waiver applies to every design of the run, so it is judged on the run:
+    reported unused (WV002) only if no design used it, and expired (WV001) once, not per design."""
+    waivers = getattr(report, "file_waivers", [])
+    if not waivers:
+        return
+    files = {w.loc.path for w in waivers}
+    used = {(f.waiver["location"]["path"], f.waiver["location"]["line"]) for f in report.findings if f.waiver}
+    seen: set[tuple[str, str, int]] = set()
+    kept = []
+    for finding in report.findings:
+        loc = finding.location
+        if finding.rule in ("WV001", "WV002") and loc.path in files:
+            key = (finding.rule, loc.path, loc.line)
+            if key in seen or (finding.rule == "WV002" and (loc.path, loc.line) in used):
+                continue
+            seen.add(key)
+        kept.append(finding)
+    report.findings[:] = kept
 
 
 def _input_of(path: Path) -> tuple[str, str]:

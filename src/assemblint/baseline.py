@@ -32,6 +32,11 @@ def read_report(path: str | Path) -> dict[str, Any]:
         raise BaselineError(f"{path}: not a JSON report ({error.msg} at line {error.lineno})") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA_ID or not isinstance(data.get("findings"), list):
         raise BaselineError(f'{path}: not an assemblint report (expected "schema": "{SCHEMA_ID}")')
+    for n, finding in enumerate(data["findings"]):
+        if not isinstance(finding, dict) or not isinstance(finding.get("fingerprint"), str):
+            raise BaselineError(f"{path}: finding {n + 1} has no fingerprint; write the report with --format json")
+        if not all(k in finding for k in ("rule", "severity", "message", "location")):
+            raise BaselineError(f"{path}: finding {n + 1} lacks rule, severity, message or location")
     return data
 
 

@@ -39,7 +39,6 @@ from .model import (
     Waiver,
 )
 from .units import (
-    ALPHA,
     EXPANSION,
     FRACTION,
     LENGTH,
@@ -64,7 +63,6 @@ MATERIAL_PROPERTIES = (
     "max_temp",
     "resistivity",
     "dielectric",
-    "alpha",
     "exemption",
 )
 ELEMENT_PROPERTIES = ("body", "cte", "size", "position", "operating", "max_temp", "pad", "pads", "connect")
@@ -81,7 +79,6 @@ _SCALAR_MATERIAL = {
     "modulus": MODULUS,
     "max_temp": TEMPERATURE,
     "resistivity": RESISTIVITY,
-    "alpha": ALPHA,
 }
 
 
@@ -294,7 +291,6 @@ class Builder:
                 "max_temp",
                 "resistivity",
                 "dielectric",
-                "alpha",
                 "exemption",
             ):
                 setattr(m, attr, getattr(parent, attr))

@@ -138,8 +138,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _host(flags: list[str]) -> PluginHost:
-    enable = [f for f in flags if not f.startswith("no:")]
-    disable = [f[3:] for f in flags if f.startswith("no:")]
+    """`-p NAME` / `-p no:NAME`, in order: a later flag wins (the command line's come after the configuration's)."""
+    wanted: dict[str, bool] = {}
+    for flag in flags:
+        wanted[flag[3:] if flag.startswith("no:") else flag] = not flag.startswith("no:")
+    enable = [name for name, on in wanted.items() if on]
+    disable = [name for name, on in wanted.items() if not on]
     if "builtin" in disable:
         raise UsageError("the `builtin` plugin (std library, text and JSON formats) cannot be disabled")
     host = PluginHost.create(enable=enable, disable=disable)
@@ -153,7 +157,10 @@ def _host(flags: list[str]) -> PluginHost:
 
 def _write(text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -181,7 +188,7 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
     progress = (lambda path: print(f"checking {path} …", file=sys.stderr)) if show_progress else None
     report = check_files([Path(p) for p in args.paths], options, host, progress=progress)
     to_terminal = args.output is None and sys.stdout.isatty()
-    report.colour = to_terminal and args.format == "text" and "NO_COLOR" not in os.environ  # type: ignore[attr-defined]
+    report.colour = to_terminal and args.format == "text" and not os.environ.get("NO_COLOR")  # type: ignore[attr-defined]
     _write(formats[args.format](report), args.output)
     for name, path in extra_reports:
         report.colour = False  # type: ignore[attr-defined]

@@ -93,7 +93,7 @@ def _run_one(
         settings = deck.effective(rule)
     except Exception as error:  # a malformed default in the rule itself: the rule's fault, not the run's
         result.problems.append(PluginProblem(rule.plugin, rule.id, f"bad parameter default: {error}"))
-        result.outcomes.append(RuleOutcome(rule, "crashed", f"bad parameter default: {error}"))
+        result.outcomes.append(RuleOutcome(rule, "crashed", f"bad parameter default: {error}", path=assembly.path))
         return
     if not settings.enabled:
         result.outcomes.append(RuleOutcome(rule, "disabled", f"disabled by deck {deck.name}"))
@@ -116,7 +116,9 @@ def _run_one(
             PluginProblem(rule.plugin, rule.id, f"{type(error).__name__}: {error}\n" + "\n".join(frames[-4:]))
         )
         result.outcomes.append(
-            RuleOutcome(rule, "crashed", f"{type(error).__name__}: {error}", time.perf_counter() - started)
+            RuleOutcome(
+                rule, "crashed", f"{type(error).__name__}: {error}", time.perf_counter() - started, path=assembly.path
+            )
         )
         return
     bad = [f for f in findings if not isinstance(f, Finding)]
@@ -124,7 +126,9 @@ def _run_one(
         result.problems.append(
             PluginProblem(rule.plugin, rule.id, f"returned {bad[0]!r} instead of findings made with ctx.finding()")
         )
-        result.outcomes.append(RuleOutcome(rule, "crashed", "returned something that is not a finding"))
+        result.outcomes.append(
+            RuleOutcome(rule, "crashed", "returned something that is not a finding", path=assembly.path)
+        )
         return
     merged = aggregate(findings)
     for finding in merged:

@@ -76,7 +76,6 @@ class Material:
     max_temp: float | None = None
     resistivity: float | None = None
     dielectric: bool = False
-    alpha: float | None = None
     exemption: str | None = None
     library: str | None = None  # the `use` library it came from, None for the design's own
     extra: dict[str, Any] = field(default_factory=dict)  # plugin-registered properties

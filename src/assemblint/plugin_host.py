@@ -62,7 +62,11 @@ class PluginHost:
         manager.add_hookspecs(hookspecs)
         host = cls(manager, disabled=set(disable) - set(enable))
         if entry_points:
-            for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            # assemblint's own plugins first, so that a third party's rule cannot take a core rule's id
+            for ep in sorted(
+                metadata.entry_points(group=ENTRY_POINT_GROUP),
+                key=lambda e: (not (e.dist and e.dist.name == "assemblint"), e.name),
+            ):
                 if ep.name in host.disabled:
                     continue
                 version = ep.dist.version if ep.dist else "?"

@@ -158,6 +158,7 @@ def describe(waiver: Waiver) -> dict:
 
 # ---------------------------------------------------------------------------------------- the file
 FILE_FIELDS = {"rule", "on", "because", "by", "until"}
+_HEADER = re.compile(r"\s*\[\[\s*waiver\s*\]\]")  # TOML allows `[[ waiver ]]`
 
 
 def load_file(path: str | Path) -> list[Waiver]:
@@ -174,9 +175,12 @@ def load_file(path: str | Path) -> list[Waiver]:
     unknown = set(data) - {"waiver"}
     if unknown:
         raise WaiverFileError(f"{path}: unknown key {sorted(unknown)[0]!r}; a waivers file holds [[waiver]] tables")
-    lines = [i + 1 for i, line in enumerate(text.splitlines()) if line.strip().startswith("[[waiver]]")]
+    entries = data.get("waiver", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise WaiverFileError(f"{path}: `waiver` must be [[waiver]] tables (rule, on, because, by, until)")
+    lines = [i + 1 for i, line in enumerate(text.splitlines()) if _HEADER.match(line)]
     out = []
-    for n, entry in enumerate(data.get("waiver", [])):
+    for n, entry in enumerate(entries):
         where = f"{path}: waiver {n + 1}"
         extra = set(entry) - FILE_FIELDS
         if extra:
@@ -194,6 +198,8 @@ def load_file(path: str | Path) -> list[Waiver]:
         if not isinstance(entry["because"], str) or not entry["because"].strip():
             raise WaiverFileError(f"{where}: `because` must give the reason, as text")
         until = entry.get("until")
+        if isinstance(until, dt.datetime | dt.time):
+            raise WaiverFileError(f"{where}: `until` must be a date such as 2027-06-30, not a date and time")
         if isinstance(until, dt.date):
             until = until.isoformat()
         elif until is not None:
