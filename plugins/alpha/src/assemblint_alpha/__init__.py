@@ -133,7 +133,7 @@ def _declarations(ctx, mask: np.ndarray) -> Iterator[tuple[list, np.ndarray]]:
     chip pad whose diameter is not larger than the mass's: the pad metal does not shield the chip.
 
     An alpha particle from a solder bump (5.3 MeV from the Po-210 that lead and bismuth carry)
-    travels some 25 µm into silicon and frees about a million electron-hole pairs along its
+    travels some 25 µm into silicon and frees about 1.5 million electron-hole pairs along its
     track. Collected at a memory cell or latch, that charge flips the stored bit: a soft error,
     not lasting damage, but a wrong answer. The metal of a chip's contact stops alpha particles,
     so the particles that matter are those that pass around the contact's edge. A contact wider
@@ -214,7 +214,7 @@ def alpha_shielding(ctx):
     doc="""
     A mass on a chip pad is of a material whose measured `alpha` emission exceeds `max_alpha`.
 
-    Alpha particles from the masses on a chip cause soft errors: each one frees about a million
+    Alpha particles from the masses on a chip cause soft errors: each one frees over a million
     electron-hole pairs in the silicon, enough to flip a memory cell or a latch near its track.
     The error rate is in proportion to the flux the chip receives, which is the emission of the
     material facing it, in counts per hour per square centimetre (`cph/cm2`). Seed 003 gives the
