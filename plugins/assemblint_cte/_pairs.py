@@ -40,6 +40,15 @@ class JoinedPair:
         """The pair by declared names (`chip–sheet` for every placed instance): a cause that merges cells."""
         return f"{self.first.name.rsplit('.', 1)[-1]}–{self.second.name.rsplit('.', 1)[-1]}"
 
+    @property
+    def mitigation_note(self) -> str:
+        """`; the underfill uf couples the elements: for review` (empty when nothing mitigates)."""
+        if self.mitigation is None:
+            return ""
+        return (
+            f"; the {self.mitigation.role} {self.mitigation.name.rsplit('.', 1)[-1]} couples the elements: for review"
+        )
+
     @cached_property
     def delta_alpha(self) -> float | None:
         if self.first.cte is None or self.second.cte is None:

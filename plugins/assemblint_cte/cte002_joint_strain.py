@@ -56,12 +56,7 @@ def joint_strain(ctx):
         over = exceeds(every.strain, limit)
         if not over.any():
             continue
-        mitigated = pair.mitigation is not None
-        note = (
-            f"; the {pair.mitigation.role} {pair.mitigation.name.rsplit('.', 1)[-1]} couples the elements: for review"
-            if mitigated
-            else ""
-        )
+        mitigated, note = pair.mitigation is not None, pair.mitigation_note
         for strains in by_declaration(ctx, every.subset(over)):  # one finding per `masses` statement
             k = strains.corner()
             corner = ctx.netlist.node_name(ctx.assembly, ctx.netlist.pad_count + int(strains.masses[k]))

@@ -64,12 +64,7 @@ def fatigue_life(ctx):
         short = tl.fusible[every.masses] & falls_short(life, count)  # Engelmaier's model is for solder
         if not short.any():
             continue
-        mitigated = pair.mitigation is not None
-        note = (
-            f"; the {pair.mitigation.role} {pair.mitigation.name.rsplit('.', 1)[-1]} couples the elements: for review"
-            if mitigated
-            else ""
-        )
+        mitigated, note = pair.mitigation is not None, pair.mitigation_note
         for strains in by_declaration(ctx, every.subset(short)):  # one finding per `masses` statement
             lives = cycles_to_failure(strains.strain, ductility, exponent)
             k = int(np.argmin(lives))
