@@ -211,6 +211,7 @@ def _check_assembly(
         finding.baseline = finding.fingerprint in baseline
     report.findings.extend(result.findings)
     report.problems.extend(result.problems)
+    report.designs.append(assembly)
     for outcome in result.outcomes:
         report.outcomes.setdefault(outcome.rule.id, []).append(outcome)
     for path, digest in assembly.files:

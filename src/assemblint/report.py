@@ -32,6 +32,7 @@ class Report:
     stats: dict[str, Any] | None = None  # per-phase timings, only with --stats
     titles: dict[str, str] = field(default_factory=dict)
     unchecked: set[str] = field(default_factory=set)  # designs that could not be loaded (language errors)
+    designs: list[Any] = field(default_factory=list)  # the checked Assembly models, for writers that draw them
 
     def sort(self) -> None:
         self.findings.sort(key=Finding.sort_key)
