@@ -11,6 +11,7 @@ from .findings import OBJECTS, Finding
 from .hookspecs import hookimpl
 from .model import Assembly
 from .rules import Rule, Severity, exceeds, falls_short, quantity, rule
+from .units import format_quantity
 
 __all__ = [
     "OBJECTS",
@@ -27,6 +28,7 @@ __all__ = [
     "check",
     "exceeds",
     "falls_short",
+    "format_quantity",
     "hookimpl",
     "load",
     "quantity",
