@@ -621,3 +621,17 @@ def test_today_prefers_the_given_date_then_the_environment(monkeypatch: pytest.M
     assert waivers.today() == DAY_AFTER
     monkeypatch.delenv("ASSEMBLINT_TODAY")
     assert waivers.today() == dt.date.today()
+
+
+@pytest.mark.parametrize(
+    ("patterns", "name", "covered"),
+    [
+        (["b[0:2]", "b[2:4]"], "b[0:4]", True),
+        (["b[0:2]", "b[3:4]"], "b[0:4]", False),  # b[2] is not reviewed
+        (["units[*].m[0:2]", "units[*].m[2:4]"], "units[0:6].m[0:4]", True),
+        (["units[0:3].m[*]", "units[3:6].m[*]"], "units[0:6].m[0:4]", False),  # only the last index is joined up
+        (["b[0:2]"], "b[0:4]", False),
+    ],
+)
+def test_patterns_cover_an_object_together(patterns, name, covered) -> None:
+    assert waivers.covered_together(patterns, name) is covered

@@ -2,9 +2,10 @@
 
 A waiver names a rule and patterns (`m[*]`, `units[*].n`, `die`, `m` for every member of the
 array `m`). It waives a finding of that rule when **every** object the finding names is covered
-by one of its patterns: a waiver for `m[0:50]` does not waive a finding about `m[0:100]`, because
-half of what it reports was not reviewed. A waived finding stays in the report, marked, with the
-waiver's reason, owner and expiry; it no longer fails the run.
+by its patterns (`m[0:50], m[50:100]` together cover `m[0:100]`): a waiver for `m[0:50]` alone
+does not waive a finding about `m[0:100]`, because half of what it reports was not reviewed.
+A waived finding stays in the report, marked, with the waiver's reason, owner and expiry; it no
+longer fails the run.
 
 A waiver is current through its `until` date and expired from the day after. Expired waivers
 waive nothing and are reported (WV001); current waivers that matched no finding are reported
@@ -116,10 +117,40 @@ def covers(pattern: str, name: str) -> bool:
     return True
 
 
+def covered_together(patterns: list[str], name: str) -> bool:
+    """Do the patterns cover every member of `name` between them? `b[0:2], b[2:4]` covers `b[0:4]`.
+
+    One pattern covering it all is enough; otherwise the patterns that cover the name's leading
+    segments must, together, cover the index range of its last segment.
+    """
+    if any(covers(p, name) for p in patterns):
+        return True
+    got = segments(name)
+    if not got or got[-1][1] is None:
+        return False
+    head = ".".join(_split_dots(name)[:-1])
+    wanted_lo, wanted_hi = got[-1][1]
+    ranges = []
+    for pattern in patterns:
+        want = segments(pattern)
+        if want is None or len(want) != len(got) or want[-1][0] != got[-1][0]:
+            continue
+        if head and not covers(".".join(_split_dots(pattern)[:-1]), head):
+            continue
+        ranges.append(want[-1][1] or EVERY)
+    reach = wanted_lo
+    for lo, hi in sorted(ranges):
+        if lo > reach:
+            break
+        reach = max(reach, hi)
+    return reach >= wanted_hi
+
+
 def waives(waiver: Waiver, finding: Finding) -> bool:
+    """Every object the finding names is covered by the waiver's patterns (one, or several together)."""
     if waiver.rule != finding.rule or not finding.object_names:
         return False
-    return all(any(covers(p, name) for p in waiver.patterns) for name in finding.object_names)
+    return all(covered_together(waiver.patterns, name) for name in finding.object_names)
 
 
 @dataclass
