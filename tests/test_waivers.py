@@ -201,7 +201,9 @@ def test_a_pattern_covering_only_part_of_the_finding_does_not_waive_and_is_unuse
 
 
 def test_a_waiver_for_another_rule_does_not_waive(tmp_path: Path) -> None:
-    report = check(tmp_path, DESIGN + 'waive MH004 on b[*] because "contained remelt is fine"\n')
+    report = check(
+        tmp_path, DESIGN + 'waive MH004 on b[*] because "contained remelt is fine"\n', select=("MH003", "MH004", "WV")
+    )
     assert only(report, "MH003").waived is False
     unused = only(report, "WV002")
     assert "matched no finding of MH004" in unused.message
@@ -378,7 +380,9 @@ FIRST_HEADER, SECOND_HEADER = 3, 10
 def test_a_waivers_file_waives_like_the_statement(in_tmp: Path, capsys) -> None:
     write(in_tmp, DESIGN)
     write(in_tmp, WAIVERS_FILE, "w.toml")
-    code, out, _ = run(capsys, "check", "d.assy", "--select", "MH003,WV", "--waivers", "w.toml", "--format", "json")
+    code, out, _ = run(
+        capsys, "check", "d.assy", "--select", "MH003,MH004,WV", "--waivers", "w.toml", "--format", "json"
+    )
     assert code == 0
     report = json.loads(out)
     jsonschema.validate(report, SCHEMA)
@@ -507,7 +511,9 @@ def test_a_waiver_key_that_is_not_tables_exits_2(in_tmp: Path, capsys, content: 
 def test_the_waiver_location_is_its_header_line_even_with_spaces_in_the_header(in_tmp: Path, capsys) -> None:
     write(in_tmp, DESIGN)
     write(in_tmp, f"# reviewed\n\n[[ waiver ]]\n{GOOD_ENTRY}", "w.toml")
-    code, out, _ = run(capsys, "check", "d.assy", "--select", "MH003,WV", "--waivers", "w.toml", "--format", "json")
+    code, out, _ = run(
+        capsys, "check", "d.assy", "--select", "MH003,MH004,WV", "--waivers", "w.toml", "--format", "json"
+    )
     assert code == 0
     assert json.loads(out)["findings"][0]["waiver"]["location"]["line"] == 3
 
@@ -635,3 +641,14 @@ def test_today_prefers_the_given_date_then_the_environment(monkeypatch: pytest.M
 )
 def test_patterns_cover_an_object_together(patterns, name, covered) -> None:
     assert waivers.covered_together(patterns, name) is covered
+
+
+def test_a_waiver_of_a_rule_that_did_not_run_is_not_judged_unused(tmp_path: Path) -> None:
+    report = check(tmp_path, DESIGN + 'waive MH004 on b[*] because "contained remelt is fine"\n')  # MH004 not selected
+    assert by_rule(report, "WV002") == []
+
+
+def test_a_waiver_naming_no_installed_rule_is_reported(tmp_path: Path) -> None:
+    report = check(tmp_path, DESIGN + 'waive MH0O3 on b[*] because "typo in the id"\n')
+    unused = only(report, "WV002")
+    assert unused.message == "the waiver `waive MH0O3 on b[*]` names no installed rule: check the id"

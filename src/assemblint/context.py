@@ -34,6 +34,8 @@ class RuleContext:
         self.findings: list[Finding] = review.get("findings", [])
         self.waiver_uses: list[Any] = review.get("waiver_uses", [])
         self.today = review.get("today")
+        self.rules_ran: set[str] = review.get("ran", set())  # ids of the check-phase rules that ran
+        self.rules_known: set[str] = review.get("known", set())  # ids of every installed rule
 
     @property
     def graph(self) -> nx.Graph:

@@ -68,7 +68,13 @@ def run_rules(
         assembly.waivers if waivers is None else waivers,
         waiver_rules.today(today),
     )
-    review = {"findings": list(result.findings), "waiver_uses": uses, "today": waiver_rules.today(today)}
+    review = {
+        "findings": list(result.findings),
+        "waiver_uses": uses,
+        "today": waiver_rules.today(today),
+        "ran": {o.rule.id for o in result.outcomes if o.status == "ran"},
+        "known": {r.id for r in rules},
+    }
     for rule in rules:
         if rule.phase == "review":
             _run_one(rule, assembly, deck, select, ignore, progress, result, review)

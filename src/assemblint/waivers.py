@@ -309,16 +309,26 @@ def waiver_expired(ctx):
     doc="""
     A current (not expired) waiver matched no finding.
 
-    A waiver that waives nothing is stale: the finding was fixed, the objects were renamed, or the
-    pattern never matched (a waiver must cover every object of a finding, so `m[0:50]` does not
+    A waiver that waives nothing is stale: the finding was fixed, the objects were renamed, the
+    rule id is wrong, or the pattern never matched (a waiver must cover every object of a finding, so `m[0:50]` does not
     waive a finding about `m[0:100]`). Remove it, or correct its pattern: a stale waiver is
-    how a future finding gets waived without review.
+    how a future finding gets waived without review. A waiver of a rule that did not run in this
+    check (not selected, or disabled by the deck) is not judged.
     """,
 )
 def waiver_unused(ctx):
     for use in ctx.waiver_uses:
         waiver = use.waiver
-        if not use.expired and use.matched == 0:
+        if use.expired or use.matched:
+            continue
+        if waiver.rule not in ctx.rules_known:
+            yield ctx.finding(
+                f"the waiver {_text(waiver)} names no installed rule: check the id",
+                location=waiver.loc,
+                data={"rule": waiver.rule, "patterns": list(waiver.patterns)},
+                cause=f"unknown {waiver.rule} {' '.join(waiver.patterns)}",
+            )
+        elif waiver.rule in ctx.rules_ran:  # a rule that did not run (not selected, disabled) tells nothing
             yield ctx.finding(
                 f"the waiver {_text(waiver)} matched no finding of {waiver.rule}: remove it or correct its patterns",
                 location=waiver.loc,
