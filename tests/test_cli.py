@@ -443,7 +443,7 @@ def test_plugins_lists_builtin_with_std_and_formats(capsys) -> None:
     assert main(["plugins"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"builtin {assemblint.__version__} (assemblint.builtin)\n")
-    assert "    formats: github, gitlab, json, junit, sarif, text\n" in out
+    assert "    formats: github, gitlab, html, json, junit, sarif, text\n" in out
     assert "    libraries: std\n" in out
 
 

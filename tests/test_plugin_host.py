@@ -280,7 +280,7 @@ def test_a_hook_that_raises_is_recorded_and_does_not_stop_the_run(tmp_path: Path
             raise KeyError("oops")
 
     host = PluginHost.create(disable=OTHER_PLUGINS, extra=[("broken", BrokenFormats()), ("testplugin", RulesPlugin())])
-    assert sorted(host.formats()) == ["github", "gitlab", "json", "junit", "sarif", "text"]
+    assert sorted(host.formats()) == ["github", "gitlab", "html", "json", "junit", "sarif", "text"]
     assert [(p.plugin, p.rule) for p in host.problems] == [("broken", "")]
     assert "hook assemblint_formats raised KeyError" in host.problems[0].message
     report = run_check(write(tmp_path), host)
@@ -568,7 +568,7 @@ def test_an_unknown_format_exits_2_listing_the_known_ones(tmp_path: Path, cli_pl
     monkeypatch.chdir(tmp_path)
     write(tmp_path)
     assert main(["check", "d.assy", "--format", "yaml"]) == 2
-    assert "unknown format `yaml`; known: github, gitlab, json, junit, myfmt, sarif, text" in capsys.readouterr().err
+    assert "unknown format `yaml`; known: github, gitlab, html, json, junit, myfmt, sarif, text" in capsys.readouterr().err
 
 
 def test_plugins_command_lists_what_a_plugin_registers(cli_plugins, capsys) -> None:

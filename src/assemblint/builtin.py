@@ -1,5 +1,5 @@
-"""assemblint's own plugin: the `std` materials library and the output formats (text, JSON, and the
-CI formats SARIF, JUnit, GitHub workflow commands and GitLab Code Quality).
+"""assemblint's own plugin: the `std` materials library and the output formats (text, JSON, the
+CI formats SARIF, JUnit, GitHub workflow commands and GitLab Code Quality, and the HTML review report).
 
 Registered through the same entry point group and hooks as any third-party plugin.
 """
@@ -26,4 +26,12 @@ def assemblint_formats():
         "junit": format_junit.write,
         "github": format_github.write,
         "gitlab": format_gitlab.write,
+        "html": html,
     }
+
+
+def html(report) -> str:
+    """The HTML review report: `review.page.write`, imported on first use (Jinja2 and drawsvg load only then)."""
+    from .review import page
+
+    return page.write(report)

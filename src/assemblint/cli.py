@@ -1,4 +1,4 @@
-"""The command line: check, rules, explain, plugins, graph. Exit codes as CLI.md says:
+"""The command line: check, report, rules, explain, plugins, graph, diff. Exit codes as CLI.md says:
 0 clean, 1 findings at or above --fail-on, 2 unusable input or options, 3 a plugin or rule raised.
 """
 
@@ -23,6 +23,8 @@ from .plugin_host import PluginHost, PluginProblem
 from .report import FAIL_ON
 from .rule_docs import example_findings, explain_text, reference_markdown
 from .waivers import WaiverFileError
+
+REVIEW_FILE = "review.html"  # where `assemblint report` writes when -o is not given
 
 
 class UsageError(Exception):
@@ -55,33 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", parents=[common], help="check .assy files (a folder: every .assy below it)")
     check.add_argument("paths", nargs="+", metavar="PATH")
-    check.add_argument("--deck", help="a rule deck: a built-in name (default, …) or a path")
-    check.add_argument("--select", action="append", metavar="IDS", help="only these rule ids or prefixes (MH,CT00)")
-    check.add_argument("--ignore", action="append", metavar="IDS", help="skip these rule ids or prefixes")
-    check.add_argument("--format", default="text", help="text (default), json, or a plugin's format")
-    check.add_argument("-o", "--output", metavar="FILE", help="write the report there instead of stdout")
-    check.add_argument("--fail-on", choices=FAIL_ON, help="lowest severity that fails the run (default error)")
-    check.add_argument("--root", help="the folder imports must stay inside (default: each file's folder)")
-    check.add_argument("--waivers", metavar="FILE", help="waivers in TOML ([[waiver]] rule, on, because, by, until)")
-    check.add_argument(
-        "--baseline", metavar="REPORT", help="a JSON report: findings already in it are marked and do not fail"
+    _check_options(check, html=False)
+
+    review = sub.add_parser(
+        "report", parents=[common], help="the HTML review report of .assy files (check --format html -o FILE)"
     )
-    check.add_argument(
-        "--report",
-        action="append",
-        default=[],
-        metavar="F=FILE",
-        help="also write format F to FILE (repeatable: one run feeds several CI systems)",
-    )
-    check.add_argument(
-        "--max-objects",
-        type=int,
-        default=DEFAULT_MAX_OBJECTS,
-        metavar="N",
-        help=f"limit on pads and masses counted out of grids and cells (default {DEFAULT_MAX_OBJECTS:,})",
-    )
-    check.add_argument("--stats", action="store_true", help="per-phase and per-rule timings")
-    check.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    review.add_argument("paths", nargs="+", metavar="PATH")
+    _check_options(review, html=True)
 
     rules = sub.add_parser("rules", parents=[common], help="list every rule")
     rules.add_argument("--deck", help="show the settings this deck gives each rule")
@@ -110,6 +92,48 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_options(parser: argparse.ArgumentParser, html: bool) -> None:
+    """The options of `check`; `report` (html=True) has them all but --format and --stats, and -o names a file."""
+    parser.add_argument("--deck", help="a rule deck: a built-in name (default, …) or a path")
+    parser.add_argument("--select", action="append", metavar="IDS", help="only these rule ids or prefixes (MH,CT00)")
+    parser.add_argument("--ignore", action="append", metavar="IDS", help="skip these rule ids or prefixes")
+    if html:
+        parser.set_defaults(format="html", stats=False)
+        parser.add_argument(
+            "-o",
+            "--output",
+            default=REVIEW_FILE,
+            metavar="FILE",
+            help=f"the HTML file to write (default {REVIEW_FILE})",
+        )
+    else:
+        parser.add_argument("--format", default="text", help="text (default), json, or a plugin's format")
+        parser.add_argument("-o", "--output", metavar="FILE", help="write the report there instead of stdout")
+    parser.add_argument("--fail-on", choices=FAIL_ON, help="lowest severity that fails the run (default error)")
+    parser.add_argument("--root", help="the folder imports must stay inside (default: each file's folder)")
+    parser.add_argument("--waivers", metavar="FILE", help="waivers in TOML ([[waiver]] rule, on, because, by, until)")
+    parser.add_argument(
+        "--baseline", metavar="REPORT", help="a JSON report: findings already in it are marked and do not fail"
+    )
+    parser.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="F=FILE",
+        help="also write format F to FILE (repeatable: one run feeds several CI systems)",
+    )
+    parser.add_argument(
+        "--max-objects",
+        type=int,
+        default=DEFAULT_MAX_OBJECTS,
+        metavar="N",
+        help=f"limit on pads and masses counted out of grids and cells (default {DEFAULT_MAX_OBJECTS:,})",
+    )
+    if not html:
+        parser.add_argument("--stats", action="store_true", help="per-phase and per-rule timings")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -123,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         host = _host([*args.config.plugins, *args.plugins])  # the command line's -p come last and win
         return {
             "check": cmd_check,
+            "report": cmd_check,  # `report PATH -o F` is `check PATH --format html -o F`
             "rules": cmd_rules,
             "explain": cmd_explain,
             "plugins": cmd_plugins,
