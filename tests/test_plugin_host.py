@@ -568,7 +568,9 @@ def test_an_unknown_format_exits_2_listing_the_known_ones(tmp_path: Path, cli_pl
     monkeypatch.chdir(tmp_path)
     write(tmp_path)
     assert main(["check", "d.assy", "--format", "yaml"]) == 2
-    assert "unknown format `yaml`; known: github, gitlab, html, json, junit, myfmt, sarif, text" in capsys.readouterr().err
+    assert (
+        "unknown format `yaml`; known: github, gitlab, html, json, junit, myfmt, sarif, text" in capsys.readouterr().err
+    )
 
 
 def test_plugins_command_lists_what_a_plugin_registers(cli_plugins, capsys) -> None:
