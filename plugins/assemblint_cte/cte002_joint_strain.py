@@ -6,7 +6,7 @@ from assemblint import Severity, exceeds, rule
 from assemblint.units import format_quantity
 
 from ._examples import design
-from ._pairs import joined_pairs, operating_range
+from ._pairs import joined_pairs, mitigation_note, operating_range
 from ._strain import by_declaration, joint_strains, mass_heights
 
 
@@ -56,7 +56,7 @@ def joint_strain(ctx):
         over = exceeds(every.strain, limit)
         if not over.any():
             continue
-        mitigated, note = pair.mitigation is not None, pair.mitigation_note
+        mitigated, note = pair.mitigation is not None, mitigation_note(pair)
         for strains in by_declaration(ctx, every.subset(over)):  # one finding per `masses` statement
             k = strains.corner()
             corner = ctx.netlist.node_name(ctx.assembly, ctx.netlist.pad_count + int(strains.masses[k]))

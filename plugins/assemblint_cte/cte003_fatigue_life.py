@@ -7,7 +7,7 @@ import numpy as np
 from assemblint import Severity, falls_short, rule
 
 from ._examples import design
-from ._pairs import joined_pairs
+from ._pairs import joined_pairs, mitigation_note
 from ._strain import by_declaration, cycles_to_failure, engelmaier_exponent, joint_strains, mass_heights
 
 
@@ -64,7 +64,7 @@ def fatigue_life(ctx):
         short = tl.fusible[every.masses] & falls_short(life, count)  # Engelmaier's model is for solder
         if not short.any():
             continue
-        mitigated, note = pair.mitigation is not None, pair.mitigation_note
+        mitigated, note = pair.mitigation is not None, mitigation_note(pair)
         for strains in by_declaration(ctx, every.subset(short)):  # one finding per `masses` statement
             lives = cycles_to_failure(strains.strain, ductility, exponent)
             k = int(np.argmin(lives))

@@ -34,6 +34,7 @@ import drawsvg as dw
 import numpy as np
 
 from ..findings import Finding, Objects, objects_phrase
+from ..joints import joined_pairs
 from ..model import Assembly, Element, Layer, MassGroup, Material, NetGroup, PadArray
 
 FONT = "system-ui, sans-serif"
@@ -76,9 +77,6 @@ MAX_RATINGS = 10  # layer and element ratings on the ladder
 MAX_ROWS = 40  # rows of the CTE map
 DEFAULT_MAX_DELTA = 3.0  # ppm/K: CTE001's default limit
 COLUMNS = (30, 320, 520, 700)  # x of the CTE map's columns: pair, joints, Δα bar, strain
-
-FLEXIBLE = frozenset({"s", "beam", "flexible", "wire"})
-MITIGATING_ROLES = ("underfill", "mold")
 
 
 # ============================================================================ shared helpers
@@ -1281,51 +1279,20 @@ class _Pair:
 
 
 def _pairs(assembly: Assembly) -> list[_Pair]:
-    """Every pair of elements joined directly by masses (CHECKS.md, CTE matching), in element order."""
-    netlist, tl = assembly.netlist, assembly.timeline
-    if netlist is None:
-        return []
-    joined = np.flatnonzero(netlist.mass_pad_b >= 0)
-    a = netlist.pad_element[netlist.mass_pad_a[joined]]
-    b = netlist.pad_element[netlist.mass_pad_b[joined]]
-    apart = a != b
-    joined, a, b = joined[apart], a[apart], b[apart]
-    if len(joined) == 0:
-        return []
-    operating = tl.operating or next((m for m in tl.service if m.name == "cycle"), None)
-    flexible = np.zeros(netlist.mass_count, dtype=bool)
-    for lead in assembly.lead_groups:
-        if lead.shape in FLEXIBLE:
-            ends = lead.to_masses[lead.to_masses >= 0]
-            flexible[ends] = True
-    liquid = tl.liquid(operating) if operating is not None else np.zeros(netlist.mass_count, dtype=bool)
-    rigid = ~liquid & ~flexible
-    mitigations: dict[tuple[int, int], Layer] = {}
-    for layer in assembly.layers:
-        if layer.role in MITIGATING_ROLES and layer.between is not None:
-            key = tuple(sorted((layer.between[0].index, layer.between[1].index)))
-            mitigations.setdefault(key, layer)  # type: ignore[arg-type]
-    elements = len(assembly.elements)
-    keys = np.minimum(a, b).astype(np.int64) * elements + np.maximum(a, b)
-    order = np.argsort(keys, kind="stable")
-    keys, joined = keys[order], joined[order]
-    bounds = np.flatnonzero(np.diff(keys)) + 1
-    out = []
-    for chunk, key in zip(np.split(joined, bounds), keys[np.concatenate([[0], bounds])].tolist(), strict=True):
-        first, second = divmod(int(key), elements)
-        out.append(
-            _Pair(
-                assembly.elements[first],
-                assembly.elements[second],
-                chunk,
-                int(rigid[chunk].sum()),
-                int(liquid[chunk].sum()),
-                int((flexible[chunk] & ~liquid[chunk]).sum()),
-                mitigations.get((first, second)),
-                operating,
-            )
+    """Every pair of elements joined directly by masses (assemblint.joints: CHECKS.md, CTE matching)."""
+    return [
+        _Pair(
+            pair.first,
+            pair.second,
+            pair.masses,
+            len(pair.rigid),
+            int(pair.liquid.sum()),
+            int((pair.flexible & ~pair.liquid).sum()),
+            pair.mitigation,
+            pair.operating,
         )
-    return out
+        for pair in joined_pairs(assembly)
+    ]
 
 
 def _attach_findings(assembly: Assembly, pairs: list[_Pair], findings: Sequence[Finding]) -> None:
