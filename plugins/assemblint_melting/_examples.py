@@ -19,6 +19,20 @@ EUTECTIC = "masses b : Sn63Pb37 { joins die.c[*] -- sub.p[*]; height 80 um }"
 LOW_MELT = "masses m : SnBiPbInCd50 { joins die.c[*] -- sub.p[*]; height 100 um }"
 
 
+def gel_layer(service_top: str) -> str:
+    """A compliant dielectric gel between die and substrate, rated up to `service_top`."""
+    return f"""material gel {{ kind compliant; dielectric; modulus 0.3 MPa; service -65 C .. {service_top} }}
+layer g : gel {{ role compliant; between die, sub; thickness 100 um }}
+"""
+
+
+def filled_after(join_peak: str) -> str:
+    """A join reflow at `join_peak`, then the gel injected around the joined masses."""
+    return f"""    step join  {{ kind reflow; peak {join_peak} }}
+    step fill  {{ kind inject; temp 25 C; forms g }}
+"""
+
+
 def two_region(core: str, joint: str) -> str:
     return f"""masses b {{
     joins die.c[*] -- sub.p[*]

@@ -5,15 +5,11 @@ from __future__ import annotations
 from assemblint import OBJECTS, Severity, rule
 from assemblint.timeline import at_or_above, materials_text, temp
 
-from ._examples import EUTECTIC, design
+from ._examples import EUTECTIC, design, filled_after, gel_layer
 from ._remelts import remelts
 
-GEL = """material gel { kind compliant; dielectric; modulus 0.3 MPa; service -65 C .. 260 C }
-layer g : gel { role compliant; between die, sub; thickness 100 um }
-"""
-STEPS = """    step join  { kind reflow; peak 215 C }
-    step fill  { kind inject; temp 25 C; forms g }
-"""
+GEL = gel_layer("260 C")
+STEPS = filled_after("215 C")
 
 
 @rule(

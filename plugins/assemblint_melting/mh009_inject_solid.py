@@ -5,15 +5,11 @@ from __future__ import annotations
 from assemblint import OBJECTS, Severity, rule
 from assemblint.timeline import materials_text, temp
 
-from ._examples import design
+from ._examples import design, filled_after, gel_layer
 
 MASSES = "masses m : SnBiPbInCd55 { joins die.c[*] -- sub.p[*]; height 100 um }"
-GEL = """material gel { kind compliant; dielectric; modulus 0.3 MPa; service -65 C .. 200 C }
-layer g : gel { role compliant; between die, sub; thickness 100 um }
-"""
-STEPS = """    step join { kind reflow; peak 75 C }
-    step fill { kind inject; temp 25 C; forms g }
-"""
+GEL = gel_layer("200 C")
+STEPS = filled_after("75 C")
 
 
 @rule(
