@@ -34,6 +34,7 @@ class CheckOptions:
     fail_on: str = "error"
     root: str | None = None
     max_objects: int = DEFAULT_MAX_OBJECTS
+    flat: bool = False  # expand every placed cell instead of checking one representative per kind
     stats: bool = False
     waivers: str | None = None  # a waivers file (TOML), added to every design's own `waive` statements
     baseline: str | None = None  # a JSON report: findings already in it are marked `baseline`
@@ -47,10 +48,15 @@ def load(
     host: PluginHost | None = None,
     max_objects: int = DEFAULT_MAX_OBJECTS,
     text: str | None = None,
+    flat: bool = False,
 ) -> Assembly:
-    """Read and build a design; raises LanguageError (with `.diagnostics`) if it cannot be used."""
+    """Read and build a design; raises LanguageError (with `.diagnostics`) if it cannot be used.
+
+    `flat`: build every instance of every placed cell, instead of one representative for the
+    instances that nothing outside the cell tells apart (docs/hierarchy.md).
+    """
     host = host or PluginHost.default()
-    return _load(path, root=root, extensions=host.language_extensions(), max_objects=max_objects, text=text)
+    return _load(path, root=root, extensions=host.language_extensions(), max_objects=max_objects, text=text, flat=flat)
 
 
 def check(
@@ -64,6 +70,7 @@ def check(
     waivers: str | None = None,
     baseline: str | None = None,
     today: dt.date | None = None,
+    flat: bool = False,
 ) -> Report:
     """Check one design (a loaded Assembly or a path) and return the Report.
 
@@ -79,6 +86,7 @@ def check(
         waivers=waivers,
         baseline=baseline,
         today=today,
+        flat=flat,
     )
     if isinstance(design, Assembly):
         report = new_report(host, options)
@@ -140,7 +148,9 @@ def check_files(
             progress(str(path))
         started = time.perf_counter()
         try:
-            assembly = _load(path, root=options.root, extensions=extensions, max_objects=options.max_objects)
+            assembly = _load(
+                path, root=options.root, extensions=extensions, max_objects=options.max_objects, flat=options.flat
+            )
         except LanguageError as error:
             report.errors.extend(error.diagnostics)
             report.inputs.append(_input_of(path))

@@ -138,7 +138,9 @@ class Builder:
         extra_element_properties: dict[str, str] | None = None,
         element_types: Iterable[str] = (),
         max_objects: int = DEFAULT_MAX_OBJECTS,
+        hierarchical: bool = True,
     ):
+        self.hierarchical = hierarchical  # build one representative per kind of placed instance
         self.errors: list[Diagnostic] = []
         self.lets = Lets()
         self.extra_material = dict(extra_material_properties or {})

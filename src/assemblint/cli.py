@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("-o", "--output", metavar="FILE")
     graph.add_argument("--root")
     graph.add_argument("--max-objects", type=int, default=DEFAULT_MAX_OBJECTS, metavar="N")
+    graph.add_argument("--flat", action="store_true", help="every placed instance in the graph, not one per kind")
     return parser
 
 
@@ -128,6 +129,11 @@ def _check_options(parser: argparse.ArgumentParser, html: bool) -> None:
         default=DEFAULT_MAX_OBJECTS,
         metavar="N",
         help=f"limit on pads and masses counted out of grids and cells (default {DEFAULT_MAX_OBJECTS:,})",
+    )
+    parser.add_argument(
+        "--flat",
+        action="store_true",
+        help="expand every placed cell and check flat (the findings equal the hierarchical run's)",
     )
     if not html:
         parser.add_argument("--stats", action="store_true", help="per-phase and per-rule timings")
@@ -205,6 +211,7 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
         fail_on=args.fail_on or settings.fail_on or "error",
         root=args.root or settings.root,
         max_objects=args.max_objects,
+        flat=args.flat,
         stats=args.stats,
         waivers=args.waivers,
         baseline=args.baseline,
@@ -346,7 +353,13 @@ def cmd_graph(args: argparse.Namespace, host: PluginHost) -> int:
     if len(files) != 1:
         raise UsageError(f"`graph` exports one design; {args.path} holds {len(files)} .assy files")
     try:
-        assembly = load(files[0], root=args.root, extensions=host.language_extensions(), max_objects=args.max_objects)
+        assembly = load(
+            files[0],
+            root=args.root,
+            extensions=host.language_extensions(),
+            max_objects=args.max_objects,
+            flat=args.flat,
+        )
     except LanguageError as error:
         for diagnostic in error.diagnostics:
             print(render(diagnostic), file=sys.stderr)

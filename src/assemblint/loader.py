@@ -155,8 +155,11 @@ def load(
     extensions: LanguageExtensions | None = None,
     max_objects: int = DEFAULT_MAX_OBJECTS,
     text: str | None = None,
+    flat: bool = False,
 ) -> Assembly:
-    """Read, parse and build one design. Raises LanguageError with every E001–E010 found."""
+    """Read, parse and build one design. Raises LanguageError with every E001–E010 found.
+
+    `flat`: build every placed instance (see docs/hierarchy.md for what the default builds)."""
     import time
 
     path = Path(path)
@@ -178,6 +181,7 @@ def load(
         extra_element_properties=extensions.element_properties,
         element_types=extensions.element_types,
         max_objects=max_objects,
+        hierarchical=not flat,
     )
     try:
         assembly = builder.build(loader.display(path.absolute()), loader.statements)
