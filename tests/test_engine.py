@@ -161,7 +161,8 @@ def test_scattered_members_are_named_one_by_one(tmp_path: Path, host: PluginHost
 
 
 def test_findings_in_cell_instances_compact_across_instances(tmp_path: Path, host: PluginHost) -> None:
-    report = run(write(tmp_path, CELL_DESIGN), host, select=["TST001", "TST002", "TST003"])
+    # flat: TST002 picks masses by global id, which tells instances apart (hierarchy.py assumes rules don't)
+    report = run(write(tmp_path, CELL_DESIGN), host, select=["TST001", "TST002", "TST003"], flat=True)
     [every] = by_rule(report, "TST001")
     assert (every.object_names, every.count) == (["units[0:6].m[0:4]"], 24)
     [runs] = by_rule(report, "TST002")  # masses 0-9 and 20-23 in declaration order

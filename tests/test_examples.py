@@ -50,8 +50,10 @@ def test_the_examples_are_the_shared_ones_plus_our_own() -> None:
 
 @pytest.mark.parametrize("name", GOOD)
 def test_a_good_example_loads(name: str) -> None:
-    assembly = assemblint.load(EXAMPLES / name)
+    assembly = assemblint.load(EXAMPLES / name, flat=True)
     pads, masses, elements, title = SIZES[name]
+    hierarchical = assemblint.load(EXAMPLES / name)
+    assert (hierarchical.total_pads, hierarchical.total_masses) == (pads, masses)
     assert (assembly.pad_count, assembly.mass_count, len(assembly.elements), assembly.title) == (
         pads,
         masses,

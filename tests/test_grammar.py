@@ -799,7 +799,7 @@ CELL_DESIGN = (
 
 
 def test_place_grid_names_instances(load_text):
-    design = load_text(CELL_DESIGN)
+    design = load_text(CELL_DESIGN, flat=True)
     names = [e.name for e in design.elements]
     assert "board" in names
     for i in range(6):
@@ -810,7 +810,7 @@ def test_place_grid_names_instances(load_text):
 
 
 def test_place_grid_offsets(load_text):
-    design = load_text(CELL_DESIGN)
+    design = load_text(CELL_DESIGN, flat=True)
     (placement,) = design.placements
     assert (placement.name, placement.cell, placement.count) == ("units", "Unit", 6)
     # centred like a pad grid, row-major
@@ -825,7 +825,7 @@ def test_place_grid_offsets(load_text):
 
 
 def test_positions_inside_a_cell_are_offset_by_the_grid(load_text):
-    design = load_text(CELL_DESIGN)
+    design = load_text(CELL_DESIGN, flat=True)
     chip4 = design.element("units[4].chip")
     assert tuple(chip4.position) == (1000.0, 5000.0)
     assert list(chip4.pads["c"].x) == [950.0, 1050.0]
@@ -836,7 +836,7 @@ def test_positions_inside_a_cell_are_offset_by_the_grid(load_text):
 
 
 def test_pads_inside_a_placed_cell_are_reachable(load_text):
-    design = load_text(CELL_DESIGN)
+    design = load_text(CELL_DESIGN, flat=True)
     tb = next(g for g in design.mass_groups if g.name == "tb")
     chip1 = design.element("units[1].chip").pads["c"]
     board = design.element("board").pads["q"]
@@ -853,7 +853,7 @@ def test_reference_to_a_single_pad_inside_a_placed_cell(load_text):
 
 
 def test_forms_every_mass_of_every_unit(load_text):
-    design = load_text(CELL_DESIGN)
+    design = load_text(CELL_DESIGN, flat=True)
     s1, s2 = design.process.steps
     assert [s.target.name for s in s1.forms] == [f"units[{i}].m" for i in range(6)]
     (sel,) = s2.forms
@@ -864,7 +864,8 @@ def test_forms_every_mass_of_every_unit(load_text):
 def test_place_grid_with_origin_and_single_pitch(load_text):
     design = load_text(
         "cell U { element z : chip { pads c grid 1 x 1 pitch 1 mm } }\n"
-        "place us : U grid 2 x 2 pitch 1 mm origin (0 mm, 0 mm)\n"
+        "place us : U grid 2 x 2 pitch 1 mm origin (0 mm, 0 mm)\n",
+        flat=True,
     )
     assert design.placements[0].offsets.tolist() == [[0.0, 0.0], [1000.0, 0.0], [0.0, 1000.0], [1000.0, 1000.0]]
     assert [float(design.element(f"us[{i}].z").pads["c"].x[0]) for i in range(4)] == [0.0, 1000.0, 0.0, 1000.0]
@@ -873,7 +874,8 @@ def test_place_grid_with_origin_and_single_pitch(load_text):
 def test_net_group_inside_cell_instances(load_text):
     design = load_text(
         "cell U {\n  element z : chip { pads c grid 1 x 2 pitch 1 mm }\n  net n { z.c[0], z.c[1] }\n}\n"
-        "place us : U grid 1 x 2 pitch 5 mm\n"
+        "place us : U grid 1 x 2 pitch 5 mm\n",
+        flat=True,
     )
     assert [n.name for n in design.net_groups] == ["us[0].n", "us[1].n"]
     assert [list(n.pins[0]) for n in design.net_groups] == [[0, 1], [2, 3]]

@@ -17,8 +17,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def design(name: str):
-    assembly = assemblint.load(EXAMPLES / f"{name}.assy")
+def design(name: str, flat: bool = False):
+    assembly = assemblint.load(EXAMPLES / f"{name}.assy", flat=flat)
     return assembly, assemblint.check(assembly).findings
 
 
@@ -188,10 +188,19 @@ def test_top_views_one_per_joined_pair():
 
 
 def test_top_views_are_capped_and_put_findings_first():
-    assembly, findings = design("panel-of-cells")
+    assembly, findings = design("panel-of-cells", flat=True)
     titles = [title for title, _ in top_views(assembly, findings)]
     assert len(titles) == 8 and len(set(titles)) == 8
     assert top_views(assembly, []) and len(top_views(assembly, [])) <= 12
+
+
+def test_a_representative_instance_is_drawn_once_and_says_for_which_instances():
+    assembly, findings = design("panel-of-cells")  # units[0:3] are named outside the cell; 3, 4, 5 are alike
+    titles = [title for title, _ in top_views(assembly, findings)]
+    assert titles.count(
+        "units[3].chip ↔ units[3].sheet (one drawing for 3 instances alike: units[3:6].chip)"
+    ) == 1
+    assert len(titles) == 6
 
 
 def test_a_million_masses_are_drawn_as_a_density(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assemblint import Severity, quantity, rule
+from assemblint import Severity, falls_short, quantity, rule
 from assemblint.timeline import Timeline
 from assemblint.units import format_quantity
 
@@ -50,7 +50,7 @@ def spacing(ctx):
     index, a, b = index[keep], a[keep], b[keep]
     x, y = sides.x, sides.y
     gap = np.hypot(x[index[:, 0]] - x[index[:, 1]], y[index[:, 0]] - y[index[:, 1]]) - (diameter[a] + diameter[b]) / 2
-    close = gap < limit
+    close = falls_short(gap, limit)  # past rounding, so a translated design gives the same pairs
     first, later = _order_by_declaration(ctx.assembly, a[close], b[close])
     gap, keys = gap[close], sides.key[index[close, 0]]
     if len(first) == 0:
@@ -85,11 +85,11 @@ def _findings(ctx, tl: Timeline, first, later, gap, keys, limit):
     pair_key = decl[group_of[later]] * len(groups) + decl[group_of[first]]
     for key in np.unique(pair_key).tolist():
         mine = pair_key == key
-        worst = int(np.argmin(np.where(mine, gap, np.inf)))
+        worst = int(np.argmin(np.where(mine, _rounded(gap), np.inf)))  # ties: the first declared
         names = [_mass_name(ctx, int(first[worst])), _mass_name(ctx, int(later[worst]))]
         shortest = float(gap[worst])
         what = f"overlap by {um(-shortest)}" if shortest < 0 else f"are {um(shortest)} apart edge to edge"
-        count = int(mine.sum())
+        count = int(ctx.netlist.mass_weight[later[mine]].sum())  # every placed instance's pairs
         face = face_name(ctx.assembly, int(keys[worst]))
         message = (
             f"{names[0]} and {names[1]}, on different electrical nodes, {what} on {face}, closer than {um(limit)}"
@@ -112,6 +112,11 @@ def _findings(ctx, tl: Timeline, first, later, gap, keys, limit):
             cause=f"spacing {_base(names[1])} {_base(names[0])}",
             count=count,
         )
+
+
+def _rounded(distance: np.ndarray) -> np.ndarray:
+    """Distances to a nanometre: equal gaps at other positions (or instances) compare equal."""
+    return np.round(distance, 3)
 
 
 def _mass_name(ctx, mass: int) -> str:

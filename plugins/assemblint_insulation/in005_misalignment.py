@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assemblint import Severity, quantity, rule
+from assemblint import Severity, falls_short, quantity, rule
 from assemblint.units import format_quantity
 
 from ._examples import STRAIGHT, design
@@ -55,7 +55,7 @@ def misalignment(ctx):
     sides, pads = mass_sides(netlist), pads_on_faces(netlist)
     i, j, distance = near(sides, pads, radius)
     mass, pad = sides.owner[i], pads.owner[j]
-    hit = (distance < mass_r[mass] + pad_r[pad]) & (netlist.pad_node[pad] != netlist.mass_node[mass])
+    hit = falls_short(distance, mass_r[mass] + pad_r[pad]) & (netlist.pad_node[pad] != netlist.mass_node[mass])
     mass, pad, distance, keys = mass[hit], pad[hit], distance[hit], sides.key[i[hit]]
     if len(mass) == 0:
         return
@@ -70,11 +70,11 @@ def misalignment(ctx):
     by_declaration = declaration[netlist.mass_group[mass]]
     for decl in np.unique(by_declaration).tolist():
         mine = by_declaration == decl
-        worst = int(np.argmin(np.where(mine, distance, np.inf)))
+        worst = int(np.argmin(np.where(mine, np.round(distance, 3), np.inf)))  # ties: the first declared
         m, p = int(mass[worst]), int(pad[worst])
         mass_name = netlist.node_name(ctx.assembly, netlist.pad_count + m)
         pad_name = netlist.node_name(ctx.assembly, p)
-        count = int(mine.sum())
+        count = int(netlist.mass_weight[mass[mine]].sum())  # every placed instance's pairs
         detail = (
             f"the footprint of {mass_name} (radius {um(mass_r[m] - tolerance)} + {um(tolerance)} tolerance) overlaps "
             f"pad {pad_name} of another electrical node on {face_name(ctx.assembly, int(keys[worst]))}: centres "

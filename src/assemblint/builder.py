@@ -17,6 +17,8 @@ import numpy as np
 
 from . import syntax_tree as st
 from .diagnostics import Diagnostic, LanguageError, Location, Note, did_you_mean
+from .hierarchy import Reach, plan_instances, reaches_of
+from .limits import DEFAULT_MAX_OBJECTS, how_to_raise
 from .model import (
     ELEMENT_TYPES,
     FACES,
@@ -48,8 +50,6 @@ from .units import (
     TEMPERATURE,
 )
 from .values import Args, Lets, Problem, describe
-
-DEFAULT_MAX_OBJECTS = 50_000_000
 
 MATERIAL_PROPERTIES = (
     "kind",
@@ -119,6 +119,7 @@ class Scope:
     offset: tuple[float, float] = (0.0, 0.0)
     declarations: dict[str, tuple[st.Statement, Origin]] = field(default_factory=dict)
     objects: dict[str, Any] = field(default_factory=dict)
+    reaches: list[Reach] = field(default_factory=list)  # references into this scope (hierarchy.py)
 
     def qualified(self, name: str) -> str:
         return self.prefix + name
@@ -127,7 +128,11 @@ class Scope:
 @dataclass
 class PlacedCell:
     placement: Placement
-    instances: list[Scope]
+    instances: list[Scope | None]  # None: an instance a representative stands for (hierarchy.py)
+
+    def built(self, chosen: Iterable[int]) -> list[Scope]:
+        """The built instances among those chosen (a uniform reference skips the represented ones)."""
+        return [s for s in (self.instances[i] for i in chosen) if s is not None]
 
 
 class Builder:
@@ -168,6 +173,7 @@ class Builder:
         asm.materials = self.materials
         for name, let in self.lets.exprs.items():  # every `let`, used or not, is checked
             self._guard(self.lets.get, name, let.loc)
+        self.top.reaches = reaches_of(process_decls)  # steps' references treat every instance alike
         self._build_scope(self.top, [s for s, _ in self.top.declarations.values()])
         if not self.limit_hit:
             self._build_process(process_decls)
@@ -383,6 +389,7 @@ class Builder:
     # ------------------------------------------------------------------ scopes
     def _build_scope(self, scope: Scope, statements: list[st.Statement]) -> None:
         """Build one scope's objects in dependency order: elements, cells, layers, masses, leads, nets."""
+        scope.reaches = [*reaches_of(statements), *scope.reaches]
         by_kind: dict[str, list] = {}
         for stmt in statements:
             key = stmt.keyword if isinstance(stmt, st.Declaration) else type(stmt).__name__
@@ -416,8 +423,8 @@ class Builder:
             raise Problem(
                 "E009",
                 f"the design has more than {self.max_objects:,} pads and masses once grids and "
-                f"cells are counted out (at least {total:,} here); raise the limit with "
-                f"`--max-objects N` if this is intended",
+                f"cells are counted out (at least {total:,} here); "
+                + how_to_raise("--max-objects", "max-objects", "N"),
                 loc,
             )
 
@@ -641,21 +648,21 @@ class Builder:
         if isinstance(target, PlacedCell):
             if not rest or not isinstance(rest[0], st.Index):
                 if not rest:
-                    return list(target.instances)
+                    return target.built(range(target.placement.count))
                 raise Problem(
                     "E002",
                     f"`{target.placement.name}` is a grid of cells: select instances, as in "
                     f"`{target.placement.name}[*].{rest[0]}`",
                     ref.loc,
                 )
-            chosen = _select(rest[0], len(target.instances), target.placement.name, ref.loc)
+            chosen = _select(rest[0], target.placement.count, target.placement.name, ref.loc)
             rest = rest[1:]
             if not rest:
-                return [target.instances[i] for i in chosen]
+                return target.built(chosen.tolist())
             name = rest[0]
             out: list[Any] = []
-            for i in chosen:
-                inner = self._lookup(target.instances[i], name, ref.loc)
+            for instance in target.built(chosen.tolist()):
+                inner = self._lookup(instance, name, ref.loc)
                 out.extend(self._walk(inner, rest[1:], ref))
             return out
         if isinstance(target, Element):
@@ -985,13 +992,17 @@ class Builder:
         offsets = np.stack([origin[0] + (index % cols) * px, origin[1] + (index // cols) * py], axis=1)
         placement = Placement(scope.qualified(place.name), place.cell, place.loc, count, offsets)
         self.assembly.placements.append(placement)
-        placed = PlacedCell(placement, [])
+        placed = PlacedCell(placement, [None] * count)
         scope.objects[place.name] = placed
+        plan = plan_instances(place.name, count, scope.reaches, self.hierarchical)
         # Build the first instance with errors reported; a broken cell is reported once.
         errors_before = len(self.errors)
         objects_before = self.pad_total + self.mass_total
-        for i in range(count):
-            inner = Scope(f"{placement.name}[{i}].", (scope.offset[0] + offsets[i, 0], scope.offset[1] + offsets[i, 1]))
+        for n, i in enumerate(plan.built):
+            inner = Scope(
+                f"{placement.name}[{i}].",
+                (scope.offset[0] + offsets[i, 0], scope.offset[1] + offsets[i, 1]),
+            )
             for stmt in cell.statements:
                 name = getattr(stmt, "name", None)
                 if isinstance(stmt, st.Let):
@@ -999,11 +1010,14 @@ class Builder:
                     continue
                 if name is not None:
                     self._declare_shared(inner, name, stmt, Origin())
+            inner.reaches = plan.reaches[i]
+            if i in plan.represents:
+                self.assembly.represented.add(inner.prefix, [f"{placement.name}[{k}]." for k in plan.represents[i]])
             self._build_scope(inner, [s for s, _ in inner.declarations.values()])
-            placed.instances.append(inner)
+            placed.instances[i] = inner
             if len(self.errors) > errors_before or self.limit_hit:
                 return
-            if i == 0:  # the limit, before building the other instances
+            if n == 0:  # the limit counts every instance, built or represented, before building the others
                 per_instance = self.pad_total + self.mass_total - objects_before
                 self._count_objects(place.loc, pads=per_instance * (count - 1))
 

@@ -1,8 +1,8 @@
 """The engine: run the selected rules on a design, isolate failures, aggregate findings.
 
 It knows no rule: rules come from the plugin host, settings from the deck. Each rule runs once
-per design with its own context; a rule that raises is recorded with its plugin and id, and
-the other rules still run.
+per design with its own context; a rule that raises, or runs past its time or memory budget
+(budgets.py), is recorded with its plugin and id, and the other rules still run.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from . import waivers as waiver_rules
+from .budgets import Budget, OverBudget, RuleGuard
 from .context import CannotRun, RuleContext
 from .deck import Deck
 from .findings import Finding, aggregate
@@ -53,16 +54,19 @@ def run_rules(
     progress: Callable[[Rule], None] | None = None,
     waivers: list[Waiver] | None = None,
     today: dt.date | None = None,
+    budget: Budget | None = None,
 ) -> DesignResult:
     """Run the check-phase rules, apply the waivers to their findings, then run the review-phase rules.
 
     `waivers`: the design's own `waive` statements plus any from `--waivers FILE` (default: the
-    design's). `today`: the date waivers are judged on (default: waivers.today()).
+    design's). `today`: the date waivers are judged on (default: waivers.today()). `budget`: the
+    time and memory each rule may use (default: Budget(), generous; 0 turns either off).
     """
     result = DesignResult()
+    budget = budget or Budget()
     for rule in rules:
         if rule.phase == "check":
-            _run_one(rule, assembly, deck, select, ignore, progress, result, None)
+            _run_one(rule, assembly, deck, select, ignore, progress, result, None, budget)
     uses = waiver_rules.apply(
         result.findings,
         assembly.waivers if waivers is None else waivers,
@@ -77,7 +81,7 @@ def run_rules(
     }
     for rule in rules:
         if rule.phase == "review":
-            _run_one(rule, assembly, deck, select, ignore, progress, result, review)
+            _run_one(rule, assembly, deck, select, ignore, progress, result, review, budget)
     return result
 
 
@@ -90,8 +94,9 @@ def _run_one(
     progress: Callable[[Rule], None] | None,
     result: DesignResult,
     review: dict | None,
+    budget: Budget | None = None,
 ) -> None:
-    """One rule on one design: deck settings, crash isolation, aggregation; into `result`."""
+    """One rule on one design: deck settings, crash isolation, budgets, aggregation; into `result`."""
     if (select and not matches(rule.id, select)) or (ignore and matches(rule.id, ignore)):
         result.outcomes.append(RuleOutcome(rule, "not-selected"))
         return
@@ -109,14 +114,21 @@ def _run_one(
     ctx = RuleContext(assembly, rule, settings.params, settings.severity, review)
     started = time.perf_counter()
     try:
-        produced = rule.check(ctx)
-        findings = [f for f in (produced or ()) if f is not None]
+        with RuleGuard(budget or Budget()):  # a generator rule runs inside the list, so inside the guard
+            produced = rule.check(ctx)
+            findings = [f for f in (produced or ()) if f is not None]
     except CannotRun as reason:
         result.outcomes.append(
             RuleOutcome(rule, "could-not-run", str(reason), time.perf_counter() - started, path=assembly.path)
         )
         return
-    except Exception as error:  # a crashing rule must not take the run down
+    except OverBudget as over:  # stopped: the rule's fault, reported like a crash, and the run goes on
+        result.problems.append(PluginProblem(rule.plugin, rule.id, over.message()))
+        result.outcomes.append(
+            RuleOutcome(rule, "crashed", over.reason, time.perf_counter() - started, path=assembly.path)
+        )
+        return
+    except (Exception, SystemExit) as error:  # a crashing rule must not take the run down, nor end it (sys.exit)
         frames = traceback.format_exc().strip().splitlines()
         result.problems.append(
             PluginProblem(rule.plugin, rule.id, f"{type(error).__name__}: {error}\n" + "\n".join(frames[-4:]))
@@ -138,7 +150,7 @@ def _run_one(
         return
     merged = aggregate(findings)
     for finding in merged:
-        finding.finalize(assembly.path)
+        finding.finalize(assembly.path, assembly.represented)
     result.findings.extend(merged)
     result.outcomes.append(
         RuleOutcome(rule, "ran", seconds=time.perf_counter() - started, findings=len(merged), path=assembly.path)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .diagnostics import Location
+from .hierarchy import Represented
 from .model import (
     Element,
     Layer,
@@ -109,22 +110,41 @@ class Objects:
                 return loc
         return None
 
-    def compact(self) -> list[str]:
-        """Names with ranges: `m[0:100]`, `x`, `units[0:600].m[0:1600]`, then named objects."""
+    def compact(self, represented: Represented | None = None) -> list[str]:
+        """Names with ranges: `m[0:100]`, `x`, `units[0:600].m[0:1600]`, then named objects.
+
+        `represented`: a placed-cell representative's objects are named for every instance it
+        stands for (hierarchy.py), so the names equal those of a flat run.
+        """
+        expand = represented.expand if represented else _alone
         per_group: list[tuple[str, tuple[str, ...]]] = []
         for group, index in self.members.values():
             name = group.qualified_name if isinstance(group, PadArray) else group.name
             if not getattr(group, "indexed", True):
-                per_group.append((name, ("",)))
-                continue
-            if index is None:  # the whole group: no need to look at each index
+                runs: tuple[str, ...] = ("",)
+            elif index is None:  # the whole group: no need to look at each index
                 whole = "[0]" if group.count == 1 else f"[0:{group.count}]"
-                per_group.append((name, (whole,) if group.count else ()))
-                continue
-            per_group.append((name, tuple(_runs(np.array(sorted(index), dtype=np.int64)))))
+                runs = (whole,) if group.count else ()
+            else:
+                runs = tuple(_runs(np.array(sorted(index), dtype=np.int64)))
+            per_group.extend((full, runs) for full in expand(name))
         out = _merge_instances(per_group)
-        named = _merge_instances([(name, ("",)) for name in self.names])  # `units[0:6].chip`
+        named = _merge_instances([(full, ("",)) for name in self.names for full in expand(name)])  # `units[0:6].chip`
         return sorted(out, key=_natural) + sorted(named, key=_natural)
+
+    def weighted_count(self, represented: Represented | None = None) -> int:
+        """The count, with each representative's objects counted once per instance it stands for."""
+        if not represented:
+            return self.count
+        total = sum(represented.weight(name) for name in self.names)
+        for group, index in self.members.values():
+            name = group.qualified_name if isinstance(group, PadArray) else group.name
+            total += (group.count if index is None else len(index)) * represented.weight(name)
+        return total
+
+
+def _alone(name: str) -> list[str]:
+    return [name]
 
 
 def _runs(indices: np.ndarray) -> list[str]:
@@ -141,23 +161,37 @@ def _runs(indices: np.ndarray) -> list[str]:
     return out
 
 
-_INSTANCE = re.compile(r"^(?P<head>.*)\[(?P<i>\d+)\]\.(?P<tail>[^\[\]]+)$")
+_LEVEL = re.compile(r"\[(\d+(?::\d+)?)\]\.")  # an instance level of a name: `units[4].`, once merged `units[0:6].`
 
 
 def _merge_instances(per_group: list[tuple[str, tuple[str, ...]]]) -> list[str]:
-    """`units[0].m[…]`, `units[1].m[…]` with the same runs become `units[0:2].m[…]`."""
-    keyed: dict[tuple[str, str, tuple[str, ...]], list[int]] = {}
-    plain: list[str] = []
-    for name, runs in per_group:
-        match = _INSTANCE.match(name)
-        if not match:
-            plain.extend(name + r for r in runs)
-            continue
-        keyed.setdefault((match["head"], match["tail"], runs), []).append(int(match["i"]))
-    for (head, tail, runs), instances in keyed.items():
-        for inst in _runs(np.array(sorted(instances), dtype=np.int64)):
-            plain.extend(f"{head}{inst}.{tail}{r}" for r in runs)
-    return plain
+    """`units[0].m[…]`, `units[1].m[…]` with the same runs become `units[0:2].m[…]`.
+
+    Levels merge from the innermost out, so nested placements (`units[0:6].sub[0:4].m`) compact too.
+    """
+    entries = [(_LEVEL.split(name), runs) for name, runs in per_group]  # text, level, text, …, tail
+    depth = max((len(parts) // 2 for parts, _ in entries), default=0)
+    for level in range(depth - 1, -1, -1):
+        k = 2 * level + 1
+        keyed: dict[tuple, list[int]] = {}
+        merged: list[tuple[list[str], tuple[str, ...]]] = []
+        for parts, runs in entries:
+            if k >= len(parts) or ":" in parts[k]:
+                merged.append((parts, runs))
+            else:
+                keyed.setdefault((tuple(parts[:k]), tuple(parts[k + 1 :]), runs), []).append(int(parts[k]))
+        for (head, tail, runs), instances in keyed.items():
+            for inst in _runs(np.array(sorted(instances), dtype=np.int64)):
+                merged.append(([*head, inst[1:-1], *tail], runs))
+        entries = merged
+    return [_join_levels(parts) + r for parts, runs in entries for r in runs]
+
+
+def _join_levels(parts: list[str]) -> str:
+    out = parts[0]
+    for i in range(1, len(parts), 2):
+        out += f"[{parts[i]}]." + parts[i + 1]
+    return out
 
 
 def _natural(text: str) -> list:
@@ -181,19 +215,26 @@ class Finding:
     fingerprint: str = ""
     object_names: list[str] = field(default_factory=list)
     counted: int | None = None  # what the finding counts when not its objects (a pair rule: pairs)
+    object_count: int | None = None  # its objects counted, every represented instance included (finalize)
 
     @property
     def count(self) -> int:
-        return self.objects.count if self.counted is None else self.counted
+        if self.counted is not None:
+            return self.counted
+        return self.objects.count if self.object_count is None else self.object_count
 
     @property
     def bucket(self) -> str:
         """Where the summary counts it: `waived`, `baseline`, or its severity."""
         return "waived" if self.waived else "baseline" if self.baseline else self.severity.value
 
-    def finalize(self, design_path: str) -> None:
-        """Name the objects compactly, put them in the message for `{objects}`, and fingerprint."""
-        self.object_names = self.objects.compact()
+    def finalize(self, design_path: str, represented: Represented | None = None) -> None:
+        """Name the objects compactly, put them in the message for `{objects}`, and fingerprint.
+
+        `represented`: the design's placed-cell representatives (hierarchy.py), named and counted
+        for every instance they stand for."""
+        self.object_names = self.objects.compact(represented)
+        self.object_count = self.objects.weighted_count(represented)
         if OBJECTS in self.message:
             self.message = self.message.replace(OBJECTS, objects_phrase(self.object_names))
         key = json.dumps([self.rule, design_path, self.cause, self.object_names], sort_keys=True)

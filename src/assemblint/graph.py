@@ -48,6 +48,9 @@ def build_graph(assembly: Assembly) -> nx.Graph:
     net = assembly.netlist
     assert net is not None
     graph = nx.Graph(name=assembly.title or assembly.path)
+    represented = assembly.represented
+    if represented:  # placed-cell representatives: a node stands for one object in each of these instances
+        graph.graph["represented"] = {k: list(v) for k, v in represented.items()}
     labels = net.node_labels
     pads = pad_names(assembly)
     masses = mass_names(assembly)
@@ -63,6 +66,7 @@ def build_graph(assembly: Assembly) -> nx.Graph:
         }
         if array.diameter is not None:
             base["diameter_um"] = array.diameter
+        _weigh(base, represented, array.qualified_name)
         for i in range(array.count):
             gid = array.start + i
             graph.add_node(
@@ -79,6 +83,7 @@ def build_graph(assembly: Assembly) -> nx.Graph:
         }
         if group.height is not None:
             base["height_um"] = group.height
+        _weigh(base, represented, group.name)
         for i in range(group.count):
             gid = group.start + i
             attrs = dict(base, index=i, node=int(labels[p + gid]))
@@ -99,6 +104,7 @@ def build_graph(assembly: Assembly) -> nx.Graph:
             "file": group.loc.path,
             "line": group.loc.line,
         }
+        _weigh(base, represented, group.name)
         for i in range(group.count):
             gid = group.start + i
             graph.add_node(leads[gid], **base, index=i, node=int(labels[p + m + gid]))
@@ -113,9 +119,20 @@ def build_graph(assembly: Assembly) -> nx.Graph:
     return graph
 
 
+def _weigh(attrs: dict, represented, name: str) -> None:
+    """`instances`: how many placed instances a representative's node stands for (absent when one)."""
+    weight = represented.weight(name)
+    if weight > 1:
+        attrs["instances"] = weight
+
+
 def export(graph: nx.Graph, fmt: str) -> str:
     """The graph as text in one of GRAPH_FORMATS."""
     import networkx as nx
+
+    if "represented" in graph.graph:  # graph attributes must be scalars in graphml and gexf
+        graph = graph.copy()
+        graph.graph["represented"] = json.dumps(graph.graph["represented"], sort_keys=True)
 
     if fmt == "graphml":
         return "\n".join(nx.generate_graphml(graph)) + "\n"

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .diagnostics import Location
+from .hierarchy import Represented
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -446,6 +447,8 @@ class Assembly:
     placements: list[Placement] = field(default_factory=list)
     connects: list[tuple[np.ndarray, np.ndarray, Location]] = field(default_factory=list)
     files: list[tuple[str, str]] = field(default_factory=list)  # (path, sha256) of every file read
+    #: placed-cell representatives and the instances each stands for (hierarchy.py); empty when flat
+    represented: Represented = field(default_factory=Represented)
     netlist: Netlist | None = None
     timings: Any = None  # loader.Timings: seconds spent parsing and building
 
@@ -472,6 +475,16 @@ class Assembly:
     @property
     def pad_count(self) -> int:
         return sum(a.count for a in self.pad_arrays)
+
+    @property
+    def total_masses(self) -> int:
+        """Masses in the design, every placed instance counted (`mass_count`: those built)."""
+        return sum(g.count * self.represented.weight(g.name) for g in self.mass_groups)
+
+    @property
+    def total_pads(self) -> int:
+        """Pads in the design, every placed instance counted (`pad_count`: those built)."""
+        return sum(a.count * self.represented.weight(a.qualified_name) for a in self.pad_arrays)
 
     def element(self, name: str) -> Element | None:
         return next((e for e in self.elements if e.name == name), None)

@@ -37,6 +37,9 @@ class Netlist:
     lead_group: np.ndarray
     connect_a: np.ndarray
     connect_b: np.ndarray
+    #: how many masses each built mass stands for: 1, or the instances its placed-cell
+    #: representative stands for (hierarchy.py); a rule that counts pairs itself weighs by it
+    mass_weight: np.ndarray | None = None
 
     @property
     def pad_count(self) -> int:
@@ -81,6 +84,8 @@ class Netlist:
             connect_a=cat([a for a, _, _ in assembly.connects], np.int64),
             connect_b=cat([b for _, b, _ in assembly.connects], np.int64),
         )
+        weights = [assembly.represented.weight(g.name) for g in groups]
+        netlist.mass_weight = np.repeat(np.array(weights, dtype=np.int64), [g.count for g in groups])
         netlist._default_layer_surrounds(assembly)
         return netlist
 

@@ -26,7 +26,9 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +36,7 @@ import drawsvg as dw
 import numpy as np
 
 from ..findings import Finding, Objects, objects_phrase
+from ..hierarchy import Represented
 from ..joints import joined_pairs
 from ..model import Assembly, Element, Layer, MassGroup, Material, NetGroup, PadArray
 
@@ -116,12 +119,25 @@ def _declared(name: str) -> str:
     return re.sub(r"^.*\]\.", "", name)
 
 
+_REPRESENTED: ContextVar[Represented | None] = ContextVar("represented", default=None)
+
+
+@contextmanager
+def _naming(assembly: Assembly) -> Iterator[None]:
+    """While drawing a design, name a placed-cell representative for every instance it stands for."""
+    token = _REPRESENTED.set(assembly.represented)
+    try:
+        yield
+    finally:
+        _REPRESENTED.reset(token)
+
+
 def _compact(names: Iterable[str]) -> list[str]:
     """`units[0].m`, `units[1].m` -> `units[0:2].m` (the names of cell instances, merged)."""
     objects = Objects()
     for name in names:
         objects.add(str(name))
-    return objects.compact()
+    return objects.compact(_REPRESENTED.get())
 
 
 def _phrase(names: Iterable[str], most: int = 3) -> str:
@@ -267,6 +283,12 @@ class _Rating:
 
 def melting_ladder(assembly: Assembly) -> str | None:
     """The melting ladder of a design; None when it has no fusible material and no process step."""
+    with _naming(assembly):
+        return _melting_ladder(assembly)
+
+
+def _melting_ladder(assembly: Assembly) -> str | None:
+    """The drawing; `melting_ladder` names representatives for every instance."""
     tl = assembly.timeline
     bands = _bands(assembly, tl)
     if not bands and not tl.steps:
@@ -834,6 +856,12 @@ def top_views(assembly: Assembly, findings: Sequence[Finding]) -> list[tuple[str
 
     At most `MAX_VIEWS`: the pairs with insulation findings first, then those with the most masses.
     """
+    with _naming(assembly):
+        return _top_views(assembly, findings)
+
+
+def _top_views(assembly: Assembly, findings: Sequence[Finding]) -> list[tuple[str, str]]:
+    """The drawing; `top_views` names representatives for every instance."""
     netlist = assembly.netlist
     if netlist is None or netlist.mass_count == 0:
         return []
@@ -874,7 +902,17 @@ def top_views(assembly: Assembly, findings: Sequence[Finding]) -> list[tuple[str
                 view.marks[existing] = (mark, view.marks[existing][1], mark.pads[on])
 
     chosen = sorted(views, key=lambda v: (not v.marks, -len(v.masses), v.low.index, v.high.index))[:MAX_VIEWS]
-    return [(f"{v.low.name} ↔ {v.high.name}", _draw_view(assembly, v)) for v in chosen]
+    return [(_view_title(v), _draw_view(assembly, v)) for v in chosen]
+
+
+def _view_title(view: _View) -> str:
+    """`die ↔ sub`; for a placed-cell representative, also the instances the one drawing stands for."""
+    title = f"{view.low.name} ↔ {view.high.name}"
+    represented = _REPRESENTED.get()
+    weight = represented.weight(view.low.name) if represented else 1
+    if weight > 1:
+        title += f" (one drawing for {weight} instances alike: {', '.join(_compact([view.low.name]))})"
+    return title
 
 
 def _draw_view(assembly: Assembly, view: _View) -> str:
@@ -944,7 +982,7 @@ def _draw_view(assembly: Assembly, view: _View) -> str:
 
     count_text = f"{len(ids):,} mass{'es' if len(ids) != 1 else ''}"
     label = (
-        f"Top view of {view.low.name} ↔ {view.high.name}: {count_text}"
+        f"Top view of {_view_title(view)}: {count_text}"
         + (", drawn as a density" if dense else "")
         + (f"; {len(view.marks)} insulation finding marks" if view.marks else "")
     )
@@ -1337,6 +1375,12 @@ class _Row:
 
 def cte_map(assembly: Assembly, findings: Sequence[Finding]) -> str | None:
     """The CTE map of a design; None when no pair of elements is joined directly."""
+    with _naming(assembly):
+        return _cte_map(assembly, findings)
+
+
+def _cte_map(assembly: Assembly, findings: Sequence[Finding]) -> str | None:
+    """The drawing; `cte_map` names representatives for every instance."""
     pairs = _pairs(assembly)
     if not pairs:
         return None
