@@ -18,6 +18,7 @@ from lark.lark import PostLex
 
 from . import syntax_tree as st
 from .diagnostics import Diagnostic, LanguageError, Location, did_you_mean
+from .limits import DEFAULT_MAX_EXPRESSION_DEPTH, how_to_raise
 from .units import UNIT_PATTERN, UNITS, to_base
 
 STATEMENT_KEYWORDS = (
@@ -56,6 +57,15 @@ BLOCK_KEYWORDS = (
 
 _CONTINUES_LINE = {"COMMA", "RANGE_DOTS"}
 _OPENERS = {"LPAR": 1, "LSQB": 1, "RPAR": -1, "RSQB": -1}
+_BEFORE_A_SIGN = {"MINUS", "PLUS", "STAR", "SLASH", "LPAR", "EQUAL", "COMMA"}  # a `-` after these is a sign
+
+
+class _TooDeep(Exception):
+    """An expression nested past the limit: raised by the postlexer or the transformer, E009 in parse()."""
+
+    def __init__(self, loc: Location, depth: int, limit: int):
+        super().__init__(depth)
+        self.loc, self.depth, self.limit = loc, depth, limit
 
 
 class StatementEnds(PostLex):
@@ -71,12 +81,18 @@ class StatementEnds(PostLex):
     def __init__(self) -> None:
         self.open_blocks: list[tuple[str, str, Token]] = []
         self.head: list[Token] = []
+        self.max_depth = DEFAULT_MAX_EXPRESSION_DEPTH
+        self.path = "<string>"
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         self.open_blocks = []
         self.head = []
         depth = 0
         last: str | None = None
+        # Expression nesting seen so far: open parentheses, and the signs pending at each of them.
+        # Every one is an enclosing node of what follows, so this never exceeds the depth the
+        # transformer measures; checked here, the parser's stack never grows past the limit.
+        signs = [0]
         for tok in stream:
             kind = tok.type
             if kind in ("_NL", "SEMI"):
@@ -87,6 +103,7 @@ class StatementEnds(PostLex):
                 yield Token.new_borrow_pos("_NL", tok.value, tok)
                 last = "_NL"
                 self.head = []
+                signs = [0]
                 continue
             if kind == "RBRACE":
                 if last not in (None, "_NL", "LBRACE"):
@@ -97,7 +114,22 @@ class StatementEnds(PostLex):
                 yield Token.new_borrow_pos("_NL", "", tok)
                 last = "_NL"
                 self.head = []
+                signs = [0]
                 continue
+            if kind == "LPAR" or (kind == "MINUS" and last in _BEFORE_A_SIGN):
+                if kind == "LPAR":
+                    signs.append(0)
+                else:
+                    signs[-1] += 1
+                nesting = len(signs) - 1 + sum(signs)
+                if nesting > self.max_depth:
+                    loc = Location(self.path, tok.line, tok.column, tok.end_line, tok.end_column)
+                    raise _TooDeep(loc, nesting, self.max_depth)
+            elif kind == "RPAR":
+                if len(signs) > 1:
+                    signs.pop()
+            else:
+                signs[-1] = 0  # an operand or an operator ends the signs pending at this level
             depth = max(0, depth + _OPENERS.get(kind, 0))
             if kind == "LBRACE":
                 keyword = self.head[0].value if self.head else ""
@@ -115,12 +147,32 @@ _REF_PART = re.compile(r"\.?(?P<name>[A-Za-z_][A-Za-z0-9_]*)|\[(?P<index>[^\]]*)
 _QUANTITY_SPLIT = re.compile(r"^(?P<num>(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t]*(?P<unit>.+)$")
 
 
+_COMPOUND = (st.BinOp, st.Neg, st.Group)
+
+
 class ToSyntaxTree(Transformer):
     """Builds syntax_tree nodes directly from the parser's reductions."""
 
     def __init__(self) -> None:
         super().__init__()
         self.path = "<string>"
+        self.max_depth = DEFAULT_MAX_EXPRESSION_DEPTH
+        # The depth of each expression not yet taken by its parent, by id, where it differs from
+        # its kind's usual one (0 for a value, 1 for an operator, a sign or a group): nothing for
+        # the ordinary shallow expressions of a design, so a million points cost no memory here.
+        self.depths: dict[int, int] = {}
+
+    def _depth(self, node: object) -> int:
+        return self.depths.pop(id(node), 1 if isinstance(node, _COMPOUND) else 0)
+
+    def _nested(self, node: st.Value, loc: Location, *children: object) -> st.Value:
+        """Record `node` one level deeper than its deepest child; E009 past the limit, at `loc`."""
+        depth = 1 + max((self._depth(child) for child in children), default=0)
+        if depth > self.max_depth:
+            raise _TooDeep(loc, depth, self.max_depth)
+        if depth != (1 if isinstance(node, _COMPOUND) else 0):
+            self.depths[id(node)] = depth
+        return node
 
     # -- helpers
     def _loc(self, tok: Token) -> Location:
@@ -141,7 +193,10 @@ class ToSyntaxTree(Transformer):
         return st.Use(self._loc(c[0]), str(c[0]))
 
     def import_(self, c: list) -> st.Import:
-        return st.Import(self._loc(c[0]), _unquote(c[0]))
+        # A backslash is kept as written, not read as an escape: the loader refuses it (docs/safety.md),
+        # where `"..\\..\\x.assy"` read as escapes would quietly become the name `....x.assy`.
+        raw = str(c[0])[1:-1]
+        return st.Import(self._loc(c[0]), raw if "\\" in raw else _unquote(c[0]))
 
     def let(self, c: list) -> st.Let:
         return st.Let(self._loc(c[0]), str(c[0]), c[1])
@@ -269,14 +324,20 @@ class ToSyntaxTree(Transformer):
 
     def group(self, c: list) -> st.Group:
         items = [x for x in c if not isinstance(x, Token)]
-        return st.Group(items, self._span(self._loc(c[0]), self._loc(c[-1])))
+        group = st.Group(items, self._span(self._loc(c[0]), self._loc(c[-1])))
+        return self._nested(group, self._loc(c[0]), *items)
+
+    def paren(self, c: list) -> st.Value:
+        """`( expr )` inside an expression: no node of its own, but one level of depth."""
+        return self._nested(c[1], self._loc(c[0]), c[1])
 
     def name(self, c: list) -> st.Ref:
         return st.Ref([str(c[0])], self._loc(c[0]))
 
     def _binop(self, op: str, c: list) -> st.BinOp:
         left, right = (x for x in c if not isinstance(x, Token))  # `-` is the MINUS terminal, kept
-        return st.BinOp(op, left, right, self._span(left.loc, right.loc))
+        node = st.BinOp(op, left, right, self._span(left.loc, right.loc))
+        return self._nested(node, node.loc, left, right)  # type: ignore[return-value]
 
     def add(self, c: list) -> st.BinOp:
         return self._binop("+", c)
@@ -293,7 +354,7 @@ class ToSyntaxTree(Transformer):
     def neg(self, c: list) -> st.Neg:
         operand = c[-1]
         loc = self._span(self._loc(c[0]), operand.loc) if isinstance(c[0], Token) else operand.loc
-        return st.Neg(operand, loc)
+        return self._nested(st.Neg(operand, loc), loc, operand)  # type: ignore[return-value]
 
 
 def _compact_parts(tok: Token) -> list[str | st.Index]:
@@ -347,10 +408,13 @@ def _parser() -> tuple[Lark, ToSyntaxTree, StatementEnds]:
     return parser, transformer, postlex
 
 
-def parse(text: str, path: str = "<string>") -> st.SourceFile:
-    """Parse one file. Raises LanguageError with the file's first syntax error (E001)."""
+def parse(text: str, path: str = "<string>", max_expression_depth: int = DEFAULT_MAX_EXPRESSION_DEPTH) -> st.SourceFile:
+    """Parse one file. Raises LanguageError with the file's first syntax error (E001), or the
+    E009 of an expression nested deeper than `max_expression_depth` (limits.py)."""
     parser, transformer, postlex = _parser()
-    transformer.path = path
+    transformer.path = postlex.path = path
+    transformer.max_depth = postlex.max_depth = max_expression_depth
+    transformer.depths.clear()
     if not text.endswith("\n"):
         text += "\n"
     try:
@@ -359,9 +423,23 @@ def parse(text: str, path: str = "<string>") -> st.SourceFile:
         raise LanguageError(
             [Diagnostic("E001", f"expected a whole number as an index, got `{bad.text}`", bad.loc)]
         ) from None
+    except _TooDeep as deep:
+        raise LanguageError([_too_deep(deep)]) from None
     except UnexpectedInput as error:
         raise LanguageError([_describe(error, text, path, postlex)]) from None
+    finally:
+        transformer.depths.clear()  # ids are only meaningful while the parse's nodes are alive
     return st.SourceFile(path, statements)
+
+
+def _too_deep(deep: _TooDeep) -> Diagnostic:
+    return Diagnostic(
+        "E009",
+        f"this expression is nested more than {deep.limit:,} levels deep (at least {deep.depth:,} here, counting "
+        "each pair of parentheses, each sign and each operator); "
+        + how_to_raise("--max-expression-depth", "max-expression-depth", str(max(2 * deep.limit, deep.depth))),
+        deep.loc,
+    )
 
 
 # ---------------------------------------------------------------- syntax errors in words
