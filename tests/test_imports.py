@@ -36,9 +36,9 @@ def reads(monkeypatch) -> list[Path]:
     seen: list[Path] = []
     original = assemblint.loader.read_text
 
-    def spy(path: Path) -> str:
+    def spy(path: Path, *args, **kwargs) -> str:
         seen.append(Path(path).resolve())
-        return original(path)
+        return original(path, *args, **kwargs)
 
     monkeypatch.setattr(assemblint.loader, "read_text", spy)
     return seen

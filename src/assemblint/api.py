@@ -19,6 +19,7 @@ from .builder import DEFAULT_MAX_OBJECTS
 from .deck import Deck, load_deck
 from .diagnostics import Diagnostic, LanguageError, Location
 from .engine import run_rules
+from .limits import Limits
 from .loader import load as _load
 from .model import Assembly
 from .plugin_host import PluginHost, PluginProblem
@@ -39,6 +40,7 @@ class CheckOptions:
     waivers: str | None = None  # a waivers file (TOML), added to every design's own `waive` statements
     baseline: str | None = None  # a JSON report: findings already in it are marked `baseline`
     today: dt.date | None = None  # the date waivers are judged on (default: waivers.today())
+    limits: Limits = field(default_factory=Limits)  # file size, import and expression depth (limits.py)
 
 
 def load(
@@ -49,14 +51,17 @@ def load(
     max_objects: int = DEFAULT_MAX_OBJECTS,
     text: str | None = None,
     flat: bool = False,
+    limits: Limits | None = None,
 ) -> Assembly:
     """Read and build a design; raises LanguageError (with `.diagnostics`) if it cannot be used.
 
     `flat`: build every instance of every placed cell, instead of one representative for the
-    instances that nothing outside the cell tells apart (docs/hierarchy.md).
+    instances that nothing outside the cell tells apart (docs/hierarchy.md). `max_objects` and
+    `limits` (file size, import depth, expression depth): past one, an E009 (limits.py).
     """
     host = host or PluginHost.default()
-    return _load(path, root=root, extensions=host.language_extensions(), max_objects=max_objects, text=text, flat=flat)
+    extensions = host.language_extensions()
+    return _load(path, root=root, extensions=extensions, max_objects=max_objects, text=text, flat=flat, limits=limits)
 
 
 def check(
@@ -71,11 +76,14 @@ def check(
     baseline: str | None = None,
     today: dt.date | None = None,
     flat: bool = False,
+    max_objects: int = DEFAULT_MAX_OBJECTS,
+    limits: Limits | None = None,
 ) -> Report:
     """Check one design (a loaded Assembly or a path) and return the Report.
 
     `waivers`: a waivers file; `baseline`: a JSON report whose findings are marked `baseline`;
-    `today`: the date waivers are judged on.
+    `today`: the date waivers are judged on; `max_objects`, `limits`: what a design may ask of the
+    loader, as in `load` (limits.py).
     """
     host = host or PluginHost.default()
     options = CheckOptions(
@@ -87,6 +95,8 @@ def check(
         baseline=baseline,
         today=today,
         flat=flat,
+        max_objects=max_objects,
+        limits=limits or Limits(),
     )
     if isinstance(design, Assembly):
         report = new_report(host, options)
@@ -149,18 +159,23 @@ def check_files(
         started = time.perf_counter()
         try:
             assembly = _load(
-                path, root=options.root, extensions=extensions, max_objects=options.max_objects, flat=options.flat
+                path,
+                root=options.root,
+                extensions=extensions,
+                max_objects=options.max_objects,
+                flat=options.flat,
+                limits=options.limits,
             )
         except LanguageError as error:
             report.errors.extend(error.diagnostics)
-            report.inputs.append(_input_of(path))
+            report.inputs.append(_input_of(path, options.limits.max_file_size))
             report.unchecked.add(str(path))
             continue
         except Exception as error:  # a bug of ours: reported as an internal error (exit 3), never a traceback
             report.problems.append(
                 PluginProblem("assemblint", "", f"internal error while reading {path}: {type(error).__name__}: {error}")
             )
-            report.inputs.append(_input_of(path))
+            report.inputs.append(_input_of(path, options.limits.max_file_size))
             continue
         loaded = time.perf_counter() - started
         _check_assembly(report, assembly, host, options, loaded)
@@ -190,15 +205,23 @@ def _judge_file_waivers_once(report: Report) -> None:
     report.findings[:] = kept
 
 
-def _input_of(path: Path) -> tuple[str, str]:
+def _input_of(path: Path, max_bytes: int) -> tuple[str, str]:
+    """A design that could not be loaded, for the report's inputs. A file over the size limit is
+    hashed as it is, in chunks, so that its refusal never holds it in memory."""
     import hashlib
 
+    digest = hashlib.sha256()
     try:
+        if path.stat().st_size > max_bytes:
+            with path.open("rb") as file:
+                for chunk in iter(lambda: file.read(2**20), b""):
+                    digest.update(chunk)
+            return str(path), digest.hexdigest()
         data = path.read_bytes()
     except OSError:
         data = b""
-    shown = str(path)
-    return shown, hashlib.sha256(data.decode("utf-8", errors="replace").encode("utf-8")).hexdigest()
+    digest.update(data.decode("utf-8", errors="replace").encode("utf-8"))
+    return str(path), digest.hexdigest()
 
 
 def _check_assembly(

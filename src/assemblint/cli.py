@@ -8,9 +8,11 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-from . import __version__, baseline, config
+from . import __version__, baseline, config, limits
 from .api import CheckOptions, check_files, design_files
 from .baseline import BaselineError
 from .builder import DEFAULT_MAX_OBJECTS
@@ -25,6 +27,7 @@ from .rule_docs import example_findings, explain_text, reference_markdown
 from .waivers import WaiverFileError
 
 REVIEW_FILE = "review.html"  # where `assemblint report` writes when -o is not given
+T = TypeVar("T")
 
 
 class UsageError(Exception):
@@ -88,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--format", default="graphml", choices=GRAPH_FORMATS)
     graph.add_argument("-o", "--output", metavar="FILE")
     graph.add_argument("--root")
-    graph.add_argument("--max-objects", type=int, default=DEFAULT_MAX_OBJECTS, metavar="N")
+    _limit_options(graph)
     graph.add_argument("--flat", action="store_true", help="every placed instance in the graph, not one per kind")
     return parser
 
@@ -123,13 +126,7 @@ def _check_options(parser: argparse.ArgumentParser, html: bool) -> None:
         metavar="F=FILE",
         help="also write format F to FILE (repeatable: one run feeds several CI systems)",
     )
-    parser.add_argument(
-        "--max-objects",
-        type=int,
-        default=DEFAULT_MAX_OBJECTS,
-        metavar="N",
-        help=f"limit on pads and masses counted out of grids and cells (default {DEFAULT_MAX_OBJECTS:,})",
-    )
+    _limit_options(parser)
     parser.add_argument(
         "--flat",
         action="store_true",
@@ -138,6 +135,63 @@ def _check_options(parser: argparse.ArgumentParser, html: bool) -> None:
     if not html:
         parser.add_argument("--stats", action="store_true", help="per-phase and per-rule timings")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+
+
+def _limit_options(parser: argparse.ArgumentParser) -> None:
+    """The limits on what a design may ask (limits.py), for every command that loads one; unset,
+    they come from the configuration, else the defaults."""
+    parser.add_argument(
+        "--max-objects",
+        type=_argument(limits.parse_count),
+        metavar="N",
+        help=f"limit on pads and masses counted out of grids and cells (default {DEFAULT_MAX_OBJECTS:,})",
+    )
+    parser.add_argument(
+        "--max-file-size",
+        type=_argument(limits.parse_size),
+        metavar="SIZE",
+        help="limit on one design file's size, e.g. 64M or 67108864 (bytes) "
+        f"(default {limits.suggested_size(limits.DEFAULT_MAX_FILE_SIZE)})",
+    )
+    parser.add_argument(
+        "--max-import-depth",
+        type=_argument(limits.parse_count),
+        metavar="N",
+        help=f"limit on imports nested inside imports (default {limits.DEFAULT_MAX_IMPORT_DEPTH})",
+    )
+    parser.add_argument(
+        "--max-expression-depth",
+        type=_argument(limits.parse_count),
+        metavar="N",
+        help="limit on the nesting of one expression: parentheses, signs, operators "
+        f"(default {limits.DEFAULT_MAX_EXPRESSION_DEPTH})",
+    )
+
+
+def _limits(args: argparse.Namespace) -> tuple[int, limits.Limits]:
+    """`max_objects` and the other limits: the command line's, else the configuration's, else the defaults."""
+    settings = args.config
+    max_objects = _given(args.max_objects, settings.max_objects, DEFAULT_MAX_OBJECTS)
+    chosen = limits.Limits(
+        max_file_size=_given(args.max_file_size, settings.max_file_size, limits.DEFAULT_MAX_FILE_SIZE),
+        max_import_depth=_given(args.max_import_depth, settings.max_import_depth, limits.DEFAULT_MAX_IMPORT_DEPTH),
+        max_expression_depth=_given(
+            args.max_expression_depth, settings.max_expression_depth, limits.DEFAULT_MAX_EXPRESSION_DEPTH
+        ),
+    )
+    return max_objects, chosen
+
+
+def _argument(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """A parser for argparse's `type=`: its ValueError's sentence becomes the usage error (exit 2)."""
+
+    def convert(text: str) -> T:
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,13 +258,15 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
         if name not in formats:
             raise UsageError(f"unknown format `{name}`; known: {', '.join(sorted(formats))}")
     settings = args.config
+    max_objects, chosen_limits = _limits(args)
     options = CheckOptions(
         deck=args.deck or settings.deck,
         select=_split(args.select) if args.select else settings.select,
         ignore=_split(args.ignore) if args.ignore else settings.ignore,
         fail_on=args.fail_on or settings.fail_on or "error",
         root=args.root or settings.root,
-        max_objects=args.max_objects,
+        max_objects=max_objects,
+        limits=chosen_limits,
         flat=args.flat,
         stats=args.stats,
         waivers=args.waivers,
@@ -229,6 +285,11 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
         for diagnostic in report.errors:  # a person reading the CI log still sees why it stopped
             print(render(diagnostic), file=sys.stderr)
     return report.exit_code
+
+
+def _given(option: T | None, configured: T | None, default: T) -> T:
+    """The command line's value, else the configuration's, else the default; 0 counts as given."""
+    return option if option is not None else configured if configured is not None else default
 
 
 def _report_spec(spec: str) -> tuple[str, str]:
@@ -352,13 +413,15 @@ def cmd_graph(args: argparse.Namespace, host: PluginHost) -> int:
         raise UsageError(missing[0].message)
     if len(files) != 1:
         raise UsageError(f"`graph` exports one design; {args.path} holds {len(files)} .assy files")
+    max_objects, chosen_limits = _limits(args)
     try:
         assembly = load(
             files[0],
             root=args.root,
             extensions=host.language_extensions(),
-            max_objects=args.max_objects,
+            max_objects=max_objects,
             flat=args.flat,
+            limits=chosen_limits,
         )
     except LanguageError as error:
         for diagnostic in error.diagnostics:

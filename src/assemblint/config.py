@@ -8,6 +8,10 @@ folder upward. Command-line options win over it.
     fail-on = "warning"
     root = "designs"
     plugins = ["no:alpha"]
+    max-objects = 50000000            # limits on what a design may ask (limits.py, docs/safety.md)
+    max-file-size = "32M"
+    max-import-depth = 100
+    max-expression-depth = 200
 
 The nearest folder that has either file decides; in it, assemblint.toml wins over pyproject.toml
 (a pyproject.toml without a [tool.assemblint] table does not count). `root` is relative to the
@@ -21,10 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import limits
 from .diagnostics import did_you_mean
 from .report import FAIL_ON
 
-KEYS = ("deck", "select", "ignore", "fail-on", "root", "plugins")
+LIMIT_KEYS = {  # key -> how its value is read (limits.py)
+    "max-objects": limits.parse_count,
+    "max-file-size": limits.parse_size,
+    "max-import-depth": limits.parse_count,
+    "max-expression-depth": limits.parse_count,
+}
+KEYS = ("deck", "select", "ignore", "fail-on", "root", "plugins", *LIMIT_KEYS)
 
 
 class ConfigError(Exception):
@@ -40,6 +51,10 @@ class Config:
     fail_on: str | None = None
     root: str | None = None
     plugins: list[str] = field(default_factory=list)
+    max_objects: int | None = None  # limits.py; None: the command line's value or the default
+    max_file_size: int | None = None  # bytes
+    max_import_depth: int | None = None
+    max_expression_depth: int | None = None
 
 
 def find(start: Path | None = None) -> Config:
@@ -95,4 +110,10 @@ def read(path: Path, table: Any) -> Config:
         if table["fail-on"] not in FAIL_ON:
             raise ConfigError(f"{where}: `fail-on` must be one of {', '.join(FAIL_ON)}, got {table['fail-on']!r}")
         config.fail_on = table["fail-on"]
+    for key, parse_limit in LIMIT_KEYS.items():
+        if key in table:
+            try:
+                setattr(config, key.replace("-", "_"), parse_limit(table[key]))
+            except ValueError as error:
+                raise ConfigError(f"{where}: `{key}`: {error}") from None
     return config
