@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from . import explicit
 from . import syntax_tree as st
 from .diagnostics import Diagnostic, LanguageError, Location, Note, did_you_mean
 from .hierarchy import Reach, plan_instances, reaches_of
@@ -49,7 +50,7 @@ from .units import (
     RESISTIVITY,
     TEMPERATURE,
 )
-from .values import Args, Lets, Problem, describe
+from .values import MAX_COORDINATE, Args, Lets, Problem, describe, too_far
 
 MATERIAL_PROPERTIES = (
     "kind",
@@ -173,7 +174,8 @@ class Builder:
         asm.materials = self.materials
         for name, let in self.lets.exprs.items():  # every `let`, used or not, is checked
             self._guard(self.lets.get, name, let.loc)
-        self.top.reaches = reaches_of(process_decls)  # steps' references treat every instance alike
+        placements = {n for n, (s, _) in self.top.declarations.items() if isinstance(s, st.Place)}
+        self.top.reaches = reaches_of(process_decls, placements)  # steps' references treat every instance alike
         self._build_scope(self.top, [s for s, _ in self.top.declarations.values()])
         if not self.limit_hit:
             self._build_process(process_decls)
@@ -234,6 +236,13 @@ class Builder:
                     waives.append(stmt)
             elif isinstance(stmt, st.Declaration | st.NetDecl | st.Place):
                 self._declare_shared(self.top, stmt.name, stmt, origin)
+            elif isinstance(stmt, st.MassRows):
+                for i, row in enumerate(stmt.rows):
+                    handle = _MassRow(stmt, i)
+                    if row[2] in self.top.declarations:  # declared twice, or shadowing a library: the ordinary way
+                        self._declare_shared(self.top, row[2], handle.declaration(), origin)
+                    else:
+                        self.top.declarations[row[2]] = (handle, origin)
 
     def _declare(self, table: dict, name: str, stmt: st.Statement, origin: Origin, what: str) -> None:
         previous = table.get(name)
@@ -389,11 +398,12 @@ class Builder:
     # ------------------------------------------------------------------ scopes
     def _build_scope(self, scope: Scope, statements: list[st.Statement]) -> None:
         """Build one scope's objects in dependency order: elements, cells, layers, masses, leads, nets."""
-        scope.reaches = [*reaches_of(statements), *scope.reaches]
+        placements = {s.name for s in statements if isinstance(s, st.Place)}
+        scope.reaches = [*reaches_of(statements, placements), *scope.reaches]
         by_kind: dict[str, list] = {}
         for stmt in statements:
             key = stmt.keyword if isinstance(stmt, st.Declaration) else type(stmt).__name__
-            by_kind.setdefault({"masses": "mass", "leads": "lead"}.get(key, key), []).append(stmt)
+            by_kind.setdefault({"masses": "mass", "leads": "lead", "_MassRow": "mass"}.get(key, key), []).append(stmt)
         for decl in by_kind.get("element", []):
             self._guard(self._element, scope, decl)
         for place in by_kind.get("Place", []):
@@ -405,7 +415,10 @@ class Builder:
         for decl in by_kind.get("mass", []):
             if self.limit_hit:
                 return
-            self._guard(self._mass, scope, decl)
+            if isinstance(decl, _MassRow):
+                self._mass_row(scope, decl)
+            else:
+                self._guard(self._mass, scope, decl)
         for decl in by_kind.get("lead", []):
             self._guard(self._lead, scope, decl)
         for decl in by_kind.get("layer", []):
@@ -453,10 +466,41 @@ class Builder:
         scope.objects[decl.name] = element
         self.assembly.elements.append(element)
         for prop in props:
-            if prop.name not in known:
+            if isinstance(prop, st.PadRows):
+                self._pad_rows(element, prop)
+            elif prop.name not in known:
                 self._unknown_property(prop, known, "element")
             elif prop.name != "position":
                 self._guard(self._element_property, element, prop)
+
+    def _pad_rows(self, e: Element, rows: st.PadRows) -> None:
+        """One-line `pad` properties read by explicit.py: made directly, without a syntax node per value.
+
+        A row that is anything but plain (a name declared twice, a `let` name, out of range, past the
+        object limit) goes the ordinary way, which reports it exactly as for any other `pad`."""
+        assert self.assembly is not None
+        px, py = e.position
+        raw_x = np.fromiter((row[3] for row in rows.rows), float, len(rows.rows))
+        raw_y = np.fromiter((row[4] for row in rows.rows), float, len(rows.rows))
+        xs, ys = raw_x + px, raw_y + py  # every pad's own array is a view into these
+        in_range = np.maximum.reduce([np.abs(raw_x), np.abs(raw_y), np.abs(xs), np.abs(ys)]) <= MAX_COORDINATE
+        for k, (line, column, name, _x, _y, diameter, text) in enumerate(rows.rows):
+            if (
+                name in e.pads
+                or name in self.lets.exprs
+                or not in_range[k]
+                or (diameter is not None and diameter <= 0)
+                or self.pad_total + self.mass_total >= self.max_objects
+            ):
+                self._guard(self._element_property, e, explicit.pad_property(text, line, rows.path))
+                continue
+            loc = Location(rows.path, line, column, line, column + 3)
+            array = PadArray(
+                e, name, False, xs[k : k + 1], ys[k : k + 1], diameter, None, None, "front", loc, start=self.pad_total
+            )
+            self.pad_total += 1
+            e.pads[name] = array
+            self.assembly.pad_arrays.append(array)
 
     def _element_property(self, e: Element, prop: st.Property) -> None:
         args = Args(prop, self.lets)
@@ -511,8 +555,9 @@ class Builder:
             if origin is None:
                 origin = (-(cols - 1) * px / 2, -(rows - 1) * py / 2)
             index = np.arange(rows * cols)
-            x = origin[0] + (index % cols) * px
-            y = origin[1] + (index // cols) * py
+            with np.errstate(over="ignore", invalid="ignore"):  # a huge pitch: caught below
+                x = origin[0] + (index % cols) * px
+                y = origin[1] + (index // cols) * py
             indexed = True
         elif args.accept_keyword("at"):
             points = args.list_of(args.point)
@@ -527,12 +572,17 @@ class Builder:
             raise args.fail("`grid` or `at`")
         if prop.name == "pad" and len(x) != 1:
             raise Problem("E005", f"`pad {name}` is one pad; use `pads` for a grid", prop.loc)
+        with np.errstate(over="ignore", invalid="ignore"):
+            x, y = x + e.position[0], y + e.position[1]
+            far = max(np.abs(x).max(), np.abs(y).max())
+        if not far <= MAX_COORDINATE:  # also NaN
+            raise too_far(f"pads `{name}` would reach", far, prop.loc)
         array = PadArray(
             e,
             name,
             indexed,
-            x + e.position[0],
-            y + e.position[1],
+            x,
+            y,
             options.get("diameter"),
             options.get("barrier"),
             options.get("barrier_thickness"),
@@ -851,6 +901,53 @@ class Builder:
         scope.objects[decl.name] = group
         self.assembly.mass_groups.append(group)
 
+    def _mass_row(self, scope: Scope, handle: _MassRow) -> None:
+        """A one-line `mass` read by explicit.py, made directly; anything but plain goes the ordinary way."""
+        assert self.assembly is not None
+        line, column, name, base, _base_column, joins_column, a, b, diameter, height, _text = handle.row
+        material = self.materials.get(base)
+        pad_a, pad_b = self._single_pad(scope, a), self._single_pad(scope, b)
+        if (
+            material is None
+            or pad_a is None
+            or pad_b is None
+            or (diameter is not None and diameter <= 0)
+            or (height is not None and height <= 0)
+            or self.pad_total + self.mass_total >= self.max_objects
+        ):
+            self._guard(self._mass, scope, handle.declaration())
+            return
+        if diameter is None:
+            diameter = float(np.fmin(_diameter(pad_a), _diameter(pad_b)))
+        path = handle.rows.path
+        group = MassGroup(
+            scope.qualified(name),
+            False,
+            Location(path, line, column, line, column + len(name)),
+            material,
+            [],
+            np.array([pad_a.start]),
+            np.array([pad_b.start]),
+            np.array([diameter]),
+            height,
+            None,
+            start=self.mass_total,
+            joins_loc=Location(path, line, joins_column, line, joins_column + 5),
+        )
+        self.mass_total += 1
+        scope.objects[name] = group
+        self.assembly.mass_groups.append(group)
+
+    @staticmethod
+    def _single_pad(scope: Scope, ref: str) -> PadArray | None:
+        """`die.c17` when it names one single `pad` of an element in this scope; else None."""
+        head, _, pad = ref.partition(".")
+        element = scope.objects.get(head)
+        if not isinstance(element, Element):
+            return None
+        array = element.pads.get(pad)
+        return array if array is not None and not array.indexed else None
+
     def _joins(self, scope: Scope, decl: st.Declaration, prop: st.Property, args: Args) -> tuple[PadSel, PadSel | None]:
         left_ref = args.ref("pads such as `die.c[*]`")
         left = self._pads_of(scope, left_ref)
@@ -989,7 +1086,11 @@ class Builder:
         count = rows * cols
         self._count_objects(place.loc, pads=count)  # at least one object per instance; checked before allocating
         index = np.arange(count)
-        offsets = np.stack([origin[0] + (index % cols) * px, origin[1] + (index // cols) * py], axis=1)
+        with np.errstate(over="ignore", invalid="ignore"):  # a huge pitch: caught below
+            offsets = np.stack([origin[0] + (index % cols) * px, origin[1] + (index // cols) * py], axis=1)
+            far = np.abs(offsets).max() + max(abs(scope.offset[0]), abs(scope.offset[1]))
+        if not far <= MAX_COORDINATE:  # also NaN
+            raise too_far(f"the instances of `{place.name}` would reach", far, place.loc)
         placement = Placement(scope.qualified(place.name), place.cell, place.loc, count, offsets)
         self.assembly.placements.append(placement)
         placed = PlacedCell(placement, [None] * count)
@@ -1131,6 +1232,36 @@ class Builder:
                 waive.loc,
             )
         )
+
+
+@dataclass(slots=True)
+class _MassRow:
+    """One row of an `st.MassRows`, standing in the scope's declarations like a Declaration would."""
+
+    rows: st.MassRows
+    index: int
+
+    @property
+    def row(self) -> tuple:
+        return self.rows.rows[self.index]
+
+    @property
+    def name(self) -> str:
+        return self.row[2]
+
+    @property
+    def loc(self) -> Location:
+        line, column, name = self.row[:3]
+        return Location(self.rows.path, line, column, line, column + len(name))
+
+    def declaration(self) -> st.Declaration:
+        declaration = explicit.mass_declaration(self.row[10], self.row[0], self.rows.path)
+        assert declaration is not None  # the row was read from this very line
+        return declaration
+
+
+def _diameter(array: PadArray) -> float:
+    return np.nan if array.diameter is None else array.diameter
 
 
 class _Unbuilt(Problem):

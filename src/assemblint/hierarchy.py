@@ -50,7 +50,8 @@ def refs_in(stmt: st.Statement) -> Iterator[st.Ref]:
     """Every reference written in a statement (its properties, members, steps), in order."""
     if isinstance(stmt, st.Declaration):
         for prop in stmt.properties:
-            yield from _refs_in_values(prop.args)
+            if isinstance(prop, st.Property):  # not st.PadRows: a pad names nothing
+                yield from _refs_in_values(prop.args)
     elif isinstance(stmt, st.NetDecl):
         yield from stmt.members
     elif isinstance(stmt, st.Place):
@@ -73,12 +74,17 @@ def _refs_in_values(values: Iterable[object]) -> Iterator[st.Ref]:
             yield from _refs_in_values((value.operand,))
 
 
-def reaches_of(statements: Iterable[st.Statement]) -> list[Reach]:
-    """The references of a scope's own statements; those in process steps are uniform."""
+def reaches_of(statements: Iterable[st.Statement], heads: set[str]) -> list[Reach]:
+    """The references to `heads` (placement names) in statements; those in process steps are uniform.
+
+    Looks at nothing when there is no placement, so a flat design of a million statements pays nothing.
+    """
     out: list[Reach] = []
+    if not heads:
+        return out
     for stmt in statements:
         uniform = isinstance(stmt, st.ProcessDecl)
-        out.extend(Reach(tuple(ref.parts), uniform) for ref in refs_in(stmt))
+        out.extend(Reach(tuple(ref.parts), uniform) for ref in refs_in(stmt) if ref.parts[0] in heads)
     return out
 
 

@@ -63,7 +63,9 @@ class Netlist:
             return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
 
         def fill(sizes: list[int], values: list) -> list[np.ndarray]:
-            return [np.full(n, v) for n, v in zip(sizes, values, strict=True)]
+            """Each value repeated its group's size times, as one array (not one per group: an explicit
+            design has a group per pad and per mass)."""
+            return [np.repeat(np.asarray(values), sizes)] if sizes else []
 
         pad_sizes = [a.count for a in arrays]
         netlist = cls(
@@ -192,6 +194,10 @@ class Netlist:
         The masses are indexed once by the pair of elements they join, so that a panel of a
         thousand cells, each with its own layer, costs one pass over the masses, not one per layer.
         """
+        if not any(layer.surrounds_explicit is None and layer.between is not None for layer in assembly.layers):
+            for layer in assembly.layers:
+                layer.surrounds = layer.surrounds_explicit or []
+            return
         by_pair = self._masses_by_element_pair(assembly)
         for layer in assembly.layers:
             if layer.surrounds_explicit is not None:

@@ -8,6 +8,7 @@ and `;` into statement ends, dropping those that continue a line.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
@@ -16,8 +17,9 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lark import PostLex
 
+from . import explicit
 from . import syntax_tree as st
-from .diagnostics import Diagnostic, LanguageError, Location, did_you_mean
+from .diagnostics import Diagnostic, LanguageError, Location, did_you_mean, normalize_line_ends
 from .limits import DEFAULT_MAX_EXPRESSION_DEPTH, how_to_raise
 from .units import UNIT_PATTERN, UNITS, to_base
 
@@ -267,7 +269,7 @@ class ToSyntaxTree(Transformer):
 
     # -- references
     def ref(self, c: list) -> st.Ref:
-        parts: list[str | st.Index] = _compact_parts(c[0]) if c[0].type == "REF" else [str(c[0])]
+        parts: list[str | st.Index] = _compact_parts(c[0], self.path) if c[0].type == "REF" else [str(c[0])]
         last = c[0]
         for item in c[1:]:
             if isinstance(item, Token):
@@ -357,20 +359,23 @@ class ToSyntaxTree(Transformer):
         return self._nested(st.Neg(operand, loc), loc, operand)  # type: ignore[return-value]
 
 
-def _compact_parts(tok: Token) -> list[str | st.Index]:
+def _compact_parts(tok: Token, path: str) -> list[str | st.Index]:
     """`units[*].m[0:4]` written as one token, split into names and index selectors."""
     parts: list[str | st.Index] = []
     for match in _REF_PART.finditer(tok):
         name, index = match["name"], match["index"]
         if name is not None:
             parts.append(name)
-        elif index == "*":
+            continue
+        start_column = tok.column + match.start("index")
+        loc = Location(path, tok.line, start_column, tok.line, start_column + len(index))
+        if index == "*":
             parts.append(st.Index("every"))
         elif ":" in index:
             start, stop = index.split(":")
-            parts.append(st.Index("slice", int(start) if start else None, int(stop) if stop else None))
+            parts.append(st.Index("slice", _whole(start, loc) if start else None, _whole(stop, loc) if stop else None))
         else:
-            parts.append(st.Index("at", int(index)))
+            parts.append(st.Index("at", _whole(index, loc)))
     return parts
 
 
@@ -379,14 +384,27 @@ def _unquote(tok: Token) -> str:
 
 
 class _BadIndex(Exception):
-    def __init__(self, loc: Location, text: str):
-        self.loc, self.text = loc, text
+    def __init__(self, loc: Location, message: str):
+        self.loc, self.message = loc, message
+
+
+# No array has a billion billion items, and past 4,300 digits int() itself refuses the text.
+_MAX_INDEX_DIGITS = 18
 
 
 def _int(tok: Token, loc: Location) -> int:
     text = str(tok)
     if not text.isdigit():
-        raise _BadIndex(loc, text)
+        raise _BadIndex(loc, f"expected a whole number as an index, got `{text}`")
+    return _whole(text, loc)
+
+
+def _whole(text: str, loc: Location) -> int:
+    """The digits of an index as an int, refused (E001) when longer than any index can be."""
+    if len(text) > _MAX_INDEX_DIGITS:
+        raise _BadIndex(
+            loc, f"an index has at most {_MAX_INDEX_DIGITS} digits (no array is larger), got one of {len(text):,}"
+        )
     return int(text)
 
 
@@ -415,14 +433,15 @@ def parse(text: str, path: str = "<string>", max_expression_depth: int = DEFAULT
     transformer.path = postlex.path = path
     transformer.max_depth = postlex.max_depth = max_expression_depth
     transformer.depths.clear()
+    text = normalize_line_ends(text)
     if not text.endswith("\n"):
         text += "\n"
     try:
-        statements = parser.parse(text)
+        statements = _parse_explicit(parser, transformer, text, path) if len(text) >= explicit.MIN_BYTES else None
+        if statements is None:
+            statements = parser.parse(text)
     except _BadIndex as bad:
-        raise LanguageError(
-            [Diagnostic("E001", f"expected a whole number as an index, got `{bad.text}`", bad.loc)]
-        ) from None
+        raise LanguageError([Diagnostic("E001", bad.message, bad.loc)]) from None
     except _TooDeep as deep:
         raise LanguageError([_too_deep(deep)]) from None
     except UnexpectedInput as error:
@@ -430,6 +449,18 @@ def parse(text: str, path: str = "<string>", max_expression_depth: int = DEFAULT
     finally:
         transformer.depths.clear()  # ids are only meaningful while the parse's nodes are alive
     return st.SourceFile(path, statements)
+
+
+def _parse_explicit(parser: Lark, transformer: ToSyntaxTree, text: str, path: str) -> list[st.Statement] | None:
+    """A big file's one-line pads and masses read without Lark (explicit.py); None: Lark reads it all.
+
+    Any error in what Lark reads makes Lark read the whole file again, so that the error is
+    reported exactly as without the fast path."""
+    try:
+        return explicit.parse_explicit(text, path, parser.parse)
+    except (UnexpectedInput, _BadIndex, _TooDeep):
+        transformer.depths.clear()
+        return None
 
 
 def _too_deep(deep: _TooDeep) -> Diagnostic:
@@ -567,7 +598,9 @@ def _describe(error: UnexpectedInput, text: str, path: str, postlex: StatementEn
         if char == '"':
             return Diagnostic("E001", "this text in double quotes is not closed before the end of the line", loc)
         return Diagnostic(
-            "E001", f"unexpected character `{char}`; expected {_expected_words(set(error.allowed or ()), block)}", loc
+            "E001",
+            f"unexpected character {_shown(char)}; expected {_expected_words(set(error.allowed or ()), block)}",
+            loc,
         )
     if isinstance(error, UnexpectedEOF):
         return _unclosed(open_blocks, path, text) or Diagnostic(
@@ -619,6 +652,21 @@ def _describe(error: UnexpectedInput, text: str, path: str, postlex: StatementEn
         keywords = [k for k in (*STATEMENT_KEYWORDS, "step") if k.upper() in error_expected]
         message += did_you_mean(tok.value, keywords)
     return Diagnostic("E001", message, loc)
+
+
+_UNSEEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs", "Mn", "Me"}
+
+
+def _shown(char: str) -> str:
+    """A character as a message shows it: `µ` as itself, but one that prints as nothing, moves the
+    cursor or joins its neighbour (NUL, escape, U+2028, zero-width space, a combining accent) by its
+    code point and name, so the message neither hides it nor sends it to the terminal."""
+    if char and unicodedata.category(char) not in _UNSEEN:
+        return f"`{char}`"
+    if not char:
+        return "at the end of the file"
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name.lower()})" if name else "")
 
 
 def _unclosed(open_blocks: list[tuple[str, str, Token]], path: str, text: str) -> Diagnostic | None:

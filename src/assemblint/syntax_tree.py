@@ -214,6 +214,69 @@ class Waive(Statement):
 
 
 @dataclass(slots=True)
+class PadRows:
+    """A run of one-line `pad NAME at (X, Y) [diameter D]` properties, read by explicit.py without Lark.
+
+    In an element's `properties` where those `pad` properties stand. `rows` holds what building
+    needs, already in base units: (line, column of `pad`, name, x, y, diameter or None, the line's
+    text); `expand()` gives the ordinary Property nodes, for anything that needs the whole tree.
+    """
+
+    path: str
+    rows: list[tuple[int, int, str, float, float, float | None, str]]
+    name: str = "pad"
+
+    @property
+    def loc(self) -> Location:
+        line, column, *_ = self.rows[0]
+        return Location(self.path, line, column, line, column + 3)
+
+    def expand(self) -> list[Property]:
+        from .explicit import pad_property
+
+        return [pad_property(row[6], row[0], self.path) for row in self.rows]
+
+
+@dataclass(slots=True)
+class MassRows:
+    """A run of one-line `mass NAME : MATERIAL { joins E.P -- E.P[; diameter D][; height H] }` statements.
+
+    Read by explicit.py without Lark; `rows` holds (line, column of the name, name, material,
+    column of the material, column of `joins`, first pad, second pad, diameter or None, height or
+    None, the line's text), quantities in base units; `expand()` gives the ordinary Declarations.
+    """
+
+    path: str
+    rows: list[tuple[int, int, str, str, int, int, str, str, float | None, float | None, str]]
+
+    @property
+    def loc(self) -> Location:
+        line, column, name, *_ = self.rows[0]
+        return Location(self.path, line, column, line, column + len(name))
+
+    def expand(self) -> list[Declaration]:
+        from .explicit import mass_declaration
+
+        return [mass_declaration(row[10], row[0], self.path) for row in self.rows]
+
+
+def expand_rows(statements: list[Statement | MassRows]) -> list[Statement]:
+    """Statements with every PadRows and MassRows expanded into ordinary nodes (as Lark makes them)."""
+    out: list[Statement] = []
+    for stmt in statements:
+        if isinstance(stmt, MassRows):
+            out.extend(stmt.expand())
+            continue
+        if isinstance(stmt, Declaration) and any(isinstance(p, PadRows) for p in stmt.properties):
+            props: list[Property] = []
+            for prop in stmt.properties:
+                props.extend(prop.expand() if isinstance(prop, PadRows) else [prop])
+            stmt = Declaration(stmt.loc, stmt.keyword, stmt.name, stmt.base, stmt.base_loc, props)
+        out.append(stmt)
+    return out
+
+
+@dataclass(slots=True)
 class SourceFile:
     path: str
     statements: list[Statement]
