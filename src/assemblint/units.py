@@ -8,8 +8,10 @@ the like) is needed, and offset temperatures stay explicit.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 TEMPERATURE = "temperature"
 TEMPERATURE_DIFFERENCE = "temperature difference"
@@ -52,12 +54,20 @@ EXAMPLE = {
 
 @dataclass(frozen=True)
 class Unit:
-    """A unit symbol: value_in_base = value * scale + offset."""
+    """A unit symbol: value_in_base = value * scale + offset.
+
+    `exact` gives scale and offset as fractions where the floats are not exact (°F's 5/9);
+    otherwise they are the decimals the floats print as (`1e-3` is 1/1000).
+    """
 
     symbol: str
     dimension: str
     scale: float
     offset: float = 0.0
+    exact: tuple[Fraction, Fraction] | None = None
+
+    def fractions(self) -> tuple[Fraction, Fraction]:
+        return self.exact or (Fraction(repr(self.scale)), Fraction(repr(self.offset)))
 
 
 _UNITS: list[Unit] = [
@@ -65,7 +75,7 @@ _UNITS: list[Unit] = [
     Unit("°C", TEMPERATURE, 1.0),
     Unit("degC", TEMPERATURE, 1.0),
     Unit("K", TEMPERATURE, 1.0, -273.15),
-    Unit("F", TEMPERATURE, 5.0 / 9.0, -32.0 * 5.0 / 9.0),
+    Unit("F", TEMPERATURE, 5.0 / 9.0, -32.0 * 5.0 / 9.0, (Fraction(5, 9), Fraction(-160, 9))),
     Unit("nm", LENGTH, 1e-3),
     Unit("um", LENGTH, 1.0),
     Unit("µm", LENGTH, 1.0),  # micro sign U+00B5
@@ -99,6 +109,7 @@ UNITS: dict[str, Unit] = {u.symbol: u for u in _UNITS}
 
 # A temperature difference takes the temperature symbols without their offsets: 10 K = 10 C = 18 F.
 _DIFFERENCE_SCALE = {"C": 1.0, "°C": 1.0, "degC": 1.0, "K": 1.0, "F": 5.0 / 9.0}
+_EXACT = {u.symbol: u.fractions() for u in _UNITS}
 
 # Longest symbols first so that `mm` is not read as `m` and `ppm/K` not as `/K`.
 UNIT_PATTERN = "|".join(re.escape(s) for s in sorted(UNITS, key=len, reverse=True))
@@ -109,14 +120,27 @@ class UnitError(ValueError):
 
 
 def to_base(value: float, symbol: str) -> tuple[float, str]:
-    """Convert `value symbol` to (value in base unit, dimension)."""
+    """Convert `value symbol` to (value in base unit, dimension).
+
+    The conversion is exact, rounded once: the number as written (the shortest decimal of the
+    float) times the unit's exact factor. So one quantity gives one float in whatever unit it is
+    written: `391.45 K`, `244.94 F` and `118.3 C` are all `118.3`, and `0.0000026 /K` is `2.6`,
+    where float arithmetic gives 118.30000000000001 and 2.5999999999999996 and a value exactly at
+    a limit would fall on either side of it depending on the unit.
+    """
     unit = UNITS[symbol]
-    return value * unit.scale + unit.offset, unit.dimension
+    if (unit.scale == 1.0 and unit.offset == 0.0) or not math.isfinite(value):
+        return value * unit.scale + unit.offset, unit.dimension
+    scale, offset = _EXACT[symbol]
+    return float(Fraction(repr(value)) * scale + offset), unit.dimension
 
 
 def difference_to_base(value: float, symbol: str) -> float:
-    """Convert a temperature difference (`10 K`, `18 F`) to kelvin."""
-    return value * _DIFFERENCE_SCALE[symbol]
+    """Convert a temperature difference (`10 K`, `18 F`) to kelvin (exactly, as `to_base`)."""
+    scale = _DIFFERENCE_SCALE[symbol]
+    if scale == 1.0 or not math.isfinite(value):
+        return value * scale
+    return float(Fraction(repr(value)) * _EXACT[symbol][0])  # the temperature's scale, without its offset
 
 
 def article(dimension: str) -> str:
