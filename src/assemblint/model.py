@@ -470,10 +470,16 @@ class Assembly:
 
     @property
     def mass_count(self) -> int:
+        """Masses built (the length of every per-mass array); `total_masses` counts every instance."""
+        if self.netlist is not None:  # built: its arrays have the count, no loop over the groups
+            return self.netlist.mass_count
         return sum(g.count for g in self.mass_groups)
 
     @property
     def pad_count(self) -> int:
+        """Pads built; `total_pads` counts every instance."""
+        if self.netlist is not None:
+            return self.netlist.pad_count
         return sum(a.count for a in self.pad_arrays)
 
     @property

@@ -174,10 +174,22 @@ class Timeline:
 
     # ------------------------------------------------------------------ per-mass temperatures
     def _per_mass(self, value) -> np.ndarray:
+        """A temperature per group, spread over its masses; worked out once per kind of group.
+
+        The value depends only on a group's materials and regions, and an explicit design has a
+        group per mass but a handful of kinds, so the groups are keyed by what the value reads."""
         groups = self.assembly.mass_groups
-        values = [value(g) for g in groups]
-        counts = [g.count for g in groups]
-        return np.repeat(np.array([np.nan if v is None else v for v in values], dtype=float), counts)
+        by_kind: dict[tuple, float] = {}
+        values = np.empty(len(groups), dtype=float)
+        for k, g in enumerate(groups):
+            key = (id(g.material), *((r.name, id(r.material)) for r in g.regions))
+            v = by_kind.get(key)
+            if v is None:
+                found = value(g)
+                v = by_kind[key] = np.nan if found is None else found
+            values[k] = v
+        counts = np.fromiter((g.count for g in groups), np.int64, len(groups))
+        return np.repeat(values, counts)
 
     @cached_property
     def melting(self) -> np.ndarray:
