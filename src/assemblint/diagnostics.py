@@ -7,6 +7,7 @@ with the source line and a caret under the offending token, as LANGUAGE.md shows
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,21 @@ class Diagnostic:
         return {"code": self.code, "message": self.message, "location": self.location.to_json()}
 
 
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
+def normalize_line_ends(text: str) -> str:
+    """CR LF and a lone CR (old Mac files) end a line as LF does: the parser counts lines in the
+    text this returns, so a lone CR neither joins two lines nor leaves them uncounted."""
+    return _LINE_END.sub("\n", text) if "\r" in text else text
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a file, numbered as the parser numbers them. Only a line end ends a line: not a
+    form feed, a vertical tab, U+0085 or U+2028, which str.splitlines() also splits on."""
+    return normalize_line_ends(text).split("\n")
+
+
 class SourceCache:
     """The text of every file read in a run, so diagnostics can quote lines."""
 
@@ -60,13 +76,13 @@ class SourceCache:
         self._lines: dict[str, list[str]] = {}
 
     def add(self, path: str, text: str) -> None:
-        self._lines[path] = text.splitlines()
+        self._lines[path] = split_lines(text)
 
     def line(self, path: str, number: int) -> str | None:
         lines = self._lines.get(path)
         if lines is None:
             try:
-                lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+                lines = split_lines(Path(path).read_text(encoding="utf-8-sig", errors="replace"))
             except OSError:
                 return None
             self._lines[path] = lines
@@ -92,7 +108,6 @@ def _quote(location: Location, sources: SourceCache) -> list[str]:
     text = sources.line(location.path, location.line)
     if text is None:
         return []
-    text = text.replace("\t", " ")
     gutter = f"{location.line:>5} | "
     start = max(location.column - 1, 0)
     if location.end_line in (None, location.line) and location.end_column:
@@ -104,10 +119,21 @@ def _quote(location: Location, sources: SourceCache) -> list[str]:
         text = ("…" if left else "") + text[left : left + _MAX_QUOTE] + "…"
         start = start - left + (1 if left else 0)
         width = min(width, _MAX_QUOTE - start + 1)
-    return [gutter + text, " " * (len(gutter) - 2) + "| " + " " * start + "^" * max(width, 1)]
+    return [gutter + visible(text), " " * (len(gutter) - 2) + "| " + " " * start + "^" * max(width, 1)]
 
 
 _MAX_QUOTE = 120
+
+# A control character in a quoted line is shown as its picture (NUL as ␀, ESC as ␛), one for one so
+# that the caret stays under its column, and is never sent to the terminal (an escape sequence in a
+# design must not clear the screen or hide text); a tab is a space.
+_PICTURES = {c: chr(0x2400 + c) for c in range(0x20)} | {0x7F: "\u2421", 0x09: " "}
+_PICTURES |= {c: "\ufffd" for c in range(0x80, 0xA0)}
+
+
+def visible(line: str) -> str:
+    """A source line as a diagnostic quotes it: tabs as spaces, control characters as pictures."""
+    return line.translate(_PICTURES)
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:

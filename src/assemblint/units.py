@@ -132,7 +132,7 @@ def to_base(value: float, symbol: str) -> tuple[float, str]:
     if (unit.scale == 1.0 and unit.offset == 0.0) or not math.isfinite(value):
         return value * unit.scale + unit.offset, unit.dimension
     scale, offset = _EXACT[symbol]
-    return float(Fraction(repr(value)) * scale + offset), unit.dimension
+    return _float(Fraction(repr(value)) * scale + offset), unit.dimension
 
 
 def difference_to_base(value: float, symbol: str) -> float:
@@ -140,7 +140,16 @@ def difference_to_base(value: float, symbol: str) -> float:
     scale = _DIFFERENCE_SCALE[symbol]
     if scale == 1.0 or not math.isfinite(value):
         return value * scale
-    return float(Fraction(repr(value)) * _EXACT[symbol][0])  # the temperature's scale, without its offset
+    return _float(Fraction(repr(value)) * _EXACT[symbol][0])  # the temperature's scale, without its offset
+
+
+def _float(exact: Fraction) -> float:
+    """The nearest float; past the largest one, infinity, as float arithmetic gives (`1e308 mil`):
+    float() of such a Fraction raises OverflowError instead, and the reader reports E008 for it."""
+    try:
+        return float(exact)
+    except OverflowError:
+        return math.inf if exact > 0 else -math.inf
 
 
 def article(dimension: str) -> str:

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 from . import syntax_tree as st
 from .diagnostics import Diagnostic, Location, did_you_mean
-from .units import EXAMPLE, LENGTH, NUMBER, TEMPERATURE, article
+from .units import EXAMPLE, LENGTH, NUMBER, TEMPERATURE, article, format_quantity
+
+# How far from the origin a position may lie, in µm: 1 km. No assembly comes near it, so a position
+# past it is a wrong unit or a slip of the keyboard; and rules difference and square positions
+# (distances, k-d trees), which within it can never overflow to infinity.
+MAX_COORDINATE = 1e9
 
 
 class Problem(Exception):
@@ -318,6 +323,8 @@ class Args:
             if value.dimension != LENGTH:
                 got = "a number without a unit" if value.dimension == NUMBER else article(value.dimension)
                 raise Problem("E003", f"expected a length, got {got}", expr.loc)
+            if not abs(value.value) <= MAX_COORDINATE:  # also NaN
+                raise too_far("this coordinate lies", abs(value.value), expr.loc)
             xy.append(value.value)
         return xy[0], xy[1]
 
@@ -327,6 +334,17 @@ class Args:
         while self.accept_punct(","):
             out.append(read())
         return out
+
+
+def too_far(what: str, distance: float, loc: Location) -> Problem:
+    """E008 for a position past MAX_COORDINATE (or not finite) from the origin."""
+    shown = format_quantity(distance, LENGTH) if math.isfinite(distance) else "infinitely far"
+    return Problem(
+        "E008",
+        f"{what} {shown} from the origin; a position must be within 1 km "
+        f"({format_quantity(MAX_COORDINATE, LENGTH)}) of it",
+        loc,
+    )
 
 
 def _on_same_line(a: Location, b: Location) -> bool:
