@@ -70,6 +70,16 @@ def read_text(path: Path, max_bytes: int | None = None) -> str:
     return data.decode("utf-8-sig", errors="replace")  # a byte-order mark from Windows editors is not text
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def given_text(text: str) -> str:
+    """Text handed to `load(text=...)`, read as a file would be: no file can hold a lone surrogate
+    (it is not UTF-8), so each becomes U+FFFD, as an undecodable byte does, one for one so that
+    columns stay put; left in, it would crash hashing and printing the text."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 @lru_cache(maxsize=32)
 def _parse_library(path: str, mtime: float) -> tuple[st.SourceFile, str]:
     text = read_text(Path(path))
@@ -173,8 +183,10 @@ class Loader:
         try:
             if text is None:
                 text = read_text(path, limit)
-            elif len(text) > limit and len(text.encode("utf-8")) > limit:
-                raise FileTooLarge(len(text.encode("utf-8")))
+            else:
+                text = given_text(text)
+                if len(text) > limit and len(text.encode("utf-8")) > limit:
+                    raise FileTooLarge(len(text.encode("utf-8")))
         except FileTooLarge as large:
             SOURCES.add(shown, "")  # so that printing the E009 does not read the file to quote it
             self.errors.append(
