@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .baseline import fingerprints
+from .budgets import DEFAULT_RULE_MEMORY, DEFAULT_RULE_TIMEOUT, Budget
 from .builder import DEFAULT_MAX_OBJECTS
 from .deck import Deck, load_deck
 from .diagnostics import Diagnostic, LanguageError, Location
@@ -40,6 +41,8 @@ class CheckOptions:
     waivers: str | None = None  # a waivers file (TOML), added to every design's own `waive` statements
     baseline: str | None = None  # a JSON report: findings already in it are marked `baseline`
     today: dt.date | None = None  # the date waivers are judged on (default: waivers.today())
+    rule_timeout: float = DEFAULT_RULE_TIMEOUT  # seconds a rule may run before it is stopped (0: no budget)
+    rule_memory: int = DEFAULT_RULE_MEMORY  # bytes of memory a rule may add before it is stopped (0: no budget)
     limits: Limits = field(default_factory=Limits)  # file size, import and expression depth (limits.py)
 
 
@@ -76,14 +79,17 @@ def check(
     baseline: str | None = None,
     today: dt.date | None = None,
     flat: bool = False,
+    rule_timeout: float = DEFAULT_RULE_TIMEOUT,
+    rule_memory: int = DEFAULT_RULE_MEMORY,
     max_objects: int = DEFAULT_MAX_OBJECTS,
     limits: Limits | None = None,
 ) -> Report:
     """Check one design (a loaded Assembly or a path) and return the Report.
 
     `waivers`: a waivers file; `baseline`: a JSON report whose findings are marked `baseline`;
-    `today`: the date waivers are judged on; `max_objects`, `limits`: what a design may ask of the
-    loader, as in `load` (limits.py).
+    `today`: the date waivers are judged on; `rule_timeout` (seconds), `rule_memory` (bytes):
+    each rule's budget, 0 for none (budgets.py); `max_objects`, `limits`: what a design may ask
+    of the loader, as in `load` (limits.py).
     """
     host = host or PluginHost.default()
     options = CheckOptions(
@@ -95,6 +101,8 @@ def check(
         baseline=baseline,
         today=today,
         flat=flat,
+        rule_timeout=rule_timeout,
+        rule_memory=rule_memory,
         max_objects=max_objects,
         limits=limits or Limits(),
     )
@@ -237,6 +245,7 @@ def _check_assembly(
         options.ignore,
         waivers=waivers,
         today=options.today,
+        budget=Budget(options.rule_timeout, options.rule_memory),
     )
     checked = time.perf_counter() - started
     baseline = getattr(report, "baseline_fingerprints", set())

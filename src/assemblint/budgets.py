@@ -165,7 +165,7 @@ class RuleGuard:
         self.budget = budget
         self._armed = False  # the alarm handler raises only while this is set
         self._fired = False  # the alarm went off at least once (even if the rule swallowed it)
-        self._old_handler: Any = None  # what signal.signal returned: a callable, SIG_DFL/SIG_IGN or None
+        self._old_handler: Any = None  # what signal.signal returned: a Python callable, SIG_DFL or SIG_IGN
         self._old_timer: tuple[float, float] | None = None
         self._old_limit: tuple[int, int] | None = None
         self._memory_armed = False  # RLIMIT_AS was lowered for this rule
@@ -186,7 +186,10 @@ class RuleGuard:
         import resource
 
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        wanted = _address_space() + self.budget.memory
+        try:
+            wanted = _address_space() + self.budget.memory
+        except (OSError, ValueError, IndexError):
+            return  # no /proc: measured only
         if hard != resource.RLIM_INFINITY:
             wanted = min(wanted, hard)
         if soft != resource.RLIM_INFINITY and soft <= wanted:
@@ -202,8 +205,13 @@ class RuleGuard:
         delay, interval = signal.getitimer(signal.ITIMER_REAL)
         if delay and delay <= self.budget.seconds:
             return  # the caller's alarm comes first: leave it to fire; the verdict still measures
+        if signal.getsignal(signal.SIGALRM) is None:
+            return  # a handler installed outside Python could not be put back: measured only
+        try:
+            self._old_handler = signal.signal(signal.SIGALRM, self._on_alarm)
+        except ValueError:
+            return  # not the main interpreter: measured only
         self._old_timer = (delay, interval)
-        self._old_handler = signal.signal(signal.SIGALRM, self._on_alarm)
         self._armed = True
         with contextlib.suppress(RuleTimedOut):  # a budget so small it ran out already: `_fired` says so
             signal.setitimer(signal.ITIMER_REAL, self.budget.seconds, REFIRE)
@@ -240,8 +248,7 @@ class RuleGuard:
                 self._armed = False
                 if self._old_timer is not None:
                     signal.setitimer(signal.ITIMER_REAL, 0)
-                    previous = signal.SIG_DFL if self._old_handler is None else self._old_handler
-                    signal.signal(signal.SIGALRM, previous)  # runs a pending alarm first (silently)
+                    signal.signal(signal.SIGALRM, self._old_handler)  # runs a pending alarm first (silently)
                     delay, interval = self._old_timer
                     if delay:
                         spent = time.monotonic() - self._started

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from . import __version__, baseline, config, limits
+from . import __version__, baseline, budgets, config, limits
 from .api import CheckOptions, check_files, design_files
+from .atomic import write_text
 from .baseline import BaselineError
 from .builder import DEFAULT_MAX_OBJECTS
 from .config import ConfigError
@@ -132,6 +133,19 @@ def _check_options(parser: argparse.ArgumentParser, html: bool) -> None:
         action="store_true",
         help="expand every placed cell and check flat (the findings equal the hierarchical run's)",
     )
+    parser.add_argument(
+        "--rule-timeout",
+        type=_argument(budgets.parse_seconds),
+        metavar="SECONDS",
+        help=f"stop a rule that runs longer (exit 3); 0: no limit (default {budgets.DEFAULT_RULE_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--rule-memory",
+        type=_argument(budgets.parse_size),
+        metavar="SIZE",
+        help="stop a rule that takes more memory, e.g. 4G (exit 3); 0: no limit "
+        f"(default {budgets.describe_size(budgets.DEFAULT_RULE_MEMORY)})",
+    )
     if not html:
         parser.add_argument("--stats", action="store_true", help="per-phase and per-rule timings")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
@@ -241,9 +255,10 @@ def _host(flags: list[str]) -> PluginHost:
 
 
 def _write(text: str, output: str | None) -> None:
+    """Standard output, or FILE replaced whole (atomic.py): an interrupted run leaves no partial file."""
     if output:
         try:
-            Path(output).write_text(text, encoding="utf-8")
+            write_text(output, text)
         except OSError as error:
             raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
     else:
@@ -271,6 +286,8 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
         stats=args.stats,
         waivers=args.waivers,
         baseline=args.baseline,
+        rule_timeout=_given(args.rule_timeout, settings.rule_timeout, budgets.DEFAULT_RULE_TIMEOUT),
+        rule_memory=_given(args.rule_memory, settings.rule_memory, budgets.DEFAULT_RULE_MEMORY),
     )
     show_progress = not args.quiet and sys.stderr.isatty()
     progress = (lambda path: print(f"checking {path} …", file=sys.stderr)) if show_progress else None
@@ -284,7 +301,16 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
     if (args.format != "text" or args.output) and report.errors:
         for diagnostic in report.errors:  # a person reading the CI log still sees why it stopped
             print(render(diagnostic), file=sys.stderr)
+    if args.format != "text" or args.output:  # and which plugin and rule crashed or ran over its budget
+        for problem in report.problems:
+            who = f"plugin `{problem.plugin}`" + (f", rule {problem.rule}" if problem.rule else "")
+            print(f"assemblint: internal error in {who}: {(problem.message.splitlines() or [''])[0]}", file=sys.stderr)
     return report.exit_code
+
+
+def _given(option: T | None, configured: T | None, default: T) -> T:
+    """The command line's value, else the configuration's, else the default; 0 counts as given."""
+    return option if option is not None else configured if configured is not None else default
 
 
 def _given(option: T | None, configured: T | None, default: T) -> T:

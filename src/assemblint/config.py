@@ -8,6 +8,8 @@ folder upward. Command-line options win over it.
     fail-on = "warning"
     root = "designs"
     plugins = ["no:alpha"]
+    rule-timeout = 600                # seconds a rule may run (0: no budget)
+    rule-memory = "8G"                # memory a rule may add (0: no budget)
     max-objects = 50000000            # limits on what a design may ask (limits.py, docs/safety.md)
     max-file-size = "32M"
     max-import-depth = 100
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from . import limits
+from .budgets import parse_seconds, parse_size
 from .diagnostics import did_you_mean
 from .report import FAIL_ON
 
@@ -35,7 +38,7 @@ LIMIT_KEYS = {  # key -> how its value is read (limits.py)
     "max-import-depth": limits.parse_count,
     "max-expression-depth": limits.parse_count,
 }
-KEYS = ("deck", "select", "ignore", "fail-on", "root", "plugins", *LIMIT_KEYS)
+KEYS = ("deck", "select", "ignore", "fail-on", "root", "plugins", "rule-timeout", "rule-memory", *LIMIT_KEYS)
 
 
 class ConfigError(Exception):
@@ -51,6 +54,8 @@ class Config:
     fail_on: str | None = None
     root: str | None = None
     plugins: list[str] = field(default_factory=list)
+    rule_timeout: float | None = None  # seconds (budgets.py)
+    rule_memory: int | None = None  # bytes
     max_objects: int | None = None  # limits.py; None: the command line's value or the default
     max_file_size: int | None = None  # bytes
     max_import_depth: int | None = None
@@ -110,6 +115,12 @@ def read(path: Path, table: Any) -> Config:
         if table["fail-on"] not in FAIL_ON:
             raise ConfigError(f"{where}: `fail-on` must be one of {', '.join(FAIL_ON)}, got {table['fail-on']!r}")
         config.fail_on = table["fail-on"]
+    for key, parse in (("rule-timeout", parse_seconds), ("rule-memory", parse_size)):
+        if key in table:
+            try:
+                setattr(config, key.replace("-", "_"), parse(table[key]))
+            except ValueError as error:
+                raise ConfigError(f"{where}: `{key}`: {error}") from None
     for key, parse_limit in LIMIT_KEYS.items():
         if key in table:
             try:
