@@ -150,6 +150,8 @@ def deck_schema(rules: list[Rule]) -> dict[str, Any]:
 
 
 def _validate(path: Path, data: dict[str, Any], schema: dict[str, Any], known: dict[str, Rule]) -> None:
+    if _only_a_header(data):
+        return  # nothing a schema could fault (the default deck): no need to import jsonschema
     import jsonschema  # imported here: it is the slowest import of a run
 
     problems: list[str] = []
@@ -191,6 +193,17 @@ def _validate(path: Path, data: dict[str, Any], schema: dict[str, Any], known: d
                 problems.append(f"{path}: rules.{rule_id}.{name}: {error}")
     if problems:
         raise DeckError("\n".join(dict.fromkeys(problems)))
+
+
+def _only_a_header(data: dict[str, Any]) -> bool:
+    """A deck with nothing but its `[deck]` name and description, as the default deck is."""
+    header = data.get("deck", {})
+    return (
+        set(data) <= {"deck"}
+        and isinstance(header, dict)
+        and set(header) <= {"name", "extends", "description"}
+        and all(isinstance(value, str) for value in header.values())
+    )
 
 
 def _expected(error: Any, known: dict[str, Rule]) -> str:
