@@ -25,6 +25,13 @@ def joined_pairs(ctx) -> list[JoinedPair]:
     return pairs_of(ctx.assembly)
 
 
+def pair_key(pair: JoinedPair) -> str:
+    """The pair by declared names in name order: a finding's cause, so its fingerprint, stays the same
+    when the design declares the two elements the other way round (CLI.md: stable across unrelated
+    edits)."""
+    return "–".join(sorted(element.name.rsplit(".", 1)[-1] for element in (pair.first, pair.second)))
+
+
 def mitigation_note(pair: JoinedPair) -> str:
     """`; the underfill uf couples the elements: for review` (empty when nothing mitigates)."""
     if pair.mitigation is None:

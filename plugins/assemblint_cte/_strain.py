@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assemblint import falls_short
 from assemblint.model import Assembly
 
 PPM = 1e-6
@@ -32,7 +33,20 @@ class Strains:
 
     def corner(self) -> int:
         """Index (into these arrays) of the joint that decides: the highest strain, then the largest DNP."""
-        return int(np.lexsort((-self.dnp, -self.strain))[0])
+        return decisive(self.strain, self.dnp)
+
+
+def decisive(primary: np.ndarray, secondary: np.ndarray) -> int:
+    """Index of the largest `primary`, then of the largest `secondary`, the first of those left.
+
+    Values equal past rounding are ties: the four corners of a grid have one DNP on paper, and
+    DNPs that differ in the last bits depending on where the assembly sits. The first of the
+    tied joints decides, so the same joint is named wherever the design places the assembly.
+    """
+    best = ~falls_short(primary, float(primary.max()))
+    second = np.where(best, secondary, -np.inf)
+    best &= ~falls_short(second, float(second.max()))
+    return int(np.flatnonzero(best)[0])
 
 
 def mass_heights(assembly: Assembly) -> np.ndarray:

@@ -6,7 +6,7 @@ from assemblint import OBJECTS, Severity, exceeds, quantity, rule
 from assemblint.units import format_quantity
 
 from ._examples import design
-from ._pairs import joined_pairs
+from ._pairs import joined_pairs, pair_key
 
 
 def ppm(value: float) -> str:
@@ -56,5 +56,5 @@ def mismatch(ctx):
                 "max_delta": limit,
                 "rigid_joints": len(pair.rigid),
             },
-            cause=f"mismatch {pair.declared}",
+            cause=f"mismatch {pair_key(pair)}",
         )

@@ -6,7 +6,7 @@ from assemblint import Severity, exceeds, rule
 from assemblint.units import format_quantity
 
 from ._examples import design
-from ._pairs import joined_pairs, mitigation_note, operating_range
+from ._pairs import joined_pairs, mitigation_note, operating_range, pair_key
 from ._strain import by_declaration, joint_strains, mass_heights
 
 
@@ -79,5 +79,5 @@ def joint_strain(ctx):
                     "corner": corner,
                     "mitigated_by": pair.mitigation.name if mitigated else None,
                 },
-                cause=f"strain {pair.declared}",
+                cause=f"strain {pair_key(pair)}",
             )

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from assemblint import Severity, falls_short, rule
 
 from ._examples import design
-from ._pairs import joined_pairs, mitigation_note
-from ._strain import by_declaration, cycles_to_failure, engelmaier_exponent, joint_strains, mass_heights
+from ._pairs import joined_pairs, mitigation_note, pair_key
+from ._strain import by_declaration, cycles_to_failure, decisive, engelmaier_exponent, joint_strains, mass_heights
 
 
 @rule(
@@ -67,7 +65,7 @@ def fatigue_life(ctx):
         mitigated, note = pair.mitigation is not None, mitigation_note(pair)
         for strains in by_declaration(ctx, every.subset(short)):  # one finding per `masses` statement
             lives = cycles_to_failure(strains.strain, ductility, exponent)
-            k = int(np.argmin(lives))
+            k = decisive(-lives, strains.dnp)  # the shortest life; a tie past rounding: the first
             corner = ctx.netlist.node_name(ctx.assembly, ctx.netlist.pad_count + int(strains.masses[k]))
             n = len(strains.masses)
             yield ctx.finding(
@@ -93,5 +91,5 @@ def fatigue_life(ctx):
                     "corner": corner,
                     "mitigated_by": pair.mitigation.name if mitigated else None,
                 },
-                cause=f"fatigue {pair.declared}",
+                cause=f"fatigue {pair_key(pair)}",
             )
