@@ -42,6 +42,9 @@ class Note:
     location: Location
     message: str
 
+    def __post_init__(self) -> None:
+        self.message = visible(self.message)
+
 
 @dataclass(slots=True)
 class Diagnostic:
@@ -49,6 +52,11 @@ class Diagnostic:
     message: str
     location: Location
     notes: list[Note] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # A message quotes the design's own text (a token, a string): a control character in it
+        # (a NUL, an escape sequence, U+0085) is shown as its picture, never sent to a terminal.
+        self.message = visible(self.message)
 
     def to_json(self) -> dict:
         return {"code": self.code, "message": self.message, "location": self.location.to_json()}
@@ -132,7 +140,8 @@ _PICTURES |= {c: "\ufffd" for c in range(0x80, 0xA0)}
 
 
 def visible(line: str) -> str:
-    """A source line as a diagnostic quotes it: tabs as spaces, control characters as pictures."""
+    """A source line or a message as a diagnostic shows it: tabs as spaces, control characters as
+    pictures."""
     return line.translate(_PICTURES)
 
 
