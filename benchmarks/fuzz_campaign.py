@@ -1,8 +1,8 @@
 """The long fuzz campaign of the language front end (issue 9): minutes of generated inputs, not seconds.
 
-    python benchmarks/fuzz_campaign.py --minutes 5                  # seed 0, failures to fuzz-out/
+    python benchmarks/fuzz_campaign.py --minutes 5          # seed 0; failures to $TMPDIR/assemblint-fuzz
     python benchmarks/fuzz_campaign.py --minutes 30 --seed 7 --out /tmp/fuzz
-    python benchmarks/fuzz_campaign.py --replay fuzz-out/*.assy      # judge saved inputs again
+    python benchmarks/fuzz_campaign.py --replay /tmp/fuzz/*.assy  # judge saved inputs again (after a fix)
 
 The generators and the oracle are tests/fuzz_strategies.py, the same as the bounded campaign in
 tests/test_fuzz.py. Input `i` of seed `S` is drawn from `random.Random("S:i")`, so any input can be
@@ -189,13 +189,22 @@ def report(tally: Tally, seconds: float, out: Path | None) -> None:
     for code in sorted(tally.any_codes):
         print(f"  {code}: {tally.first_codes[code] / n:.1%}  {tally.any_codes[code] / n:.1%}")
     print(f"slowest input: {tally.slowest[0]:.2f} s (input {tally.slowest[1]})")
-    print(f"distinct failures: {len(tally.failures)}")
+    print(f"distinct failures: {len(tally.failures)}" + (f" (inputs and tracebacks in {out})" if out else ""))
     for failure in sorted(tally.failures.values(), key=lambda f: -f.count):
         where = f" -> {out / _slug(failure.signature)}.assy" if out else ""
         print(f"  {failure.count:>6} x {failure.signature} (first: input {failure.first}){where}")
 
 
+def _clear(out: Path) -> None:
+    """A previous campaign's inputs and tracebacks (a folder with its summary.json), so that what is
+    left after this one is this one's; any other folder is left alone."""
+    if (out / "summary.json").is_file():
+        for path in [*out.glob("*.assy"), *out.glob("*.txt"), out / "summary.json"]:
+            path.unlink()
+
+
 def campaign(minutes: float, seed: int, out: Path, time_limit: float, limit: int | None) -> Tally:
+    _clear(out)
     examples = example_designs()
     tally = Tally(out, seed)
     started = time.perf_counter()
@@ -224,6 +233,19 @@ def campaign(minutes: float, seed: int, out: Path, time_limit: float, limit: int
     return tally
 
 
+def _saved(path: Path) -> FuzzInput:
+    """A saved input as it was made: text with a lone surrogate can only have come as text (it is
+    saved with surrogatepass), anything else is replayed as the bytes of a file."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return FuzzInput("replay", [path.name], data=data)
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        return FuzzInput("replay", [path.name], text=text)
+    return FuzzInput("replay", [path.name], data=data)
+
+
 def replay(paths: list[Path], time_limit: float) -> int:
     """Judge saved inputs again (after a fix, say); prints each outcome."""
     failed = 0
@@ -231,7 +253,7 @@ def replay(paths: list[Path], time_limit: float) -> int:
         worker = Worker(folder, time_limit)
         try:
             for path in paths:
-                outcome = worker.run(FuzzInput("replay", [path.name], data=path.read_bytes()))
+                outcome = worker.run(_saved(path))
                 failed += outcome.kind == "failure"
                 print(f"{path}: {outcome.kind} {outcome.failure or ' '.join(outcome.codes)}")
         finally:
@@ -243,7 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--minutes", type=float, default=5.0, help="how long to run (default 5)")
     parser.add_argument("--seed", type=int, default=0, help="input i is drawn from random.Random('SEED:i')")
-    parser.add_argument("--out", type=Path, default=Path("fuzz-out"), help="where failing inputs are saved")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "assemblint-fuzz",
+        help="where failing inputs are saved (default: assemblint-fuzz in the temporary folder)",
+    )
     parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, help="seconds per input")
     parser.add_argument("--inputs", type=int, default=None, help="stop after this many inputs")
     parser.add_argument("--replay", type=Path, nargs="+", help="judge these saved inputs instead")
