@@ -50,7 +50,9 @@ MEMORY_LIMIT = 4 << 30  # bytes of address space per worker: a runaway allocatio
 
 def _work(conn: multiprocessing.connection.Connection, folder: str, time_limit: float) -> None:
     """The worker: judge each input it is sent, in a scratch folder of its own, until told to stop."""
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    soft = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))  # the soft limit only: the rule budgets may lower it
     warnings.simplefilter("ignore")  # numpy's overflow warnings on purpose-made huge numbers
     path = Path(folder) / "fuzz.assy"
     while True:
