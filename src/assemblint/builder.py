@@ -17,7 +17,7 @@ import numpy as np
 
 from . import explicit
 from . import syntax_tree as st
-from .diagnostics import Diagnostic, LanguageError, Location, Note, did_you_mean
+from .diagnostics import Diagnostic, LanguageError, Location, Note, did_you_mean, suggestion_budget
 from .hierarchy import Reach, plan_instances, reaches_of
 from .limits import DEFAULT_MAX_OBJECTS, how_to_raise
 from .model import (
@@ -165,6 +165,10 @@ class Builder:
 
     # ------------------------------------------------------------------ entry point
     def build(self, path: str, statements: list[tuple[st.Statement, Origin]]) -> Assembly:
+        with suggestion_budget():  # thousands of unknown names among thousands: seconds, not minutes
+            return self._build(path, statements)
+
+    def _build(self, path: str, statements: list[tuple[st.Statement, Origin]]) -> Assembly:
         self.assembly = asm = Assembly(path=path)
         steps: list[st.Step] = []
         process_decls: list[st.ProcessDecl] = []
@@ -684,7 +688,7 @@ class Builder:
             return scope.objects[name]
         if name in scope.declarations:
             raise _Unbuilt()
-        known = [n for n, (s, _) in scope.declarations.items() if not isinstance(s, st.Let | st.CellDecl)]
+        known = (n for n, (s, _) in scope.declarations.items() if not isinstance(s, st.Let | st.CellDecl))
         where = f" in cell instance `{scope.prefix[:-1]}`" if scope.prefix else ""
         raise Problem("E002", f"unknown name `{name}`{where}" + did_you_mean(name, known), loc)
 

@@ -6,9 +6,11 @@ with the source line and a caret under the offending token, as LANGUAGE.md shows
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,11 +147,38 @@ def visible(line: str) -> str:
     return line.translate(_PICTURES)
 
 
+# A suggestion compares the name with every candidate: nothing for a handful of errors, but a flat
+# export whose thousands of pads are all misnamed, each an E002 suggested from thousands of pads,
+# took minutes. Within `suggestion_budget` (a whole build), suggestions stop once this many
+# comparisons are spent (a second or two); the errors past it come without "did you mean".
+SUGGESTION_COMPARISONS = 250_000
+_comparisons_left: contextvars.ContextVar[int | None] = contextvars.ContextVar("comparisons_left", default=None)
+
+
+@contextmanager
+def suggestion_budget(comparisons: int | None = None) -> Iterator[None]:
+    """Bound the work `did_you_mean` does inside the block (SUGGESTION_COMPARISONS unless given)."""
+    token = _comparisons_left.set(SUGGESTION_COMPARISONS if comparisons is None else comparisons)
+    try:
+        yield
+    finally:
+        _comparisons_left.reset(token)
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """' (did you mean `silicon`?)' or '' — appended to unknown-name messages."""
-    matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    """' (did you mean `silicon`?)' or '' — appended to unknown-name messages.
+
+    Inside a `suggestion_budget` each call spends one comparison per candidate, and once the
+    budget is spent the candidates are not even read (they may be a generator)."""
+    left = _comparisons_left.get()
+    if left is not None and left <= 0:
+        return ""
+    pool = sorted(set(candidates))
+    if left is not None:
+        _comparisons_left.set(left - len(pool))
+    matches = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
     if not matches:
-        lowered = {c.lower(): c for c in candidates}
+        lowered = {c.lower(): c for c in pool}
         if name.lower() in lowered:
             matches = [lowered[name.lower()]]
     return f" (did you mean `{matches[0]}`?)" if matches else ""
