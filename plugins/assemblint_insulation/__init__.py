@@ -3,8 +3,8 @@
 Registered through the entry point `insulation` in the project's pyproject.toml, exactly as a
 third party registers its own rules; the core never imports this package. One module per rule,
 named after its id. Electrical nodes come from the core's netlist (`ctx.netlist.node_labels`,
-computed once with scipy); spacing and alignment use scipy's cKDTree (`_geometry.py`), never an
-all-pairs loop.
+computed once with scipy); spacing and alignment search a cell list over every face at once
+(`_geometry.py`), never an all-pairs loop.
 """
 
 from __future__ import annotations

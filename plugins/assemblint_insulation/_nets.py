@@ -17,7 +17,7 @@ _PINS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 @dataclass
 class Pins:
     pad: np.ndarray  # pad id of each pin
-    number: np.ndarray  # global net number of each pin
+    number: np.ndarray  # global net number of each pin: ascending, so each net's pins are one run
     net_groups: list[NetGroup]
     net_starts: np.ndarray  # global number of each group's first net
 
@@ -33,10 +33,10 @@ class Pins:
     def _build(cls, assembly: Assembly) -> Pins:
         groups = assembly.net_groups
         pins = [p for g in groups for p in g.pins]
-        sizes = np.array([len(p) for p in pins], dtype=np.int64)
+        sizes = np.fromiter(map(len, pins), dtype=np.int64, count=len(pins))
         starts = np.cumsum([0] + [g.count for g in groups])[:-1]
         return cls(
-            pad=np.concatenate(pins).astype(np.int64) if pins else np.zeros(0, np.int64),
+            pad=np.concatenate(pins).astype(np.int64, copy=False) if pins else np.zeros(0, np.int64),
             number=np.repeat(np.arange(len(pins)), sizes),
             net_groups=groups,
             net_starts=np.asarray(starts, dtype=np.int64),
@@ -51,6 +51,14 @@ class Pins:
     def net_name(self, number: int) -> str:
         selection = self.net(number)
         return selection.target.item_name(int(selection.index[0]))
+
+
+def runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(start, stop) of each run of equal values in an array (sorted, so every value is one run)."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    start = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    return start, np.append(start[1:], len(keys))
 
 
 def declared(name: str) -> str:

@@ -7,7 +7,8 @@ import numpy as np
 from assemblint import Severity, rule
 
 from ._examples import NETS, STRAIGHT, design
-from ._nets import Pins, declared
+from ._geometry import stable_order
+from ._nets import Pins, declared, runs
 
 CROSSED = """masses m : SAC305 { joins die.c[0:2] -- sub.p[0:2]; diameter 100 um; height 60 um }
 mass x : SAC305 { joins die.c[2] -- sub.p[3]; diameter 100 um; height 60 um }
@@ -40,17 +41,25 @@ def short(ctx):
     if len(pins.pad) == 0:
         return
     node = netlist.pad_node[pins.pad]
-    nets_total = int(pins.number.max()) + 1
-    pairs = np.unique(node * nets_total + pins.number)  # each (node, net) once, sorted by node
-    pair_node, pair_net = pairs // nets_total, pairs % nets_total
-    nodes, first, counts = np.unique(pair_node, return_index=True, return_counts=True)
-    for k in np.flatnonzero(counts > 1).tolist():
-        nets = pair_net[first[k] : first[k] + counts[k]].tolist()
-        here = node == nodes[k]
+    # a node is shorted when one of its pins is of another net than some pin of it (any one)
+    some_net = np.zeros(int(node.max()) + 1, dtype=np.int64)
+    some_net[node] = pins.number
+    shorted = np.zeros(len(some_net), dtype=bool)
+    shorted[node[pins.number != some_net[node]]] = True
+    # the pins of shorted nodes only, by node, then net, then pin order: a run per (node, net)
+    mine = np.flatnonzero(shorted[node])
+    key = node[mine] * (int(pins.number.max()) + 1) + pins.number[mine]
+    order = stable_order(key)
+    mine, key = mine[order], key[order]
+    start, stop = runs(key)
+    net_of = pins.number[mine[start]]
+    first, last = runs(node[mine[start]])  # each node's runs
+    for k0, k1 in zip(first.tolist(), last.tolist(), strict=True):
+        nets = net_of[k0:k1].tolist()
         paths = []
-        source = int(pins.pad[here & (pins.number == nets[0])][0])
-        for other in nets[1 : 1 + MOST_PATHS]:
-            targets = set(pins.pad[here & (pins.number == other)].tolist())
+        source = int(pins.pad[mine[start[k0]]])
+        for k in range(k0 + 1, min(k1, k0 + 1 + MOST_PATHS)):
+            targets = set(pins.pad[mine[start[k] : stop[k]]].tolist())
             path = netlist.path(source, targets)
             if len(path) == 1:
                 paths.append(f"{netlist.node_name(ctx.assembly, path[0])} is a pin of both")
@@ -63,5 +72,5 @@ def short(ctx):
             f"nets {listed} are on one electrical node: " + "; ".join(paths) + more,
             objects=[pins.net(n) for n in nets],
             data={"nets": names, "paths": paths},
-            cause="short " + " ".join(declared(n) for n in names),  # a cell's instances merge
+            cause="short " + " ".join(sorted(declared(n) for n in names)),  # cells merge; any declaration order
         )

@@ -7,6 +7,7 @@ import numpy as np
 from assemblint import Severity, rule
 
 from ._examples import NETS, STRAIGHT, design
+from ._geometry import distinct
 from ._nets import Pins, declared, pad_names
 
 MISSING = "masses m : SAC305 { joins die.c[0:3] -- sub.p[0:3]; diameter 100 um; height 60 um }"
@@ -35,12 +36,15 @@ def open_net(ctx):
     if len(pins.pad) == 0:
         return
     node = netlist.pad_node[pins.pad]
-    nodes_total = int(node.max()) + 1
-    pairs = np.unique(pins.number * nodes_total + node)  # each (net, node) once, sorted by net
-    nets, counts = np.unique(pairs // nodes_total, return_counts=True)
-    for net in nets[counts > 1].tolist():
-        mine = pins.number == net
-        groups = [pad_names(ctx.assembly, pins.pad[mine & (node == n)]) for n in np.unique(node[mine]).tolist()]
+    # each net's pins are one run (pins.number ascending): a net is open where a pin's node differs
+    # from the previous pin's of the same net
+    split = np.flatnonzero((node[1:] != node[:-1]) & (pins.number[1:] == pins.number[:-1])) + 1
+    split_nets = distinct(pins.number[split])
+    starts = np.searchsorted(pins.number, split_nets, side="left").tolist()
+    stops = np.searchsorted(pins.number, split_nets, side="right").tolist()
+    for net, first, last in zip(split_nets.tolist(), starts, stops, strict=True):
+        pads, nodes = pins.pad[first:last], node[first:last]
+        groups = [pad_names(ctx.assembly, pads[nodes == n]) for n in distinct(nodes).tolist()]
         shown = "; ".join(groups[:MOST_GROUPS]) + (
             f"; and {len(groups) - MOST_GROUPS} more" if len(groups) > MOST_GROUPS else ""
         )

@@ -9,7 +9,7 @@ from assemblint.timeline import Timeline
 from assemblint.units import format_quantity
 
 from ._examples import STRAIGHT, design
-from ._geometry import close_pairs, face_name, mass_sides
+from ._geometry import Placement, distinct, face_name, pairs_within, stable_order
 
 
 def um(value: float) -> str:
@@ -32,8 +32,9 @@ def um(value: float) -> str:
     them bridge when they are liquid (seed 003's masses melt in operation) or when solder
     spreads in reflow, and leaves no room for alignment error. Each pair is counted once, and the
     finding points at the later-declared mass of the pair; its `count` is the number of pairs.
-    The search uses a k-d tree (scipy cKDTree) over all faces at once, so a million masses cost
-    seconds, not an all-pairs loop. Exactly `min_spacing` passes.
+    The search bins the masses into cells as wide as the reach (a cell list, over all faces at
+    once), so a million masses cost a fraction of a second, not an all-pairs loop. Exactly
+    `min_spacing` passes.
     """,
 )
 def spacing(ctx):
@@ -43,25 +44,43 @@ def spacing(ctx):
     if netlist.mass_count < 2:
         return
     radius = float(diameter.max()) + limit
-    sides = mass_sides(netlist)
-    index = close_pairs(sides, radius)
-    a, b = sides.owner[index[:, 0]], sides.owner[index[:, 1]]
-    keep = (a != b) & (netlist.mass_node[a] != netlist.mass_node[b])
-    index, a, b = index[keep], a[keep], b[keep]
-    x, y = sides.x, sides.y
-    gap = np.hypot(x[index[:, 0]] - x[index[:, 1]], y[index[:, 0]] - y[index[:, 1]]) - (diameter[a] + diameter[b]) / 2
+    if radius <= 0:
+        return
+    place = Placement.of(ctx.assembly)
+    # one point per mass, searched among the masses its faces are linked to; then each pair
+    # kept only if the two masses touch a common face
+    a, b = pairs_within(place.linked_faces, place.x, place.y, radius)
+    keys, shared = _common_face(place.face_a, place.face_b, a, b)
+    keep = shared & (netlist.mass_node[a] != netlist.mass_node[b])
+    a, b, keys = a[keep], b[keep], keys[keep]
+    x, y = place.x, place.y
+    gap = np.hypot(x[a] - x[b], y[a] - y[b]) - (diameter[a] + diameter[b]) / 2
     close = falls_short(gap, limit)  # past rounding, so a translated design gives the same pairs
     first, later = _order_by_declaration(ctx.assembly, a[close], b[close])
-    gap, keys = gap[close], sides.key[index[close, 0]]
+    gap, keys = gap[close], keys[close]
     if len(first) == 0:
         return
-    # each pair once (it may meet on both elements it joins): the smallest gap wins
-    order = np.lexsort((gap, first, later))
+    # in the order of the later mass, then the first: the closest pair's ties go to the first declared
+    order = stable_order(later * netlist.mass_count + first)
     first, later, gap, keys = first[order], later[order], gap[order], keys[order]
-    unique = np.ones(len(first), dtype=bool)
-    unique[1:] = (first[1:] != first[:-1]) | (later[1:] != later[:-1])
-    first, later, gap, keys = first[unique], later[unique], gap[unique], keys[unique]
     yield from _findings(ctx, ctx.timeline, first, later, gap, keys, limit)
+
+
+def _common_face(face_a: np.ndarray, face_b: np.ndarray, i: np.ndarray, j: np.ndarray):
+    """(face, shares) for mass pairs (i, j): whether they touch a common face, and which to report.
+
+    Where two masses share more than one face (a die and its substrate), the finding names a
+    face that one of them touches through its first pad, where the masses sit, rather than the
+    element declared first (the lower-numbered face only between two such); a face both touch
+    only through their second pads is named when they share no other.
+    """
+    ai, bi, aj, bj = face_a[i], face_b[i], face_a[j], face_b[j]
+    none = np.iinfo(np.int64).max
+    mine = np.where((ai == aj) | (ai == bj), ai, none)  # i's first face, which j touches too
+    theirs = np.where((aj == ai) | (aj == bi), aj, none)  # j's first face, which i touches too
+    first_side = np.minimum(mine, theirs)
+    via_first = first_side != none
+    return np.where(via_first, first_side, bi), via_first | ((bi == bj) & (bi >= 0))
 
 
 def _order_by_declaration(assembly, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -83,7 +102,7 @@ def _findings(ctx, tl: Timeline, first, later, gap, keys, limit):
     decl_index: dict = {}
     decl = np.array([decl_index.setdefault(g.loc, i) for i, g in enumerate(groups)], dtype=np.int64)
     pair_key = decl[group_of[later]] * len(groups) + decl[group_of[first]]
-    for key in np.unique(pair_key).tolist():
+    for key in distinct(pair_key).tolist():
         mine = pair_key == key
         worst = int(np.argmin(np.where(mine, _rounded(gap), np.inf)))  # ties: the first declared
         names = [_mass_name(ctx, int(first[worst])), _mass_name(ctx, int(later[worst]))]
@@ -97,7 +116,7 @@ def _findings(ctx, tl: Timeline, first, later, gap, keys, limit):
             else f"{count} pairs of masses on different electrical nodes are closer than {um(limit)} edge to edge; "
             f"the closest, {names[0]} and {names[1]}, {what} on {face}"
         )
-        ids = np.unique(np.concatenate([first[mine], later[mine]]))
+        ids = distinct(np.concatenate([first[mine], later[mine]]))
         yield ctx.finding(
             message,
             objects=list(tl.selections(ids)),
@@ -109,7 +128,7 @@ def _findings(ctx, tl: Timeline, first, later, gap, keys, limit):
                 "closest": names,
                 "face": face_name(ctx.assembly, int(keys[worst])),
             },
-            cause=f"spacing {_base(names[1])} {_base(names[0])}",
+            cause="spacing " + " ".join(sorted((_base(names[0]), _base(names[1])))),  # either declaration order
             count=count,
         )
 

@@ -8,7 +8,7 @@ from assemblint import Severity, falls_short, quantity, rule
 from assemblint.units import format_quantity
 
 from ._examples import STRAIGHT, design
-from ._geometry import face_name, mass_sides, near, pads_on_faces
+from ._geometry import Placement, distinct, face_name, pairs_between, stable_order
 
 
 def um(value: float) -> str:
@@ -41,7 +41,7 @@ def um(value: float) -> str:
     a neighbouring contact too: seed 003 aligns the elements so that each contact touches only
     its own mass. The tolerance accounts for placement error and solder spread. Overlap means
     the centre distance is less than the footprint's radius plus the pad's; exactly touching
-    passes. Each (mass, pad) pair counts once; the search uses a k-d tree (scipy cKDTree).
+    passes. Each (mass, pad) pair counts once; the search uses a cell list of each face's pads.
     """,
 )
 def misalignment(ctx):
@@ -52,23 +52,33 @@ def misalignment(ctx):
     mass_r = np.nan_to_num(netlist.mass_diameter, nan=0.0) / 2 + tolerance
     pad_r = np.nan_to_num(netlist.pad_diameter, nan=0.0) / 2
     radius = float(mass_r.max() + (pad_r.max() if len(pad_r) else 0.0))
-    sides, pads = mass_sides(netlist), pads_on_faces(netlist)
-    i, j, distance = near(sides, pads, radius)
-    mass, pad = sides.owner[i], pads.owner[j]
-    hit = falls_short(distance, mass_r[mass] + pad_r[pad]) & (netlist.pad_node[pad] != netlist.mass_node[mass])
-    mass, pad, distance, keys = mass[hit], pad[hit], distance[hit], sides.key[i[hit]]
+    if radius <= 0:
+        return
+    place = Placement.of(ctx.assembly)
+    # each mass on each face it touches (once where both its pads are on one face), at its first pad
+    second = np.flatnonzero((place.face_b >= 0) & (place.face_b != place.face_a))
+    owner = np.concatenate([np.arange(netlist.mass_count), second])
+    face = np.concatenate([place.face_a, place.face_b[second]])
+    nodes = (netlist.mass_node, netlist.pad_node)  # a mass's own pads never count
+    pads = (place.pad_face, netlist.pad_x, netlist.pad_y)
+    i, pad = pairs_between(face, place.x, place.y, *pads, radius, apart=nodes, at=owner)
+    mass = owner[i]
+    dx, dy = place.x[mass] - netlist.pad_x[pad], place.y[mass] - netlist.pad_y[pad]
+    distance = np.sqrt(dx * dx + dy * dy)  # as scipy's cKDTree computed it, bit for bit (it is in the data)
+    hit = falls_short(distance, mass_r[mass] + pad_r[pad])
+    mass, pad, distance = mass[hit], pad[hit], distance[hit]
     if len(mass) == 0:
         return
-    order = np.lexsort((distance, pad, mass))
-    mass, pad, distance, keys = mass[order], pad[order], distance[order], keys[order]
-    once = np.ones(len(mass), dtype=bool)
-    once[1:] = (mass[1:] != mass[:-1]) | (pad[1:] != pad[:-1])
-    mass, pad, distance, keys = mass[once], pad[once], distance[once], keys[once]
+    # by mass, then pad: the closest pair's ties go to the first; a pad lies on one face, so each
+    # (mass, pad) pair is found once
+    order = stable_order(mass * netlist.pad_count + pad)
+    mass, pad, distance = mass[order], pad[order], distance[order]
+    keys = place.pad_face[pad]
     groups = ctx.assembly.mass_groups
     first_of: dict = {}
     declaration = np.array([first_of.setdefault(g.loc, k) for k, g in enumerate(groups)], dtype=np.int64)
     by_declaration = declaration[netlist.mass_group[mass]]
-    for decl in np.unique(by_declaration).tolist():
+    for decl in distinct(by_declaration).tolist():
         mine = by_declaration == decl
         worst = int(np.argmin(np.where(mine, np.round(distance, 3), np.inf)))  # ties: the first declared
         m, p = int(mass[worst]), int(pad[worst])
@@ -83,7 +93,7 @@ def misalignment(ctx):
         message = detail if count == 1 else f"{count} mass footprints overlap pads of other electrical nodes; {detail}"
         yield ctx.finding(
             message,
-            objects=list(ctx.timeline.selections(np.unique(mass[mine]))),
+            objects=list(ctx.timeline.selections(distinct(mass[mine]))),
             data={
                 "pairs": count,
                 "mass": mass_name,
