@@ -112,6 +112,7 @@ class Failure:
     signature: str
     count: int = 0
     first: int = -1
+    inputs: list[int] = field(default_factory=list)  # the first hundred, to make again by number
     smallest: FuzzInput | None = None
     smallest_index: int = -1
     detail: str = ""
@@ -142,6 +143,8 @@ class Tally:
             assert outcome.failure is not None
             failure = self.failures.setdefault(outcome.failure, Failure(outcome.failure, first=index))
             failure.count += 1
+            if len(failure.inputs) < 100:
+                failure.inputs.append(index)
             if failure.smallest is None or len(item.as_bytes()) < len(failure.smallest.as_bytes()):
                 failure.smallest, failure.smallest_index, failure.detail = item, index, outcome.detail
                 save_failure(failure, self.out, self.seed)  # at once: a long run may be stopped early
@@ -174,7 +177,10 @@ def save(tally: Tally, out: Path, seed: int) -> None:
         "kinds": dict(tally.kinds),
         "by_family": {k: dict(v) for k, v in tally.by_family.items()},
         "first_codes": dict(tally.first_codes),
-        "failures": {f.signature: {"count": f.count, "smallest": f.smallest_index} for f in tally.failures.values()},
+        "failures": {
+            f.signature: {"count": f.count, "smallest": f.smallest_index, "inputs": f.inputs}
+            for f in tally.failures.values()
+        },
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
 
