@@ -44,14 +44,19 @@ _QTY = rf"{_NUM}[ \t]*{_UNIT}"
 _TAIL = r"[ \t]*;?[ \t]*(?:#[^\n]*)?$"  # an optional `;` and comment: still one statement
 
 
+# A length's unit as a word, looked up afterwards: faster than trying every unit symbol in turn,
+# and a word that is not a length unit leaves the line to Lark.
+_LENGTH_UNIT = r"[A-Za-zµμ]+(?![A-Za-z0-9_µμ°])"
+
+
 def _signed_quantity(tag: str) -> str:
-    return rf"(?P<{tag}s>-[ \t]*)?(?P<{tag}>(?P<{tag}n>{_NUM})[ \t]*(?P<{tag}u>{_UNIT}))"
+    return rf"(?P<{tag}s>-[ \t]*)?(?P<{tag}>(?P<{tag}n>{_NUM})[ \t]*(?P<{tag}u>{_LENGTH_UNIT}))"
 
 
 _PAD = re.compile(
     rf"^[ \t]*(?P<kw>pad)[ \t]+(?P<name>{_NAME})[ \t]+(?P<at>at)[ \t]*(?P<lp>\()[ \t]*{_signed_quantity('x')}"
     rf"[ \t]*,[ \t]*{_signed_quantity('y')}[ \t]*(?P<rp>\))"
-    rf"(?:[ \t]+(?P<dkw>diameter)[ \t]+(?P<d>(?P<dn>{_NUM})[ \t]*(?P<du>{_UNIT})))?{_TAIL}"
+    rf"(?:[ \t]+(?P<dkw>diameter)[ \t]+(?P<d>(?P<dn>{_NUM})[ \t]*(?P<du>{_LENGTH_UNIT})))?{_TAIL}"
 )
 _MASS = re.compile(
     rf"^[ \t]*mass[ \t]+(?P<name>{_NAME})[ \t]*:[ \t]*(?P<base>{_NAME})[ \t]*\{{(?P<body>[^{{}}#\"()\[\]]*)\}}{_TAIL}"
@@ -60,8 +65,8 @@ _REF2 = rf"{_NAME}\.{_NAME}"
 # the usual body, in the usual order: one regular expression reads it all
 _MASS_BODY = re.compile(
     rf"[ \t]*(?P<joins>joins)[ \t]+(?P<a>{_REF2})[ \t]*--[ \t]*(?P<b>{_REF2})[ \t]*"
-    rf"(?:;[ \t]*diameter[ \t]+(?P<dn>{_NUM})[ \t]*(?P<du>{_UNIT})[ \t]*)?"
-    rf"(?:;[ \t]*height[ \t]+(?P<hn>{_NUM})[ \t]*(?P<hu>{_UNIT})[ \t]*)?;?[ \t]*$"
+    rf"(?:;[ \t]*diameter[ \t]+(?P<dn>{_NUM})[ \t]*(?P<du>{_LENGTH_UNIT})[ \t]*)?"
+    rf"(?:;[ \t]*height[ \t]+(?P<hn>{_NUM})[ \t]*(?P<hu>{_LENGTH_UNIT})[ \t]*)?;?[ \t]*$"
 )
 _ELEMENT_HEAD = re.compile(rf"^[ \t]*element[ \t]+{_NAME}[ \t]*:[ \t]*{_NAME}[ \t]*\{{[ \t]*(?:#[^\n]*)?$")
 _ARG = re.compile(
@@ -181,23 +186,32 @@ def parse_explicit(text: str, path: str, lark_parse: Callable[[str], list[st.Sta
 _MICROMETRES = frozenset(sym for sym, u in UNITS.items() if u.dimension == "length" and u.fractions() == (1, 0))
 
 
+_LENGTH_UNITS = frozenset(sym for sym, u in UNITS.items() if u.dimension == "length")
+
+
 def _length(number: str, unit: str) -> float | None:
-    """A length in µm; None for another dimension (Lark and the builder say what is wrong)."""
+    """A length in µm; None for a word that is not a length unit (Lark and the builder say what is wrong)."""
     if unit in _MICROMETRES:  # what exports mostly write: the number is the value, no conversion to round
         return float(number)
-    value, dimension = to_base(float(number), unit)
-    return value if dimension == "length" else None
+    if unit not in _LENGTH_UNITS:
+        return None
+    return to_base(float(number), unit)[0]
 
 
 def _pad_row(line: str, number: int) -> tuple | None:
     m = _PAD.match(line)
-    if m is None or m["name"] in _KEYWORDS:
+    if m is None:
         return None
-    x, y = _length(m["xn"], m["xu"]), _length(m["yn"], m["yu"])
-    d = _length(m["dn"], m["du"]) if m["dn"] is not None else None
-    if x is None or y is None or (m["dn"] is not None and d is None):
+    name, xs, xn, xu, ys, yn, yu, dn, du = m.group("name", "xs", "xn", "xu", "ys", "yn", "yu", "dn", "du")
+    if name in _KEYWORDS:
         return None
-    return (number, m.start("kw") + 1, m["name"], -x if m["xs"] else x, -y if m["ys"] else y, d, line)
+    # what exports mostly write, micrometres, read inline: this runs once per pad of a design
+    x = float(xn) if xu in _MICROMETRES else _length(xn, xu)
+    y = float(yn) if yu in _MICROMETRES else _length(yn, yu)
+    d = None if dn is None else float(dn) if du in _MICROMETRES else _length(dn, du)
+    if x is None or y is None or (dn is not None and d is None):
+        return None
+    return (number, m.start(1) + 1, name, -x if xs else x, -y if ys else y, d, line)
 
 
 def _mass_row(line: str, number: int) -> tuple | None:

@@ -90,7 +90,7 @@ class Material:
         return f"Material({self.name})"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)  # slots: an explicit design has one per pad
 class PadArray:
     """One `pad` or `pads` declaration on one element (instance)."""
 
@@ -173,7 +173,7 @@ class Layer:
         return f"Layer({self.name})"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)  # slots: an explicit design has one per mass
 class MassGroup:
     """One `mass` or `masses` declaration (in one cell instance): `count` masses sharing materials."""
 
