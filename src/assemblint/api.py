@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, parallel
 from .baseline import fingerprints
 from .budgets import DEFAULT_RULE_MEMORY, DEFAULT_RULE_TIMEOUT, Budget
 from .builder import DEFAULT_MAX_OBJECTS
@@ -21,11 +22,17 @@ from .deck import Deck, load_deck
 from .diagnostics import Diagnostic, LanguageError, Location
 from .engine import run_rules
 from .limits import Limits
+from .loader import LanguageExtensions
 from .loader import load as _load
 from .model import Assembly
 from .plugin_host import PluginHost, PluginProblem
 from .report import Report
+from .syntax import parse
 from .waivers import load_file as load_waivers
+
+if TYPE_CHECKING:
+    from .progress import Progress
+    from .syntax_tree import SourceFile
 
 
 @dataclass
@@ -44,6 +51,13 @@ class CheckOptions:
     rule_timeout: float = DEFAULT_RULE_TIMEOUT  # seconds a rule may run before it is stopped (0: no budget)
     rule_memory: int = DEFAULT_RULE_MEMORY  # bytes of memory a rule may add before it is stopped (0: no budget)
     limits: Limits = field(default_factory=Limits)  # file size, import and expression depth (limits.py)
+    # parallel.py, docs/scale.md: files, and parts of large files, checked in `jobs` processes or on
+    # a Dask cluster (`executor` "dask", at `scheduler`, or a LocalCluster); `keep_designs`: every
+    # checked Assembly is wanted in Report.designs (the HTML report draws them), so files stay here.
+    jobs: int = 1
+    executor: str = "process"
+    scheduler: str | None = None
+    keep_designs: bool = False
 
 
 def load(
@@ -151,8 +165,12 @@ def design_files(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
 
 
 def check_files(
-    paths: Sequence[Path], options: CheckOptions, host: PluginHost, progress: Callable[[str], None] | None = None
+    paths: Sequence[Path], options: CheckOptions, host: PluginHost, progress: Progress | None = None
 ) -> Report:
+    """Check every design file below `paths` into one Report (in parallel with `options.jobs`).
+
+    `progress`: told each file and phase (progress.py; the command line's bar on a terminal).
+    """
     report = new_report(host, options)
     files, missing = design_files(paths)
     report.errors.extend(missing)
@@ -160,36 +178,57 @@ def check_files(
         report.usage_error = True
         shown = ", ".join(str(p) for p in paths)
         report.errors.append(Diagnostic("E006", f"no .assy files found in {shown}", Location(shown, 1, 1)))
-    extensions = host.language_extensions()
-    for path in files:
+    if not parallel.check(report, files, options, host, progress):  # --jobs, --executor dask
+        extensions = host.language_extensions()
         if progress:
-            progress(str(path))
-        started = time.perf_counter()
-        try:
-            assembly = _load(
-                path,
-                root=options.root,
-                extensions=extensions,
-                max_objects=options.max_objects,
-                flat=options.flat,
-                limits=options.limits,
-            )
-        except LanguageError as error:
-            report.errors.extend(error.diagnostics)
-            report.inputs.append(_input_of(path, options.limits.max_file_size))
-            report.unchecked.add(str(path))
-            continue
-        except Exception as error:  # a bug of ours: reported as an internal error (exit 3), never a traceback
-            report.problems.append(
-                PluginProblem("assemblint", "", f"internal error while reading {path}: {type(error).__name__}: {error}")
-            )
-            report.inputs.append(_input_of(path, options.limits.max_file_size))
-            continue
-        loaded = time.perf_counter() - started
-        _check_assembly(report, assembly, host, options, loaded)
+            progress.expect(len(files))
+        for path in files:
+            check_path(report, path, options, host, extensions, progress)
+            if progress:
+                progress.finish()
     _judge_file_waivers_once(report)
     report.sort()
     return report
+
+
+def check_path(
+    report: Report,
+    path: Path,
+    options: CheckOptions,
+    host: PluginHost,
+    extensions: LanguageExtensions,
+    progress: Progress | None = None,
+    parse_text: Callable[..., SourceFile] | None = None,
+) -> None:
+    """Load and check one design file into `report`, or record why it could not be: the body of a
+    run, which parallel.py also runs in its workers. `parse_text`: see loader.load."""
+    if progress:
+        progress.start(str(path))
+        parse_text = progress.parsing(parse_text or parse)
+    started = time.perf_counter()
+    try:
+        assembly = _load(
+            path,
+            root=options.root,
+            extensions=extensions,
+            max_objects=options.max_objects,
+            flat=options.flat,
+            limits=options.limits,
+            parse_text=parse_text,
+        )
+    except LanguageError as error:
+        report.errors.extend(error.diagnostics)
+        report.inputs.append(_input_of(path, options.limits.max_file_size))
+        report.unchecked.add(str(path))
+        return
+    except Exception as error:  # a bug of ours: reported as an internal error (exit 3), never a traceback
+        report.problems.append(
+            PluginProblem("assemblint", "", f"internal error while reading {path}: {type(error).__name__}: {error}")
+        )
+        report.inputs.append(_input_of(path, options.limits.max_file_size))
+        return
+    loaded = time.perf_counter() - started
+    _check_assembly(report, assembly, host, options, loaded, progress)
 
 
 def _judge_file_waivers_once(report: Report) -> None:
@@ -233,7 +272,12 @@ def _input_of(path: Path, max_bytes: int) -> tuple[str, str]:
 
 
 def _check_assembly(
-    report: Report, assembly: Assembly, host: PluginHost, options: CheckOptions, loaded: float = 0.0
+    report: Report,
+    assembly: Assembly,
+    host: PluginHost,
+    options: CheckOptions,
+    loaded: float = 0.0,
+    progress: Progress | None = None,
 ) -> None:
     started = time.perf_counter()
     waivers = assembly.waivers + getattr(report, "file_waivers", [])
@@ -246,6 +290,7 @@ def _check_assembly(
         waivers=waivers,
         today=options.today,
         budget=Budget(options.rule_timeout, options.rule_memory),
+        progress=progress.rule if progress else None,
     )
     checked = time.perf_counter() - started
     baseline = getattr(report, "baseline_fingerprints", set())
@@ -266,8 +311,9 @@ def _check_assembly(
         report.stats["files"].append(
             {
                 "path": assembly.path,
-                "pads": assembly.pad_count,
-                "masses": assembly.mass_count,
+                "pads": assembly.total_pads,
+                "masses": assembly.total_masses,
+                "built": {"pads": assembly.pad_count, "masses": assembly.mass_count},
                 "electrical_nodes": int(assembly.netlist.node_labels.max() + 1)
                 if assembly.netlist and len(assembly.netlist.node_labels)
                 else 0,

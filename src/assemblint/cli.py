@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from . import __version__, baseline, budgets, config, limits
+from . import __version__, baseline, budgets, config, limits, parallel
 from .api import CheckOptions, check_files, design_files
 from .atomic import write_text
 from .baseline import BaselineError
@@ -23,6 +23,7 @@ from .diagnostics import LanguageError, render
 from .graph import GRAPH_FORMATS, export
 from .loader import load
 from .plugin_host import PluginHost, PluginProblem
+from .progress import for_terminal
 from .report import FAIL_ON
 from .rule_docs import example_findings, explain_text, reference_markdown
 from .waivers import WaiverFileError
@@ -149,6 +150,36 @@ def _check_options(parser: argparse.ArgumentParser, html: bool) -> None:
     if not html:
         parser.add_argument("--stats", action="store_true", help="per-phase and per-rule timings")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    _parallel_options(parser)
+
+
+def _parallel_options(parser: argparse.ArgumentParser) -> None:
+    """--jobs, --executor, --scheduler (parallel.py, docs/scale.md)."""
+    parser.add_argument(
+        "--jobs",
+        type=_argument(_jobs),
+        default=1,
+        metavar="N",
+        help="check files, and parts of large designs, in N processes (default 1)",
+    )
+    parser.add_argument(
+        "--executor",
+        choices=parallel.EXECUTORS,
+        default="process",
+        help="where the work runs: local processes (default), or a Dask cluster (pip install 'assemblint[dask]')",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="the Dask scheduler, e.g. tcp://host:8786 (with --executor dask; without it, a local cluster)",
+    )
+
+
+def _jobs(text: str) -> int:
+    """`--jobs N`: a whole number, 1 or more."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ValueError(f"expected a number of processes, 1 or more, got {text!r}")
+    return int(text)
 
 
 def _limit_options(parser: argparse.ArgumentParser) -> None:
@@ -289,9 +320,21 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
         rule_timeout=_given(args.rule_timeout, settings.rule_timeout, budgets.DEFAULT_RULE_TIMEOUT),
         rule_memory=_given(args.rule_memory, settings.rule_memory, budgets.DEFAULT_RULE_MEMORY),
     )
-    show_progress = not args.quiet and sys.stderr.isatty()
-    progress = (lambda path: print(f"checking {path} …", file=sys.stderr)) if show_progress else None
-    report = check_files([Path(p) for p in args.paths], options, host, progress=progress)
+    options.jobs, options.executor, options.scheduler = args.jobs, args.executor, args.scheduler
+    if args.scheduler and args.executor != "dask":
+        raise UsageError("--scheduler names a Dask scheduler: give it with --executor dask")
+    # formats that draw the designs need them here, so files are then checked in this process
+    options.keep_designs = any(name not in parallel.PLAIN_FORMATS for name in [args.format, *dict(extra_reports)])
+    progress = for_terminal(args.quiet)
+    try:
+        if args.executor == "dask":
+            parallel.require_dask()
+        report = check_files([Path(p) for p in args.paths], options, host, progress=progress)
+    except parallel.ExecutorError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        if progress:
+            progress.close()
     to_terminal = args.output is None and sys.stdout.isatty()
     report.colour = to_terminal and args.format == "text" and not os.environ.get("NO_COLOR")  # type: ignore[attr-defined]
     _write(formats[args.format](report), args.output)
@@ -306,11 +349,6 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
             who = f"plugin `{problem.plugin}`" + (f", rule {problem.rule}" if problem.rule else "")
             print(f"assemblint: internal error in {who}: {(problem.message.splitlines() or [''])[0]}", file=sys.stderr)
     return report.exit_code
-
-
-def _given(option: T | None, configured: T | None, default: T) -> T:
-    """The command line's value, else the configuration's, else the default; 0 counts as given."""
-    return option if option is not None else configured if configured is not None else default
 
 
 def _given(option: T | None, configured: T | None, default: T) -> T:
