@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -125,8 +125,10 @@ class Loader:
         extensions: LanguageExtensions,
         display_base: Path | None = None,
         limits: Limits | None = None,
+        parse_text: Callable[..., st.SourceFile] | None = None,
     ):
         self.root = root.resolve()
+        self.parse_text = parse_text or parse  # parallel.py: a large design parsed in parts, progress per phase
         self.extensions = extensions
         self.display_base = display_base or Path.cwd()
         self.limits = limits or Limits()
@@ -215,7 +217,7 @@ class Loader:
         SOURCES.add(shown, text)
         started = time.perf_counter()
         try:
-            tree = parse(text, shown, self.limits.max_expression_depth)
+            tree = self.parse_text(text, shown, self.limits.max_expression_depth)
         finally:
             self.timings.parse += time.perf_counter() - started
         return _Reading(resolved, iter(tree.statements), via)
@@ -317,11 +319,13 @@ def load(
     text: str | None = None,
     flat: bool = False,
     limits: Limits | None = None,
+    parse_text: Callable[..., st.SourceFile] | None = None,
 ) -> Assembly:
     """Read, parse and build one design. Raises LanguageError with every E001–E010 found.
 
     `flat`: build every placed instance (see docs/hierarchy.md for what the default builds).
-    `limits`: file size, import depth and expression depth (limits.py); `max_objects` is the fourth."""
+    `limits`: file size, import depth and expression depth (limits.py); `max_objects` is the fourth.
+    `parse_text`: called as `syntax.parse` is, for each file read (parallel.py: parts, progress)."""
     import time
 
     path = Path(path)
@@ -329,7 +333,7 @@ def load(
         from .plugin_host import PluginHost
 
         extensions = PluginHost.default().language_extensions()
-    loader = Loader(Path(root) if root else path.absolute().parent, extensions, limits=limits)
+    loader = Loader(Path(root) if root else path.absolute().parent, extensions, limits=limits, parse_text=parse_text)
     if text is None and not path.is_file():
         shown = loader.display(path.absolute())
         raise LanguageError([Diagnostic("E006", f"file not found: {shown}", Location(shown, 1, 1))])
