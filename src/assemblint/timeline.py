@@ -182,7 +182,7 @@ class Timeline:
         by_kind: dict[tuple, float] = {}
         values = np.empty(len(groups), dtype=float)
         for k, g in enumerate(groups):
-            key = (id(g.material), *((r.name, id(r.material)) for r in g.regions))
+            key = (id(g.material), *((r.name, id(r.material)) for r in g.regions)) if g.regions else id(g.material)
             v = by_kind.get(key)
             if v is None:
                 found = value(g)
