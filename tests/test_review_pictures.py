@@ -197,9 +197,7 @@ def test_top_views_are_capped_and_put_findings_first():
 def test_a_representative_instance_is_drawn_once_and_says_for_which_instances():
     assembly, findings = design("panel-of-cells")  # units[0:3] are named outside the cell; 3, 4, 5 are alike
     titles = [title for title, _ in top_views(assembly, findings)]
-    assert titles.count(
-        "units[3].chip ↔ units[3].sheet (one drawing for 3 instances alike: units[3:6].chip)"
-    ) == 1
+    assert titles.count("units[3].chip ↔ units[3].sheet (one drawing for 3 instances alike: units[3:6].chip)") == 1
     assert len(titles) == 6
 
 
