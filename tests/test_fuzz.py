@@ -326,3 +326,40 @@ def test_suggestions_stop_once_their_budget_is_spent(tmp_path, monkeypatch):
         "unknown name `e4x`",
         "unknown name `e5x`",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "got"),
+    [
+        # Was: IN003 crashed (OverflowError squaring its reach): pads and masses 1.4e308 µm wide.
+        (
+            "let C = 1.7976931348623157e308 um\nelement e : chip { pads c grid 1 x 2 pitch 1 mm diameter (0.8 * C) }\n",
+            2,
+            58,
+            "1.43815e+308 µm",
+        ),
+        ("element e : chip { size 1e200 m x 1 mm }\n", 1, 25, "1e+206 µm"),
+        ("use std\nlayer g : silicone_gel { thickness -2e9 um }\n", 2, 36, "-2e+09 µm"),
+    ],
+)
+def test_a_length_past_1_km_is_an_e008(tmp_path, text, line, column, got):
+    (error,) = errors(tmp_path, text)
+    assert (error.code, error.location.line, error.location.column) == ("E008", line, column)
+    assert error.message == f"a length of more than 1 km (1e+09 µm) is out of range: {got}"
+
+
+def test_the_fast_path_for_flat_exports_refuses_what_lark_refuses(tmp_path):
+    """Was: a one-line `pad` or `mass` read by explicit.py took an infinite or 1e300 µm diameter
+    that the same line read by Lark refuses (E008), and a rule crashed on it."""
+    pads = "".join(f"    pad c{i} at ({i} um, 0 um) diameter 25 um\n" for i in range(1300))
+    masses = "".join(f"mass m{i} : SAC305 {{ joins die.c{i} -- sub.p{i}; height 100 um }}\n" for i in range(1300))
+    design = f"use std\nelement die : chip {{\n{pads}}}\nelement sub : chip {{\n{pads.replace('c', 'p')}}}\n{masses}"
+    assert len(design) > 200_000  # explicit.MIN_BYTES: read by the fast path
+    bad_pad = design.replace("pad c7 at (7 um, 0 um) diameter 25 um", "pad c7 at (7 um, 0 um) diameter 1e400 um")
+    first = errors(tmp_path, bad_pad)[0]
+    assert (first.code, first.location.line, first.location.column) == ("E008", 10, 37)
+    assert first.message == "expected a finite value, got 1e400 um"
+    bad_mass = design.replace("sub.p9; height 100 um", "sub.p9; height 1e300 um")
+    (error,) = errors(tmp_path, bad_mass)
+    assert (error.code, error.location.line) == ("E008", 2615)
+    assert error.message == "a length of more than 1 km (1e+09 µm) is out of range: 1e+300 µm"

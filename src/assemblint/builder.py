@@ -493,7 +493,7 @@ class Builder:
                 name in e.pads
                 or name in self.lets.exprs
                 or not in_range[k]
-                or (diameter is not None and diameter <= 0)
+                or (diameter is not None and not 0 < diameter <= MAX_COORDINATE)  # also inf and NaN
                 or self.pad_total + self.mass_total >= self.max_objects
             ):
                 self._guard(self._element_property, e, explicit.pad_property(text, line, rows.path))
@@ -915,8 +915,8 @@ class Builder:
             material is None
             or pad_a is None
             or pad_b is None
-            or (diameter is not None and diameter <= 0)
-            or (height is not None and height <= 0)
+            or (diameter is not None and not 0 < diameter <= MAX_COORDINATE)  # also inf and NaN
+            or (height is not None and not 0 < height <= MAX_COORDINATE)
             or self.pad_total + self.mass_total >= self.max_objects
         ):
             self._guard(self._mass, scope, handle.declaration())

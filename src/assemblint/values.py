@@ -15,9 +15,10 @@ from . import syntax_tree as st
 from .diagnostics import Diagnostic, Location, did_you_mean
 from .units import EXAMPLE, LENGTH, NUMBER, TEMPERATURE, article, format_quantity
 
-# How far from the origin a position may lie, in µm: 1 km. No assembly comes near it, so a position
-# past it is a wrong unit or a slip of the keyboard; and rules difference and square positions
-# (distances, k-d trees), which within it can never overflow to infinity.
+# How long a length may be, and how far from the origin a position may lie, in µm: 1 km. No
+# assembly comes near it, so a length past it is a wrong unit or a slip of the keyboard; and rules
+# difference and square lengths and positions (distances, reaches, k-d trees), which within it can
+# never overflow to infinity.
 MAX_COORDINATE = 1e9
 
 
@@ -273,6 +274,13 @@ class Args:
         if value.dimension != dimension:
             got = "a number without a unit" if value.dimension == NUMBER else article(value.dimension)
             raise Problem("E003", f"expected {article(dimension)}, got {got}: {describe(item)}", item.loc)
+        if dimension == LENGTH and abs(value.value) > MAX_COORDINATE:
+            raise Problem(
+                "E008",
+                f"a length of more than 1 km ({format_quantity(MAX_COORDINATE, LENGTH)}) is out of range: "
+                f"{format_quantity(value.value, LENGTH)}",
+                item.loc,
+            )
         return value.value
 
     def count(self, what: str) -> int:
