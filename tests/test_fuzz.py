@@ -4,7 +4,7 @@ The generators and the oracle are in tests/fuzz_strategies.py, shared with the l
 (`python benchmarks/fuzz_campaign.py --minutes 5`). Every input must end in a report or in
 E001-E010 diagnostics that point into the file and render with the line and a caret: never a
 traceback, a crashed rule or a hang. Examples are derandomized, so a failure here is a bug, never a
-flake; the whole file takes some twenty seconds.
+flake; the whole file takes some twenty seconds of processor time.
 
 tests/test_parser_robustness.py fuzzes with token soup and random text; this file starts from
 valid designs, so most inputs get past the parser to the builder and the rules.
