@@ -267,14 +267,14 @@ def test_an_index_of_thousands_of_digits_is_an_e001_at_the_index(tmp_path):
         # Was: IN003 crashed the same way: a 400-digit origin is an infinite float.
         ("element e : chip { pads c grid 2 x 2 pitch 1 mm origin (-" + "1" * 400 + " mm, 0 mm) }\n", 58, "this"),
         ("element e : chip { position (2000 m, 0 m) }\n", 30, "this coordinate lies 2e+09 µm from the origin"),
-        # Was: IN003 crashed (cKDTree: floating point overflow): squared distances past 1e308.
-        ("element e : chip { pads c grid 3 x 3 pitch 1e200 mm }\n", 20, "pads `c` would reach 1e+203 µm"),
-        ("element e : chip { pads c grid 3 x 3 pitch 1e308 um }\n", 20, "pads `c` would reach infinitely far"),
+        # Was: IN003 crashed (cKDTree: floating point overflow): squared distances past 1e308. Such a
+        # pitch is now a length past 1 km itself; a grid can still reach past 1 km from a shorter one.
+        ("element e : chip { pads c grid 1 x 5 pitch 900 m }\n", 20, "pads `c` would reach 1.8e+09 µm"),
         ("element e : chip { position (999 m, 0 m); pads c grid 1 x 3 pitch 2 m }\n", 43, "pads `c` would reach"),
         (
-            "cell U { element a : chip { pads c grid 1 x 1 pitch 1 mm } }\nplace u : U grid 3 x 3 pitch 1e300 m\n",
+            "cell U { element a : chip { pads c grid 1 x 1 pitch 1 mm } }\nplace u : U grid 1 x 5 pitch 900 m\n",
             7,
-            "the instances of `u` would reach 1e+306 µm",
+            "the instances of `u` would reach 1.8e+09 µm",
         ),
     ],
 )
@@ -339,6 +339,7 @@ def test_suggestions_stop_once_their_budget_is_spent(tmp_path, monkeypatch):
             "1.43815e+308 µm",
         ),
         ("element e : chip { size 1e200 m x 1 mm }\n", 1, 25, "1e+206 µm"),
+        ("element e : chip { pads c grid 3 x 3 pitch 1e308 um }\n", 1, 44, "1e+308 µm"),
         ("use std\nlayer g : silicone_gel { thickness -2e9 um }\n", 2, 36, "-2e+09 µm"),
     ],
 )
