@@ -502,9 +502,7 @@ class Builder:
             array = PadArray(
                 e, name, False, xs[k : k + 1], ys[k : k + 1], diameter, None, None, "front", loc, start=self.pad_total
             )
-            self.pad_total += 1
-            e.pads[name] = array
-            self.assembly.pad_arrays.append(array)
+            self._add_pads(e, array)
 
     def _element_property(self, e: Element, prop: st.Property) -> None:
         args = Args(prop, self.lets)
@@ -594,8 +592,13 @@ class Builder:
             prop.loc,
             start=self.pad_total,
         )
+        self._add_pads(e, array)
+
+    def _add_pads(self, e: Element, array: PadArray) -> None:
+        """A built pad declaration joins its element and the design, after the pads before it."""
+        assert self.assembly is not None
         self.pad_total += array.count
-        e.pads[name] = array
+        e.pads[array.name] = array
         self.assembly.pad_arrays.append(array)
 
     def _dup_pad(self, e: Element, name: str, item: st.Value | None) -> Problem:
@@ -901,8 +904,13 @@ class Builder:
             start=self.mass_total,
             joins_loc=joins_loc,
         )
+        self._add_masses(scope, decl.name, group)
+
+    def _add_masses(self, scope: Scope, name: str, group: MassGroup) -> None:
+        """A built mass declaration joins its scope and the design, after the masses before it."""
+        assert self.assembly is not None
         self.mass_total += group.count
-        scope.objects[decl.name] = group
+        scope.objects[name] = group
         self.assembly.mass_groups.append(group)
 
     def _mass_row(self, scope: Scope, handle: _MassRow) -> None:
@@ -938,9 +946,7 @@ class Builder:
             start=self.mass_total,
             joins_loc=Location(path, line, joins_column, line, joins_column + 5),
         )
-        self.mass_total += 1
-        scope.objects[name] = group
-        self.assembly.mass_groups.append(group)
+        self._add_masses(scope, name, group)
 
     @staticmethod
     def _single_pad(scope: Scope, ref: str) -> PadArray | None:

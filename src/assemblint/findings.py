@@ -119,7 +119,7 @@ class Objects:
         expand = represented.expand if represented else _alone
         per_group: list[tuple[str, tuple[str, ...]]] = []
         for group, index in self.members.values():
-            name = group.qualified_name if isinstance(group, PadArray) else group.name
+            name = _group_name(group)
             if not getattr(group, "indexed", True):
                 runs: tuple[str, ...] = ("",)
             elif index is None:  # the whole group: no need to look at each index
@@ -138,9 +138,14 @@ class Objects:
             return self.count
         total = sum(represented.weight(name) for name in self.names)
         for group, index in self.members.values():
-            name = group.qualified_name if isinstance(group, PadArray) else group.name
+            name = _group_name(group)
             total += (group.count if index is None else len(index)) * represented.weight(name)
         return total
+
+
+def _group_name(group: Any) -> str:
+    """A group's name as findings write it: a pad array's with its element (`die.c`)."""
+    return group.qualified_name if isinstance(group, PadArray) else group.name
 
 
 def _alone(name: str) -> list[str]:
