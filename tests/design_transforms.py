@@ -438,7 +438,7 @@ def decimal_text(value: Fraction | Decimal) -> str:
 
 def _length(value: Decimal) -> st.Quantity:
     text = f"{decimal_text(value)} um"
-    return st.Quantity(float(value), "length", text, _NOWHERE)
+    return st.Quantity(float(value), "length", text, _NOWHERE, "um")
 
 
 _NOWHERE = st.Location("<transform>", 1, 1)
@@ -558,6 +558,8 @@ UNIT_CHOICES: dict[str, list[tuple[str, Fraction, Fraction]]] = {
         ("degC", Fraction(1), Fraction(0)),
         ("K", Fraction(1), Fraction(-27315, 100)),
         ("F", Fraction(5, 9), Fraction(-160, 9)),
+        ("°F", Fraction(5, 9), Fraction(-160, 9)),
+        ("degF", Fraction(5, 9), Fraction(-160, 9)),
     ],
     "length": [
         ("nm", Fraction(1, 1000), Fraction(0)),
@@ -626,8 +628,9 @@ def convert_quantity(q: st.Quantity, choose: Callable[[list[str]], str], differe
     """`q` written in a unit that `choose` picks: the same quantity as an exact decimal where there
     is one, else the shortest decimal that reads as the same number (`_nearest_text`).
 
-    `differences`: the quantity is a temperature inside an expression (`125 C - 85 C`), where
-    offsets do not cancel; it keeps a unit without offset (C, °C, degC).
+    `differences`: the quantity is inside an expression (`190 C + 10 K`, `125 C - 85 C`), where a
+    temperature's scale decides the arithmetic (a K term shifts, two C terms cannot be added): a
+    temperature there keeps its scale (K stays K; C, °C, degC; F, °F, degF).
     """
     match = _QUANTITY_TEXT.match(q.text)
     assert match, q.text
@@ -641,18 +644,18 @@ def convert_quantity(q: st.Quantity, choose: Callable[[list[str]], str], differe
     target = to_base(sign * float(match["num"]), unit)[0]
     options: dict[str, str] = {}
     for symbol, s, o in UNIT_CHOICES[dim]:
-        if differences and o != 0:
+        if differences and dim == "temperature" and (s, o) != (scale, offset):
             continue
         value = (base - o) / s
         text = decimal_text(value) if _terminates(value) else _nearest_text(value, symbol, target)
         if text is not None:
             options[symbol] = text
     symbol = choose(sorted(options))
-    return st.Quantity(q.value, q.dimension, f"{options[symbol]} {symbol}", q.loc)
+    return st.Quantity(q.value, q.dimension, f"{options[symbol]} {symbol}", q.loc, symbol)
 
 
 def convert_units(statements: Sequence[st.Statement], choose: Callable[[list[str]], str]) -> list[st.Statement]:
-    """Every quantity in a unit `choose` picks; quantities inside expressions keep offset-free units."""
+    """Every quantity in a unit `choose` picks; temperatures inside expressions keep their scale."""
     statements = copy.deepcopy(list(statements))
 
     def in_expr(expr, nested: bool):

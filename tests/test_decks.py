@@ -180,6 +180,7 @@ def test_shipped_decks_settings_in_base_units(rules):
     hs = load_deck("hierarchical-solder", rules)
     assert hs.effective(by_id["MH001"]).params == {"min_window": 45.0}
     assert hs.effective(by_id["MH002"]).params == {"min_superheat": 20.0, "min_margin": 25.0}
+    assert hs.effective(by_id["MH003"]).params == {"min_margin": 25.0}
     cm = load_deck("cte-matched", rules)
     assert cm.effective(by_id["CTE001"]).params == {"max_delta": 1.0}
     assert cm.effective(by_id["CTE005"]).severity.value == "error"
@@ -188,7 +189,11 @@ def test_shipped_decks_settings_in_base_units(rules):
     assert pb.effective(by_id["MH007"]).severity.value == "error"
     assert not pb.effective(by_id["CT003"]).enabled
     assert not pb.effective(by_id["CT004"]).enabled
-    assert pb.effective(by_id["CTE003"]).params == {"fatigue_ductility": 0.325, "cycles_per_day": 24}
+    assert pb.effective(by_id["CTE003"]).params == {
+        "fatigue_ductility": 0.325,
+        "cycles_per_day": 24,
+        "strain_factor": 1.0,
+    }
     # a rule the deck does not name keeps its documented default
     assert pb.effective(by_id["IN003"]).params == {"min_spacing": 20.0}
     assert pb.effective(by_id["IN003"]).enabled

@@ -165,8 +165,9 @@ BOUNDARIES = {
         }
     """,
     # Every other limit exactly met, so that none of them fires: CT003 a modulus of exactly 100,000 psi,
-    # CT004 50 µm, CT005 a 1 µm barrier, MH001 a 10 K window, MH002 no superheat, MH005 and MH006 a
-    # step at 250 °C, MH008 a 20 °C melting point, CTE001 Δα 3 ppm/K; MH009 fires, at its limit.
+    # CT004 50 µm (as thick as the 50 µm masses), CT005 a 1 µm barrier, MH001 a 10 K window, MH002 no
+    # superheat, MH005 and MH006 a step at 250 °C, CTE001 Δα 3 ppm/K; MH009 and MH008 (a 20 °C melting
+    # point reaches the 20 °C handling temperature) fire, at their limits.
     "limits-edges": """
         use std
         material joint200 { kind fusible; melts 200 C; cte 20 ppm/K }
@@ -193,9 +194,9 @@ BOUNDARIES = {
             joins die.c[*] -- sub.p[*]
             region core : core210 on die
             region joint : joint200 on sub
-            height 80 um
+            height 50 um
         }
-        masses w : soft20 { joins die.d[*] -- sub.e[*]; height 80 um }
+        masses w : soft20 { joins die.d[*] -- sub.e[*]; height 50 um }
         process {
             step bump { kind deposit; temp 25 C; forms b }
             step join { kind reflow; peak 200 C }
@@ -514,8 +515,8 @@ def test_boundary_designs_fire_what_they_are_written_for(work, name):
         "rarer-rules": ({(r, "", "") for r in ("CT003", "MH008", "MH009", "MH011", "IN006", "CTE004")}, set()),
         "cells-and-leads": ({(r, "", "") for r in ("MH004", "CT002", "MH006", "IN001", "CTE001", "CTE005")}, set()),
         "limits-edges": (
-            {("MH009", "w", "w[0]")},
-            {"CT002", "CT003", "CT004", "CT005", "MH001", "MH002", "MH005", "MH006", "MH008", "MH010", "CTE001"},
+            {("MH009", "w", "w[0]"), ("MH008", "w", "w[0]")},
+            {"CT002", "CT003", "CT004", "CT005", "MH001", "MH002", "MH005", "MH006", "MH010", "CTE001"},
         ),
     }[name]
     for rule, at, objects in fires:

@@ -77,8 +77,13 @@ def test_explain_prints_the_page_with_what_the_example_reports(capsys) -> None:
     assert out.startswith("MH003 unintended-remelt: error by default (Melting hierarchy, plugin `melting`)")
     assert "Step soldering builds an assembly with a hierarchy of melting points" in out
     assert "Source: seed 001" in out
-    assert "Parameters: none." in out
+    assert "min_margin: temperature difference (K), default 0 K" in out  # CHECKS.md v2
     assert "which reports:" in out and "the `mount` step reaches 245 °C, above the 183 °C melting point" in out
+
+
+def test_explain_says_when_a_rule_has_no_parameters(capsys) -> None:
+    assert cli.main(["explain", "MH004"]) == 0
+    assert "Parameters: none." in capsys.readouterr().out
 
 
 def test_explain_lists_parameters_with_units_and_defaults(capsys) -> None:

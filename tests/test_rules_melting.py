@@ -15,7 +15,7 @@ from assemblint_melting import RULES
 
 from assemblint import Severity
 
-ALL_MH = tuple(f"MH{n:03d}" for n in range(1, 12))
+ALL_MH = tuple(f"MH{n:03d}" for n in range(1, 13))
 
 EUTECTIC = "masses b : Sn63Pb37 { joins die.c[*] -- sub.p[*]; height 80 um }"
 JOIN = "step join { kind reflow; peak 215 C }"
@@ -340,11 +340,11 @@ def test_deposited_masses_joined_by_reflow_then_remelted_are_mh003_unless_contai
 @pytest.mark.parametrize(
     ("layer_text"),
     [
-        "layer g : gel { role mold; between die, sub; thickness 100 um }",
+        "layer g : gel { role dielectric; between die, sub; thickness 100 um }",
         "layer g : gel { role adhesive; between die, sub; thickness 100 um }",
         "layer g : softmetal { role compliant; between die, sub; thickness 100 um }",
     ],
-    ids=["mold-role", "adhesive-role", "compliant-but-not-dielectric"],
+    ids=["dielectric-role", "adhesive-role", "compliant-but-not-dielectric"],  # a mold contains (CHECKS.md v2)
 )
 def test_mh003_a_layer_that_cannot_contain_does_not_make_it_mh004(check_text, layer_text):
     extra = GEL + "\nmaterial softmetal { kind compliant; service -65 C .. 400 C }\n" + layer_text
@@ -620,20 +620,21 @@ def test_mh008_passes_masses_solid_at_room_temperature(check_text):
     assert findings(check_text(design(LOW_MELT, LOW_JOIN), select=("MH008",)), "MH008") == []
 
 
-@pytest.mark.parametrize(("melts", "fires"), [(20, False), (19.9, True)])
+@pytest.mark.parametrize(("melts", "fires"), [(20.1, False), (20, True), (19.9, True)])
 def test_mh008_handling_boundary(check_text, melts, fires):
+    """CHECKS.md v2: liquid at `handling_temp` means its melting temperature is at or below it."""
     text = design(masses("rt"), "step join { kind reflow; peak 30 C }", extra=fusible("rt", melts))
     found = findings(check_text(text, select=("MH008",)), "MH008")
-    assert [f.data["melting_temp"] for f in found] == ([19.9] if fires else [])
+    assert [f.data["melting_temp"] for f in found] == ([melts] if fires else [])
 
 
 @pytest.mark.parametrize(
     ("material", "handling", "fires"),
     [
         ("galinstan", "10 C", False),
-        ("galinstan", "11 C", False),
+        ("galinstan", "11 C", True),  # melts at 11 °C: at the handling temperature it is no longer solid
         ("SnBiPbInCd50", "60 C", True),
-        ("SnBiPbInCd50", "50 C", False),
+        ("SnBiPbInCd50", "49.9 C", False),
     ],
 )
 def test_mh008_handling_temp_from_the_deck(check_text, material, handling, fires):
@@ -736,11 +737,12 @@ def test_mh010_passes_the_corrected_process(check_text):
     [
         ("requires solid", 183, True, "melting_temp", 183),
         ("requires solid", 182.9, False, "melting_temp", 183),
-        ("requires liquid", 182.9, True, "melting_temp", 183),
-        ("requires liquid", 183, False, "melting_temp", 183),
-        ("mixes", 321.9, True, "fully_molten_temp", 322),  # highest liquidus: Pb95Sn5's 322 °C
-        ("mixes", 322, False, "fully_molten_temp", 322),
-        ("mixes", 310, True, "fully_molten_temp", 322),  # above both solidi, not fully molten
+        # CHECKS.md v2: `requires liquid`, as `mixes`, needs the highest liquidus (fully molten)
+        ("requires liquid", 311.9, True, "fully_molten_temp", 312),
+        ("requires liquid", 312, False, "fully_molten_temp", 312),
+        ("mixes", 311.9, True, "fully_molten_temp", 312),  # highest liquidus: Pb95Sn5's 312 °C (TopLine)
+        ("mixes", 312, False, "fully_molten_temp", 312),
+        ("mixes", 310, True, "fully_molten_temp", 312),  # above both solidi, not fully molten
     ],
 )
 def test_mh010_intent_boundaries(check_text, clause, peak, fires, value_key, value):
@@ -754,7 +756,7 @@ def test_mh010_intent_boundaries(check_text, clause, peak, fires, value_key, val
 
 
 def test_mh010_a_mix_below_the_fully_molten_temperature_is_still_not_a_remelt(check_text):
-    text = design(MH010_MASSES, JOIN, "step mix { kind reflow; peak 315 C; mixes b }")
+    text = design(MH010_MASSES, JOIN, "step mix { kind reflow; peak 310 C; mixes b }")
     report = check_text(text, select=("MH003", "MH004", "MH010"))
     assert [(f.rule, f.data["step"]) for f in report.findings] == [("MH010", "mix")]
 
@@ -958,6 +960,7 @@ def test_every_mh_rule_is_registered_with_its_default_severity():
         "MH008": Severity.WARNING,
         "MH009": Severity.WARNING,
         "MH010": Severity.ERROR,
+        "MH012": Severity.WARNING,
         "MH011": Severity.ERROR,
     }
     assert {r.id: r.severity for r in RULES} == expected

@@ -22,7 +22,7 @@ from ._examples import design
     A mass that is liquid in service is held together only by its surface tension and by what
     surrounds it. Seed 003 surrounds each liquid mass with a compliant dielectric (a silicone
     gel) that keeps it on its pads, apart from its neighbours, and sealed from air. A mass is
-    contained when a layer of role compliant, underfill or encapsulant, of a dielectric material,
+    contained when a layer of role compliant, underfill, encapsulant or mold, of a dielectric material,
     surrounds it (its `surrounds`, the default of every mass between the two elements it lies
     between, or the mass's own `in LAYER`). A mass melted again by a later process step is
     MH003's concern, not this rule's.
@@ -42,7 +42,8 @@ def uncontained_liquid(ctx):
             yield ctx.finding(
                 f"{moment.describe()}, {at_or_above(moment.high, melting)} "
                 f"the {temp(melting)} melting point of {materials_text(group)} in "
-                f"{OBJECTS}, and no compliant, underfill or encapsulant layer of a dielectric material contains them",
+                f"{OBJECTS}, and no compliant, underfill, encapsulant or mold layer of a dielectric material "
+                "contains them",
                 objects=masses,
                 data={"range": moment.name, "range_high": moment.high, "melting_temp": melting},
                 cause=f"liquid in {moment.name}",

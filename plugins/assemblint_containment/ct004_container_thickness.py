@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, quantity, rule
+import numpy as np
+
+from assemblint import OBJECTS, Severity, falls_short, quantity, rule
 from assemblint.units import format_quantity
 
 from ._examples import design
@@ -26,20 +28,25 @@ def length(value: float) -> str:
         "passes": design(),
     },
     doc="""
-    A containing layer's `thickness` is below `min_thickness` or above `max_thickness`.
+    A containing layer's `thickness` is below `min_thickness` or above `max_thickness`, or is less
+    than the `height` of a mass it contains.
 
     Seed 003's compliant layer is 50 to 250 µm thick: thinner, and it cannot take up the
     elements' relative movement or hold a mass tall enough to stay liquid without necking;
     thicker, and the liquid column is long and slender and the package height and the
-    electrical path grow. The ends of the range pass. A layer without `thickness` is reported by
-    CT006.
+    electrical path grow. The ends of the range pass. A layer thinner than the masses it contains
+    leaves their tops outside it: the part of a liquid mass above the layer is not held in place
+    or insulated from its neighbours (a layer exactly as thick as its tallest mass passes). A
+    layer without `thickness` is reported by CT006; masses without `height` are not compared.
     """,
 )
 def container_thickness(ctx):
     low, high = ctx.params["min_thickness"], ctx.params["max_thickness"]
+    heights = _mass_heights(ctx.assembly)
     for layer in ctx.timeline.containing_layers:
         if layer.thickness is None:
             continue
+        yield from _shorter_than_masses(ctx, layer, heights)
         if layer.thickness < low:
             side, bound = "thinner than the minimum", low
         elif layer.thickness > high:
@@ -52,3 +59,30 @@ def container_thickness(ctx):
             data={"thickness": layer.thickness, "min_thickness": low, "max_thickness": high},
             cause=side,
         )
+
+
+def _mass_heights(assembly) -> np.ndarray:
+    """Each mass's height in µm (nan where its statement gives none)."""
+    groups = assembly.mass_groups
+    heights = np.array([g.height if g.height is not None else np.nan for g in groups], dtype=float)
+    return np.repeat(heights, [g.count for g in groups]) if groups else np.zeros(0)
+
+
+def _shorter_than_masses(ctx, layer, heights: np.ndarray):
+    """One finding when the layer is thinner than the tallest mass it surrounds (CHECKS.md CT004)."""
+    ids = ctx.timeline.surrounded_by(layer)
+    known = heights[ids]
+    known = known[~np.isnan(known)]
+    if len(known) == 0:
+        return
+    tallest = float(known.max())
+    if not falls_short(layer.thickness, tallest):
+        return
+    tallest_group = ctx.assembly.mass_groups[int(ctx.netlist.mass_group[ids[np.nanargmax(heights[ids])]])]
+    yield ctx.finding(
+        f"layer {OBJECTS} is {length(layer.thickness)} thick, less than the {length(tallest)} height of the masses "
+        f"{tallest_group.name.rsplit('.', 1)[-1]} it contains: their tops stand out of it, neither held nor insulated",
+        objects=layer,
+        data={"thickness": layer.thickness, "mass_height": tallest, "mass": tallest_group.name.rsplit(".", 1)[-1]},
+        cause="thinner than its masses",
+    )

@@ -80,12 +80,53 @@ def by_declaration(ctx, strains: Strains) -> list[Strains]:
     return [strains.subset(of == d) for d in np.unique(of).tolist()]
 
 
-def engelmaier_exponent(mean_temp: float, cycles_per_day: float) -> float:
-    """c = −0.442 − 6·10⁻⁴ T̄ + 1.74·10⁻² ln(1 + f)."""
-    return -0.442 - 6e-4 * mean_temp + 1.74e-2 * float(np.log1p(cycles_per_day))
+SNPB_EXPONENT = (-0.442, -6e-4, 1.74e-2)  # Engelmaier–Wild constants for eutectic SnPb (IPC-SM-785)
+HARD_SOLDER = 250.0  # °C: a solidus above it is a hard solder (Au–Sn, Au–Ge), outside Engelmaier's model
 
 
-def cycles_to_failure(strain: np.ndarray, ductility: float, exponent: float) -> np.ndarray:
-    """Nf = ½ (Δγ / 2εf)^(1/c); infinite where there is no strain."""
+def engelmaier_exponent(
+    mean_temp: float, cycles_per_day: float, constants: tuple[float, float, float] = SNPB_EXPONENT
+) -> float:
+    """c = c0 + c1·T̄ + c2·ln(1 + f); the SnPb constants by default: −0.442 − 6·10⁻⁴ T̄ + 1.74·10⁻² ln(1 + f)."""
+    c0, c1, c2 = constants
+    return c0 + c1 * mean_temp + c2 * float(np.log1p(cycles_per_day))
+
+
+@dataclass
+class FatigueConstants:
+    """The Engelmaier constants of one joint material: its own where it gives them, else SnPb's."""
+
+    ductility: float
+    exponent: tuple[float, float, float]
+    own_ductility: bool
+    own_exponent: bool
+    material: str
+
+    def describe(self) -> str:
+        """Which constants were used, for the message."""
+        if self.own_ductility and self.own_exponent:
+            return f"{self.material}'s own constants"
+        if self.own_ductility:
+            return f"{self.material}'s own εf with the SnPb exponent constants"
+        if self.own_exponent:
+            return f"{self.material}'s own exponent constants with εf from the deck"
+        return "the eutectic SnPb constants (the material gives none of its own)"
+
+
+def fatigue_constants(material, default_ductility: float) -> FatigueConstants:
+    """The constants CHECKS.md's CTE003 uses for joints of `material` (a joint region's or the only one)."""
+    own_d = material is not None and material.fatigue_ductility is not None
+    own_c = material is not None and material.fatigue_exponent is not None
+    return FatigueConstants(
+        material.fatigue_ductility if own_d else default_ductility,
+        tuple(material.fatigue_exponent) if own_c else SNPB_EXPONENT,  # type: ignore[arg-type]
+        own_d,
+        own_c,
+        material.name if material is not None else "(no material)",
+    )
+
+
+def cycles_to_failure(strain: np.ndarray, ductility, exponent) -> np.ndarray:
+    """Nf = ½ (Δγ / 2εf)^(1/c); infinite where there is no strain (εf and c: numbers or per-joint arrays)."""
     with np.errstate(divide="ignore"):
         return np.where(strain > 0, 0.5 * (strain / (2 * ductility)) ** (1 / exponent), np.inf)

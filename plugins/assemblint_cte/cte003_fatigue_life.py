@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from assemblint import Severity, falls_short, rule
 
 from ._examples import design
-from ._pairs import joined_pairs, mitigation_note, pair_key
-from ._strain import by_declaration, cycles_to_failure, decisive, engelmaier_exponent, joint_strains, mass_heights
+from ._pairs import joined_pairs, pair_key
+from ._strain import (
+    HARD_SOLDER,
+    FatigueConstants,
+    by_declaration,
+    cycles_to_failure,
+    decisive,
+    engelmaier_exponent,
+    fatigue_constants,
+    joint_strains,
+    mass_heights,
+)
 
 
 @rule(
@@ -18,7 +30,8 @@ from ._strain import by_declaration, cycles_to_failure, decisive, engelmaier_exp
             "type": "number",
             "exclusiveMinimum": 0,
             "default": 0.325,
-            "description": "εf, the fatigue ductility coefficient of the solder (0.325 for eutectic SnPb)",
+            "description": "εf, the fatigue ductility coefficient of a solder whose material gives none "
+            "(0.325 for eutectic SnPb)",
         },
         "cycles_per_day": {
             "type": "number",
@@ -26,21 +39,35 @@ from ._strain import by_declaration, cycles_to_failure, decisive, engelmaier_exp
             "default": 24,
             "description": "f, the thermal cycles per day of the qualification test or of the field use",
         },
+        "strain_factor": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "default": 1.0,
+            "description": "F, Engelmaier's empirical strain factor (0.5–1.5; 1 for the plain DNP strain)",
+        },
     },
     source="Engelmaier, 'Fatigue life of leadless chip carrier solder joints during power cycling', IEEE "
     "Trans. CHMT 6(3), 1983; IPC-SM-785 (1992); seeds 002 and 004 (CTE matching and its alternatives)",
     examples={"fires": design(grid="8 x 8"), "passes": design(grid="4 x 4")},
     doc="""
     A `cycle … count N` is given and Engelmaier's estimate of the cycles to failure of a rigid
-    solder joint is below N; reported as info when an underfill or mold layer mitigates the pair.
+    solder joint is below N.
 
-    Engelmaier's model: Nf = ½ (Δγ / 2εf)^(1/c), with Δγ = Δα · ΔT · DNP / h the cyclic shear
-    strain of the joint (CTE002), εf the fatigue ductility coefficient (`fatigue_ductility`) and
-    c = −0.442 − 6·10⁻⁴ T̄ + 1.74·10⁻² ln(1 + f) the fatigue ductility exponent, T̄ the mean
-    temperature of the `cycle` range in °C and f the cycles per day (`cycles_per_day`). The
-    corner joint, with the largest DNP, fails first: the finding names it with every factor of
-    the estimate. Only fusible joints (solder) are estimated; the model says nothing of gold or
-    copper bonds. Exactly N cycles passes.
+    Engelmaier's model: Nf = ½ (Δγ / 2εf)^(1/c), with Δγ = F · Δα · ΔT · DNP / h the cyclic shear
+    strain of the joint (CTE002's, times the empirical `strain_factor` F), εf the fatigue
+    ductility coefficient and c = c0 + c1·T̄ + c2·ln(1 + f) the fatigue ductility exponent, T̄ the
+    mean temperature of the `cycle` range in °C and f the cycles per day (`cycles_per_day`). The
+    constants are Engelmaier–Wild's for eutectic SnPb (εf = `fatigue_ductility`, c0 −0.442,
+    c1 −6·10⁻⁴, c2 1.74·10⁻²) unless the joint's material gives its own `fatigue_ductility` or
+    `fatigue_exponent` (c0, c1, c2); the message says which were used. The corner joint, with the
+    largest DNP, fails first: the finding names it with every factor of the estimate. Exactly N
+    cycles passes.
+
+    Where the model does not apply there is no estimate: a mitigated pair (an underfill or mold
+    couples the elements and carries the load) whose unmitigated estimate would fall short gets
+    one info finding, without a number, for review; joints that are not solder (gold, copper
+    bonds), hard solders (a solidus above 250 °C: Au–Sn, Au–Ge) and joints that melt within the
+    operating or cycle range (their pair is not rigid) get no CTE003 finding at all.
     """,
 )
 def fatigue_life(ctx):
@@ -49,32 +76,41 @@ def fatigue_life(ctx):
     count = ctx.assembly.process.cycle_count
     if cycle is None or count is None:
         return  # no cycling requirement: nothing to estimate against
-    ductility, per_day = ctx.params["fatigue_ductility"], ctx.params["cycles_per_day"]
+    per_day, factor = ctx.params["cycles_per_day"], ctx.params["strain_factor"]
     mean = (cycle.low + cycle.high) / 2
-    exponent = engelmaier_exponent(mean, per_day)
     delta_t = cycle.high - cycle.low
     heights = mass_heights(ctx.assembly)
+    constants, ductility, exponent = _per_mass_constants(ctx, mean, per_day)
+    # Engelmaier's model is for soft solder joints: not gold or copper bonds, not hard solders
+    in_model = tl.fusible & ~(np.nan_to_num(tl.melting, nan=-np.inf) > HARD_SOLDER)
     for pair in joined_pairs(ctx):
         if not pair.rigidly_joined or pair.delta_alpha is None:
             continue
-        every = joint_strains(ctx.assembly, heights, pair.rigid, pair.delta_alpha, delta_t)  # DNP from all rigid joints
-        life = cycles_to_failure(every.strain, ductility, exponent)
-        short = tl.fusible[every.masses] & falls_short(life, count)  # Engelmaier's model is for solder
+        # Δγ = F·Δα·ΔT·DNP / h, the DNP from all rigid joints
+        every = joint_strains(ctx.assembly, heights, pair.rigid, factor * pair.delta_alpha, delta_t)
+        life = cycles_to_failure(every.strain, ductility[every.masses], exponent[every.masses])
+        short = in_model[every.masses] & falls_short(life, count)
         if not short.any():
             continue
-        mitigated, note = pair.mitigation is not None, mitigation_note(pair)
+        if pair.mitigation is not None:
+            yield _mitigated(ctx, pair, every.masses[short], count)
+            continue
         for strains in by_declaration(ctx, every.subset(short)):  # one finding per `masses` statement
-            lives = cycles_to_failure(strains.strain, ductility, exponent)
+            lives = cycles_to_failure(strains.strain, ductility[strains.masses], exponent[strains.masses])
             k = decisive(-lives, strains.dnp)  # the shortest life; a tie past rounding: the first
-            corner = ctx.netlist.node_name(ctx.assembly, ctx.netlist.pad_count + int(strains.masses[k]))
+            mass = int(strains.masses[k])
+            used = constants[int(ctx.netlist.mass_group[mass])]
+            c, eps = float(exponent[mass]), float(ductility[mass])
+            corner = ctx.netlist.node_name(ctx.assembly, ctx.netlist.pad_count + mass)
             n = len(strains.masses)
+            shown_factor = f"F {factor:g} × " if factor != 1 else ""
             yield ctx.finding(
                 f"{n} solder joint{'s' if n != 1 else ''} between {pair.declared} are estimated to fail before the "
-                f"{count} cycles of `cycle`; the corner joint {corner}: Δγ {strains.strain[k]:.3g} (DNP "
-                f"{strains.dnp[k]:.0f} µm, height {strains.height[k]:g} µm, ΔT {delta_t:g} K), c {exponent:.4f} "
-                f"(T̄ {mean:g} °C, {per_day:g} cycles/day), εf {ductility:g} → Nf ≈ {lives[k]:.3g} cycles{note}",
+                f"{count} cycles of `cycle`; the corner joint {corner}: Δγ {shown_factor}{strains.strain[k]:.3g} (DNP "
+                f"{strains.dnp[k]:.0f} µm, height {strains.height[k]:g} µm, ΔT {delta_t:g} K), c {c:.4f} "
+                f"(T̄ {mean:g} °C, {per_day:g} cycles/day), εf {eps:g} → Nf ≈ {lives[k]:.3g} cycles, with "
+                f"{used.describe()}",
                 objects=list(tl.selections(strains.masses)),
-                severity="info" if mitigated else None,
                 data={
                     "pair": [pair.first.name, pair.second.name],
                     "cycles_required": count,
@@ -85,11 +121,46 @@ def fatigue_life(ctx):
                     "delta_alpha": pair.delta_alpha,
                     "delta_t": delta_t,
                     "mean_temp": mean,
-                    "exponent": exponent,
-                    "fatigue_ductility": ductility,
+                    "exponent": c,
+                    "exponent_constants": list(used.exponent),
+                    "fatigue_ductility": eps,
+                    "constants": "material" if used.own_ductility or used.own_exponent else "SnPb",
+                    "strain_factor": factor,
                     "cycles_per_day": per_day,
                     "corner": corner,
-                    "mitigated_by": pair.mitigation.name if mitigated else None,
+                    "mitigated_by": None,
                 },
                 cause=f"fatigue {pair_key(pair)}",
             )
+
+
+def _per_mass_constants(ctx, mean: float, per_day: float):
+    """Per mass group its FatigueConstants (from its joint material), and per mass εf and c."""
+    default = ctx.params["fatigue_ductility"]
+    groups = ctx.assembly.mass_groups
+    cache: dict[int, FatigueConstants] = {}
+    constants = [cache.setdefault(id(g.joint_material), fatigue_constants(g.joint_material, default)) for g in groups]
+    counts = [g.count for g in groups]
+    ductility = np.repeat(np.array([k.ductility for k in constants], dtype=float), counts)
+    exponents = {id(k): engelmaier_exponent(mean, per_day, k.exponent) for k in cache.values()}
+    exponent = np.repeat(np.array([exponents[id(k)] for k in constants], dtype=float), counts)
+    return constants, ductility, exponent
+
+
+def _mitigated(ctx, pair, masses: np.ndarray, count: int):
+    """One info finding for a mitigated pair whose unmitigated estimate falls short: no number (CHECKS.md)."""
+    layer = pair.mitigation
+    n = len(masses)
+    return ctx.finding(
+        f"{n} solder joint{'s' if n != 1 else ''} between {pair.declared} would be estimated to fail before the "
+        f"{count} cycles of `cycle` without the {layer.role} {layer.name.rsplit('.', 1)[-1]}; Engelmaier's model "
+        "does not hold under underfill or mold, so no life is estimated: for review (qualify the assembly by test)",
+        objects=list(ctx.timeline.selections(np.sort(masses))),
+        severity="info",
+        data={
+            "pair": [pair.first.name, pair.second.name],
+            "cycles_required": count,
+            "mitigated_by": layer.name,
+        },
+        cause=f"fatigue {pair_key(pair)}",
+    )

@@ -1,4 +1,4 @@
-"""The melting-hierarchy rules MH001–MH011 (seeds 000, 001, 003), a plugin on the public hooks.
+"""The melting-hierarchy rules MH001–MH012 (seeds 000, 001, 003), a plugin on the public hooks.
 
 Registered through the entry point `melting` in the project's pyproject.toml, exactly as a third
 party registers its own rules; the core never imports this package. One module per rule, named
@@ -21,6 +21,7 @@ from .mh008_handling_solid import handling_solid
 from .mh009_inject_solid import inject_solid
 from .mh010_intent import intent
 from .mh011_melt_range import melt_range
+from .mh012_melt_data import melt_data
 
 RULES = [
     core_joint_order,
@@ -34,6 +35,7 @@ RULES = [
     inject_solid,
     intent,
     melt_range,
+    melt_data,
 ]
 
 

@@ -1,4 +1,4 @@
-"""MH008 handling-solid: a mass melts below room temperature and cannot be handled solid."""
+"""MH008 handling-solid: a mass melts at or below the handling temperature and cannot be handled solid."""
 
 from __future__ import annotations
 
@@ -23,23 +23,25 @@ from ._examples import design
         ),
     },
     doc="""
-    A fusible mass melts below `handling_temp`, so it is liquid whenever the part is handled.
+    A fusible mass melts at or below `handling_temp`, so it is liquid whenever the part is handled.
 
     Seed 003 prefers masses that melt between 25 and 65 °C: solid at room temperature, so
     sub-assemblies can be picked, placed, tested and shipped with the masses in place, and liquid
     in operation. A mass that is already liquid at the handling temperature (gallium alloys such
     as galinstan at 11 °C) needs containment from the moment it is formed and special handling
-    all the way. Exactly at `handling_temp` passes (a mass liquid at 20 °C is only just so).
+    all the way. A mass that melts exactly at `handling_temp` fires: at that temperature it has
+    reached its solidus and is no longer solid (CHECKS.md: "reaches" is at or above).
     """,
 )
 def handling_solid(ctx):
     tl = ctx.timeline
     handling = ctx.params["handling_temp"]
-    for masses in tl.by_declaration(tl.melting < handling):
+    for masses in tl.by_declaration(tl.melting <= handling):
         group = masses[0].target
         melting = float(tl.melting[group.start])
         yield ctx.finding(
-            f"{materials_text(group)} in {OBJECTS} melts at {temp(melting)}, below the {temp(handling)} "
+            f"{materials_text(group)} in {OBJECTS} melts at {temp(melting)}, "
+            f"{'at' if melting == handling else 'below'} the {temp(handling)} "
             "handling temperature: the masses are liquid whenever the part is handled",
             objects=masses,
             data={"melting_temp": melting, "handling_temp": handling, "material": materials_text(group)},

@@ -36,17 +36,19 @@ MASSES = two_region("Pb95Sn5", "Sn63Pb37")
     },
     doc="""
     A step's declared intent is contradicted by the temperatures: `requires solid X` at a step
-    that reaches X's melting point, `requires liquid X` at a step below it, or `mixes X` at a step
-    below the temperature at which every material of X is fully molten.
+    that reaches X's melting point (solidus), `requires liquid X` or `mixes X` at a step below the
+    temperature at which every material of X is fully molten (the highest liquidus).
 
     Seed 001 tests an assembly joined with the lower-melting material while the joints are solid,
     then raises it above the bump's melting point so that the two materials mix into permanent
     masses. Writing that intent into the process (`requires solid b` on the test step, `mixes b`
     on the mixing reflow) lets the checker hold the temperatures to it: a test step whose range
     reaches the joint's solidus would test pasty joints; a "mix" below the core's liquidus leaves
-    the core partly solid and the masses unmixed. A mass is liquid when the step reaches its
-    melting point (lowest solidus); fully molten when it reaches the highest liquidus of its
-    materials. Exactly at the liquidus counts as fully molten.
+    the core partly solid and the masses unmixed; and a step that `requires liquid` between the
+    solidus and the liquidus finds the masses mostly solid (a pasty range, not a liquid). A mass
+    melts when the step reaches its melting point (lowest solidus); it is fully molten when the
+    step reaches the highest liquidus of its materials. Exactly at the liquidus counts as fully
+    molten; exactly at the solidus is no longer solid.
     """,
 )
 def intent(ctx):
@@ -57,7 +59,7 @@ def intent(ctx):
         assert step is not None
         checks = (
             ("requires solid", step.requires_solid, "melting point", tl.melting),
-            ("requires liquid", step.requires_liquid, "melting point", tl.melting),
+            ("requires liquid", step.requires_liquid, "fully molten temperature", tl.fully_molten),
             ("mixes", step.mixes, "fully molten temperature", tl.fully_molten),
         )
         for intent_name, targets, what, temps in checks:
@@ -82,12 +84,19 @@ def _contradictions(tl: Timeline, targets: list, intent_name: str, high: float, 
             selection = group_selection(group, bad)
             if selection is not None:
                 yield group, selection
-        else:  # a layer or element: its material's solidus, if it has one
-            material = getattr(target, "material", None) or getattr(target, "body", None)
-            solidus = material.solidus if material is not None else None
-            value = np.array([np.nan if solidus is None else solidus])
-            if _violated(intent_name, value, high)[0]:
+        else:  # a layer or element: its material's solidus (or liquidus), if it has one
+            limit = _material_limit(target, intent_name)
+            if _violated(intent_name, np.array([limit]), high)[0]:
                 yield target, None
+
+
+def _material_limit(target, intent_name: str) -> float:
+    """A layer's or element's material: its solidus for `requires solid`, else its liquidus (nan: none)."""
+    material = getattr(target, "material", None) or getattr(target, "body", None)
+    if material is None:
+        return np.nan
+    value = material.solidus if intent_name == "requires solid" else material.liquidus
+    return np.nan if value is None else value
 
 
 def _finding(ctx, moment: Moment, intent_name: str, target, selection, what: str, temps: np.ndarray):
@@ -98,7 +107,7 @@ def _finding(ctx, moment: Moment, intent_name: str, target, selection, what: str
         objects = selection
     else:
         material = getattr(target, "material", None) or getattr(target, "body", None)
-        value = material.solidus if material is not None and material.solidus is not None else float("nan")
+        value = _material_limit(target, intent_name)
         material_name = material.name if material is not None else "no material"
         objects = target
     wanted = {"requires solid": "requires {} solid", "requires liquid": "requires {} liquid", "mixes": "mixes {}"}
@@ -109,7 +118,7 @@ def _finding(ctx, moment: Moment, intent_name: str, target, selection, what: str
     elif intent_name == "requires solid":
         why = f"at or above the {temp(value)} melting point of {material_name}: they are liquid at this step"
     elif intent_name == "requires liquid":
-        why = f"below the {temp(value)} melting point of {material_name}: they stay solid"
+        why = f"below the {temp(value)} liquidus of {material_name}: they are not fully liquid"
     else:
         why = f"below the {temp(value)} at which {material_name} is fully molten: they do not mix"
     return ctx.finding(
@@ -119,7 +128,7 @@ def _finding(ctx, moment: Moment, intent_name: str, target, selection, what: str
             "step": moment.name,
             "step_temp": moment.high,
             "intent": intent_name,
-            "fully_molten_temp" if intent_name == "mixes" else "melting_temp": value,
+            "melting_temp" if intent_name == "requires solid" else "fully_molten_temp": value,
         },
         cause=f"{moment.name} {intent_name}",
     )

@@ -65,6 +65,10 @@ MATERIAL_PROPERTIES = (
     "resistivity",
     "dielectric",
     "exemption",
+    "tg",
+    "cte_above_tg",
+    "fatigue_ductility",
+    "fatigue_exponent",
 )
 ELEMENT_PROPERTIES = ("body", "cte", "size", "position", "operating", "max_temp", "pad", "pads", "connect")
 LAYER_PROPERTIES = ("role", "between", "thickness", "surrounds")
@@ -80,6 +84,8 @@ _SCALAR_MATERIAL = {
     "modulus": MODULUS,
     "max_temp": TEMPERATURE,
     "resistivity": RESISTIVITY,
+    "tg": TEMPERATURE,
+    "cte_above_tg": EXPANSION,
 }
 
 
@@ -313,6 +319,11 @@ class Builder:
                 "resistivity",
                 "dielectric",
                 "exemption",
+                "tg",
+                "cte_above_tg",
+                "fatigue_ductility",
+                "fatigue_exponent",
+                "solidus_assumed",
             ):
                 setattr(m, attr, getattr(parent, attr))
             m.extra = dict(parent.extra)
@@ -327,11 +338,16 @@ class Builder:
             self._guard(self._material_property, m, prop)
         if "melts" in given and ("solidus" in given or "liquidus" in given):
             self._error("E008", "`melts` sets both solidus and liquidus; do not give them as well", given["melts"].loc)
+        if "solidus" in given or "melts" in given:
+            m.solidus_assumed = False
         if m.kind == "fusible" or "solidus" in given or "liquidus" in given:
             if m.solidus is None and m.liquidus is not None and "liquidus" in given:
-                m.solidus = m.liquidus
+                m.solidus = m.liquidus  # optimistic for every remelt check: MH012 says so
+                m.solidus_assumed = True
             elif m.liquidus is None and m.solidus is not None and "solidus" in given:
                 m.liquidus = m.solidus
+            elif m.solidus_assumed and "liquidus" in given:
+                m.solidus = m.liquidus  # a child that changes only the liquidus of a liquidus-only parent
         if m.solidus is not None and m.liquidus is not None and m.solidus > m.liquidus:
             where = given.get("solidus") or given.get("liquidus")
             self._error(
@@ -361,6 +377,25 @@ class Builder:
             m.exemption = args.string()
         elif name == "composition":
             m.composition = self._composition(args)
+        elif name == "fatigue_ductility":
+            item = args.peek()
+            value = args.quantity(NUMBER)
+            if not value > 0:
+                assert item is not None
+                raise Problem("E008", f"`fatigue_ductility` must be above 0, got {describe(item)}", item.loc)
+            m.fatigue_ductility = value
+        elif name == "fatigue_exponent":
+            first = args.peek()
+            terms = args.list_of(lambda: args.quantity(NUMBER))
+            if len(terms) != 3:
+                assert first is not None
+                raise Problem(
+                    "E001",
+                    f"`fatigue_exponent` takes three numbers c0, c1, c2 (c = c0 + c1·T̄ + c2·ln(1 + f), "
+                    f"such as `-0.442, -0.0006, 0.0174`), got {len(terms)}",
+                    first.loc,
+                )
+            m.fatigue_exponent = (terms[0], terms[1], terms[2])
         else:
             m.extra[name] = args.quantity(self.extra_material[name])
         args.end()

@@ -252,7 +252,7 @@ def _quantity(m: re.Match, tag: str, line: int, path: str) -> st.Value:
     """A quantity as Lark's transformer makes it; a sign makes a `Neg` at the quantity's place."""
     value, dimension = to_base(float(m[tag + "n"]), m[tag + "u"])
     loc = _loc(path, line, m.start(tag), m.end(tag))
-    quantity = st.Quantity(value, dimension, m[tag], loc)
+    quantity = st.Quantity(value, dimension, m[tag], loc, m[tag + "u"])
     return st.Neg(quantity, loc) if m[tag + "s"] else quantity
 
 
@@ -269,7 +269,7 @@ def pad_property(line: str, number: int, path: str) -> st.Property | None:
     if m["d"] is not None:
         value, dimension = to_base(float(m["dn"]), m["du"])
         args.append(st.Ref(["diameter"], _loc(path, number, m.start("dkw"), m.end("dkw"))))
-        args.append(st.Quantity(value, dimension, m["d"], _loc(path, number, m.start("d"), m.end("d"))))
+        args.append(st.Quantity(value, dimension, m["d"], _loc(path, number, m.start("d"), m.end("d")), m["du"]))
     return st.Property("pad", args, _loc(path, number, m.start("kw"), m.end("kw")))
 
 
@@ -311,7 +311,7 @@ def _mass_property(part: str, offset: int, number: int, path: str) -> st.Propert
         if arg["q"] is not None:
             value, dimension = to_base(float(arg["qn"]), arg["qu"])
             loc = _loc(path, number, offset + arg.start("q"), offset + arg.end("q"))
-            args.append(st.Quantity(value, dimension, arg["q"], loc))
+            args.append(st.Quantity(value, dimension, arg["q"], loc, arg["qu"]))
         elif arg["ref"] is not None:
             parts: list[str | st.Index] = list(arg["ref"].split("."))
             if any(p in _KEYWORDS for p in parts):

@@ -1,8 +1,8 @@
 """The element pairs that masses join directly, and how they are joined (CHECKS.md, CTE matching).
 
-A pair is **rigidly joined** when a mass joins it that is solid over the whole operating range and
-has no flexible lead in series; **decoupled** when every joining mass is liquid somewhere in the
-operating range or has a flexible lead in series; **mitigated** when an `underfill` or `mold`
+A pair is **rigidly joined** when a mass joins it that is solid over the whole operating range
+(and the `cycle` range, where one is given) and has no flexible lead in series; **decoupled** when
+every joining mass is liquid somewhere in those ranges or has a flexible lead in series; **mitigated** when an `underfill` or `mold`
 layer lies between the two elements. The CTE rules and the review report's CTE map both read
 these answers, so they are worked out once, here, from the timeline and the netlist.
 """
@@ -26,7 +26,7 @@ class JoinedPair:
     first: Element  # the one declared first
     second: Element
     masses: np.ndarray  # global ids of every mass joining the two
-    liquid: np.ndarray  # per mass of `masses`: liquid somewhere in the operating range
+    liquid: np.ndarray  # per mass of `masses`: liquid somewhere in the operating or cycle range
     flexible: np.ndarray  # per mass of `masses`: a flexible lead in series
     mitigation: Layer | None  # an underfill or mold layer between them
     operating: Moment | None  # the range that decided (operate, else cycle); None: none given
@@ -91,6 +91,9 @@ def _joined_pairs(assembly: Assembly) -> list[JoinedPair]:
         return []
     operating = operating_moment(tl)
     liquid = tl.liquid(operating) if operating is not None else np.zeros(netlist.mass_count, dtype=bool)
+    cycle = next((m for m in tl.service if m.name == "cycle"), None)
+    if cycle is not None:  # CHECKS.md: rigid only if solid over the cycle range as well as the operating range
+        liquid = liquid | tl.liquid(cycle)
     flexible = np.zeros(netlist.mass_count, dtype=bool)
     for lead in assembly.lead_groups:
         if lead.shape in FLEXIBLE_LEAD_SHAPES:

@@ -78,6 +78,11 @@ class Material:
     resistivity: float | None = None
     dielectric: bool = False
     exemption: str | None = None
+    tg: float | None = None  # glass transition temperature (°C)
+    cte_above_tg: float | None = None  # α2, the CTE above the glass transition (ppm/K)
+    fatigue_ductility: float | None = None  # Engelmaier's εf for this solder (CTE003)
+    fatigue_exponent: tuple[float, float, float] | None = None  # Engelmaier's c0, c1 (per °C), c2 (CTE003)
+    solidus_assumed: bool = False  # only a liquidus was given: the solidus is taken equal to it (MH012)
     library: str | None = None  # the `use` library it came from, None for the design's own
     extra: dict[str, Any] = field(default_factory=dict)  # plugin-registered properties
 
@@ -85,6 +90,11 @@ class Material:
     def fusible(self) -> bool:
         """A material that melts in the temperatures the rules consider: it has a solidus."""
         return self.solidus is not None
+
+    @property
+    def lacks_melting_data(self) -> bool:
+        """Declared fusible but with no solidus, liquidus or `melts`: no rule can tell when it melts (MH012)."""
+        return self.kind == "fusible" and self.solidus is None and self.liquidus is None
 
     def __repr__(self) -> str:
         return f"Material({self.name})"

@@ -310,7 +310,7 @@ class ToSyntaxTree(Transformer):
         match = _QUANTITY_SPLIT.match(tok)
         assert match, tok
         value, dimension = to_base(sign * float(match["num"]), match["unit"])
-        return st.Quantity(value, dimension, ("-" if sign < 0 else "") + str(tok), loc)
+        return st.Quantity(value, dimension, ("-" if sign < 0 else "") + str(tok), loc, match["unit"])
 
     def number(self, c: list) -> st.Number:
         return st.Number(float(c[0]), str(c[0]), self._loc(c[0]))

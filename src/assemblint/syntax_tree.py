@@ -15,12 +15,16 @@ from .diagnostics import Location
 
 @dataclass(slots=True)
 class Quantity:
-    """A number with a unit, already converted to the base unit of its dimension."""
+    """A number with a unit, already converted to the base unit of its dimension.
+
+    `unit` is the symbol as written: a temperature's scale decides its arithmetic (a `K` term
+    shifts an absolute temperature; two `C` terms cannot be added), so it must survive parsing."""
 
     value: float
     dimension: str
     text: str
     loc: Location
+    unit: str = ""
 
 
 @dataclass(slots=True)

@@ -30,7 +30,7 @@ from .units import TEMPERATURE, format_quantity
 
 FROM_START = -1  # formed by no step: exists from the start
 NEVER = np.iinfo(np.int32).max  # joined by no step / never contained
-CONTAINING_ROLES = ("compliant", "underfill", "encapsulant")
+CONTAINING_ROLES = ("compliant", "underfill", "encapsulant", "mold")  # CHECKS.md: seed 004's mold holds its masses
 
 
 def temp(value: float) -> str:
@@ -294,7 +294,7 @@ class Timeline:
 
     @staticmethod
     def can_contain(layer: Layer) -> bool:
-        """A layer of role compliant, underfill or encapsulant, of a dielectric material."""
+        """A layer of role compliant, underfill, encapsulant or mold, of a dielectric material."""
         return layer.role in CONTAINING_ROLES and is_dielectric(layer.material)
 
     @cached_property

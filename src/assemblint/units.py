@@ -2,8 +2,14 @@
 
 The language admits a closed table of unit symbols (LANGUAGE.md); each maps to one dimension
 and an affine conversion into that dimension's base unit. A table is the whole job here: the
-grammar already splits a quantity into number and symbol, so no general unit algebra (pint and
-the like) is needed, and offset temperatures stay explicit.
+grammar already splits a quantity into number and symbol, so no general unit algebra is needed.
+
+Temperatures follow pint's separation of offset units from their deltas (pint refuses
+`degC + degC` with OffsetUnitCalculusError and has `delta_degC` for differences), in the form the
+language writes them: a temperature in `C` or `F` is on an offset scale (`SCALE_OFFSET`), one in
+`K` is on the absolute scale (`SCALE_KELVIN`) and acts as a shift when added to an offset one;
+values.py holds the arithmetic. pint itself is not used: its import costs more than the whole
+table, and a quantity here must convert exactly, rounded once (`to_base`).
 """
 
 from __future__ import annotations
@@ -22,7 +28,12 @@ RESISTIVITY = "resistivity"
 TIME = "time"
 FRACTION = "fraction"
 ALPHA = "alpha emission"
+CURRENT = "current"
+CURRENT_DENSITY = "current density"
+DENSITY = "density"
 NUMBER = "number"
+
+ABSOLUTE_ZERO = -273.15  # °C: no temperature is below it (E008)
 
 BASE_UNIT = {
     TEMPERATURE: "°C",
@@ -34,6 +45,9 @@ BASE_UNIT = {
     TIME: "s",
     FRACTION: "%",
     ALPHA: "cph/cm2",
+    CURRENT: "A",
+    CURRENT_DENSITY: "A/cm²",
+    DENSITY: "g/cm³",
     NUMBER: "",
 }
 
@@ -48,6 +62,9 @@ EXAMPLE = {
     TIME: "90 s",
     FRACTION: "51 %",
     ALPHA: "0.002 cph/cm2",
+    CURRENT: "2 A",
+    CURRENT_DENSITY: "10000 A/cm2",
+    DENSITY: "7.4 g/cm3",
     NUMBER: "3",
 }
 
@@ -76,6 +93,8 @@ _UNITS: list[Unit] = [
     Unit("degC", TEMPERATURE, 1.0),
     Unit("K", TEMPERATURE, 1.0, -273.15),
     Unit("F", TEMPERATURE, 5.0 / 9.0, -32.0 * 5.0 / 9.0, (Fraction(5, 9), Fraction(-160, 9))),
+    Unit("°F", TEMPERATURE, 5.0 / 9.0, -32.0 * 5.0 / 9.0, (Fraction(5, 9), Fraction(-160, 9))),
+    Unit("degF", TEMPERATURE, 5.0 / 9.0, -32.0 * 5.0 / 9.0, (Fraction(5, 9), Fraction(-160, 9))),
     Unit("nm", LENGTH, 1e-3),
     Unit("um", LENGTH, 1.0),
     Unit("µm", LENGTH, 1.0),  # micro sign U+00B5
@@ -84,8 +103,11 @@ _UNITS: list[Unit] = [
     Unit("cm", LENGTH, 1e4),
     Unit("m", LENGTH, 1e6),
     Unit("mil", LENGTH, 25.4),
+    Unit("in", LENGTH, 25400.0),
+    Unit("inch", LENGTH, 25400.0),
     Unit("ppm/K", EXPANSION, 1.0),
     Unit("ppm/C", EXPANSION, 1.0),
+    Unit("ppm/°C", EXPANSION, 1.0),
     Unit("/K", EXPANSION, 1e6),
     Unit("Pa", MODULUS, 1e-6),
     Unit("kPa", MODULUS, 1e-3),
@@ -103,12 +125,24 @@ _UNITS: list[Unit] = [
     Unit("h", TIME, 3600.0),
     Unit("%", FRACTION, 1.0),
     Unit("cph/cm2", ALPHA, 1.0),
+    Unit("A", CURRENT, 1.0),
+    Unit("mA", CURRENT, 1e-3),
+    Unit("A/cm2", CURRENT_DENSITY, 1.0),
+    Unit("A/mm2", CURRENT_DENSITY, 100.0),
+    Unit("g/cm3", DENSITY, 1.0),
+    Unit("kg/m3", DENSITY, 1e-3),
 ]
 
 UNITS: dict[str, Unit] = {u.symbol: u for u in _UNITS}
 
 # A temperature difference takes the temperature symbols without their offsets: 10 K = 10 C = 18 F.
-_DIFFERENCE_SCALE = {"C": 1.0, "°C": 1.0, "degC": 1.0, "K": 1.0, "F": 5.0 / 9.0}
+_DIFFERENCE_SCALE = {"C": 1.0, "°C": 1.0, "degC": 1.0, "K": 1.0, "F": 5.0 / 9.0, "°F": 5.0 / 9.0, "degF": 5.0 / 9.0}
+
+# The scale a temperature is written on: an offset scale (C, F), whose zero is arbitrary, or kelvin.
+SCALE_OFFSET_C = "C"
+SCALE_OFFSET_F = "F"
+SCALE_KELVIN = "K"
+TEMPERATURE_SCALE = {"C": "C", "°C": "C", "degC": "C", "F": "F", "°F": "F", "degF": "F", "K": "K"}
 _EXACT = {u.symbol: u.fractions() for u in _UNITS}
 
 # Longest symbols first so that `mm` is not read as `m` and `ppm/K` not as `/K`.
@@ -143,6 +177,24 @@ def difference_to_base(value: float, symbol: str) -> float:
     return _float(Fraction(repr(value)) * _EXACT[symbol][0])  # the temperature's scale, without its offset
 
 
+def kelvin_to_celsius(kelvin: float) -> float:
+    """An absolute temperature in kelvin as °C, exactly as `to_base(kelvin, "K")`."""
+    return to_base(kelvin, "K")[0]
+
+
+def negate_on_scale(celsius: float, scale: str) -> float:
+    """`-(T)` where T is written on `scale` (C or F), in °C: the negation happens on the written scale
+    (`-(40 F)` is −40 °F, i.e. −40 °C, not −(4.44 °C)). On a scale whose zero is o °C: 2·o − T."""
+    if scale == SCALE_OFFSET_C or not math.isfinite(celsius):
+        return -celsius
+    offset = _EXACT["F"][1]
+    return _float(2 * offset - Fraction(repr(celsius)))
+
+
+def below_absolute_zero(celsius: float) -> bool:
+    return celsius < ABSOLUTE_ZERO
+
+
 def _float(exact: Fraction) -> float:
     """The nearest float; past the largest one, infinity, as float arithmetic gives (`1e308 mil`):
     float() of such a Fraction raises OverflowError instead, and the reader reports E008 for it."""
@@ -160,6 +212,13 @@ def article(dimension: str) -> str:
 _QUANTITY_TEXT = re.compile(
     r"^\s*(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<unit>" + UNIT_PATTERN + r")?\s*$"
 )
+
+
+def written_number(text: str) -> float:
+    """The number of a quantity as written, before conversion (`-10 K` -> -10.0)."""
+    match = _QUANTITY_TEXT.match(text)
+    assert match, text
+    return float(match["num"])
 
 
 def parse_quantity_text(text: str, dimension: str) -> float:
@@ -185,6 +244,8 @@ def parse_quantity_text(text: str, dimension: str) -> float:
     value, got = to_base(number, symbol)
     if got != dimension:
         raise UnitError(f'expected {article(dimension)} such as "{EXAMPLE[dimension]}", got {article(got)}: {text}')
+    if dimension == TEMPERATURE and below_absolute_zero(value):
+        raise UnitError(f"{text.strip()} is below absolute zero ({ABSOLUTE_ZERO:g} °C)")
     return value
 
 

@@ -13,7 +13,23 @@ from dataclasses import dataclass
 
 from . import syntax_tree as st
 from .diagnostics import Diagnostic, Location, did_you_mean
-from .units import EXAMPLE, LENGTH, NUMBER, TEMPERATURE, article, format_quantity
+from .units import (
+    ABSOLUTE_ZERO,
+    EXAMPLE,
+    LENGTH,
+    NUMBER,
+    SCALE_KELVIN,
+    SCALE_OFFSET_C,
+    TEMPERATURE,
+    TEMPERATURE_DIFFERENCE,
+    TEMPERATURE_SCALE,
+    article,
+    below_absolute_zero,
+    format_quantity,
+    kelvin_to_celsius,
+    negate_on_scale,
+    written_number,
+)
 
 # How long a length may be, and how far from the origin a position may lie, in µm: 1 km. No
 # assembly comes near it, so a length past it is a wrong unit or a slip of the keyboard; and rules
@@ -39,10 +55,34 @@ class Problem(Exception):
 
 @dataclass(slots=True)
 class Value:
-    """An evaluated expression: a number in the base unit of `dimension` (NUMBER: plain)."""
+    """An evaluated expression: a number in the base unit of `dimension` (NUMBER: plain).
+
+    A temperature also knows its `scale` (units.TEMPERATURE_SCALE): on an offset scale (C, F) its
+    value is in °C; on the kelvin scale (K) its value is in kelvin, because a K term means a shift
+    when it is added to an offset temperature and an absolute temperature when it stands alone.
+    A TEMPERATURE_DIFFERENCE (`200 C - 190 C`) is in kelvin.
+    """
 
     value: float
     dimension: str
+    scale: str = ""
+
+    @property
+    def is_offset_temperature(self) -> bool:
+        return self.dimension == TEMPERATURE and self.scale != SCALE_KELVIN
+
+    @property
+    def is_kelvin(self) -> bool:
+        return self.dimension == TEMPERATURE and self.scale == SCALE_KELVIN
+
+    @property
+    def is_shift(self) -> bool:
+        """A kelvin amount that may shift an offset temperature: a K temperature or a difference."""
+        return self.is_kelvin or self.dimension == TEMPERATURE_DIFFERENCE
+
+    def absolute(self) -> float:
+        """The value where an absolute quantity is expected: a K temperature converted to °C."""
+        return kelvin_to_celsius(self.value) if self.is_kelvin else self.value
 
 
 class Lets:
@@ -79,8 +119,18 @@ class Lets:
 
 
 def evaluate(expr: st.Expr, lets: Lets) -> Value:
-    """Evaluate a `let` expression, checking dimensions (E003) as it goes."""
+    """Evaluate a `let` expression, checking dimensions (E003) as it goes.
+
+    Temperatures follow LANGUAGE.md's arithmetic: a K term shifts an offset (C, F) temperature;
+    two offset temperatures may be subtracted (a difference in K) but not added; an offset
+    temperature cannot be scaled; none may fall below absolute zero (E008).
+    """
     if isinstance(expr, st.Quantity):
+        if expr.dimension == TEMPERATURE:
+            scale = TEMPERATURE_SCALE.get(expr.unit, SCALE_OFFSET_C)
+            if scale == SCALE_KELVIN:  # kept in kelvin: the number as written
+                return Value(written_number(expr.text), TEMPERATURE, scale)
+            return _checked(Value(expr.value, TEMPERATURE, scale), expr)
         return Value(expr.value, expr.dimension)
     if isinstance(expr, st.Number):
         return Value(expr.value, NUMBER)
@@ -90,7 +140,9 @@ def evaluate(expr: st.Expr, lets: Lets) -> Value:
         return lets.get(expr.head, expr.loc)
     if isinstance(expr, st.Neg):
         inner = evaluate(expr.operand, lets)
-        return Value(-inner.value, inner.dimension)
+        if inner.is_offset_temperature:
+            return _checked(Value(negate_on_scale(inner.value, inner.scale), TEMPERATURE, inner.scale), expr)
+        return Value(-inner.value, inner.dimension, inner.scale)
     if isinstance(expr, st.Group):
         if len(expr.items) != 1:
             raise Problem("E003", "expected one quantity, got a point", expr.loc)
@@ -98,26 +150,89 @@ def evaluate(expr: st.Expr, lets: Lets) -> Value:
     assert isinstance(expr, st.BinOp)
     left, right = evaluate(expr.left, lets), evaluate(expr.right, lets)
     if expr.op in "+-":
+        if _is_thermal(left) and _is_thermal(right):
+            return _checked(_temperature_sum(expr, left, right), expr)
         if left.dimension != right.dimension:
             raise Problem(
                 "E003",
-                f"cannot {'add' if expr.op == '+' else 'subtract'} {article(right.dimension)} "
-                f"{'to' if expr.op == '+' else 'from'} {article(left.dimension)}",
+                f"cannot {'add' if expr.op == '+' else 'subtract'} {_what(right)} "
+                f"{'to' if expr.op == '+' else 'from'} {_what(left)}",
                 expr.loc,
             )
         value = left.value + right.value if expr.op == "+" else left.value - right.value
         return Value(value, left.dimension)
+    for side in (left, right):
+        if side.is_offset_temperature:
+            raise Problem(
+                "E003",
+                f"cannot {'multiply' if expr.op == '*' else 'divide'} a temperature in {side.scale}: its zero is "
+                f"arbitrary, so a multiple of it means nothing; write the amount as a difference in K "
+                f"(`2 * 10 K`, `190 C + 2 * 10 K`)",
+                expr.loc,
+            )
     if expr.op == "*":
         if left.dimension != NUMBER and right.dimension != NUMBER:
-            raise Problem("E003", f"cannot multiply {article(left.dimension)} by {article(right.dimension)}", expr.loc)
-        return Value(left.value * right.value, right.dimension if left.dimension == NUMBER else left.dimension)
+            raise Problem("E003", f"cannot multiply {_what(left)} by {_what(right)}", expr.loc)
+        quantity = left if right.dimension == NUMBER else right
+        return Value(left.value * right.value, quantity.dimension, quantity.scale)
     if right.value == 0:
         raise Problem("E008", "division by zero", expr.right.loc)
     if right.dimension == NUMBER:
-        return Value(left.value / right.value, left.dimension)
-    if right.dimension == left.dimension:
+        return Value(left.value / right.value, left.dimension, left.scale)
+    if right.dimension == left.dimension or (_is_thermal(left) and _is_thermal(right)):
         return Value(left.value / right.value, NUMBER)
-    raise Problem("E003", f"cannot divide {article(left.dimension)} by {article(right.dimension)}", expr.loc)
+    raise Problem("E003", f"cannot divide {_what(left)} by {_what(right)}", expr.loc)
+
+
+def _is_thermal(value: Value) -> bool:
+    return value.dimension in (TEMPERATURE, TEMPERATURE_DIFFERENCE)
+
+
+def _what(value: Value) -> str:
+    return "a number without a unit" if value.dimension == NUMBER else article(value.dimension)
+
+
+def _temperature_sum(expr: st.BinOp, left: Value, right: Value) -> Value:
+    """`+` or `-` of two temperatures or differences (LANGUAGE.md, temperature arithmetic)."""
+    adding = expr.op == "+"
+    if left.is_offset_temperature and right.is_offset_temperature:
+        if not adding:  # two absolute temperatures: their difference, in K
+            return Value(left.value - right.value, TEMPERATURE_DIFFERENCE)
+        if left.scale != right.scale:
+            hint = "write the difference in K (`200 C + 10 K`)"
+            raise Problem("E003", f"cannot add a temperature in {right.scale} to one in {left.scale}: {hint}", expr.loc)
+        raise Problem(
+            "E003",
+            f"cannot add two temperatures in {left.scale}: both are absolute; write the amount to add in K "
+            f"(`190 C + 10 K` is 200 °C)",
+            expr.loc,
+        )
+    if left.is_offset_temperature:  # shifted by a K term or a difference
+        return Value(left.value + right.value if adding else left.value - right.value, TEMPERATURE, left.scale)
+    if right.is_offset_temperature:
+        if adding:
+            return Value(right.value + left.value, TEMPERATURE, right.scale)
+        if left.is_kelvin:  # an absolute temperature in K minus one in C or F: a difference
+            return Value(kelvin_to_celsius(left.value) - right.value, TEMPERATURE_DIFFERENCE)
+        raise Problem("E003", "cannot subtract a temperature from a temperature difference", expr.loc)
+    value = left.value + right.value if adding else left.value - right.value
+    if left.dimension == TEMPERATURE_DIFFERENCE and right.dimension == TEMPERATURE_DIFFERENCE:
+        return Value(value, TEMPERATURE_DIFFERENCE)
+    return Value(value, TEMPERATURE, SCALE_KELVIN)  # K with K (or a difference): still kelvin
+
+
+def _checked(value: Value, expr: st.Expr) -> Value:
+    """E008 for an offset-scale temperature below absolute zero, where it is written."""
+    if value.is_offset_temperature and below_absolute_zero(value.value):
+        raise _below_absolute_zero(value.value, expr.loc, expr.text if isinstance(expr, st.Quantity) else None)
+    return value
+
+
+def _below_absolute_zero(celsius: float, loc: Location, written: str | None = None) -> Problem:
+    shown = format_quantity(celsius, TEMPERATURE)
+    if written is not None:
+        shown = written if written.endswith("C") else f"{written} ({shown})"
+    return Problem("E008", f"{shown} is below absolute zero ({format_quantity(ABSOLUTE_ZERO, TEMPERATURE)})", loc)
 
 
 def describe(value: st.Value) -> str:
@@ -271,9 +386,20 @@ class Args:
         value = evaluate(item, self.lets)
         if not math.isfinite(value.value):
             raise Problem("E008", f"expected a finite value, got {describe(item)}", item.loc)
+        if dimension == TEMPERATURE and value.dimension == TEMPERATURE_DIFFERENCE:
+            raise Problem(
+                "E003",
+                f"expected a temperature, got a temperature difference: {describe(item)} "
+                f"({format_quantity(value.value, TEMPERATURE_DIFFERENCE)}); add it to a temperature (`25 C + d`)",
+                item.loc,
+            )
         if value.dimension != dimension:
-            got = "a number without a unit" if value.dimension == NUMBER else article(value.dimension)
-            raise Problem("E003", f"expected {article(dimension)}, got {got}: {describe(item)}", item.loc)
+            raise Problem("E003", f"expected {article(dimension)}, got {_what(value)}: {describe(item)}", item.loc)
+        if dimension == TEMPERATURE:
+            celsius = value.absolute()
+            if below_absolute_zero(celsius):
+                raise _below_absolute_zero(celsius, item.loc, describe(item))
+            return celsius
         if dimension == LENGTH and abs(value.value) > MAX_COORDINATE:
             raise Problem(
                 "E008",
