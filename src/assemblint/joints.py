@@ -3,8 +3,9 @@
 A pair is **rigidly joined** when a mass joins it that is solid over the whole operating range
 (and the `cycle` range, where one is given) and has no flexible lead in series; **decoupled** when
 every joining mass is liquid somewhere in those ranges or has a flexible lead in series;
-**mitigated** when an `underfill` or `mold` layer lies between the two elements. The CTE rules and the review report's CTE map both read
-these answers, so they are worked out once, here, from the timeline and the netlist.
+**mitigated** when an `underfill` or `mold` layer lies between the two elements. The CTE rules and
+the review report's CTE map both read these answers, so they are worked out once, here, from the
+timeline and the netlist.
 """
 
 from __future__ import annotations
