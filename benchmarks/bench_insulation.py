@@ -28,10 +28,10 @@ import numpy as np
 from assemblint_insulation import _geometry, _nets
 from scipy.spatial import cKDTree
 
-from assemblint.deck import load_deck
-from assemblint.engine import run_rules
-from assemblint.loader import load
-from assemblint.plugin_host import PluginHost
+from assemblint.build.loader import load
+from assemblint.checking.deck import load_deck
+from assemblint.checking.engine import run_rules
+from assemblint.plugins.host import PluginHost
 
 HEADER = """use std
 process { step reflow { kind reflow; peak 245 C }; operate 0 C .. 85 C; cycle -40 C .. 125 C count 1000 }

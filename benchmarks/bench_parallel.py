@@ -28,10 +28,10 @@ from pathlib import Path
 from bench_parse_build import flat
 from designs import explicit
 
-from assemblint import parallel, partition
 from assemblint.api import CheckOptions, check_files
-from assemblint.plugin_host import PluginHost
-from assemblint.syntax import parse
+from assemblint.language.syntax import parse
+from assemblint.plugins.host import PluginHost
+from assemblint.run import parallel, partition
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -19,10 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from assemblint.builder import Builder
-from assemblint.loader import Loader
-from assemblint.netlist import Netlist
-from assemblint.plugin_host import PluginHost
+from assemblint.build.builder import Builder
+from assemblint.build.loader import Loader
+from assemblint.model.netlist import Netlist
+from assemblint.plugins.host import PluginHost
 
 HEADER = """use std
 process { step join { kind reflow; peak 245 C } ; operate 0 C .. 85 C }

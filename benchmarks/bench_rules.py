@@ -20,11 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from assemblint.deck import load_deck
-from assemblint.engine import run_rules
-from assemblint.loader import load
-from assemblint.plugin_host import PluginHost
-from assemblint.timeline import Timeline
+from assemblint.analysis.timeline import Timeline
+from assemblint.build.loader import load
+from assemblint.checking.deck import load_deck
+from assemblint.checking.engine import run_rules
+from assemblint.plugins.host import PluginHost
 
 MATERIALS = """use std
 material gel577 { kind compliant; dielectric; modulus 0.3 MPa; service -65 C .. 150 C }

@@ -68,7 +68,7 @@ def _on_parse_end(callback: Callable[[], None]) -> bool:
     returns), so `load()` can be split into parse and build without driving the builder ourselves.
     Returns False, and splits nothing, if the loader no longer has that method."""
     try:
-        from assemblint.loader import Loader
+        from assemblint.build.loader import Loader
     except ImportError:
         return False
     original = getattr(Loader, "read_file", None)
@@ -101,12 +101,12 @@ def run_phases(path: str, mode: str, spawned: float) -> dict[str, Any]:
     family, total; with the findings, so that the two modes can be compared."""
     phases = Phases(spawned)
     import assemblint
-    from assemblint.plugin_host import PluginHost
+    from assemblint.plugins.host import PluginHost
 
     host = PluginHost.default()
     rules = host.rules()
     try:  # the deck and its JSON Schema validation, which `check` pays once before any design
-        from assemblint.deck import load_deck
+        from assemblint.checking.deck import load_deck
 
         load_deck(None, rules)
     except ImportError:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import assemblint
-import assemblint.report
-from assemblint.plugin_host import PluginHost
+import assemblint.report.report
+from assemblint.plugins.host import PluginHost
 
 
 def write(tmp_path: Path, text: str, name: str = "d.assy") -> Path:
@@ -43,7 +43,7 @@ def language_errors(tmp_path: Path) -> Callable[..., list[assemblint.Diagnostic]
 
 
 @pytest.fixture
-def check_text(tmp_path: Path) -> Callable[..., assemblint.report.Report]:
+def check_text(tmp_path: Path) -> Callable[..., assemblint.report.report.Report]:
     """check_text(assy_text, deck=None, select=()) -> Report. `deck`: TOML text of `[rules.*]` tables."""
     counter = iter(range(1_000_000))
 

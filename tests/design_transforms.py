@@ -1,6 +1,6 @@
 """Transformations of `.assy` designs that must not change what assemblint finds (issue 9, part 4).
 
-Each transformation works on the syntax tree (`assemblint.syntax.parse`) and prints the result back
+Each transformation works on the syntax tree (`assemblint.language.syntax.parse`) and prints the result back
 to text with `print_design`, a small pretty-printer: one statement or property per line, every
 expression in parentheses, comments dropped. tests/test_invariants.py checks that the findings of
 the printed design equal the original's, up to what the transformation is allowed to change.
@@ -24,9 +24,9 @@ from decimal import Decimal, getcontext
 from fractions import Fraction
 from pathlib import Path
 
-from assemblint import syntax_tree as st
-from assemblint.syntax import parse
-from assemblint.units import to_base
+from assemblint.base.units import to_base
+from assemblint.language import syntax_tree as st
+from assemblint.language.syntax import parse
 
 getcontext().prec = 60
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -40,8 +40,8 @@ from typing import Protocol, TypeVar
 from hypothesis import strategies as st
 
 import assemblint
-from assemblint.diagnostics import SOURCES, render
-from assemblint.model import ELEMENT_TYPES, LAYER_ROLES, LEAD_SHAPES, STEP_KINDS
+from assemblint.base.diagnostics import SOURCES, render
+from assemblint.model.assembly import ELEMENT_TYPES, LAYER_ROLES, LEAD_SHAPES, STEP_KINDS
 
 T = TypeVar("T")
 

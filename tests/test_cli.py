@@ -17,7 +17,7 @@ from conftest import OTHER_PLUGINS, SHIPPED_BESIDE
 
 import assemblint
 from assemblint import cli
-from assemblint.plugin_host import PluginHost
+from assemblint.plugins.host import PluginHost
 
 SHARED = Path("/work/shared")
 SCHEMA = json.loads((SHARED / "spec" / "report.schema.json").read_text(encoding="utf-8"))

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import assemblint
-import assemblint.loader
+import assemblint.build.loader
 
 MARKER = "SECRET7f3a9c"  # in every file outside the root; no output may ever contain it
 SECRET = f"material {MARKER} {{ kind metal }}\nthis line {MARKER} is not valid {{\n"
@@ -60,13 +60,13 @@ def every_file(folder: Path) -> set[str]:
 def reads(monkeypatch) -> list[Path]:
     """Every design file the loader reads from disk, resolved."""
     seen: list[Path] = []
-    original = assemblint.loader.read_text
+    original = assemblint.build.loader.read_text
 
     def spy(path: Path, *args, **kwargs) -> str:
         seen.append(Path(path).resolve())
         return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(assemblint.loader, "read_text", spy)
+    monkeypatch.setattr(assemblint.build.loader, "read_text", spy)
     return seen
 
 
@@ -112,7 +112,7 @@ def test_a_nul_or_an_escape_sequence_in_a_path_is_refused_and_not_echoed_raw(lay
     assert [e.code for e in errors] == ["E006", "E006"]
     assert "control character (\\x00)" in errors[0].message
     assert "\\x1b]0;owned\\x07" in errors[1].message
-    text = "\n".join(assemblint.diagnostics.render(e) for e in errors)
+    text = "\n".join(assemblint.base.diagnostics.render(e) for e in errors)
     assert "\x00" not in "".join(e.message for e in errors) and "\x1b" not in "".join(e.message for e in errors)
     assert "E006" in text
     assert reads == [main.resolve()]

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 import assemblint
-from assemblint import cli, units
-from assemblint.deck import DeckError, builtin_decks, load_deck
-from assemblint.plugin_host import PluginHost
+from assemblint import cli
+from assemblint.base import units
+from assemblint.checking.deck import DeckError, builtin_decks, load_deck
+from assemblint.plugins.host import PluginHost
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 SHIPPED = ("liquid-interconnect", "hierarchical-solder", "cte-matched", "production-pb-free")

@@ -15,9 +15,9 @@ from conftest import OTHER_PLUGINS
 import assemblint
 from assemblint import cli
 from assemblint.api import CheckOptions, check_files
-from assemblint.deck import DeckError, builtin_decks, load_deck
-from assemblint.plugin_host import PluginHost
-from assemblint.report import Report
+from assemblint.checking.deck import DeckError, builtin_decks, load_deck
+from assemblint.plugins.host import PluginHost
+from assemblint.report.report import Report
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 import assemblint
-from assemblint import explicit, syntax
-from assemblint import syntax_tree as st
-from assemblint.diagnostics import LanguageError
+from assemblint.base.diagnostics import LanguageError
+from assemblint.language import explicit, syntax
+from assemblint.language import syntax_tree as st
 
 HEAD = """assembly "explicit"
 use std

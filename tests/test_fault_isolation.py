@@ -24,12 +24,13 @@ import pytest
 from conftest import OTHER_PLUGINS
 
 import assemblint
-from assemblint import budgets, cli
+from assemblint import cli
 from assemblint.api import CheckOptions, check_files
-from assemblint.atomic import write_text
-from assemblint.budgets import Budget, RuleGuard
-from assemblint.plugin_host import PluginHost
-from assemblint.report import Report
+from assemblint.base.atomic import write_text
+from assemblint.checking import budgets
+from assemblint.checking.budgets import Budget, RuleGuard
+from assemblint.plugins.host import PluginHost
+from assemblint.report.report import Report
 
 LINUX = sys.platform.startswith("linux")
 needs_linux = pytest.mark.skipif(not LINUX, reason="budgets are enforced with SIGALRM and RLIMIT_AS on Linux")

@@ -19,9 +19,12 @@ import pytest
 from conftest import OTHER_PLUGINS
 
 import assemblint
-from assemblint import cli, format_github, format_gitlab, format_sarif
+from assemblint import cli
 from assemblint.api import CheckOptions, check_files
-from assemblint.plugin_host import PluginHost
+from assemblint.plugins.host import PluginHost
+from assemblint.report.formats import github as format_github
+from assemblint.report.formats import gitlab as format_gitlab
+from assemblint.report.formats import sarif as format_sarif
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SARIF_SCHEMA = json.loads(Path("/work/shared/data/sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

@@ -35,7 +35,7 @@ from fuzz_strategies import (
 from hypothesis import HealthCheck, given, settings
 
 import assemblint
-from assemblint.diagnostics import render
+from assemblint.base.diagnostics import render
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:The recursion limit will not be reset"),
@@ -314,7 +314,7 @@ def test_suggestions_stop_once_their_budget_is_spent(tmp_path, monkeypatch):
     """Was: a timeout. A flat export's net of 2,000 unknown names among 1,500 declared ones took 27 s
     of processor time: every E002 compared its name with every declared one (difflib). A build now
     spends at most SUGGESTION_COMPARISONS on suggestions; the errors past it have none."""
-    monkeypatch.setattr(assemblint.diagnostics, "SUGGESTION_COMPARISONS", 60)
+    monkeypatch.setattr(assemblint.base.diagnostics, "SUGGESTION_COMPARISONS", 60)
     declared = "".join(f"element e{i} : chip {{}}\n" for i in range(20))  # 21 names with the net
     found = errors(tmp_path, declared + "net n { " + ", ".join(f"e{i}x.c[0]" for i in range(6)) + " }\n")
     assert [(e.code, e.location.line) for e in found] == [("E002", 21)] * 6

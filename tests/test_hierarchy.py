@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 import assemblint
-from assemblint import syntax_tree as st
+from assemblint.base.diagnostics import Location
+from assemblint.checking.findings import _merge_instances
 from assemblint.cli import main
-from assemblint.diagnostics import Location
-from assemblint.findings import _merge_instances
-from assemblint.hierarchy import Reach, Represented, plan_instances
+from assemblint.language import syntax_tree as st
+from assemblint.model.hierarchy import Reach, Represented, plan_instances
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 HERE = Location("d.assy", 1, 1)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import assemblint
-import assemblint.loader
+import assemblint.build.loader
 
 
 def put(path: Path, text: str) -> Path:
@@ -34,13 +34,13 @@ def root(tmp_path: Path) -> Path:
 def reads(monkeypatch) -> list[Path]:
     # every design file the loader reads from disk
     seen: list[Path] = []
-    original = assemblint.loader.read_text
+    original = assemblint.build.loader.read_text
 
     def spy(path: Path, *args, **kwargs) -> str:
         seen.append(Path(path).resolve())
         return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(assemblint.loader, "read_text", spy)
+    monkeypatch.setattr(assemblint.build.loader, "read_text", spy)
     return seen
 
 

@@ -32,8 +32,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import assemblint
-from assemblint.findings import OBJECTS, objects_phrase
-from assemblint.plugin_host import PluginHost
+from assemblint.checking.findings import OBJECTS, objects_phrase
+from assemblint.plugins.host import PluginHost
 
 # assemblint.load raises the recursion limit on first use; raised here already, so that Hypothesis
 # does not warn that a test changed it.
@@ -552,9 +552,10 @@ def forbidden_names() -> set[str]:
         sources = [text for text, _ in designs().values()]
         sources += [(ROOT / "src/assemblint/std/std.assy").read_text(encoding="utf-8")]
         sources += [
-            (ROOT / "src/assemblint" / name).read_text(encoding="utf-8") for name in ("grammar.lark", "model.py")
+            (ROOT / "src/assemblint" / name).read_text(encoding="utf-8")
+            for name in ("language/grammar.lark", "model/assembly.py")
         ]
-        sources += [(ROOT / "src/assemblint/builder.py").read_text(encoding="utf-8")]
+        sources += [p.read_text(encoding="utf-8") for p in ROOT.glob("src/assemblint/build/*.py")]
         sources += [p.read_text(encoding="utf-8") for p in ROOT.glob("plugins/assemblint_*/*.py")]
         for source in sources:
             _FORBIDDEN.update(dt.IDENTIFIER.findall(source))
@@ -691,7 +692,7 @@ def test_a_quantity_is_one_number_whatever_unit_it_is_written_in():
     """units.to_base converted with floats: 391.45 K was 118.30000000000001 °C, `2.6e-6 /K`
     2.5999999999999996 ppm/K, -40 F -39.99999999999997 °C; a value exactly at a limit then fell
     on either side of it depending on the unit it was written in."""
-    from assemblint.units import difference_to_base, to_base
+    from assemblint.base.units import difference_to_base, to_base
 
     assert to_base(391.45, "K") == to_base(244.94, "F") == to_base(118.3, "C") == (118.3, "temperature")
     assert to_base(233.15, "K")[0] == to_base(-40, "F")[0] == -40.0

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import assemblint
-from assemblint.diagnostics import render
+from assemblint.base.diagnostics import render
 
 EXAMPLES = Path("/work/shared/examples")
 

@@ -18,14 +18,14 @@ from pathlib import Path
 import pytest
 
 import assemblint
-from assemblint.cli import main
-from assemblint.limits import (
+from assemblint.base.limits import (
     DEFAULT_MAX_EXPRESSION_DEPTH,
     DEFAULT_MAX_FILE_SIZE,
     DEFAULT_MAX_IMPORT_DEPTH,
     Limits,
     parse_size,
 )
+from assemblint.cli import main
 
 TINY = "material X { kind metal }\n"
 WALL_CLOCK = 60.0  # seconds for a whole command-line run on a busy shared machine; each takes one to three
@@ -164,7 +164,7 @@ def test_a_file_over_the_size_limit_is_never_opened(tmp_path, monkeypatch):
     assert "100 MiB (104,857,600 bytes)" in error.message
     assert "--max-file-size 100M" in error.message
     assert path.resolve() not in opened
-    assert "huge.assy:1:1: E009" in assemblint.diagnostics.render(error)  # printing it reads nothing either
+    assert "huge.assy:1:1: E009" in assemblint.base.diagnostics.render(error)  # printing it reads nothing either
 
 
 def test_a_100_mb_single_line_is_refused_fast_with_bounded_memory(tmp_path, baseline_kb):

@@ -18,12 +18,13 @@ from typing import Any
 import pytest
 
 import assemblint
-from assemblint import cli, parallel, partition
+from assemblint import cli
 from assemblint.api import CheckOptions, check_files
-from assemblint.diagnostics import LanguageError
-from assemblint.plugin_host import PluginHost
-from assemblint.report import Report
-from assemblint.syntax import parse
+from assemblint.base.diagnostics import LanguageError
+from assemblint.language.syntax import parse
+from assemblint.plugins.host import PluginHost
+from assemblint.report.report import Report
+from assemblint.run import parallel, partition
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = [HERE.parent / "examples", Path("/work/shared/examples")]

@@ -17,10 +17,11 @@ import pytest
 from conftest import OTHER_PLUGINS
 
 import assemblint
-from assemblint import cli, formats
+from assemblint import cli
 from assemblint.api import CheckOptions, check_files
-from assemblint.plugin_host import PluginHost
-from assemblint.report import Report
+from assemblint.plugins.host import PluginHost
+from assemblint.report.formats import registry as formats
+from assemblint.report.report import Report
 
 DESIGN = """\
 use std

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from assemblint.api import CheckOptions, check_files
-from assemblint.plugin_host import PluginHost
-from assemblint.progress import Progress, for_terminal
+from assemblint.plugins.host import PluginHost
+from assemblint.run.progress import Progress, for_terminal
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 GOOD = ["flip-chip-fr4.assy", "liquid-interconnect.assy", "hierarchical-solder.assy"]

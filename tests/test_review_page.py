@@ -390,7 +390,7 @@ def test_text_from_the_design_is_escaped(monkeypatch, tmp_path):
 
 
 def test_a_picture_that_fails_is_named_and_the_run_exits_3(monkeypatch, tmp_path):
-    from assemblint.review import pictures as drawn
+    from assemblint.report.review import pictures as drawn
 
     def broken(*args):
         raise RuntimeError("cannot draw this")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import assemblint
-from assemblint.review.pictures import cte_map, melting_ladder, top_views
+from assemblint.report.review.pictures import cte_map, melting_ladder, top_views
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SVG = "{http://www.w3.org/2000/svg}"

@@ -14,9 +14,9 @@ import math
 import pytest
 
 import assemblint
-from assemblint.deck import DeckError, load_deck
-from assemblint.plugin_host import PluginHost
-from assemblint.units import UnitError, parse_quantity_text, to_base
+from assemblint.base.units import UnitError, parse_quantity_text, to_base
+from assemblint.checking.deck import DeckError, load_deck
+from assemblint.plugins.host import PluginHost
 
 # ================================================================= temperature arithmetic (LANGUAGE.md)
 

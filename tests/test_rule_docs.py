@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assemblint import cli
-from assemblint.plugin_host import PluginHost
+from assemblint.plugins.host import PluginHost
 from assemblint.rule_docs import example_findings, reference_markdown
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "rules.md"

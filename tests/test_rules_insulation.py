@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 import assemblint
 from assemblint import Severity, falls_short
-from assemblint.context import RuleContext
+from assemblint.checking.context import RuleContext
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "insulation-faults.assy"
 SEP = " — "  # between the nodes of a short's path

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import assemblint
-from assemblint.builder import MATERIAL_PROPERTIES
+from assemblint.build.builder import MATERIAL_PROPERTIES
 
 STD_PATH = Path(assemblint.__file__).parent / "std" / "std.assy"
 

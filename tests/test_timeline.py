@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import assemblint
-from assemblint.timeline import FROM_START, NEVER, Timeline
+from assemblint.analysis.timeline import FROM_START, NEVER, Timeline
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 LIQUID = (EXAMPLES / "liquid-interconnect.assy").read_text(encoding="utf-8")

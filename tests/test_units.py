@@ -3,10 +3,11 @@ from __future__ import annotations
 import pytest
 from conftest import OTHER_PLUGINS
 
-from assemblint import hookimpl, units
-from assemblint.diagnostics import render
-from assemblint.plugin_host import PluginHost
-from assemblint.units import UnitError, parse_quantity_text
+from assemblint import hookimpl
+from assemblint.base import units
+from assemblint.base.diagnostics import render
+from assemblint.base.units import UnitError, parse_quantity_text
+from assemblint.plugins.host import PluginHost
 
 # ---------------------------------------------------------------- every unit of the table, in the language
 

@@ -17,7 +17,7 @@ import pytest
 from conftest import write
 
 import assemblint
-from assemblint import waivers
+from assemblint.checking import waivers
 from assemblint.cli import main
 
 SCHEMA = json.loads(Path("/work/shared/spec/report.schema.json").read_text(encoding="utf-8"))

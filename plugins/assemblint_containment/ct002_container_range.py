@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assemblint import OBJECTS, Severity, rule
-from assemblint.timeline import temp
+from assemblint.analysis.timeline import temp
 
 from ._examples import GEL, design
 

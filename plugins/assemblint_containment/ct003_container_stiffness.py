@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assemblint import OBJECTS, Severity, quantity, rule
-from assemblint.units import format_quantity
+from assemblint.base.units import format_quantity
 
 from ._examples import GEL, design
 

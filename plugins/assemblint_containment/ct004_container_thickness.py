@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assemblint import OBJECTS, Severity, falls_short, quantity, rule
-from assemblint.units import format_quantity
+from assemblint.base.units import format_quantity
 
 from ._examples import design
 

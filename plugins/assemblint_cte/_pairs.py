@@ -5,8 +5,8 @@ operating range, and says so rather than passing.
 from __future__ import annotations
 
 from assemblint import CannotRun
-from assemblint.joints import JoinedPair, operating_moment
-from assemblint.joints import joined_pairs as pairs_of
+from assemblint.analysis.joints import JoinedPair, operating_moment
+from assemblint.analysis.joints import joined_pairs as pairs_of
 
 NO_OPERATING_RANGE = "no operating range: give the process an `operate` range, or the elements `operating`"
 

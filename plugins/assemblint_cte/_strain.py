@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assemblint import falls_short
-from assemblint.model import Assembly
+from assemblint.model.assembly import Assembly
 
 PPM = 1e-6
 

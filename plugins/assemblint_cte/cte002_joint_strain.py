@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assemblint import Severity, exceeds, rule
-from assemblint.units import format_quantity
+from assemblint.base.units import format_quantity
 
 from ._examples import design
 from ._pairs import joined_pairs, mitigation_note, operating_range, pair_key

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from assemblint import OBJECTS, Severity, falls_short, rule
-from assemblint.model import Element, Layer
-from assemblint.units import format_quantity
+from assemblint.base.units import format_quantity
+from assemblint.model.assembly import Element, Layer
 
 from ._examples import design
 

@@ -31,8 +31,8 @@ from functools import cached_property
 
 import numpy as np
 
-from assemblint.model import Assembly
-from assemblint.netlist import Netlist
+from assemblint.model.assembly import Assembly
+from assemblint.model.netlist import Netlist
 
 FACE_NAMES = ("front", "back")
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assemblint.findings import Objects
-from assemblint.model import Assembly, NetGroup, Selection
+from assemblint.checking.findings import Objects
+from assemblint.model.assembly import Assembly, NetGroup, Selection
 
 _PINS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from assemblint import Severity, falls_short, quantity, rule
-from assemblint.timeline import Timeline
-from assemblint.units import format_quantity
+from assemblint.analysis.timeline import Timeline
+from assemblint.base.units import format_quantity
 
 from ._examples import STRAIGHT, design
 from ._geometry import Placement, distinct, face_name, pairs_within, stable_order

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assemblint import OBJECTS, Severity, rule
-from assemblint.timeline import is_dielectric
+from assemblint.analysis.timeline import is_dielectric
 
 from ._examples import STRAIGHT, design
 

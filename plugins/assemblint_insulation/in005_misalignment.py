@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assemblint import Severity, falls_short, quantity, rule
-from assemblint.units import format_quantity
+from assemblint.base.units import format_quantity
 
 from ._examples import STRAIGHT, design
 from ._geometry import Placement, distinct, face_name, pairs_between, stable_order

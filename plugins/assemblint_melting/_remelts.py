@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assemblint.model import Layer, MassGroup, Selection
-from assemblint.timeline import Moment, Timeline
+from assemblint.analysis.timeline import Moment, Timeline
+from assemblint.model.assembly import Layer, MassGroup, Selection
 
 
 @dataclass

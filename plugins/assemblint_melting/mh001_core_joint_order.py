@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from assemblint import OBJECTS, Severity, quantity, rule
-from assemblint.model import Selection
-from assemblint.timeline import joining_temp, temp
+from assemblint.analysis.timeline import joining_temp, temp
+from assemblint.model.assembly import Selection
 
 from ._examples import design, two_region
 

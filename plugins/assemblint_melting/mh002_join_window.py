@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assemblint import OBJECTS, Severity, quantity, rule
-from assemblint.timeline import NEVER, group_selection, group_slice, materials_text, temp
+from assemblint.analysis.timeline import NEVER, group_selection, group_slice, materials_text, temp
 
 from ._examples import design, two_region
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assemblint import OBJECTS, Severity, falls_short, quantity, rule
-from assemblint.timeline import at_or_above, materials_text, temp
+from assemblint.analysis.timeline import at_or_above, materials_text, temp
 
 from ._examples import EUTECTIC, design
 from ._remelts import remelts

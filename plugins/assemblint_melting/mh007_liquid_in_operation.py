@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assemblint import OBJECTS, Severity, rule
-from assemblint.timeline import at_or_above, materials_text, temp
+from assemblint.analysis.timeline import at_or_above, materials_text, temp
 
 from ._examples import LOW_MELT, design
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assemblint import OBJECTS, Severity, quantity, rule
-from assemblint.timeline import materials_text, temp
+from assemblint.analysis.timeline import materials_text, temp
 
 from ._examples import design
 

@@ -7,8 +7,16 @@ from collections.abc import Iterator
 import numpy as np
 
 from assemblint import OBJECTS, Severity, rule
-from assemblint.model import MassGroup, Selection
-from assemblint.timeline import Moment, Timeline, group_selection, group_slice, materials_text, selection_ids, temp
+from assemblint.analysis.timeline import (
+    Moment,
+    Timeline,
+    group_selection,
+    group_slice,
+    materials_text,
+    selection_ids,
+    temp,
+)
+from assemblint.model.assembly import MassGroup, Selection
 
 from ._examples import design, two_region
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from assemblint import OBJECTS, Severity, rule
-from assemblint.model import Material
-from assemblint.timeline import temp
+from assemblint.analysis.timeline import temp
+from assemblint.model.assembly import Material
 
 from ._examples import design
 

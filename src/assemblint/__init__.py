@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from assemblint.api import check, load
+from assemblint.base.diagnostics import Diagnostic, LanguageError, Location
+from assemblint.base.units import format_quantity
+from assemblint.checking.context import CannotRun, RuleContext
+from assemblint.checking.findings import OBJECTS, Finding
+from assemblint.checking.rules import Rule, Severity, exceeds, falls_short, quantity, rule
+from assemblint.model.assembly import Assembly
+from assemblint.plugins.hookspecs import hookimpl
 
-from .api import check, load
-from .context import CannotRun, RuleContext
-from .diagnostics import Diagnostic, LanguageError, Location
-from .findings import OBJECTS, Finding
-from .hookspecs import hookimpl
-from .model import Assembly
-from .rules import Rule, Severity, exceeds, falls_short, quantity, rule
-from .units import format_quantity
+from .base.version import __version__
 
 __all__ = [
     "OBJECTS",

@@ -1,5 +1,5 @@
 """`python -m assemblint`."""
 
-from .cli import main
+from assemblint.cli import main
 
 raise SystemExit(main())

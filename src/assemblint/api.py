@@ -14,25 +14,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, parallel
-from .baseline import fingerprints
-from .budgets import DEFAULT_RULE_MEMORY, DEFAULT_RULE_TIMEOUT, Budget
-from .builder import DEFAULT_MAX_OBJECTS
-from .deck import Deck, load_deck
-from .diagnostics import Diagnostic, LanguageError, Location
-from .engine import run_rules
-from .limits import Limits
-from .loader import LanguageExtensions
-from .loader import load as _load
-from .model import Assembly
-from .plugin_host import PluginHost, PluginProblem
-from .report import Report
-from .syntax import parse
-from .waivers import load_file as load_waivers
+from assemblint.base.diagnostics import Diagnostic, LanguageError, Location
+from assemblint.base.limits import Limits
+from assemblint.base.version import __version__
+from assemblint.build.builder import DEFAULT_MAX_OBJECTS
+from assemblint.build.loader import LanguageExtensions
+from assemblint.build.loader import load as _load
+from assemblint.checking.budgets import DEFAULT_RULE_MEMORY, DEFAULT_RULE_TIMEOUT, Budget
+from assemblint.checking.deck import Deck, load_deck
+from assemblint.checking.engine import run_rules
+from assemblint.checking.waivers import load_file as load_waivers
+from assemblint.language.syntax import parse
+from assemblint.model.assembly import Assembly
+from assemblint.plugins.host import PluginHost, PluginProblem
+from assemblint.report.baseline import fingerprints
+from assemblint.report.report import Report
+from assemblint.run import parallel
 
 if TYPE_CHECKING:
-    from .progress import Progress
-    from .syntax_tree import SourceFile
+    from assemblint.language.syntax_tree import SourceFile
+    from assemblint.run.progress import Progress
 
 
 @dataclass

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from importlib import resources
 
-from . import format_github, format_gitlab, format_junit, format_sarif, formats
-from .hookspecs import hookimpl
+from assemblint.plugins.hookspecs import hookimpl
+from assemblint.report.formats import github as format_github
+from assemblint.report.formats import gitlab as format_gitlab
+from assemblint.report.formats import junit as format_junit
+from assemblint.report.formats import registry as formats
+from assemblint.report.formats import sarif as format_sarif
 
 
 @hookimpl
@@ -32,6 +36,6 @@ def assemblint_formats():
 
 def html(report) -> str:
     """The HTML review report: `review.page.write`, imported on first use (Jinja2 and drawsvg load only then)."""
-    from .review import page
+    from assemblint.report.review import page
 
     return page.write(report)

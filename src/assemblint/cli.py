@@ -12,21 +12,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from . import __version__, baseline, budgets, config, limits, parallel
-from .api import CheckOptions, check_files, design_files
-from .atomic import write_text
-from .baseline import BaselineError
-from .builder import DEFAULT_MAX_OBJECTS
-from .config import ConfigError
-from .deck import DeckError, load_deck
-from .diagnostics import LanguageError, render
-from .graph import GRAPH_FORMATS, export
-from .loader import load
-from .plugin_host import PluginHost, PluginProblem
-from .progress import for_terminal
-from .report import FAIL_ON
-from .rule_docs import example_findings, explain_text, reference_markdown
-from .waivers import WaiverFileError
+from assemblint.api import CheckOptions, check_files, design_files
+from assemblint.base import limits
+from assemblint.base.atomic import write_text
+from assemblint.base.diagnostics import LanguageError, render
+from assemblint.base.version import __version__
+from assemblint.build.builder import DEFAULT_MAX_OBJECTS
+from assemblint.build.loader import load
+from assemblint.checking import budgets
+from assemblint.checking.deck import DeckError, load_deck
+from assemblint.checking.waivers import WaiverFileError
+from assemblint.model.graph import GRAPH_FORMATS, export
+from assemblint.plugins.host import PluginHost, PluginProblem
+from assemblint.report import baseline
+from assemblint.report.baseline import BaselineError
+from assemblint.report.report import FAIL_ON
+from assemblint.rule_docs import example_findings, explain_text, reference_markdown
+from assemblint.run import config, parallel
+from assemblint.run.config import ConfigError
+from assemblint.run.progress import for_terminal
 
 REVIEW_FILE = "review.html"  # where `assemblint report` writes when -o is not given
 T = TypeVar("T")
@@ -451,7 +455,7 @@ def cmd_explain(args: argparse.Namespace, host: PluginHost) -> int:
     rules = {r.id: r for r in host.rules()}
     rule = rules.get(args.rule_id.upper())
     if rule is None:
-        from .diagnostics import did_you_mean
+        from assemblint.base.diagnostics import did_you_mean
 
         raise UsageError(
             f"no rule {args.rule_id}{did_you_mean(args.rule_id.upper(), rules)}; `assemblint rules` lists them"

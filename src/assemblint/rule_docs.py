@@ -12,8 +12,8 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from .rules import Rule
-from .units import BASE_UNIT
+from assemblint.base.units import BASE_UNIT
+from assemblint.checking.rules import Rule
 
 FAMILY_TITLES = {
     "MH": "Melting hierarchy",
@@ -38,7 +38,7 @@ def parameters(rule: Rule) -> list[str]:
 
 def example_findings(rule: Rule, key: str, host=None) -> list[str] | None:
     """The messages this rule reports on its own example (None if the example cannot be run)."""
-    from .api import check
+    from assemblint.api import check
 
     text = rule.examples.get(key)
     if not text:

@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
-from .api import check
-from .diagnostics import LanguageError
-from .report import Report
+from assemblint.api import check
+from assemblint.base.diagnostics import LanguageError
+from assemblint.report.report import Report
 
 
 def _deck_text(deck: str | dict[str, Any]) -> str:

@@ -1,0 +1,396 @@
+"""Reading a design from disk: files, `import` (root confinement, cycles) and `use` libraries.
+
+Produces the ordered statements of every file the design reads, each tagged with its origin, and
+hands them to the builder. A syntax error stops at once (E001, the file's first); import errors
+(E006) and limits (E009: file size, import depth) are collected and stop the run before building,
+since what follows from a missing file is noise.
+
+Confinement (docs/safety.md): an import path is checked as text first (no absolute path, drive
+letter, backslash or control character), then resolved with its symbolic links and refused unless
+it lies inside the root; only then is anything about the target looked at, and only a regular file
+is ever opened. A refused import's target is neither read nor said to exist.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import re
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from assemblint.language import syntax_tree as st
+from assemblint.build.builder import DEFAULT_MAX_OBJECTS, Builder, Origin
+from assemblint.base.diagnostics import SOURCES, Diagnostic, LanguageError, Location, did_you_mean
+from assemblint.base.limits import Limits, how_to_raise, size_text, suggested_size
+from assemblint.model.assembly import Assembly
+from assemblint.language.syntax import parse
+
+
+@dataclass
+class LanguageExtensions:
+    """What plugins add to the language: libraries for `use`, properties, element types."""
+
+    libraries: Mapping[str, str | Path] = field(default_factory=dict)
+    material_properties: Mapping[str, str] = field(default_factory=dict)
+    element_properties: Mapping[str, str] = field(default_factory=dict)
+    element_types: tuple[str, ...] = ()
+
+
+@dataclass
+class Timings:
+    parse: float = 0.0
+    build: float = 0.0
+
+
+class FileTooLarge(Exception):
+    """A design file over the size limit, refused before it is read."""
+
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
+def read_text(path: Path, max_bytes: int | None = None) -> str:
+    """The text of a design file. With `max_bytes`, a larger file is refused by its `stat` size
+    before it is opened, and at most one byte more is read, so that a file growing meanwhile (or
+    one whose size the system does not know) cannot make memory grow with it."""
+    if max_bytes is None:
+        data = path.read_bytes()
+    else:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FileTooLarge(size)
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise FileTooLarge(len(data))
+    return data.decode("utf-8-sig", errors="replace")  # a byte-order mark from Windows editors is not text
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def given_text(text: str) -> str:
+    """Text handed to `load(text=...)`, read as a file would be: no file can hold a lone surrogate
+    (it is not UTF-8), so each becomes U+FFFD, as an undecodable byte does, one for one so that
+    columns stay put; left in, it would crash hashing and printing the text."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+@lru_cache(maxsize=32)
+def _parse_library(path: str, mtime: float) -> tuple[st.SourceFile, str]:
+    text = read_text(Path(path))
+    return parse(text, path), text
+
+
+@dataclass
+class _Reading:
+    """A file being read: where its statements stand, and the `import` that led to it."""
+
+    resolved: Path
+    statements: Iterator[st.Statement]
+    via: st.Import | None
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _printable(path: str) -> str:
+    """An import path as a message may show it: invisible and control characters escaped, so that
+    none reaches a terminal (an escape sequence) or hides what the path really is."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}" for c in path)
+
+
+def _refused_form(path: str) -> str | None:
+    """Why an import path is refused as written, before it is resolved (docs/safety.md), or None."""
+    hidden = [c for c in path if not c.isprintable()]
+    if hidden:
+        return f"it contains an invisible or control character ({_printable(hidden[0])})"
+    if "\\" in path:
+        return "a backslash is not a path separator in an import: write `/` on every system"
+    if _DRIVE.match(path):
+        return "a drive letter makes it absolute; an import path is relative to the importing file"
+    if path.startswith("/"):
+        return "it is absolute; an import path is relative to the importing file"
+    return None
+
+
+class Loader:
+    def __init__(
+        self,
+        root: Path,
+        extensions: LanguageExtensions,
+        display_base: Path | None = None,
+        limits: Limits | None = None,
+        parse_text: Callable[..., st.SourceFile] | None = None,
+    ):
+        self.root = root.resolve()
+        self.parse_text = parse_text or parse  # parallel.py: a large design parsed in parts, progress per phase
+        self.extensions = extensions
+        self.display_base = display_base or Path.cwd()
+        self.limits = limits or Limits()
+        self.errors: list[Diagnostic] = []
+        self.statements: list[tuple[st.Statement, Origin]] = []
+        self.done: set[Path] = set()
+        self.chain: list[Path] = []  # the files being read, outermost first
+        self.reading: set[Path] = set()  # the same, to test a cycle in constant time whatever the depth
+        self.libraries_loaded: set[str] = set()
+        self.files: list[tuple[str, str]] = []
+        self.timings = Timings()
+
+    def display(self, path: Path) -> str:
+        """Paths in messages are relative to the current folder where possible."""
+        try:
+            return str(path.relative_to(self.display_base))
+        except ValueError:
+            return str(path)
+
+    def read_file(self, path: Path, text: str | None = None) -> None:
+        """Read `path` and, depth first, every file it imports, each at the place of its `import`.
+
+        The files being read are an explicit stack, not Python recursion, so an import chain as
+        deep as `--max-import-depth` allows costs no interpreter frames.
+        """
+        first = self._open(path, text, None)
+        stack = [first] if first else []
+        while stack:
+            reading = stack[-1]
+            stmt = next(reading.statements, None)
+            if stmt is None:
+                stack.pop()
+                self.reading.discard(self.chain.pop())
+                if reading.via is not None:  # as before: an `import` follows what it brought in
+                    self.statements.append((reading.via, Origin()))
+                continue
+            if isinstance(stmt, st.Import):
+                target = self._import(stmt, reading.resolved.parent)
+                opened = self._open(target, None, stmt) if target else None
+                if opened:
+                    stack.append(opened)
+                    continue
+            elif isinstance(stmt, st.Use):
+                self._use(stmt)
+            self.statements.append((stmt, Origin()))
+
+    def _open(self, path: Path, text: str | None, via: st.Import | None) -> _Reading | None:
+        """Read and parse one file; None (with an error recorded) when it is too large or unreadable."""
+        import time
+
+        resolved = path.resolve()
+        shown = self.display(path.absolute())
+        limit = self.limits.max_file_size
+        try:
+            if text is None:
+                text = read_text(path, limit)
+            else:
+                text = given_text(text)
+                if len(text) > limit and len(text.encode("utf-8")) > limit:
+                    raise FileTooLarge(len(text.encode("utf-8")))
+        except FileTooLarge as large:
+            SOURCES.add(shown, "")  # so that printing the E009 does not read the file to quote it
+            self.errors.append(
+                Diagnostic(
+                    "E009",
+                    f"the file is {size_text(large.size)}, more than the limit of {size_text(limit)} for one "
+                    "design file, and was not read; "
+                    + how_to_raise(
+                        "--max-file-size",
+                        "max-file-size",
+                        suggested_size(large.size),
+                        f'"{suggested_size(large.size)}"',
+                    ),
+                    Location(shown, 1, 1, 1, 2),
+                )
+            )
+            return None
+        except OSError as error:
+            where = via.loc if via else Location(shown, 1, 1)
+            self.errors.append(Diagnostic("E006", f"cannot read {shown}: {error.strerror or error}", where))
+            return None
+        self.chain.append(resolved)
+        self.reading.add(resolved)
+        self.done.add(resolved)
+        self.files.append((shown, hashlib.sha256(text.encode("utf-8")).hexdigest()))
+        SOURCES.add(shown, text)
+        started = time.perf_counter()
+        try:
+            tree = self.parse_text(text, shown, self.limits.max_expression_depth)
+        finally:
+            self.timings.parse += time.perf_counter() - started
+        return _Reading(resolved, iter(tree.statements), via)
+
+    def _import(self, stmt: st.Import, folder: Path) -> Path | None:
+        """The file an `import` reads, or None: refused (E006), over the depth (E009), or already read."""
+        shown = _printable(stmt.path)
+        refused = _refused_form(stmt.path)
+        if refused:
+            self.errors.append(Diagnostic("E006", f"import `{shown}` is refused: {refused}", stmt.loc))
+            return None
+        try:
+            target = (folder / stmt.path).resolve()
+        except (OSError, RuntimeError) as error:  # a loop of symbolic links
+            self.errors.append(Diagnostic("E006", f"import `{shown}` cannot be resolved: {error}", stmt.loc))
+            return None
+        if not target.is_relative_to(self.root):
+            self.errors.append(
+                Diagnostic(
+                    "E006",
+                    f"import `{shown}` resolves outside the root folder "
+                    f"{self.root} and is refused (use `--root` to widen it)",
+                    stmt.loc,
+                )
+            )
+            return None
+        if target in self.reading:
+            cycle = [*self.chain[self.chain.index(target) :], target]
+            names = " -> ".join(self.display(p) for p in cycle)
+            self.errors.append(Diagnostic("E006", f"import cycle: {names}", stmt.loc))
+            return None
+        if target in self.done:
+            return None  # importing a file that was already read is a no-op
+        if not target.exists():
+            self.errors.append(
+                Diagnostic("E006", f"import `{shown}` not found (looked for {self.display(target)})", stmt.loc)
+            )
+            return None
+        if not target.is_file():
+            self.errors.append(
+                Diagnostic(
+                    "E006",
+                    f"import `{shown}` is not a regular file (a folder, pipe or device) and is not read",
+                    stmt.loc,
+                )
+            )
+            return None
+        depth = len(self.chain)  # the checked file is depth 0; what it imports, 1
+        if depth > self.limits.max_import_depth:
+            self.errors.append(
+                Diagnostic(
+                    "E009",
+                    f"imports are nested more than {self.limits.max_import_depth:,} deep: this `import` "
+                    f"would read a file {depth:,} imports below {self.display(self.chain[0])}; "
+                    + how_to_raise("--max-import-depth", "max-import-depth", str(max(2 * depth, 1))),
+                    stmt.loc,
+                )
+            )
+            return None
+        return target
+
+    def _use(self, stmt: st.Use) -> None:
+        libraries = self.extensions.libraries
+        if stmt.library not in libraries:
+            self.errors.append(
+                Diagnostic(
+                    "E002",
+                    f"unknown library `{stmt.library}`"
+                    + did_you_mean(stmt.library, libraries)
+                    + f"; known: {', '.join(sorted(libraries)) or 'none'}",
+                    stmt.loc,
+                )
+            )
+            return
+        if stmt.library in self.libraries_loaded:
+            return
+        self.libraries_loaded.add(stmt.library)
+        path = Path(libraries[stmt.library])
+        try:
+            tree, text = _parse_library(str(path), path.stat().st_mtime)
+        except OSError as error:
+            self.errors.append(Diagnostic("E006", f"library `{stmt.library}` cannot be read: {error}", stmt.loc))
+            return
+        SOURCES.add(str(path), text)
+        origin = Origin(stmt.library)
+        for inner in tree.statements:
+            if isinstance(inner, st.Use):
+                self._use(inner)
+            elif not isinstance(inner, st.Import):
+                self.statements.append((inner, origin))
+
+
+def load(
+    path: str | Path,
+    *,
+    root: str | Path | None = None,
+    extensions: LanguageExtensions | None = None,
+    max_objects: int = DEFAULT_MAX_OBJECTS,
+    text: str | None = None,
+    flat: bool = False,
+    limits: Limits | None = None,
+    parse_text: Callable[..., st.SourceFile] | None = None,
+) -> Assembly:
+    """Read, parse and build one design. Raises LanguageError with every E001–E010 found.
+
+    `flat`: build every placed instance (see docs/hierarchy.md for what the default builds).
+    `limits`: file size, import depth and expression depth (limits.py); `max_objects` is the fourth.
+    `parse_text`: called as `syntax.parse` is, for each file read (parallel.py: parts, progress)."""
+    with _no_cyclic_gc():
+        return _load(path, root, extensions, max_objects, text, flat, limits, parse_text)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Reading makes millions of objects and frees none: Python's cycle collector would scan them all
+    again and again as they pile up (a third of the time of a 300,000-line export). Nothing read
+    forms a cycle that must be freed early, so it waits until the design is built."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(
+    path: str | Path,
+    root: str | Path | None,
+    extensions: LanguageExtensions | None,
+    max_objects: int,
+    text: str | None,
+    flat: bool,
+    limits: Limits | None,
+    parse_text: Callable[..., st.SourceFile] | None,
+) -> Assembly:
+    import time
+
+    path = Path(path)
+    if extensions is None:
+        from assemblint.plugins.host import PluginHost
+
+        extensions = PluginHost.default().language_extensions()
+    loader = Loader(Path(root) if root else path.absolute().parent, extensions, limits=limits, parse_text=parse_text)
+    if text is None and not path.is_file():
+        shown = loader.display(path.absolute())
+        raise LanguageError([Diagnostic("E006", f"file not found: {shown}", Location(shown, 1, 1))])
+    loader.read_file(path, text)
+    if loader.errors:
+        raise LanguageError(loader.errors)
+    started = time.perf_counter()
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    builder = Builder(
+        extra_material_properties=extensions.material_properties,
+        extra_element_properties=extensions.element_properties,
+        element_types=extensions.element_types,
+        max_objects=max_objects,
+        hierarchical=not flat,
+    )
+    try:
+        assembly = builder.build(loader.display(path.absolute()), loader.statements)
+    except RecursionError:
+        shown = loader.display(path.absolute())
+        raise LanguageError(
+            [Diagnostic("E001", "an expression is nested too deeply to read", Location(shown, 1, 1, 1, 2))]
+        ) from None
+
+    assembly.files = loader.files
+    from assemblint.model.netlist import Netlist
+
+    assembly.netlist = Netlist.build(assembly)
+    loader.timings.build = time.perf_counter() - started
+    assembly.timings = loader.timings
+    return assembly

@@ -1,0 +1,1 @@
+"""checking: see docs/architecture.md."""

@@ -1,0 +1,346 @@
+"""Waivers: `waive` statements and `--waivers FILE`, matched against findings; WV001 and WV002.
+
+A waiver names a rule and patterns (`m[*]`, `units[*].n`, `die`, `m` for every member of the
+array `m`). It waives a finding of that rule when **every** object the finding names is covered
+by its patterns (`m[0:50], m[50:100]` together cover `m[0:100]`): a waiver for `m[0:50]` alone
+does not waive a finding about `m[0:100]`, because half of what it reports was not reviewed.
+A waived finding stays in the report, marked, with the waiver's reason, owner and expiry; it no
+longer fails the run.
+
+A waiver is current through its `until` date and expired from the day after. Expired waivers
+waive nothing and are reported (WV001); current waivers that matched no finding are reported
+(WV002), so a stale waiver cannot hide. The date is `date.today()`, or `ASSEMBLINT_TODAY`
+(YYYY-MM-DD) for reproducible runs, or the `today` the API is given.
+
+WV001 and WV002 are rules in the review phase: the engine runs them after waivers have been
+applied to the other rules' findings, and they read `ctx.waiver_uses` and `ctx.today`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from assemblint.base.diagnostics import Location
+from assemblint.checking.findings import Finding
+from assemblint.checking.rules import Severity, rule
+from assemblint.model.assembly import Waiver
+from assemblint.plugins.hookspecs import hookimpl
+
+_SEGMENT = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?P<index>[^\]]*)\])?")
+EVERY = (0, float("inf"))
+
+
+class WaiverFileError(Exception):
+    """A waivers file that cannot be used: exit 2 with the file and what is wrong."""
+
+
+def today(given: dt.date | None = None) -> dt.date:
+    """The date waivers are judged on: the one given, `ASSEMBLINT_TODAY`, or the system's."""
+    if given is not None:
+        return given
+    text = os.environ.get("ASSEMBLINT_TODAY")
+    if text:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise WaiverFileError(f"ASSEMBLINT_TODAY={text!r} is not a date (YYYY-MM-DD)") from None
+    return dt.date.today()
+
+
+def expired(waiver: Waiver, on: dt.date) -> bool:
+    """A waiver is good through its `until` day."""
+    return waiver.until is not None and dt.date.fromisoformat(waiver.until) < on
+
+
+# ---------------------------------------------------------------------------------------- matching
+Segment = tuple[str, tuple[float, float] | None]
+
+
+def segments(text: str) -> list[Segment] | None:
+    """`units[0:6].m[0:4]` -> [("units", (0, 6)), ("m", (0, 4))]; None if it is not a name."""
+    out: list[Segment] = []
+    for part in _split_dots(text):
+        match = _SEGMENT.fullmatch(part)
+        if not match:
+            return None
+        index = match["index"]
+        if index is None:
+            out.append((match["name"], None))
+        elif index.strip() == "*":
+            out.append((match["name"], EVERY))
+        elif ":" in index:
+            lo, _, hi = index.partition(":")
+            try:
+                out.append((match["name"], (int(lo or 0), int(hi) if hi.strip() else float("inf"))))
+            except ValueError:
+                return None
+        else:
+            try:
+                out.append((match["name"], (int(index), int(index) + 1)))
+            except ValueError:
+                return None
+    return out
+
+
+def _split_dots(text: str) -> list[str]:
+    """Split on dots outside brackets."""
+    parts, depth, current = [], 0, ""
+    for char in text.strip():
+        depth += char == "["
+        depth -= char == "]"
+        if char == "." and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    return parts
+
+
+def covers(pattern: str, name: str) -> bool:
+    """Does a waiver pattern cover an object name (every member it stands for)?"""
+    want, got = segments(pattern), segments(name)
+    if want is None or got is None or len(want) != len(got):
+        return False
+    for (want_name, want_index), (got_name, got_index) in zip(want, got, strict=True):
+        if want_name != got_name:
+            return False
+        if want_index is None or want_index == EVERY:
+            continue  # `m` and `m[*]` cover every member
+        if got_index is None or not (want_index[0] <= got_index[0] and got_index[1] <= want_index[1]):
+            return False
+    return True
+
+
+def covered_together(patterns: list[str], name: str) -> bool:
+    """Do the patterns cover every member of `name` between them? `b[0:2], b[2:4]` covers `b[0:4]`.
+
+    One pattern covering it all is enough; otherwise the patterns that cover the name's leading
+    segments must, together, cover the index range of its last segment.
+    """
+    if any(covers(p, name) for p in patterns):
+        return True
+    got = segments(name)
+    if not got or got[-1][1] is None:
+        return False
+    head = ".".join(_split_dots(name)[:-1])
+    wanted_lo, wanted_hi = got[-1][1]
+    ranges = []
+    for pattern in patterns:
+        want = segments(pattern)
+        if want is None or len(want) != len(got) or want[-1][0] != got[-1][0]:
+            continue
+        if head and not covers(".".join(_split_dots(pattern)[:-1]), head):
+            continue
+        ranges.append(want[-1][1] or EVERY)
+    reach = wanted_lo
+    for lo, hi in sorted(ranges):
+        if lo > reach:
+            break
+        reach = max(reach, hi)
+    return reach >= wanted_hi
+
+
+def waives(waiver: Waiver, finding: Finding) -> bool:
+    """Every object the finding names is covered by the waiver's patterns (one, or several together)."""
+    if waiver.rule != finding.rule or not finding.object_names:
+        return False
+    return all(covered_together(waiver.patterns, name) for name in finding.object_names)
+
+
+@dataclass
+class WaiverUse:
+    waiver: Waiver
+    expired: bool
+    matched: int = 0
+
+
+def apply(findings: list[Finding], waivers: list[Waiver], on: dt.date) -> list[WaiverUse]:
+    """Mark the findings that current waivers cover; return how each waiver was used."""
+    uses = [WaiverUse(w, expired(w, on)) for w in waivers]
+    for finding in findings:
+        for use in uses:
+            if use.expired or not waives(use.waiver, finding):
+                continue
+            use.matched += 1
+            if not finding.waived:
+                finding.waived = True
+                finding.waiver = describe(use.waiver)
+            break
+    return uses
+
+
+def describe(waiver: Waiver) -> dict:
+    """The waiver as a report shows it beside the finding it waives."""
+    return {
+        "rule": waiver.rule,
+        "on": list(waiver.patterns),
+        "reason": waiver.reason,
+        "by": waiver.by,
+        "until": waiver.until,
+        "location": waiver.loc.to_json(),
+    }
+
+
+# ---------------------------------------------------------------------------------------- the file
+FILE_FIELDS = {"rule", "on", "because", "by", "until"}
+_HEADER = re.compile(r"\s*\[\[\s*waiver\s*\]\]")  # TOML allows `[[ waiver ]]`
+
+
+def load_file(path: str | Path) -> list[Waiver]:
+    """`--waivers FILE`: `[[waiver]]` tables with rule, on (a list of patterns), because, by, until."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise WaiverFileError(f"{path}: cannot read the waivers file: {error.strerror or error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise WaiverFileError(f"{path}: not valid TOML: {error}") from None
+    unknown = set(data) - {"waiver"}
+    if unknown:
+        raise WaiverFileError(f"{path}: unknown key {sorted(unknown)[0]!r}; a waivers file holds [[waiver]] tables")
+    entries = data.get("waiver", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise WaiverFileError(f"{path}: `waiver` must be [[waiver]] tables (rule, on, because, by, until)")
+    lines = [i + 1 for i, line in enumerate(text.splitlines()) if _HEADER.match(line)]
+    out = []
+    for n, entry in enumerate(entries):
+        where = f"{path}: waiver {n + 1}"
+        extra = set(entry) - FILE_FIELDS
+        if extra:
+            raise WaiverFileError(
+                f"{where}: unknown field {sorted(extra)[0]!r}; known: {', '.join(sorted(FILE_FIELDS))}"
+            )
+        for required in ("rule", "on", "because"):
+            if required not in entry:
+                raise WaiverFileError(
+                    f"{where}: `{required}` is required (a waiver needs a rule, patterns and a reason)"
+                )
+        patterns = entry["on"] if isinstance(entry["on"], list) else [entry["on"]]
+        if not all(isinstance(p, str) and segments(p) is not None for p in patterns):
+            raise WaiverFileError(f'{where}: `on` takes object patterns such as "m[*]" or "units[*].n"')
+        if not isinstance(entry["because"], str) or not entry["because"].strip():
+            raise WaiverFileError(f"{where}: `because` must give the reason, as text")
+        until = entry.get("until")
+        if isinstance(until, dt.datetime | dt.time):
+            raise WaiverFileError(f"{where}: `until` must be a date such as 2027-06-30, not a date and time")
+        if isinstance(until, dt.date):
+            until = until.isoformat()
+        elif until is not None:
+            try:
+                until = dt.date.fromisoformat(str(until)).isoformat()
+            except ValueError:
+                raise WaiverFileError(f"{where}: `until` must be a date such as 2027-06-30") from None
+        line = lines[n] if n < len(lines) else 1
+        out.append(
+            Waiver(str(entry["rule"]), patterns, entry["because"], entry.get("by"), until, Location(str(path), line, 1))
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------------- WV rules
+_REMELT = """use std
+element die : chip { body silicon; pads c grid 2 x 2 pitch 300 um diameter 120 um }
+element sub : substrate { body AlN; pads p grid 2 x 2 pitch 300 um diameter 120 um }
+masses b : Sn63Pb37 { joins die.c[*] -- sub.p[*]; height 80 um }
+process {
+    step join  { kind reflow; peak 215 C }
+    step mount { kind reflow; peak 245 C }   # remelts b: MH003
+    operate 0 C .. 70 C
+}
+"""
+
+
+def _text(waiver: Waiver) -> str:
+    return f"`waive {waiver.rule} on {', '.join(waiver.patterns)}`" + (f" by {waiver.by}" if waiver.by else "")
+
+
+@rule(
+    id="WV001",
+    name="waiver-expired",
+    severity=Severity.WARNING,
+    phase="review",
+    source="CHECKS.md (Waivers); LANGUAGE.md `waive … until DATE`",
+    examples={
+        "fires": _REMELT + 'waive MH003 on b[*] because "reviewed at the 2019 PDR" by "pkg team" until 2020-06-30\n',
+        "passes": _REMELT + 'waive MH003 on b[*] because "reviewed at PDR" by "pkg team" until 2999-12-31\n',
+    },
+    doc="""
+    A waiver's `until` date has passed: it no longer waives anything, and the findings it used
+    to waive count again.
+
+    A waiver records a decision made at a review, for a time: until the next revision, until a
+    qualification lot is through. When the date passes, the decision must be made again — renew
+    the waiver with a new date and a reason, or fix what it waived. The waiver is good through
+    its `until` day and expired from the day after. Runs can be pinned to a date with
+    `ASSEMBLINT_TODAY=YYYY-MM-DD`.
+    """,
+)
+def waiver_expired(ctx):
+    for use in ctx.waiver_uses:
+        waiver = use.waiver
+        if use.expired:
+            yield ctx.finding(
+                f"the waiver {_text(waiver)} expired on {waiver.until}; it no longer waives anything "
+                f"(reason given: {waiver.reason!r})",
+                location=waiver.loc,
+                data={"rule": waiver.rule, "until": waiver.until, "patterns": list(waiver.patterns)},
+                cause=f"expired {waiver.rule} {' '.join(waiver.patterns)}",
+            )
+
+
+@rule(
+    id="WV002",
+    name="waiver-unused",
+    severity=Severity.INFO,
+    phase="review",
+    source="CHECKS.md (Waivers)",
+    examples={
+        "fires": _REMELT + 'waive MH003 on b[0:2] because "half of them were reviewed"\n',
+        "passes": _REMELT + 'waive MH003 on b[*] because "all of them were reviewed"\n',
+    },
+    doc="""
+    A current (not expired) waiver matched no finding.
+
+    A waiver that waives nothing is stale: the finding was fixed, the objects were renamed, the
+    rule id is wrong, or the pattern never matched (a waiver must cover every object of a finding, so `m[0:50]` does not
+    waive a finding about `m[0:100]`). Remove it, or correct its pattern: a stale waiver is
+    how a future finding gets waived without review. A waiver of a rule that did not run in this
+    check (not selected, or disabled by the deck) is not judged.
+    """,
+)
+def waiver_unused(ctx):
+    for use in ctx.waiver_uses:
+        waiver = use.waiver
+        if use.expired or use.matched:
+            continue
+        if waiver.rule not in ctx.rules_known:
+            yield ctx.finding(
+                f"the waiver {_text(waiver)} names no installed rule: check the id",
+                location=waiver.loc,
+                data={"rule": waiver.rule, "patterns": list(waiver.patterns)},
+                cause=f"unknown {waiver.rule} {' '.join(waiver.patterns)}",
+            )
+        elif waiver.rule in ctx.rules_ran:  # a rule that did not run (not selected, disabled) tells nothing
+            yield ctx.finding(
+                f"the waiver {_text(waiver)} matched no finding of {waiver.rule}: remove it or correct its patterns",
+                location=waiver.loc,
+                data={"rule": waiver.rule, "patterns": list(waiver.patterns)},
+                cause=f"unused {waiver.rule} {' '.join(waiver.patterns)}",
+            )
+
+
+RULES = [waiver_expired, waiver_unused]
+
+
+@hookimpl
+def assemblint_rules():
+    """Registered as the plugin `waivers` (pyproject.toml), like any other: `-p no:waivers` drops WV001/WV002."""
+    return RULES

@@ -1,0 +1,520 @@
+"""The resolved, typed model of an assembly: what rules read.
+
+Every quantity is in its base unit (°C, µm, ppm/K, MPa, µΩ·cm, s, %, cph/cm²) and every object
+has a source location. Arrays of pads and masses are stored as numpy arrays per declaration, not
+as one Python object per pad or mass, so a design written with grids and cells can reach millions
+of masses; `Assembly.masses` and `Assembly.pads` still offer one object per item for rules that
+want them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from assemblint.base.diagnostics import Location
+from assemblint.model.hierarchy import Represented
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from assemblint.analysis.timeline import Timeline
+    from assemblint.model.netlist import Netlist
+
+Range = tuple[float, float]
+
+MATERIAL_KINDS = ("fusible", "metal", "dielectric", "compliant", "semiconductor", "ceramic", "polymer", "composite")
+ELEMENT_TYPES = (
+    "chip",
+    "wafer",
+    "package",
+    "circuit_board",
+    "dielectric_sheet",
+    "circuit_panel",
+    "connection_component",
+    "interposer",
+    "substrate",
+    "plate",
+    "heat_sink",
+    "lead_frame",
+)
+LAYER_ROLES = ("compliant", "underfill", "encapsulant", "mold", "dielectric", "adhesive")
+LEAD_SHAPES = ("s", "beam", "flexible", "wire", "rigid")
+FLEXIBLE_LEAD_SHAPES = frozenset({"s", "beam", "flexible", "wire"})
+STEP_KINDS = (
+    "deposit",
+    "reflow",
+    "bond",
+    "inject",
+    "cure",
+    "test",
+    "rework",
+    "anneal",
+    "dice",
+    "store",
+    "ship",
+    "generic",
+)
+FACES = ("front", "back")
+
+
+@dataclass(eq=False)
+class Material:
+    name: str
+    loc: Location
+    kind: str | None = None
+    parent: Material | None = None
+    composition: dict[str, float] | None = None
+    solidus: float | None = None
+    liquidus: float | None = None
+    cte: float | None = None
+    modulus: float | None = None
+    service: Range | None = None
+    max_temp: float | None = None
+    resistivity: float | None = None
+    dielectric: bool = False
+    exemption: str | None = None
+    tg: float | None = None  # glass transition temperature (°C)
+    cte_above_tg: float | None = None  # α2, the CTE above the glass transition (ppm/K)
+    fatigue_ductility: float | None = None  # Engelmaier's εf for this solder (CTE003)
+    fatigue_exponent: tuple[float, float, float] | None = None  # Engelmaier's c0, c1 (per °C), c2 (CTE003)
+    solidus_assumed: bool = False  # only a liquidus was given: the solidus is taken equal to it (MH012)
+    library: str | None = None  # the `use` library it came from, None for the design's own
+    extra: dict[str, Any] = field(default_factory=dict)  # plugin-registered properties
+
+    @property
+    def fusible(self) -> bool:
+        """A material that melts in the temperatures the rules consider: it has a solidus."""
+        return self.solidus is not None
+
+    @property
+    def lacks_melting_data(self) -> bool:
+        """Declared fusible but with no solidus, liquidus or `melts`: no rule can tell when it melts (MH012)."""
+        return self.kind == "fusible" and self.solidus is None and self.liquidus is None
+
+    def __repr__(self) -> str:
+        return f"Material({self.name})"
+
+
+@dataclass(eq=False, slots=True)  # slots: an explicit design has one per pad
+class PadArray:
+    """One `pad` or `pads` declaration on one element (instance)."""
+
+    element: Element
+    name: str
+    indexed: bool  # `pads` (NAME[i]) rather than `pad` (NAME)
+    x: np.ndarray  # assembly coordinates, µm
+    y: np.ndarray
+    diameter: float | None
+    barrier: Material | None
+    barrier_thickness: float | None
+    face: str
+    loc: Location
+    start: int = 0  # global pad id of the first pad
+
+    @property
+    def count(self) -> int:
+        return len(self.x)
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.element.name}.{self.name}"
+
+    def item_name(self, i: int) -> str:
+        return f"{self.qualified_name}[{i}]" if self.indexed else self.qualified_name
+
+    def __repr__(self) -> str:
+        return f"PadArray({self.qualified_name}, {self.count})"
+
+
+@dataclass(eq=False)
+class Element:
+    name: str  # qualified: `die`, `units[4].chip`
+    type: str
+    loc: Location
+    body: Material | None = None
+    cte_override: float | None = None
+    size: tuple[float, ...] | None = None
+    position: tuple[float, float] = (0.0, 0.0)
+    operating: Range | None = None
+    max_temp: float | None = None
+    pads: dict[str, PadArray] = field(default_factory=dict)
+    index: int = 0  # position in Assembly.elements
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cte(self) -> float | None:
+        """The element's CTE: its own `cte`, else its body material's."""
+        if self.cte_override is not None:
+            return self.cte_override
+        return self.body.cte if self.body else None
+
+    def __repr__(self) -> str:
+        return f"Element({self.name})"
+
+
+@dataclass(eq=False)
+class Region:
+    """One region of a two-region mass: `region core : Pb95Sn5 on die`."""
+
+    name: str
+    material: Material
+    on: Element | None
+    loc: Location
+
+
+@dataclass(eq=False)
+class Layer:
+    name: str
+    material: Material | None
+    loc: Location
+    role: str | None = None
+    between: tuple[Element, Element] | None = None
+    thickness: float | None = None
+    surrounds_explicit: list[Selection] | None = None
+    surrounds: list[Selection] = field(default_factory=list)  # resolved (explicit or default)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"Layer({self.name})"
+
+
+@dataclass(eq=False, slots=True)  # slots: an explicit design has one per mass
+class MassGroup:
+    """One `mass` or `masses` declaration (in one cell instance): `count` masses sharing materials."""
+
+    name: str
+    indexed: bool
+    loc: Location
+    material: Material | None
+    regions: list[Region]
+    pads_a: np.ndarray  # global pad ids on the first element
+    pads_b: np.ndarray | None  # None for a deposited bump not yet joined
+    diameter: np.ndarray  # µm per mass; nan where neither the mass nor its pads give one
+    height: float | None
+    layer: Layer | None = None  # `in LAYER`
+    start: int = 0  # global mass id of the first mass
+    joins_loc: Location | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.pads_a)
+
+    @property
+    def materials(self) -> list[Material]:
+        return [r.material for r in self.regions] if self.regions else [self.material] if self.material else []
+
+    @property
+    def melting_temp(self) -> float | None:
+        """The lowest solidus of its materials (LANGUAGE.md): where the mass starts to melt."""
+        values = [m.solidus for m in self.materials if m.solidus is not None]
+        return min(values) if values else None
+
+    @property
+    def joint_region(self) -> Region | None:
+        """The region named `joint`; without one, the last region (LANGUAGE.md writes it second)."""
+        if not self.regions:
+            return None
+        return next((r for r in self.regions if r.name == "joint"), self.regions[-1])
+
+    @property
+    def core_region(self) -> Region | None:
+        """The region named `core`; without one, the first region that is not the joint."""
+        joint = self.joint_region
+        others = [r for r in self.regions if r is not joint]
+        if not others:
+            return None
+        return next((r for r in others if r.name == "core"), others[0])
+
+    @property
+    def joint_material(self) -> Material | None:
+        """The material whose liquidus joins the mass: the joint region's, or its only material."""
+        joint = self.joint_region
+        return joint.material if joint is not None else self.material
+
+    @property
+    def core_material(self) -> Material | None:
+        """A two-region mass's core material (the bump that must stay solid); None otherwise."""
+        core = self.core_region
+        return core.material if core is not None else None
+
+    def item_name(self, i: int) -> str:
+        return f"{self.name}[{i}]" if self.indexed else self.name
+
+    def select(self, index: np.ndarray | Sequence[int] | None = None) -> Selection:
+        return Selection(self, None if index is None else np.asarray(index, dtype=np.int64))
+
+    def __repr__(self) -> str:
+        return f"MassGroup({self.name}, {self.count})"
+
+
+@dataclass(eq=False)
+class LeadGroup:
+    name: str
+    indexed: bool
+    loc: Location
+    material: Material | None
+    shape: str | None
+    from_pads: np.ndarray  # global pad ids
+    to_masses: np.ndarray  # global mass ids, -1 where the lead ends on a pad
+    to_pads: np.ndarray  # global pad ids, -1 where the lead ends on a mass
+    start: int = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.from_pads)
+
+    @property
+    def flexible(self) -> bool:
+        return self.shape in FLEXIBLE_LEAD_SHAPES
+
+    def item_name(self, i: int) -> str:
+        return f"{self.name}[{i}]" if self.indexed else self.name
+
+
+@dataclass(eq=False)
+class NetGroup:
+    """`net` (one net) or `nets` (count nets, zipped): pins[i] are the pad ids of net i."""
+
+    name: str
+    indexed: bool
+    loc: Location
+    pins: list[np.ndarray]
+
+    @property
+    def count(self) -> int:
+        return len(self.pins)
+
+    def item_name(self, i: int) -> str:
+        return f"{self.name}[{i}]" if self.indexed else self.name
+
+
+@dataclass(eq=False)
+class Selection:
+    """Some members of a group (None index: all of them). What rules pass as finding objects."""
+
+    target: Any
+    index: np.ndarray | None = None
+
+    @property
+    def count(self) -> int:
+        if self.index is not None:
+            return len(self.index)
+        return getattr(self.target, "count", 1)
+
+
+@dataclass(eq=False)
+class Step:
+    name: str
+    kind: str | None
+    loc: Location
+    order: int
+    temp: float | None = None  # the step's temperature: its peak, or the top of its temp range
+    temp_range: Range | None = None
+    forms: list[Any] = field(default_factory=list)  # Selection | Layer | Element
+    mixes: list[Any] = field(default_factory=list)
+    requires_solid: list[Any] = field(default_factory=list)
+    requires_liquid: list[Any] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"Step({self.name})"
+
+
+@dataclass(eq=False)
+class Process:
+    steps: list[Step] = field(default_factory=list)
+    operate: Range | None = None
+    operate_loc: Location | None = None
+    store: Range | None = None
+    store_loc: Location | None = None
+    cycle: Range | None = None
+    cycle_count: int | None = None
+    cycle_loc: Location | None = None
+    declared: bool = False
+
+
+@dataclass(eq=False)
+class Waiver:
+    rule: str
+    patterns: list[str]
+    reason: str
+    by: str | None
+    until: str | None  # YYYY-MM-DD
+    loc: Location
+
+
+@dataclass(eq=False)
+class Placement:
+    name: str
+    cell: str
+    loc: Location
+    count: int
+    offsets: np.ndarray  # (count, 2) µm
+
+
+@dataclass(frozen=True)
+class Mass:
+    """One mass, made on demand from its group (for rules that want one object per mass)."""
+
+    group: MassGroup
+    index: int
+
+    @property
+    def name(self) -> str:
+        return self.group.item_name(self.index)
+
+    @property
+    def materials(self) -> list[Material]:
+        return self.group.materials
+
+    @property
+    def diameter(self) -> float:
+        return float(self.group.diameter[self.index])
+
+    @property
+    def height(self) -> float | None:
+        return self.group.height
+
+    @property
+    def loc(self) -> Location:
+        return self.group.loc
+
+    @property
+    def global_id(self) -> int:
+        return self.group.start + self.index
+
+
+@dataclass(frozen=True)
+class Pad:
+    array: PadArray
+    index: int
+
+    @property
+    def name(self) -> str:
+        return self.array.item_name(self.index)
+
+    @property
+    def element(self) -> Element:
+        return self.array.element
+
+    @property
+    def position(self) -> tuple[float, float]:
+        return float(self.array.x[self.index]), float(self.array.y[self.index])
+
+    @property
+    def loc(self) -> Location:
+        return self.array.loc
+
+
+class GroupView(Sequence):
+    """A read-only sequence over every item of a list of groups, made lazily."""
+
+    def __init__(self, groups: list, make: type, size: str = "count"):
+        self._groups = groups
+        self._make = make
+        self._size = size
+        self._starts = np.cumsum([0] + [getattr(g, size) for g in groups])
+
+    def __len__(self) -> int:
+        return int(self._starts[-1])
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        g = int(np.searchsorted(self._starts, i, side="right") - 1)
+        return self._make(self._groups[g], i - int(self._starts[g]))
+
+    def __iter__(self) -> Iterator:
+        for group in self._groups:
+            for i in range(getattr(group, self._size)):
+                yield self._make(group, i)
+
+
+@dataclass(eq=False)
+class Assembly:
+    """A checked design: everything a rule may read (see docs/architecture.md for what is stable)."""
+
+    path: str
+    title: str | None = None
+    materials: dict[str, Material] = field(default_factory=dict)
+    elements: list[Element] = field(default_factory=list)
+    pad_arrays: list[PadArray] = field(default_factory=list)
+    mass_groups: list[MassGroup] = field(default_factory=list)
+    layers: list[Layer] = field(default_factory=list)
+    lead_groups: list[LeadGroup] = field(default_factory=list)
+    net_groups: list[NetGroup] = field(default_factory=list)
+    process: Process = field(default_factory=Process)
+    waivers: list[Waiver] = field(default_factory=list)
+    placements: list[Placement] = field(default_factory=list)
+    connects: list[tuple[np.ndarray, np.ndarray, Location]] = field(default_factory=list)
+    files: list[tuple[str, str]] = field(default_factory=list)  # (path, sha256) of every file read
+    #: placed-cell representatives and the instances each stands for (hierarchy.py); empty when flat
+    represented: Represented = field(default_factory=Represented)
+    netlist: Netlist | None = None
+    timings: Any = None  # loader.Timings: seconds spent parsing and building
+
+    @property
+    def masses(self) -> GroupView:
+        return GroupView(self.mass_groups, Mass)
+
+    @property
+    def pads(self) -> GroupView:
+        return GroupView(self.pad_arrays, Pad)
+
+    @property
+    def leads(self) -> list[LeadGroup]:
+        return self.lead_groups
+
+    @property
+    def nets(self) -> list[NetGroup]:
+        return self.net_groups
+
+    @property
+    def mass_count(self) -> int:
+        """Masses built (the length of every per-mass array); `total_masses` counts every instance."""
+        if self.netlist is not None:  # built: its arrays have the count, no loop over the groups
+            return self.netlist.mass_count
+        return sum(g.count for g in self.mass_groups)
+
+    @property
+    def pad_count(self) -> int:
+        """Pads built; `total_pads` counts every instance."""
+        if self.netlist is not None:
+            return self.netlist.pad_count
+        return sum(a.count for a in self.pad_arrays)
+
+    @property
+    def total_masses(self) -> int:
+        """Masses in the design, every placed instance counted (`mass_count`: those built)."""
+        return sum(g.count * self.represented.weight(g.name) for g in self.mass_groups)
+
+    @property
+    def total_pads(self) -> int:
+        """Pads in the design, every placed instance counted (`pad_count`: those built)."""
+        return sum(a.count * self.represented.weight(a.qualified_name) for a in self.pad_arrays)
+
+    def element(self, name: str) -> Element | None:
+        return next((e for e in self.elements if e.name == name), None)
+
+    @cached_property
+    def graph(self) -> nx.Graph:
+        """The networkx netlist graph, built on first use (see docs/graph.md)."""
+        from assemblint.model.graph import build_graph
+
+        return build_graph(self)
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        """The thermal timeline (timeline.py): existence, melting, joining, containment per moment."""
+        from assemblint.analysis.timeline import Timeline
+
+        return Timeline(self)

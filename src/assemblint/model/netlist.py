@@ -1,0 +1,231 @@
+"""The netlist as arrays: global ids for pads, masses and leads, their edges, and electrical nodes.
+
+Ids: pads are 0..P-1, masses P..P+M-1, leads P+M..P+M+L-1 in the node numbering used for
+connectivity. Electrical nodes are the connected components of the joins, leads and element
+`connect`s, computed once with scipy's sparse graph routines (linear time, no Python loop per
+object) and shared by every rule. The networkx graph (graph.py) is built from these arrays only
+when something asks for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from assemblint.model.assembly import Assembly, Selection
+
+FACE_CODE = {"front": 0, "back": 1}
+
+
+@dataclass
+class Netlist:
+    pad_x: np.ndarray
+    pad_y: np.ndarray
+    pad_diameter: np.ndarray  # nan where none is given
+    pad_face: np.ndarray  # 0 front, 1 back
+    pad_element: np.ndarray  # index into Assembly.elements
+    pad_array: np.ndarray  # index into Assembly.pad_arrays
+    mass_pad_a: np.ndarray
+    mass_pad_b: np.ndarray  # -1 for a mass not yet joined to a second element
+    mass_group: np.ndarray  # index into Assembly.mass_groups
+    mass_diameter: np.ndarray
+    lead_pad: np.ndarray
+    lead_mass: np.ndarray  # -1 where the lead ends on a pad
+    lead_to_pad: np.ndarray  # -1 where the lead ends on a mass
+    lead_group: np.ndarray
+    connect_a: np.ndarray
+    connect_b: np.ndarray
+    #: how many masses each built mass stands for: 1, or the instances its placed-cell
+    #: representative stands for (hierarchy.py); a rule that counts pairs itself weighs by it
+    mass_weight: np.ndarray | None = None
+
+    @property
+    def pad_count(self) -> int:
+        return len(self.pad_x)
+
+    @property
+    def mass_count(self) -> int:
+        return len(self.mass_pad_a)
+
+    @property
+    def lead_count(self) -> int:
+        return len(self.lead_pad)
+
+    @classmethod
+    def build(cls, assembly: Assembly) -> Netlist:
+        arrays = assembly.pad_arrays
+        groups = assembly.mass_groups
+        leads = assembly.lead_groups
+
+        def cat(parts: list[np.ndarray], dtype) -> np.ndarray:
+            return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
+
+        def fill(sizes: list[int], values: list) -> list[np.ndarray]:
+            """Each value repeated its group's size times, as one array (not one per group: an explicit
+            design has a group per pad and per mass)."""
+            return [np.repeat(np.asarray(values), sizes)] if sizes else []
+
+        pad_sizes = [a.count for a in arrays]
+        netlist = cls(
+            pad_x=cat([a.x for a in arrays], float),
+            pad_y=cat([a.y for a in arrays], float),
+            pad_diameter=cat(fill(pad_sizes, [np.nan if a.diameter is None else a.diameter for a in arrays]), float),
+            pad_face=cat(fill(pad_sizes, [FACE_CODE[a.face] for a in arrays]), np.int8),
+            pad_element=cat(fill(pad_sizes, [a.element.index for a in arrays]), np.int64),
+            pad_array=cat(fill(pad_sizes, list(range(len(arrays)))), np.int64),
+            mass_pad_a=cat([g.pads_a for g in groups], np.int64),
+            mass_pad_b=cat([g.pads_b if g.pads_b is not None else np.full(g.count, -1) for g in groups], np.int64),
+            mass_group=cat(fill([g.count for g in groups], list(range(len(groups)))), np.int64),
+            mass_diameter=cat([g.diameter for g in groups], float),
+            lead_pad=cat([g.from_pads for g in leads], np.int64),
+            lead_mass=cat([g.to_masses for g in leads], np.int64),
+            lead_to_pad=cat([g.to_pads for g in leads], np.int64),
+            lead_group=cat(fill([g.count for g in leads], list(range(len(leads)))), np.int64),
+            connect_a=cat([a for a, _, _ in assembly.connects], np.int64),
+            connect_b=cat([b for _, b, _ in assembly.connects], np.int64),
+        )
+        weights = [assembly.represented.weight(g.name) for g in groups]
+        netlist.mass_weight = np.repeat(np.array(weights, dtype=np.int64), [g.count for g in groups])
+        netlist._default_layer_surrounds(assembly)
+        return netlist
+
+    # ---------------------------------------------------------------- connectivity
+    def edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every conducting edge as two arrays of node ids (pads, then masses, then leads)."""
+        p, m = self.pad_count, self.mass_count
+        mass_ids = np.arange(m) + p
+        lead_ids = np.arange(self.lead_count) + p + m
+        joined = self.mass_pad_b >= 0
+        to_mass = self.lead_mass >= 0
+        to_pad = self.lead_to_pad >= 0
+        src = [mass_ids, mass_ids[joined], lead_ids, lead_ids[to_mass], lead_ids[to_pad], self.connect_a]
+        dst = [
+            self.mass_pad_a,
+            self.mass_pad_b[joined],
+            self.lead_pad,
+            self.lead_mass[to_mass] + p,
+            self.lead_to_pad[to_pad],
+            self.connect_b,
+        ]
+        return np.concatenate(src).astype(np.int64), np.concatenate(dst).astype(np.int64)
+
+    @cached_property
+    def node_labels(self) -> np.ndarray:
+        """The electrical node of every pad, mass and lead (in node-id order), numbered from 0."""
+        from scipy.sparse import coo_matrix  # imported here: scipy costs ~0.3 s to import
+        from scipy.sparse.csgraph import connected_components
+
+        n = self.pad_count + self.mass_count + self.lead_count
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        src, dst = self.edges()
+        matrix = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
+        _, labels = connected_components(matrix, directed=False)
+        return labels.astype(np.int64)
+
+    @cached_property
+    def adjacency(self):
+        """The conducting edges as a symmetric scipy CSR matrix over node ids (for paths)."""
+        from scipy.sparse import coo_matrix
+
+        n = self.pad_count + self.mass_count + self.lead_count
+        src, dst = self.edges()
+        data = np.ones(2 * len(src), dtype=np.int8)
+        return coo_matrix((data, (np.concatenate([src, dst]), np.concatenate([dst, src]))), shape=(n, n)).tocsr()
+
+    def path(self, source: int, targets: set[int] | int) -> list[int]:
+        """A shortest conducting path of node ids from source to the nearest target ([] if none is reached).
+
+        A breadth-first search in Python over the CSR adjacency: it visits only the source's own
+        electrical node, so a short on a million-mass design costs the size of that node.
+        """
+        goal = {targets} if isinstance(targets, int) else set(targets)
+        if source in goal:
+            return [source]
+        indptr, indices = self.adjacency.indptr, self.adjacency.indices
+        came_from = {source: source}
+        frontier = [source]
+        while frontier:
+            following = []
+            for node in frontier:
+                for neighbour in indices[indptr[node] : indptr[node + 1]].tolist():
+                    if neighbour in came_from:
+                        continue
+                    came_from[neighbour] = node
+                    if neighbour in goal:
+                        out = [neighbour]
+                        while out[-1] != source:
+                            out.append(came_from[out[-1]])
+                        return out[::-1]
+                    following.append(neighbour)
+            frontier = following
+        return []
+
+    def node_name(self, assembly: Assembly, node: int) -> str:
+        """The name of a node id: `die.c[8]`, `x`, `l[3]` (pads, then masses, then leads)."""
+        pads, masses = self.pad_count, self.mass_count
+        if node < pads:
+            array = assembly.pad_arrays[int(self.pad_array[node])]
+            return array.item_name(node - array.start)
+        if node < pads + masses:
+            group = assembly.mass_groups[int(self.mass_group[node - pads])]
+            return group.item_name(node - pads - group.start)
+        lead = assembly.lead_groups[int(self.lead_group[node - pads - masses])]
+        return lead.item_name(node - pads - masses - lead.start)
+
+    @property
+    def pad_node(self) -> np.ndarray:
+        return self.node_labels[: self.pad_count]
+
+    @property
+    def mass_node(self) -> np.ndarray:
+        return self.node_labels[self.pad_count : self.pad_count + self.mass_count]
+
+    @property
+    def lead_node(self) -> np.ndarray:
+        return self.node_labels[self.pad_count + self.mass_count :]
+
+    # ---------------------------------------------------------------- layers
+    def _default_layer_surrounds(self, assembly: Assembly) -> None:
+        """A layer without `surrounds` surrounds every mass joining the two elements it lies between.
+
+        The masses are indexed once by the pair of elements they join, so that a panel of a
+        thousand cells, each with its own layer, costs one pass over the masses, not one per layer.
+        """
+        if not any(layer.surrounds_explicit is None and layer.between is not None for layer in assembly.layers):
+            for layer in assembly.layers:
+                layer.surrounds = layer.surrounds_explicit or []
+            return
+        by_pair = self._masses_by_element_pair(assembly)
+        for layer in assembly.layers:
+            if layer.surrounds_explicit is not None:
+                layer.surrounds = layer.surrounds_explicit
+                continue
+            layer.surrounds = []
+            if layer.between is not None:
+                e1, e2 = sorted((layer.between[0].index, layer.between[1].index))
+                layer.surrounds = list(by_pair.get((e1, e2), []))
+
+    def _masses_by_element_pair(self, assembly: Assembly) -> dict[tuple[int, int], list[Selection]]:
+        """(lower element index, higher) -> the selections of masses joining exactly those two."""
+        by_pair: dict[tuple[int, int], list[Selection]] = {}
+        elements = max(len(assembly.elements), 1)
+        for group in assembly.mass_groups:
+            if group.pads_b is None or group.count == 0:
+                continue
+            a = self.pad_element[group.pads_a]
+            b = self.pad_element[group.pads_b]
+            keys = np.minimum(a, b) * elements + np.maximum(a, b)
+            if (keys == keys[0]).all():
+                key = int(keys[0])
+                by_pair.setdefault(divmod(key, elements), []).append(Selection(group))
+                continue
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
+            bounds = np.flatnonzero(np.diff(sorted_keys)) + 1
+            for chunk in np.split(order, bounds):
+                key = int(keys[chunk[0]])
+                by_pair.setdefault(divmod(key, elements), []).append(Selection(group, np.sort(chunk)))
+        return by_pair

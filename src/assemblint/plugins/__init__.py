@@ -1,0 +1,1 @@
+"""plugins: see docs/architecture.md."""

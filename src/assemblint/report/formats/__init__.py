@@ -1,0 +1,1 @@
+"""report.formats: see docs/architecture.md."""

@@ -1,0 +1,1 @@
+"""report.review: see docs/architecture.md."""

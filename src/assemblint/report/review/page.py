@@ -1,0 +1,398 @@
+"""The HTML review report (`check --format html`, `assemblint report`): one self-contained page.
+
+`write(report)` renders `report.html.j2` with Jinja2 (autoescaping on: every message, name and
+path from a design is escaped by the template engine) and inlines `report.css` and `report.js`,
+so the page fetches nothing: a Content-Security-Policy in the page itself forbids any fetch, and
+allows only the one inline script, by its hash. The pictures come from `pictures.py` as inline
+SVG; they are the only markup inserted unescaped.
+
+The output is deterministic: the same inputs give byte-identical HTML (sorted findings, no
+timestamps, no random ids).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import traceback
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from assemblint.base.diagnostics import render
+from assemblint.checking.findings import Finding
+from assemblint.plugins.host import PluginProblem
+from assemblint.report.report import Report
+
+SEVERITIES = ("error", "warning", "info")
+BUCKETS = ("error", "warning", "info", "waived", "baseline")
+FAMILIES = ("MH", "CT", "IN", "CTE", "WV")  # the core's families; any other (a plugin's) counts as "other"
+FAMILY_NAMES = {
+    "MH": "melting hierarchy",
+    "CT": "containment",
+    "IN": "insulation",
+    "CTE": "thermal expansion",
+    "WV": "waivers",
+    "other": "other rules (plugins)",
+}
+EXIT_MEANINGS = {
+    0: "no finding at or above --fail-on that is not waived or in the baseline",
+    1: "at least one finding at or above --fail-on that is not waived or in the baseline",
+    2: "the input could not be used (language errors, bad deck or options)",
+    3: "a plugin or rule raised; the other rules still ran",
+}
+_PICTURE_FAILED = "a review picture could not be drawn"
+
+
+@dataclass
+class FindingView:
+    number: int
+    rule: str
+    name: str
+    severity: str
+    bucket: str
+    family: str
+    group: str  # MH, CT, IN, CTE, WV or other
+    message: str
+    location: str
+    objects: list[str]
+    count: int
+    data: list[tuple[str, str]]
+    waiver: dict[str, Any] | None
+    baseline: bool
+    fingerprint: str
+
+
+@dataclass
+class RuleGroup:
+    id: str
+    name: str
+    summary: str
+    family: str
+    group: str
+    plugin: str
+    findings: list[FindingView] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(BUCKETS, 0)
+        for finding in self.findings:
+            out[finding.bucket] += 1
+        return out
+
+
+@dataclass
+class WaiverView:
+    rule: str
+    patterns: list[str]
+    reason: str
+    by: str | None
+    until: str | None
+    location: str
+    status: str = "unused"  # used | expired | unused | not judged
+    waived: int = 0  # findings it waives
+
+
+@dataclass
+class PictureSet:
+    path: str
+    title: str | None
+    ladder: Markup | None
+    top_views: list[tuple[str, Markup]]
+    cte_map: Markup | None
+    failures: dict[str, str]  # picture (ladder, topview, ctemap) -> why it could not be drawn
+
+
+def write(report: Report) -> str:
+    """The review page of a report, as one HTML document."""
+    report.sort()
+    drawn = _pictures(report)  # first: a picture that cannot be drawn is an internal error, in the exit code
+    data = report.to_json()
+    rules = {rule.id: rule for rule in report.rules}
+    findings = [
+        _finding_view(n, f, j, rules) for n, (f, j) in enumerate(zip(report.findings, data["findings"], strict=True), 1)
+    ]
+    css, js = _static("report.css"), _static("report.js")
+    context = {
+        "report": data,
+        "titles": _titles(report),
+        "title": _page_title(report),
+        "exit_code": report.exit_code,
+        "exit_meaning": EXIT_MEANINGS.get(report.exit_code, ""),
+        "fail_on": report.fail_on,
+        "severities": SEVERITIES,
+        "buckets": BUCKETS,
+        "families": [*FAMILIES, "other"],
+        "family_names": FAMILY_NAMES,
+        "other_families": sorted({f.family for f in findings if f.group == "other"}),
+        "by_family": _by_family(findings),
+        "groups": _rule_groups(findings, report),
+        "findings_total": len(findings),
+        "waivers": _waivers(report),
+        "pictures": drawn,
+        "errors": [render(d) for d in report.errors],
+        "unchecked": sorted(report.unchecked),
+        "statuses": _statuses(data, rules),
+        "status_counts": _status_counts(data),
+        "internal_errors": data.get("internal_errors", []),
+        "css": Markup(css),
+        "js": Markup(js),
+        "csp": _csp(js),
+    }
+    return _template().render(**context)
+
+
+# ------------------------------------------------------------------------------------------ reading
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("assemblint.report", "review"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _template() -> jinja2.Template:
+    return _environment().get_template("report.html.j2")
+
+
+@cache
+def _static(name: str) -> str:
+    """A file inlined in the page. It must not be able to close its own <style> or <script> element."""
+    text = resources.files("assemblint.report.review").joinpath(name).read_text(encoding="utf-8")
+    if "</" in text:
+        raise ValueError(f"{name} must not contain `</`: it is inlined in the page")
+    return text
+
+
+def _csp(js: str) -> str:
+    """Nothing may be fetched; the one inline script runs by its hash; inline styles (the SVGs') may apply."""
+    digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
+    return (
+        f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+# ------------------------------------------------------------------------------------------ header
+def _titles(report: Report) -> list[dict[str, Any]]:
+    """Each design of the run: its path, title, and whether it was checked."""
+    out = []
+    checked = {a.path for a in report.designs}
+    for path, _ in report.inputs:
+        if path in checked or path in report.unchecked:
+            out.append({"path": path, "title": report.titles.get(path), "checked": path in checked})
+    for assembly in report.designs:  # a design checked through the API, without an input line of its own
+        if assembly.path not in {t["path"] for t in out}:
+            out.append({"path": assembly.path, "title": assembly.title, "checked": True})
+    return out
+
+
+def _page_title(report: Report) -> str:
+    titles = [a.title or a.path for a in report.designs] or sorted(report.unchecked) or [p for p, _ in report.inputs]
+    if not titles:
+        return "assemblint review"
+    shown = titles[0] if len(titles) == 1 else f"{titles[0]} and {len(titles) - 1} more"
+    return f"assemblint review: {shown}"
+
+
+# ------------------------------------------------------------------------------------------ findings
+def _group_of(family: str) -> str:
+    return family if family in FAMILIES else "other"
+
+
+def _finding_view(number: int, finding: Finding, as_json: dict[str, Any], rules: dict[str, Any]) -> FindingView:
+    rule = rules.get(finding.rule)
+    family = rule.family if rule else finding.rule.rstrip("0123456789")
+    return FindingView(
+        number=number,
+        rule=finding.rule,
+        name=finding.name,
+        severity=finding.severity.value,
+        bucket=finding.bucket,
+        family=family,
+        group=_group_of(family),
+        message=finding.message,
+        location=str(finding.location),
+        objects=list(as_json["objects"]),
+        count=as_json["count"],
+        data=[(key, _value_text(value)) for key, value in as_json["data"].items()],
+        waiver=as_json.get("waiver"),
+        baseline=bool(as_json.get("baseline")),
+        fingerprint=as_json["fingerprint"],
+    )
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return ", ".join(str(v) for v in value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _rule_groups(findings: list[FindingView], report: Report) -> list[RuleGroup]:
+    """Findings grouped by rule, in the report's rule order (rules without findings left out)."""
+    groups: dict[str, RuleGroup] = {}
+    for rule in report.rules:
+        groups[rule.id] = RuleGroup(rule.id, rule.name, rule.summary, rule.family, _group_of(rule.family), rule.plugin)
+    for finding in findings:
+        if finding.rule not in groups:
+            groups[finding.rule] = RuleGroup(finding.rule, finding.name, "", finding.family, finding.group, "")
+        groups[finding.rule].findings.append(finding)
+    return [group for group in groups.values() if group.findings]
+
+
+def _by_family(findings: list[FindingView]) -> list[dict[str, Any]]:
+    rows = []
+    for family in [*FAMILIES, "other"]:
+        counts = dict.fromkeys(BUCKETS, 0)
+        for finding in findings:
+            if finding.group == family:
+                counts[finding.bucket] += 1
+        rows.append({"family": family, "counts": counts, "total": sum(counts.values())})
+    return rows
+
+
+# ------------------------------------------------------------------------------------------ waivers
+def _waivers(report: Report) -> list[WaiverView]:
+    """Every waiver of the run (the designs' `waive` statements and the --waivers file), with how it was used."""
+    views: dict[tuple[str, int, str], WaiverView] = {}
+
+    def key_of(location: dict[str, Any] | Any, rule: str) -> tuple[str, int, str]:
+        if isinstance(location, dict):
+            return (location["path"], location["line"], rule)
+        return (location.path, location.line, rule)
+
+    sources = [w for a in report.designs for w in a.waivers] + list(getattr(report, "file_waivers", []))
+    for waiver in sources:
+        views.setdefault(
+            key_of(waiver.loc, waiver.rule),
+            WaiverView(waiver.rule, list(waiver.patterns), waiver.reason, waiver.by, waiver.until, str(waiver.loc)),
+        )
+    for finding in report.findings:
+        if finding.waiver:
+            w = finding.waiver
+            loc = w["location"]
+            view = views.setdefault(
+                key_of(loc, w["rule"]),
+                WaiverView(
+                    w["rule"],
+                    list(w["on"]),
+                    w["reason"],
+                    w.get("by"),
+                    w.get("until"),
+                    f"{loc['path']}:{loc['line']}:{loc['column']}",
+                ),
+            )
+            view.waived += 1
+    judged = {rule.id for rule in report.rules if any(o.status == "ran" for o in report.outcomes.get(rule.id, []))}
+    for finding in report.findings:
+        if finding.rule in ("WV001", "WV002"):
+            view = views.get(key_of(finding.location, finding.data.get("rule", "")))
+            if view is not None and not view.waived:
+                view.status = "expired" if finding.rule == "WV001" else "unused"
+    for view in views.values():
+        if view.waived:
+            view.status = "used"
+        elif view.status == "unused" and not {"WV001", "WV002"} <= judged:
+            view.status = "not judged"
+    return sorted(views.values(), key=lambda v: (v.location.rsplit(":", 2)[0], _line_of(v.location), v.rule))
+
+
+def _line_of(location: str) -> int:
+    try:
+        return int(location.rsplit(":", 2)[1])
+    except (IndexError, ValueError):
+        return 0
+
+
+# ------------------------------------------------------------------------------------------ pictures
+def _pictures(report: Report) -> list[PictureSet]:
+    """The melting ladder, the top views and the CTE map of each checked design.
+
+    A picture that fails to draw is named on the page and recorded as an internal error (exit 3):
+    the rest of the report is still written.
+    """
+    out = []
+    for assembly in report.designs:
+        mine = _findings_of(report, assembly)
+        failures: dict[str, str] = {}
+        ladder = _draw(failures, "ladder", "melting_ladder", assembly)
+        views = _draw(failures, "topview", "top_views", assembly, mine) or []
+        cte = _draw(failures, "ctemap", "cte_map", assembly, mine)
+        for failure in failures.values():
+            problem = PluginProblem("assemblint", "", f"{_PICTURE_FAILED} for {assembly.path}: {failure}")
+            if not any(p.message == problem.message for p in report.problems):
+                report.problems.append(problem)
+        out.append(
+            PictureSet(
+                path=assembly.path,
+                title=assembly.title,
+                ladder=Markup(ladder) if ladder else None,
+                top_views=[(title, Markup(svg)) for title, svg in views],
+                cte_map=Markup(cte) if cte else None,
+                failures=failures,
+            )
+        )
+    return out
+
+
+def _draw(failures: dict[str, str], picture: str, function: str, *args: Any) -> Any:
+    try:
+        from assemblint.report.review import pictures
+
+        return getattr(pictures, function)(*args)
+    except Exception as error:
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        failures[picture] = f"{function}: {type(error).__name__}: {error} ({Path(where.filename).name}:{where.lineno})"
+        return None
+
+
+def _findings_of(report: Report, assembly: Any) -> list[Finding]:
+    """The findings of one design: those located in the files it read (when several designs of the run
+    read the same file, the one whose objects the finding names)."""
+    files = {path for path, _ in assembly.files} | {assembly.path}
+    if len(report.designs) == 1:
+        return list(report.findings)
+    out = []
+    for finding in report.findings:
+        if finding.location.path not in files:
+            continue
+        sharing = [a for a in report.designs if finding.location.path in {p for p, _ in a.files} | {a.path}]
+        if len(sharing) > 1 and not _names_objects_of(finding, assembly):
+            continue
+        out.append(finding)
+    return out
+
+
+def _names_objects_of(finding: Finding, assembly: Any) -> bool:
+    own = {id(g) for g in (*assembly.mass_groups, *assembly.pad_arrays, *assembly.lead_groups, *assembly.net_groups)}
+    own |= {id(o) for o in (*assembly.elements, *assembly.layers, *assembly.materials.values())}
+    members = [group for group, _ in finding.objects.members.values()]
+    return any(id(o) in own for o in [*members, *finding.objects.names.values()])
+
+
+# ------------------------------------------------------------------------------------------ rules
+def _status_counts(data: dict[str, Any]) -> list[tuple[str, int]]:
+    """`31 ran, 2 could-not-run`: how many rules ended in each status, in a fixed order."""
+    order = ("ran", "could-not-run", "crashed", "disabled", "not-selected")
+    counts = {status: sum(r["status"] == status for r in data["rules"]) for status in order}
+    return [(status, n) for status, n in counts.items() if n]
+
+
+def _statuses(data: dict[str, Any], rules: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for entry in data["rules"]:
+        rule = rules.get(entry["id"])
+        out.append({**entry, "family": rule.family if rule else "", "reason": entry.get("reason", "")})
+    return out
