@@ -101,6 +101,7 @@ def run_phases(path: str, mode: str, spawned: float) -> dict[str, Any]:
     family, total; with the findings, so that the two modes can be compared."""
     phases = Phases(spawned)
     import assemblint
+    from assemblint.analysis.timeline import timeline_of
     from assemblint.plugins.host import PluginHost
 
     host = PluginHost.default()
@@ -120,7 +121,7 @@ def run_phases(path: str, mode: str, spawned: float) -> dict[str, Any]:
         _ = netlist.node_labels  # electrical nodes: computed on first use, part of building the netlist
     phases.mark("build" if split else "parse+build")
 
-    timeline = assembly.timeline
+    timeline = timeline_of(assembly)
     for part in TIMELINE_PARTS:
         # a design the timeline cannot model makes the rules raise CannotRun, which they report
         with contextlib.suppress(Exception):

@@ -2,7 +2,7 @@
 
 Each transformation works on the syntax tree (`assemblint.language.syntax.parse`) and prints the result back
 to text with `print_design`, a small pretty-printer: one statement or property per line, every
-expression in parentheses, comments dropped. tests/test_invariants.py checks that the findings of
+expression in parentheses, comments dropped. tests/app/test_invariants.py checks that the findings of
 the printed design equal the original's, up to what the transformation is allowed to change.
 
 - `rename`: every user-declared name (materials, elements, pads, masses, layers, leads, nets,

@@ -1,6 +1,6 @@
 """Fuzzing the language front end (issue 9): generators of `.assy` inputs and the oracle that judges one.
 
-Shared by the bounded campaign in the test suite (tests/test_fuzz.py) and the long one
+Shared by the bounded campaign in the test suite (tests/language/test_fuzz.py) and the long one
 (benchmarks/fuzz_campaign.py), so both try the same kinds of input and judge them the same way:
 
 - `write_design`: a valid design built from the language's constructs (materials with

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from assemblint import hookimpl
 
+from ._review import assemblint_review as assemblint_review  # the review report's family (hookspecs.py)
 from .ct001_uncontained_liquid import uncontained_liquid
 from .ct002_container_range import container_range
 from .ct003_container_stiffness import container_stiffness

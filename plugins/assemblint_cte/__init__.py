@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from assemblint import hookimpl
 
+from ._review import assemblint_review as assemblint_review  # the review report's marks (hookspecs.py)
 from .cte001_mismatch import mismatch
 from .cte002_joint_strain import joint_strain
 from .cte003_fatigue_life import fatigue_life

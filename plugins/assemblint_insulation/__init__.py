@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from assemblint import hookimpl
 
+from ._review import assemblint_review as assemblint_review  # the review report's marks (hookspecs.py)
 from .in001_short import short
 from .in002_open import open_net
 from .in003_spacing import spacing

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from assemblint import hookimpl
 
+from ._review import assemblint_review as assemblint_review  # the review report's family (hookspecs.py)
 from .mh001_core_joint_order import core_joint_order
 from .mh002_join_window import join_window
 from .mh003_unintended_remelt import unintended_remelt

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from assemblint.api import check, load
 from assemblint.base.diagnostics import Diagnostic, LanguageError, Location
+from assemblint.base.errors import CannotRun
 from assemblint.base.units import format_quantity
-from assemblint.checking.context import CannotRun, RuleContext
+from assemblint.checking.context import RuleContext
 from assemblint.checking.findings import OBJECTS, Finding
 from assemblint.checking.rules import Rule, Severity, exceeds, falls_short, quantity, rule
 from assemblint.model.assembly import Assembly

@@ -340,10 +340,10 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
         if progress:
             progress.close()
     to_terminal = args.output is None and sys.stdout.isatty()
-    report.colour = to_terminal and args.format == "text" and not os.environ.get("NO_COLOR")  # type: ignore[attr-defined]
+    report.settings.colour = to_terminal and args.format == "text" and not os.environ.get("NO_COLOR")
     _write(formats[args.format](report), args.output)
     for name, path in extra_reports:
-        report.colour = False  # type: ignore[attr-defined]
+        report.settings.colour = False
         _write(formats[name](report), path)
     if (args.format != "text" or args.output) and report.errors:
         for diagnostic in report.errors:  # a person reading the CI log still sees why it stopped

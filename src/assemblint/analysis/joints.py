@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assemblint.analysis.timeline import Moment, Timeline
+from assemblint.analysis.timeline import Moment, Timeline, timeline_of
 from assemblint.model.assembly import FLEXIBLE_LEAD_SHAPES, Assembly, Element, Layer
 
 MITIGATING_ROLES = ("underfill", "mold")
@@ -80,7 +80,7 @@ def joined_pairs(assembly: Assembly) -> list[JoinedPair]:
 
 
 def _joined_pairs(assembly: Assembly) -> list[JoinedPair]:
-    netlist, tl = assembly.netlist, assembly.timeline
+    netlist, tl = assembly.netlist, timeline_of(assembly)
     if netlist is None:
         return []
     joined = np.flatnonzero(netlist.mass_pad_b >= 0)

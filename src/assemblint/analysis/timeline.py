@@ -17,6 +17,7 @@ Readings where the spec is silent (docs/timeline.md):
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,8 +25,8 @@ from functools import cached_property
 import numpy as np
 
 from assemblint.base.diagnostics import Location
+from assemblint.base.errors import CannotRun
 from assemblint.base.units import TEMPERATURE, format_quantity
-from assemblint.checking.context import CannotRun
 from assemblint.model.assembly import Assembly, Element, Layer, MassGroup, Material, Selection, Step
 
 FROM_START = -1  # formed by no step: exists from the start
@@ -369,6 +370,17 @@ class Timeline:
     @cached_property
     def _group_starts(self) -> np.ndarray:
         return np.array([g.start for g in self.assembly.mass_groups], dtype=np.int64)
+
+
+_TIMELINES: weakref.WeakKeyDictionary[Assembly, Timeline] = weakref.WeakKeyDictionary()
+
+
+def timeline_of(assembly: Assembly) -> Timeline:
+    """The design's timeline, built on first use and kept while the design lives (every rule reads one)."""
+    timeline = _TIMELINES.get(assembly)
+    if timeline is None:
+        timeline = _TIMELINES[assembly] = Timeline(assembly)
+    return timeline
 
 
 def group_selection(group: MassGroup, local: np.ndarray) -> Selection | None:

@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from assemblint.language import syntax_tree as st
-from assemblint.build.builder import DEFAULT_MAX_OBJECTS, Builder, Origin
 from assemblint.base.diagnostics import SOURCES, Diagnostic, LanguageError, Location, did_you_mean
 from assemblint.base.limits import Limits, how_to_raise, size_text, suggested_size
-from assemblint.model.assembly import Assembly
+from assemblint.build.builder import DEFAULT_MAX_OBJECTS, Builder, Origin
+from assemblint.language import syntax_tree as st
 from assemblint.language.syntax import parse
+from assemblint.model.assembly import Assembly
 
 
 @dataclass
@@ -315,8 +315,8 @@ class Loader:
 def load(
     path: str | Path,
     *,
+    extensions: LanguageExtensions,
     root: str | Path | None = None,
-    extensions: LanguageExtensions | None = None,
     max_objects: int = DEFAULT_MAX_OBJECTS,
     text: str | None = None,
     flat: bool = False,
@@ -325,6 +325,8 @@ def load(
 ) -> Assembly:
     """Read, parse and build one design. Raises LanguageError with every E001–E010 found.
 
+    `extensions`: what the plugins add to the language (libraries, properties, element types); the
+    caller asks the plugin host for them (`PluginHost.language_extensions()`), as the api does.
     `flat`: build every placed instance (see docs/hierarchy.md for what the default builds).
     `limits`: file size, import depth and expression depth (limits.py); `max_objects` is the fourth.
     `parse_text`: called as `syntax.parse` is, for each file read (parallel.py: parts, progress)."""
@@ -349,7 +351,7 @@ def _no_cyclic_gc() -> Iterator[None]:
 def _load(
     path: str | Path,
     root: str | Path | None,
-    extensions: LanguageExtensions | None,
+    extensions: LanguageExtensions,
     max_objects: int,
     text: str | None,
     flat: bool,
@@ -359,10 +361,6 @@ def _load(
     import time
 
     path = Path(path)
-    if extensions is None:
-        from assemblint.plugins.host import PluginHost
-
-        extensions = PluginHost.default().language_extensions()
     loader = Loader(Path(root) if root else path.absolute().parent, extensions, limits=limits, parse_text=parse_text)
     if text is None and not path.is_file():
         shown = loader.display(path.absolute())

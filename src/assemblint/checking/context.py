@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from assemblint.analysis.timeline import Timeline, timeline_of
 from assemblint.base.diagnostics import Location
 from assemblint.checking.findings import Finding, Objects
 from assemblint.checking.rules import Rule, Severity
@@ -11,13 +12,8 @@ from assemblint.checking.rules import Rule, Severity
 if TYPE_CHECKING:
     import networkx as nx
 
-    from assemblint.analysis.timeline import Timeline
     from assemblint.model.assembly import Assembly
     from assemblint.model.netlist import Netlist
-
-
-class CannotRun(Exception):
-    """Raised by a rule that cannot decide on this design (its status becomes could-not-run)."""
 
 
 class RuleContext:
@@ -51,7 +47,7 @@ class RuleContext:
     @property
     def timeline(self) -> Timeline:
         """The thermal timeline shared by every rule: what exists, melts, joins, is contained, when."""
-        return self.assembly.timeline
+        return timeline_of(self.assembly)
 
     def finding(
         self,

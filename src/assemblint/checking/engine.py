@@ -13,14 +13,15 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from assemblint.base.errors import CannotRun
 from assemblint.checking import waivers as waiver_rules
 from assemblint.checking.budgets import Budget, OverBudget, RuleGuard
-from assemblint.checking.context import CannotRun, RuleContext
+from assemblint.checking.context import RuleContext
 from assemblint.checking.deck import Deck
 from assemblint.checking.findings import Finding, aggregate
+from assemblint.checking.problems import PluginProblem
 from assemblint.checking.rules import Rule
 from assemblint.model.assembly import Assembly, Waiver
-from assemblint.plugins.host import PluginProblem
 
 
 @dataclass
@@ -34,10 +35,14 @@ class RuleOutcome:
 
 
 @dataclass
-class DesignResult:
+class RulesResult:
+    """What the rules gave on one design: their findings (waivers applied), outcomes and problems, and
+    how each waiver was used."""
+
     findings: list[Finding] = field(default_factory=list)
     outcomes: list[RuleOutcome] = field(default_factory=list)
     problems: list[PluginProblem] = field(default_factory=list)
+    waiver_uses: list[waiver_rules.WaiverUse] = field(default_factory=list)
 
 
 def matches(rule_id: str, patterns: Iterable[str]) -> bool:
@@ -55,14 +60,14 @@ def run_rules(
     waivers: list[Waiver] | None = None,
     today: dt.date | None = None,
     budget: Budget | None = None,
-) -> DesignResult:
+) -> RulesResult:
     """Run the check-phase rules, apply the waivers to their findings, then run the review-phase rules.
 
     `waivers`: the design's own `waive` statements plus any from `--waivers FILE` (default: the
     design's). `today`: the date waivers are judged on (default: waivers.today()). `budget`: the
     time and memory each rule may use (default: Budget(), generous; 0 turns either off).
     """
-    result = DesignResult()
+    result = RulesResult()
     budget = budget or Budget()
     for rule in rules:
         if rule.phase == "check":
@@ -72,11 +77,15 @@ def run_rules(
         assembly.waivers if waivers is None else waivers,
         waiver_rules.today(today),
     )
+    ran = {o.rule.id for o in result.outcomes if o.status == "ran"}
+    for use in uses:
+        use.rule_ran = use.waiver.rule in ran
+    result.waiver_uses = uses
     review = {
         "findings": list(result.findings),
         "waiver_uses": uses,
         "today": waiver_rules.today(today),
-        "ran": {o.rule.id for o in result.outcomes if o.status == "ran"},
+        "ran": ran,
         "known": {r.id for r in rules},
     }
     for rule in rules:
@@ -92,7 +101,7 @@ def _run_one(
     select: list[str] | None,
     ignore: list[str] | None,
     progress: Callable[[Rule], None] | None,
-    result: DesignResult,
+    result: RulesResult,
     review: dict | None,
     budget: Budget | None = None,
 ) -> None:

@@ -1,4 +1,4 @@
-"""Waivers: `waive` statements and `--waivers FILE`, matched against findings; WV001 and WV002.
+"""Waivers: `waive` statements and `--waivers FILE`, matched against findings, and how each was used.
 
 A waiver names a rule and patterns (`m[*]`, `units[*].n`, `die`, `m` for every member of the
 array `m`). It waives a finding of that rule when **every** object the finding names is covered
@@ -12,8 +12,9 @@ waive nothing and are reported (WV001); current waivers that matched no finding 
 (WV002), so a stale waiver cannot hide. The date is `date.today()`, or `ASSEMBLINT_TODAY`
 (YYYY-MM-DD) for reproducible runs, or the `today` the API is given.
 
-WV001 and WV002 are rules in the review phase: the engine runs them after waivers have been
-applied to the other rules' findings, and they read `ctx.waiver_uses` and `ctx.today`.
+The rules that report expired and unused waivers (the `waivers` plugin, plugins/assemblint_waivers)
+run in the review phase: the engine runs them after waivers have been applied to the other rules'
+findings, and they read `ctx.waiver_uses` and `ctx.today`. This module knows no rule.
 """
 
 from __future__ import annotations
@@ -27,9 +28,7 @@ from pathlib import Path
 
 from assemblint.base.diagnostics import Location
 from assemblint.checking.findings import Finding
-from assemblint.checking.rules import Severity, rule
 from assemblint.model.assembly import Waiver
-from assemblint.plugins.hookspecs import hookimpl
 
 _SEGMENT = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?P<index>[^\]]*)\])?")
 EVERY = (0, float("inf"))
@@ -155,9 +154,13 @@ def waives(waiver: Waiver, finding: Finding) -> bool:
 
 @dataclass
 class WaiverUse:
+    """How one waiver was used on one design: expired, the findings it matched, and whether its rule
+    ran there (a waiver of a rule that did not run, not selected or disabled, tells nothing)."""
+
     waiver: Waiver
     expired: bool
     matched: int = 0
+    rule_ran: bool = True
 
 
 def apply(findings: list[Finding], waivers: list[Waiver], on: dt.date) -> list[WaiverUse]:
@@ -243,104 +246,3 @@ def load_file(path: str | Path) -> list[Waiver]:
             Waiver(str(entry["rule"]), patterns, entry["because"], entry.get("by"), until, Location(str(path), line, 1))
         )
     return out
-
-
-# ---------------------------------------------------------------------------------------- WV rules
-_REMELT = """use std
-element die : chip { body silicon; pads c grid 2 x 2 pitch 300 um diameter 120 um }
-element sub : substrate { body AlN; pads p grid 2 x 2 pitch 300 um diameter 120 um }
-masses b : Sn63Pb37 { joins die.c[*] -- sub.p[*]; height 80 um }
-process {
-    step join  { kind reflow; peak 215 C }
-    step mount { kind reflow; peak 245 C }   # remelts b: MH003
-    operate 0 C .. 70 C
-}
-"""
-
-
-def _text(waiver: Waiver) -> str:
-    return f"`waive {waiver.rule} on {', '.join(waiver.patterns)}`" + (f" by {waiver.by}" if waiver.by else "")
-
-
-@rule(
-    id="WV001",
-    name="waiver-expired",
-    severity=Severity.WARNING,
-    phase="review",
-    source="CHECKS.md (Waivers); LANGUAGE.md `waive … until DATE`",
-    examples={
-        "fires": _REMELT + 'waive MH003 on b[*] because "reviewed at the 2019 PDR" by "pkg team" until 2020-06-30\n',
-        "passes": _REMELT + 'waive MH003 on b[*] because "reviewed at PDR" by "pkg team" until 2999-12-31\n',
-    },
-    doc="""
-    A waiver's `until` date has passed: it no longer waives anything, and the findings it used
-    to waive count again.
-
-    A waiver records a decision made at a review, for a time: until the next revision, until a
-    qualification lot is through. When the date passes, the decision must be made again — renew
-    the waiver with a new date and a reason, or fix what it waived. The waiver is good through
-    its `until` day and expired from the day after. Runs can be pinned to a date with
-    `ASSEMBLINT_TODAY=YYYY-MM-DD`.
-    """,
-)
-def waiver_expired(ctx):
-    for use in ctx.waiver_uses:
-        waiver = use.waiver
-        if use.expired:
-            yield ctx.finding(
-                f"the waiver {_text(waiver)} expired on {waiver.until}; it no longer waives anything "
-                f"(reason given: {waiver.reason!r})",
-                location=waiver.loc,
-                data={"rule": waiver.rule, "until": waiver.until, "patterns": list(waiver.patterns)},
-                cause=f"expired {waiver.rule} {' '.join(waiver.patterns)}",
-            )
-
-
-@rule(
-    id="WV002",
-    name="waiver-unused",
-    severity=Severity.INFO,
-    phase="review",
-    source="CHECKS.md (Waivers)",
-    examples={
-        "fires": _REMELT + 'waive MH003 on b[0:2] because "half of them were reviewed"\n',
-        "passes": _REMELT + 'waive MH003 on b[*] because "all of them were reviewed"\n',
-    },
-    doc="""
-    A current (not expired) waiver matched no finding.
-
-    A waiver that waives nothing is stale: the finding was fixed, the objects were renamed, the
-    rule id is wrong, or the pattern never matched (a waiver must cover every object of a finding, so `m[0:50]` does not
-    waive a finding about `m[0:100]`). Remove it, or correct its pattern: a stale waiver is
-    how a future finding gets waived without review. A waiver of a rule that did not run in this
-    check (not selected, or disabled by the deck) is not judged.
-    """,
-)
-def waiver_unused(ctx):
-    for use in ctx.waiver_uses:
-        waiver = use.waiver
-        if use.expired or use.matched:
-            continue
-        if waiver.rule not in ctx.rules_known:
-            yield ctx.finding(
-                f"the waiver {_text(waiver)} names no installed rule: check the id",
-                location=waiver.loc,
-                data={"rule": waiver.rule, "patterns": list(waiver.patterns)},
-                cause=f"unknown {waiver.rule} {' '.join(waiver.patterns)}",
-            )
-        elif waiver.rule in ctx.rules_ran:  # a rule that did not run (not selected, disabled) tells nothing
-            yield ctx.finding(
-                f"the waiver {_text(waiver)} matched no finding of {waiver.rule}: remove it or correct its patterns",
-                location=waiver.loc,
-                data={"rule": waiver.rule, "patterns": list(waiver.patterns)},
-                cause=f"unused {waiver.rule} {' '.join(waiver.patterns)}",
-            )
-
-
-RULES = [waiver_expired, waiver_unused]
-
-
-@hookimpl
-def assemblint_rules():
-    """Registered as the plugin `waivers` (pyproject.toml), like any other: `-p no:waivers` drops WV001/WV002."""
-    return RULES

@@ -147,10 +147,10 @@ def splice(statements: list[st.Statement], found: Recognised, path: str) -> list
     for stmt in statements:
         if isinstance(stmt, st.Declaration) and stmt.keyword == "element" and stmt.loc.line in pads:
             rows = pads.pop(stmt.loc.line)
-            stmt.properties = _runs(stmt.properties, rows, lambda run: st.PadRows(path, run))  # type: ignore[assignment]
+            stmt.properties = _runs(stmt.properties, rows, lambda run: st.PadRows(path, run, pad_property))  # type: ignore[assignment]
     if pads:  # a header we saw that Lark did not make an element of: let Lark read everything
         return None
-    return _runs(statements, found.masses, lambda run: st.MassRows(path, run))
+    return _runs(statements, found.masses, lambda run: st.MassRows(path, run, mass_declaration))
 
 
 def _runs(nodes: list, rows: list, make: Callable[[list], Any]) -> list:

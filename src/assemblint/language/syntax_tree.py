@@ -6,9 +6,13 @@ values — so that property names are checked (E010) by the builder and plugins 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from assemblint.base.diagnostics import Location
+
+_Node = TypeVar("_Node")
 
 # ---------------------------------------------------------------- values
 
@@ -228,6 +232,8 @@ class PadRows:
 
     path: str
     rows: list[tuple[int, int, str, float, float, float | None, str]]
+    # explicit.py's reader of one line, handed in by explicit.py so that this module needs not import it
+    read_line: Callable[[str, int, str], Property | None] = field(default=lambda *_: None, compare=False, repr=False)
     name: str = "pad"
 
     @property
@@ -236,9 +242,7 @@ class PadRows:
         return Location(self.path, line, column, line, column + 3)
 
     def expand(self) -> list[Property]:
-        from assemblint.language.explicit import pad_property
-
-        return [pad_property(row[6], row[0], self.path) for row in self.rows]
+        return [_read(self.read_line(row[6], row[0], self.path)) for row in self.rows]
 
 
 @dataclass(slots=True)
@@ -252,6 +256,7 @@ class MassRows:
 
     path: str
     rows: list[tuple[int, int, str, str, int, int, str, str, float | None, float | None, str]]
+    read_line: Callable[[str, int, str], Declaration | None] = field(default=lambda *_: None, compare=False, repr=False)
 
     @property
     def loc(self) -> Location:
@@ -259,9 +264,13 @@ class MassRows:
         return Location(self.path, line, column, line, column + len(name))
 
     def expand(self) -> list[Declaration]:
-        from assemblint.language.explicit import mass_declaration
+        return [_read(self.read_line(row[10], row[0], self.path)) for row in self.rows]
 
-        return [mass_declaration(row[10], row[0], self.path) for row in self.rows]
+
+def _read(node: _Node | None) -> _Node:
+    """A row's line read again: rows hold only lines their reader accepted."""
+    assert node is not None
+    return node
 
 
 def expand_rows(statements: list[Statement | MassRows]) -> list[Statement]:

@@ -22,7 +22,6 @@ from assemblint.model.hierarchy import Represented
 if TYPE_CHECKING:
     import networkx as nx
 
-    from assemblint.analysis.timeline import Timeline
     from assemblint.model.netlist import Netlist
 
 Range = tuple[float, float]
@@ -511,10 +510,3 @@ class Assembly:
         from assemblint.model.graph import build_graph
 
         return build_graph(self)
-
-    @cached_property
-    def timeline(self) -> Timeline:
-        """The thermal timeline (timeline.py): existence, melting, joining, containment per moment."""
-        from assemblint.analysis.timeline import Timeline
-
-        return Timeline(self)

@@ -12,10 +12,10 @@ import json
 import math
 from typing import TYPE_CHECKING
 
-from assemblint.model.assembly import Assembly
-
 if TYPE_CHECKING:
     import networkx as nx
+
+    from assemblint.model.assembly import Assembly
 
 GRAPH_FORMATS = ("graphml", "gexf", "json", "dot")
 

@@ -8,15 +8,18 @@ same hooks. See docs/architecture.md for a worked example.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
+    from assemblint.checking.findings import Finding
     from assemblint.checking.rules import Rule
+    from assemblint.model.assembly import Waiver
     from assemblint.report.report import Report
+    from assemblint.report.review.marks import ReviewFamily
 
 PROJECT = "assemblint"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -59,3 +62,29 @@ def assemblint_element_types() -> Sequence[str]:
 @hookspec
 def assemblint_formats() -> Mapping[str, Callable[[Report], str]]:
     """Return extra output formats: `{name: writer}`; `writer(report)` returns the whole text."""
+
+
+@hookspec
+def assemblint_review() -> Sequence[ReviewFamily]:
+    """Return how the HTML review report shows your rule families: one `ReviewFamily` each.
+
+    A `ReviewFamily` (assemblint.report.review.marks) gives the rules' id prefix and a title (a
+    row of the page's summary, an entry of its filter), an `order`, and per rule id a marker,
+    `marker(finding, assembly)`, that returns what the pictures draw for one finding:
+    `ObjectMark`s (masses and pads ringed on the top views) and `PairMark`s (joined pairs of
+    elements on the CTE map, with strain, cycles to failure, the Δα limit). Called once per page
+    by whoever builds it (the `html` format); a marker is called once per finding and picture.
+    docs/plugins.md, "Drawing your findings in the review report", documents the contract.
+    """
+
+
+@hookspec
+def assemblint_run_findings(findings: list[Finding], run_waivers: list[Waiver]) -> Iterable[Finding]:
+    """Return the findings of the whole run that should be dropped: called once per run, after every
+    design's findings are in (serially, with `--jobs` or on Dask alike), before the report is written.
+
+    For findings that are about the run rather than one design: the `waivers` plugin keeps one WV001
+    for an expired `--waivers FILE` waiver (`run_waivers`), not one per design, and a WV002 only if
+    no design used it. Return an empty list to keep everything; a hook that raises is reported as
+    the plugin's crash (exit 3) and drops nothing.
+    """

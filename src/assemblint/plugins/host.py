@@ -16,25 +16,13 @@ from typing import Any
 import pluggy
 
 from assemblint.build.loader import LanguageExtensions
+from assemblint.checking.findings import Finding
+from assemblint.checking.problems import PluginInfo, PluginProblem
 from assemblint.checking.rules import Rule
+from assemblint.model.assembly import Waiver
 from assemblint.plugins import hookspecs
 
 ENTRY_POINT_GROUP = "assemblint.plugins"
-
-
-@dataclass
-class PluginProblem:
-    plugin: str
-    rule: str
-    message: str
-
-
-@dataclass
-class PluginInfo:
-    name: str
-    version: str
-    module: str
-    distribution: str = ""  # the installed distribution that registers it ("assemblint" for the core's own)
 
 
 @dataclass
@@ -187,6 +175,22 @@ class PluginHost:
         out: dict[str, Callable] = {}
         for _plugin, found in self._each("assemblint_formats"):
             out.update(found)
+        return out
+
+    def run_findings(self, findings: list[Finding], run_waivers: list[Waiver]) -> list[tuple[str, object]]:
+        """Each plugin's `assemblint_run_findings`: (plugin, the findings it drops) or, for a hook that
+        raised or returned something else, (plugin, the PluginProblem saying so)."""
+        out: list[tuple[str, object]] = []
+        for impl in self.manager.hook.assemblint_run_findings.get_hookimpls():
+            try:
+                dropped = list(impl.function(findings=findings, run_waivers=run_waivers) or ())
+                if not all(isinstance(f, Finding) for f in dropped):
+                    raise TypeError("returned something that is not a finding of the run")
+            except Exception as error:
+                message = f"hook assemblint_run_findings raised {type(error).__name__}: {error}\n{_short_trace()}"
+                out.append((impl.plugin_name, PluginProblem(impl.plugin_name, "", message)))
+                continue
+            out.append((impl.plugin_name, dropped))
         return out
 
     def registrations(self) -> dict[str, dict[str, list[str]]]:

@@ -8,8 +8,10 @@ from typing import Any
 from assemblint.base.diagnostics import Diagnostic
 from assemblint.checking.engine import RuleOutcome
 from assemblint.checking.findings import Finding
+from assemblint.checking.problems import PluginInfo, PluginProblem
 from assemblint.checking.rules import Rule, Severity
-from assemblint.plugins.host import PluginInfo, PluginProblem
+from assemblint.checking.waivers import WaiverUse
+from assemblint.report.settings import RunSettings
 
 SCHEMA_ID = "assemblint-report/1"
 FAIL_ON = ("error", "warning", "info", "never")
@@ -33,6 +35,8 @@ class Report:
     titles: dict[str, str] = field(default_factory=dict)
     unchecked: set[str] = field(default_factory=set)  # designs that could not be loaded (language errors)
     designs: list[Any] = field(default_factory=list)  # the checked Assembly models, for writers that draw them
+    settings: RunSettings = field(default_factory=RunSettings)  # the deck, waivers file, baseline, colour
+    waiver_uses: list[WaiverUse] = field(default_factory=list)  # how each waiver was used, per design
 
     def sort(self) -> None:
         self.findings.sort(key=Finding.sort_key)

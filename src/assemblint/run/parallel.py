@@ -4,11 +4,12 @@
 are sent out, and both travel as file paths with a few plain values, never as model objects:
 
 - a **unit** is one design file: its path, the run's CheckOptions and how to rebuild the run's
-  plugins (`HostSpec`). The worker loads and checks it exactly as the serial run does (the same
-  `api.check_path` on a report of its own) and sends back a `FileResult`: the findings with their
-  objects already named (no arrays), language errors, problems, rule outcomes by rule id, inputs,
-  titles and stats. The parent merges the results in input order, and then judges file waivers
-  and sorts once, as the serial run does, so every output format is byte-identical to it.
+  plugins (`HostSpec`). The worker checks it exactly as the serial run does (the same
+  `pipeline.check_design`) and sends back the `DesignResult`, made portable: the findings with
+  their objects already named (no arrays), language errors, problems, rule outcomes by rule id,
+  inputs, titles and stats. The parent merges the results in input order with the same
+  `pipeline.merge` the serial run uses, and finishes the run once, so every output format is
+  byte-identical to a serial run.
 - a **part** of a large design (at least `partition.PARTITION_MIN_BYTES`, and not mostly lines
   explicit.py reads fast): its text is cut at top-level statements, the parts are parsed in the
   workers, and the parent builds and checks the design from the statements put back together
@@ -30,8 +31,6 @@ differ is reported as an internal error (exit 3) rather than silently checking w
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 import logging
 import multiprocessing
 import os
@@ -42,20 +41,20 @@ import types
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assemblint.base.diagnostics import SOURCES, Diagnostic
 from assemblint.build.loader import LanguageExtensions, read_text
-from assemblint.checking.engine import RuleOutcome
-from assemblint.checking.findings import Finding, Objects
+from assemblint.checking.problems import PluginProblem
+from assemblint.checking.rules import Rule
 from assemblint.language.syntax import parse
-from assemblint.plugins.host import PluginHost, PluginProblem
-from assemblint.run import partition
+from assemblint.plugins.host import PluginHost
+from assemblint.report.settings import RunSettings
+from assemblint.run import partition, pipeline
+from assemblint.run.pipeline import CheckOptions, DesignResult
 
 if TYPE_CHECKING:
-    from assemblint.api import CheckOptions
     from assemblint.report.report import Report
     from assemblint.run.progress import Progress
 
@@ -131,119 +130,29 @@ class Unit:
     run: str  # the run it belongs to: a worker reads the deck, waivers and baseline once per run
 
 
-@dataclass
-class FileResult:
-    """What checking one file added to a report, as plain data (picklable, no model objects)."""
-
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[Diagnostic] = field(default_factory=list)
-    problems: list[PluginProblem] = field(default_factory=list)
-    outcomes: list[dict[str, Any]] = field(default_factory=list)  # RuleOutcome fields, "rule" as its id
-    inputs: list[tuple[str, str]] = field(default_factory=list)
-    loaded: bool = False  # the design loaded: its inputs are added once per run, not once per design
-    titles: dict[str, str] = field(default_factory=dict)
-    unchecked: list[str] = field(default_factory=list)
-    stats: list[dict[str, Any]] = field(default_factory=list)
-    plugins: tuple[tuple[str, str], ...] = ()
-    quotes: dict[str, dict[int, str | None]] = field(default_factory=dict)  # source lines the errors quote
-
-
-def check_unit(unit: Unit) -> FileResult:
-    """In a worker: load and check one file on a report of its own, and return what it added."""
-    from assemblint import api
-
+def check_unit(unit: Unit) -> DesignResult:
+    """In a worker: check one file as the serial run does, and return its portable result."""
     with _LOCK:
         if os.getcwd() != unit.cwd:
             os.chdir(unit.cwd)
         host, extensions = _host(unit.host)
-        report = _new_report(unit, host)
-        before = len(report.problems)  # the host's own problems: the parent reports its own once
-        api.check_path(report, Path(unit.path), unit.options, host, extensions)
-        return result_of(report, before, plugin_signature(host))
+        settings, rules = _settings(unit, host)
+        result = pipeline.check_design(Path(unit.path), settings, rules, unit.options, extensions)
+        return pipeline.portable(result, plugin_signature(host))
 
 
-_TEMPLATES: dict[str, Report] = {}  # run -> the empty report its units start from (one run at a time)
+_SETTINGS: dict[str, tuple[RunSettings, list[Rule]]] = {}  # run -> its settings (one run at a time)
 
 
-def _new_report(unit: Unit, host: PluginHost) -> Report:
-    """api.new_report, made once per run: it reads and validates the deck (milliseconds, a fifth of
-    a small design's check) and the waivers and baseline files. Each unit gets a copy whose
-    containers are its own."""
-    from assemblint import api
-
-    template = _TEMPLATES.get(unit.run)
-    if template is None:
-        _TEMPLATES.clear()
-        template = _TEMPLATES[unit.run] = api.new_report(host, unit.options)
-    report = copy.copy(template)
-    for name in (f.name for f in dataclasses.fields(template)):
-        value = getattr(template, name)
-        if isinstance(value, dict):
-            setattr(report, name, {key: copy.copy(item) for key, item in value.items()})
-        elif isinstance(value, list | set):
-            setattr(report, name, copy.copy(value))
-    return report
-
-
-def result_of(report: Report, problems_before: int, plugins: tuple[tuple[str, str], ...]) -> FileResult:
-    """A one-file report as plain data. Findings lose their objects (group arrays) but keep the
-    names and counts finalize() made of them: that is all a plain format reads."""
-    findings = []
-    for finding in report.findings:
-        portable = dataclasses.replace(finding, objects=Objects())
-        if portable.count != finding.count:
-            portable.counted = finding.count
-        findings.append(portable)
-    outcomes = []
-    for entries in report.outcomes.values():
-        for outcome in entries:
-            values = {f.name: getattr(outcome, f.name) for f in dataclasses.fields(outcome)}
-            values["rule"] = outcome.rule.id
-            outcomes.append(values)
-    quotes: dict[str, dict[int, str | None]] = {}
-    for diagnostic in report.errors:
-        for location in [diagnostic.location, *(note.location for note in diagnostic.notes)]:
-            quotes.setdefault(location.path, {})[location.line] = SOURCES.line(location.path, location.line)
-    return FileResult(
-        findings=findings,
-        errors=list(report.errors),
-        problems=report.problems[problems_before:],
-        outcomes=outcomes,
-        inputs=list(report.inputs),
-        loaded=bool(report.designs),
-        titles=dict(report.titles),
-        unchecked=sorted(report.unchecked),
-        stats=list(report.stats["files"]) if report.stats is not None else [],
-        plugins=plugins,
-        quotes=quotes,
-    )
-
-
-def merge(report: Report, result: FileResult) -> None:
-    """Add one file's result to the run's report, as check_path would have added it there."""
-    rules = {rule.id: rule for rule in report.rules}
-    report.findings.extend(result.findings)
-    report.errors.extend(result.errors)
-    report.problems.extend(result.problems)
-    for values in result.outcomes:
-        rule = rules.get(values["rule"])
-        if rule is not None:  # a rule only the worker has: reported as a plugin difference
-            report.outcomes.setdefault(rule.id, []).append(RuleOutcome(**{**values, "rule": rule}))
-    for entry in result.inputs:
-        if not result.loaded or entry not in report.inputs:
-            report.inputs.append(entry)
-    report.titles.update(result.titles)
-    report.unchecked.update(result.unchecked)
-    if report.stats is not None:
-        report.stats["files"].extend(result.stats)
-    for path, lines in result.quotes.items():  # so errors quote what the worker's loader read
-        if path in SOURCES._lines:  # read in this process too: its own text, as in a serial run
-            continue
-        rows = [""] * max((n for n, text in lines.items() if text is not None), default=0)
-        for n, text in lines.items():
-            if text is not None:
-                rows[n - 1] = text
-        SOURCES.add(path, "".join(row + "\n" for row in rows))
+def _settings(unit: Unit, host: PluginHost) -> tuple[RunSettings, list[Rule]]:
+    """The run's settings, read once per run in each worker: the deck (read and validated in
+    milliseconds, a fifth of a small design's check), the waivers file and the baseline."""
+    cached = _SETTINGS.get(unit.run)
+    if cached is None:
+        _SETTINGS.clear()
+        report = pipeline.new_report(host, unit.options)
+        cached = _SETTINGS[unit.run] = (report.settings, report.rules)
+    return cached
 
 
 # ---------------------------------------------------------------------------------- executors
@@ -384,8 +293,6 @@ def check(
     """Check `files` into `report` with a pool (files in workers, large files' parts in workers)
     and return True; return False, having done nothing, when nothing is worth sending out: no
     `--jobs` or Dask, or one file with nothing to partition, or only files that must stay here."""
-    from assemblint import api
-
     if options.jobs <= 1 and options.executor == "process":
         return False
     large = set(_large(files, options))
@@ -430,33 +337,36 @@ def check(
                 if result.plugins and result.plugins != mine and result.plugins not in differing:
                     differing.add(result.plugins)
                     report.problems.append(_plugin_difference(mine, result.plugins))
-                merge(report, result)
             else:
                 parse_text = prepared[path].parse_text if path in prepared else None
-                api.check_path(report, path, options, host, extensions, progress, parse_text=parse_text)
+                result = pipeline.check_design(
+                    path, report.settings, report.rules, options, extensions, progress, parse_text=parse_text
+                )
+            pipeline.merge(report, result)
             if progress:
                 progress.finish()
         cancel = False
     finally:
         pool.close(cancel)
         _HOSTS.clear()
-        _TEMPLATES.clear()
+        _SETTINGS.clear()
     return True
 
 
-def _result(future: Future[Any], path: Path) -> FileResult:
+def _result(future: Future[Any], path: Path) -> DesignResult:
     """A unit's result; a worker lost on the way (killed, out of memory) is an internal error."""
     try:
         return future.result()
     except Exception as error:
-        return FileResult(
+        return DesignResult(
+            str(path),
             problems=[
                 PluginProblem(
                     "assemblint",
                     "",
                     f"internal error while checking {path} in a worker: {type(error).__name__}: {error}",
                 )
-            ]
+            ],
         )
 
 

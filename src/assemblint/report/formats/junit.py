@@ -23,7 +23,7 @@ from typing import Any
 from assemblint.base.diagnostics import render
 from assemblint.checking.engine import RuleOutcome
 from assemblint.checking.findings import Finding
-from assemblint.plugins.host import PluginProblem
+from assemblint.checking.problems import PluginProblem
 from assemblint.report.formats.sarif import shown_path
 from assemblint.report.report import Report
 

@@ -26,7 +26,7 @@ def _could_not_run(report: Report) -> list[str]:
 
 def text(report: Report) -> str:
     """One line a finding, then a summary line per file; language errors with their caret."""
-    colour = getattr(report, "colour", False)
+    colour = report.settings.colour
     report.sort()
     lines: list[str] = []
     for diagnostic in report.errors:

@@ -6,6 +6,12 @@ so the page fetches nothing: a Content-Security-Policy in the page itself forbid
 allows only the one inline script, by its hash. The pictures come from `pictures.py` as inline
 SVG; they are the only markup inserted unescaped.
 
+The page names no rule family. What it knows of the families comes from the rules' own metadata
+and from `review` (marks.py), which whoever builds the page asks the plugins for (the
+`assemblint_review` hook; builtin.py for the `html` format): the summary's rows are the declared
+families, then the other families of assemblint's own plugins; the pictures draw the findings
+through the families' markers; waivers are judged by the rules of the review phase.
+
 The output is deterministic: the same inputs give byte-identical HTML (sorted findings, no
 timestamps, no random ids).
 """
@@ -27,20 +33,16 @@ from markupsafe import Markup
 
 from assemblint.base.diagnostics import render
 from assemblint.checking.findings import Finding
-from assemblint.plugins.host import PluginProblem
+from assemblint.checking.problems import PluginProblem
 from assemblint.report.report import Report
+from assemblint.report.review.marks import Review
+from assemblint.report.review.waiver_table import verdict_rules, waiver_views
 
 SEVERITIES = ("error", "warning", "info")
 BUCKETS = ("error", "warning", "info", "waived", "baseline")
-FAMILIES = ("MH", "CT", "IN", "CTE", "WV")  # the core's families; any other (a plugin's) counts as "other"
-FAMILY_NAMES = {
-    "MH": "melting hierarchy",
-    "CT": "containment",
-    "IN": "insulation",
-    "CTE": "thermal expansion",
-    "WV": "waivers",
-    "other": "other rules (plugins)",
-}
+OTHER = "other"  # the summary's row, and the filter's entry, for every family without one of its own
+OTHER_TITLE = "other rules (plugins)"
+OWN_DISTRIBUTION = "assemblint"  # a family of a plugin it installs has a row even when it declares nothing
 EXIT_MEANINGS = {
     0: "no finding at or above --fail-on that is not waived or in the baseline",
     1: "at least one finding at or above --fail-on that is not waived or in the baseline",
@@ -58,7 +60,7 @@ class FindingView:
     severity: str
     bucket: str
     family: str
-    group: str  # MH, CT, IN, CTE, WV or other
+    group: str  # its family, if the family has a row of its own, else `other`
     message: str
     location: str
     objects: list[str]
@@ -88,18 +90,6 @@ class RuleGroup:
 
 
 @dataclass
-class WaiverView:
-    rule: str
-    patterns: list[str]
-    reason: str
-    by: str | None
-    until: str | None
-    location: str
-    status: str = "unused"  # used | expired | unused | not judged
-    waived: int = 0  # findings it waives
-
-
-@dataclass
 class PictureSet:
     path: str
     title: str | None
@@ -109,14 +99,24 @@ class PictureSet:
     failures: dict[str, str]  # picture (ladder, topview, ctemap) -> why it could not be drawn
 
 
-def write(report: Report) -> str:
-    """The review page of a report, as one HTML document."""
+def write(report: Report, review: Review | None = None) -> str:
+    """The review page of a report, as one HTML document.
+
+    `review`: what the run's plugins declared for the page (their families, and how to draw their
+    findings); without it, every family but assemblint's own counts as "other" and no finding is drawn.
+    """
+    review = review or Review()
     report.sort()
-    drawn = _pictures(report)  # first: a picture that cannot be drawn is an internal error, in the exit code
+    drawn = _pictures(report, review)  # first: a picture that cannot be drawn is an internal error, in the exit code
+    for problem in review.problems:  # a plugin's declaration or marker that failed: also in the exit code
+        if problem not in report.problems:
+            report.problems.append(problem)
     data = report.to_json()
     rules = {rule.id: rule for rule in report.rules}
+    families = _families(report, review)
     findings = [
-        _finding_view(n, f, j, rules) for n, (f, j) in enumerate(zip(report.findings, data["findings"], strict=True), 1)
+        _finding_view(n, f, j, rules, families)
+        for n, (f, j) in enumerate(zip(report.findings, data["findings"], strict=True), 1)
     ]
     css, js = _static("report.css"), _static("report.js")
     context = {
@@ -128,13 +128,14 @@ def write(report: Report) -> str:
         "fail_on": report.fail_on,
         "severities": SEVERITIES,
         "buckets": BUCKETS,
-        "families": [*FAMILIES, "other"],
-        "family_names": FAMILY_NAMES,
-        "other_families": sorted({f.family for f in findings if f.group == "other"}),
-        "by_family": _by_family(findings),
-        "groups": _rule_groups(findings, report),
+        "families": [*families, OTHER],
+        "family_names": {**families, OTHER: OTHER_TITLE},
+        "other_families": sorted({f.family for f in findings if f.group == OTHER}),
+        "by_family": _by_family(findings, families),
+        "groups": _rule_groups(findings, report, families),
         "findings_total": len(findings),
-        "waivers": _waivers(report),
+        "waivers": waiver_views(report),
+        "verdict_rules": verdict_rules(report),
         "pictures": drawn,
         "errors": [render(d) for d in report.errors],
         "unchecked": sorted(report.unchecked),
@@ -206,11 +207,30 @@ def _page_title(report: Report) -> str:
 
 
 # ------------------------------------------------------------------------------------------ findings
-def _group_of(family: str) -> str:
-    return family if family in FAMILIES else "other"
+def _families(report: Report, review: Review) -> dict[str, str]:
+    """The families with a row of their own, in order, with their titles.
+
+    First those the plugins of the run declared (`ReviewFamily`), by their `order` then prefix;
+    then the families of assemblint's own plugins that declare nothing, titled with their
+    plugin's name, in rule order. Every other family counts as "other".
+    """
+    out: dict[str, str] = {}
+    for family in sorted(review.families, key=lambda f: (f.order, f.prefix)):
+        out.setdefault(family.prefix, family.title)
+    own = {p.name for p in report.plugins if p.distribution == OWN_DISTRIBUTION}
+    for rule in report.rules:
+        if rule.plugin in own and rule.family not in out and rule.family != OTHER:
+            out[rule.family] = rule.plugin
+    return out
 
 
-def _finding_view(number: int, finding: Finding, as_json: dict[str, Any], rules: dict[str, Any]) -> FindingView:
+def _group_of(family: str, families: dict[str, str]) -> str:
+    return family if family in families else OTHER
+
+
+def _finding_view(
+    number: int, finding: Finding, as_json: dict[str, Any], rules: dict[str, Any], families: dict[str, str]
+) -> FindingView:
     rule = rules.get(finding.rule)
     family = rule.family if rule else finding.rule.rstrip("0123456789")
     return FindingView(
@@ -220,7 +240,7 @@ def _finding_view(number: int, finding: Finding, as_json: dict[str, Any], rules:
         severity=finding.severity.value,
         bucket=finding.bucket,
         family=family,
-        group=_group_of(family),
+        group=_group_of(family, families),
         message=finding.message,
         location=str(finding.location),
         objects=list(as_json["objects"]),
@@ -240,11 +260,12 @@ def _value_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _rule_groups(findings: list[FindingView], report: Report) -> list[RuleGroup]:
+def _rule_groups(findings: list[FindingView], report: Report, families: dict[str, str]) -> list[RuleGroup]:
     """Findings grouped by rule, in the report's rule order (rules without findings left out)."""
     groups: dict[str, RuleGroup] = {}
     for rule in report.rules:
-        groups[rule.id] = RuleGroup(rule.id, rule.name, rule.summary, rule.family, _group_of(rule.family), rule.plugin)
+        group = _group_of(rule.family, families)
+        groups[rule.id] = RuleGroup(rule.id, rule.name, rule.summary, rule.family, group, rule.plugin)
     for finding in findings:
         if finding.rule not in groups:
             groups[finding.rule] = RuleGroup(finding.rule, finding.name, "", finding.family, finding.group, "")
@@ -252,9 +273,9 @@ def _rule_groups(findings: list[FindingView], report: Report) -> list[RuleGroup]
     return [group for group in groups.values() if group.findings]
 
 
-def _by_family(findings: list[FindingView]) -> list[dict[str, Any]]:
+def _by_family(findings: list[FindingView], families: dict[str, str]) -> list[dict[str, Any]]:
     rows = []
-    for family in [*FAMILIES, "other"]:
+    for family in [*families, OTHER]:
         counts = dict.fromkeys(BUCKETS, 0)
         for finding in findings:
             if finding.group == family:
@@ -263,62 +284,10 @@ def _by_family(findings: list[FindingView]) -> list[dict[str, Any]]:
     return rows
 
 
-# ------------------------------------------------------------------------------------------ waivers
-def _waivers(report: Report) -> list[WaiverView]:
-    """Every waiver of the run (the designs' `waive` statements and the --waivers file), with how it was used."""
-    views: dict[tuple[str, int, str], WaiverView] = {}
-
-    def key_of(location: dict[str, Any] | Any, rule: str) -> tuple[str, int, str]:
-        if isinstance(location, dict):
-            return (location["path"], location["line"], rule)
-        return (location.path, location.line, rule)
-
-    sources = [w for a in report.designs for w in a.waivers] + list(getattr(report, "file_waivers", []))
-    for waiver in sources:
-        views.setdefault(
-            key_of(waiver.loc, waiver.rule),
-            WaiverView(waiver.rule, list(waiver.patterns), waiver.reason, waiver.by, waiver.until, str(waiver.loc)),
-        )
-    for finding in report.findings:
-        if finding.waiver:
-            w = finding.waiver
-            loc = w["location"]
-            view = views.setdefault(
-                key_of(loc, w["rule"]),
-                WaiverView(
-                    w["rule"],
-                    list(w["on"]),
-                    w["reason"],
-                    w.get("by"),
-                    w.get("until"),
-                    f"{loc['path']}:{loc['line']}:{loc['column']}",
-                ),
-            )
-            view.waived += 1
-    judged = {rule.id for rule in report.rules if any(o.status == "ran" for o in report.outcomes.get(rule.id, []))}
-    for finding in report.findings:
-        if finding.rule in ("WV001", "WV002"):
-            view = views.get(key_of(finding.location, finding.data.get("rule", "")))
-            if view is not None and not view.waived:
-                view.status = "expired" if finding.rule == "WV001" else "unused"
-    for view in views.values():
-        if view.waived:
-            view.status = "used"
-        elif view.status == "unused" and not {"WV001", "WV002"} <= judged:
-            view.status = "not judged"
-    return sorted(views.values(), key=lambda v: (v.location.rsplit(":", 2)[0], _line_of(v.location), v.rule))
-
-
-def _line_of(location: str) -> int:
-    try:
-        return int(location.rsplit(":", 2)[1])
-    except (IndexError, ValueError):
-        return 0
-
-
 # ------------------------------------------------------------------------------------------ pictures
-def _pictures(report: Report) -> list[PictureSet]:
-    """The melting ladder, the top views and the CTE map of each checked design.
+def _pictures(report: Report, review: Review) -> list[PictureSet]:
+    """The melting ladder, the top views and the CTE map of each checked design, the findings drawn
+    through the families' markers (`review`).
 
     A picture that fails to draw is named on the page and recorded as an internal error (exit 3):
     the rest of the report is still written.
@@ -328,8 +297,8 @@ def _pictures(report: Report) -> list[PictureSet]:
         mine = _findings_of(report, assembly)
         failures: dict[str, str] = {}
         ladder = _draw(failures, "ladder", "melting_ladder", assembly)
-        views = _draw(failures, "topview", "top_views", assembly, mine) or []
-        cte = _draw(failures, "ctemap", "cte_map", assembly, mine)
+        views = _draw(failures, "topview", "top_views", assembly, mine, review) or []
+        cte = _draw(failures, "ctemap", "cte_map", assembly, mine, review)
         for failure in failures.values():
             problem = PluginProblem("assemblint", "", f"{_PICTURE_FAILED} for {assembly.path}: {failure}")
             if not any(p.message == problem.message for p in report.problems):

@@ -1,0 +1,261 @@
+"""What a rule family tells the review report about its findings: the drawing contract.
+
+The core names no rule family. A plugin declares each of its families with a `ReviewFamily`
+from the `assemblint_review` hook (hookspecs.py): its id prefix and title (a row of the page's
+summary and an entry of its filter), and per rule a *marker*, `marker(finding, assembly)`, that
+returns what the pictures draw for one finding:
+
+- `ObjectMark`: masses and pads to ring and number on the top views, with a label and a note
+  for the key below the view;
+- `PairMark`: the joined pairs of elements the finding concerns on the CTE map, with the
+  figures it reports (strain, cycles to failure, the Δα limit).
+
+Whoever builds the page (`builtin.py` for the `html` format) calls the hook and hands the result,
+a `Review`, to `page.write`; the pictures take it as an argument. So this module imports nothing
+from the plugin machinery, and plugins import it when they load: it stays free of drawsvg and
+Jinja2. Masses and pads are the global ids of `ctx.netlist`; `ObjectIds` turns object names
+into them and `objects_of` gives a finding's own. docs/plugins.md documents the contract.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from assemblint.checking.findings import Finding, Objects, objects_phrase
+from assemblint.checking.problems import PluginProblem
+from assemblint.model.assembly import Assembly, Element, MassGroup, NetGroup, PadArray
+from assemblint.report.review.labels import num as number
+
+__all__ = [
+    "EMPTY",
+    "Mark",
+    "Marker",
+    "ObjectIds",
+    "ObjectMark",
+    "PairMark",
+    "Review",
+    "ReviewFamily",
+    "number",
+    "objects_of",
+]
+
+EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _ids(values: ArrayLike | None) -> np.ndarray:
+    return EMPTY if values is None else np.asarray(values, dtype=np.int64).reshape(-1)
+
+
+@dataclass(frozen=True, eq=False)
+class ObjectMark:
+    """Masses and pads to mark on the top views of the pairs of elements they belong to.
+
+    The masses are ringed and the pads boxed, in red (grey when the finding is waived), and the
+    mark is numbered; the key below the view reads `N  RULE label — note`.
+    """
+
+    label: str  # what is marked: `x`, `z[0] – z[1]`, `n[8]`
+    note: str  # why: a short sentence
+    masses: ArrayLike = ()  # global mass ids to ring and number
+    pads: ArrayLike = ()  # global pad ids to box
+    link: tuple[int, int] | None = None  # two mass ids to join with a dashed line (a closest pair)
+    others: ArrayLike | None = None  # further masses to ring thinly, unnumbered (the rest of the finding's)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "masses", _ids(self.masses))
+        object.__setattr__(self, "pads", _ids(self.pads))
+        if self.others is not None:
+            object.__setattr__(self, "others", _ids(self.others))
+        if self.link is not None:
+            object.__setattr__(self, "link", (int(self.link[0]), int(self.link[1])))
+
+    @classmethod
+    def of(cls, finding: Finding) -> ObjectMark:
+        """The finding's own masses and pads, labelled with its objects, its message as the note."""
+        masses, pads, _ = objects_of(finding)
+        label = objects_phrase(list(finding.object_names)) or finding.rule
+        return cls(label, finding.message, masses, pads)
+
+
+@dataclass(frozen=True, eq=False)
+class PairMark:
+    """The directly joined pairs of elements a finding concerns, on the CTE map.
+
+    A pair is concerned when one of `masses` joins it, or when both its elements are named in
+    `elements`. Its row then takes the finding's severity (the worst of its findings, grey when
+    all are waived), lists its rule, and shows the figures given here: the largest strain, the
+    smallest number of cycles to failure, and the limits.
+    """
+
+    masses: ArrayLike = ()  # global mass ids: the pairs they join
+    elements: Collection[str] = ()  # element names: every pair with both its elements named here
+    strain: float | None = None  # shear strain of the joints (a fraction)
+    strain_limit: float | None = None
+    cycles: float | None = None  # cycles to failure
+    cycles_needed: float | None = None
+    delta_limit: float | None = None  # the Δα limit checked, in ppm/K (the map's line; 3 ppm/K if none)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "masses", _ids(self.masses))
+        object.__setattr__(self, "elements", frozenset(str(e) for e in self.elements))
+
+    @classmethod
+    def of(cls, finding: Finding, **figures: float | None) -> PairMark:
+        """The pairs the finding's own masses join, or whose elements it names."""
+        masses, _, named = objects_of(finding)
+        names = {o.name if isinstance(o, Element) else o for o in named if isinstance(o, Element | str)}
+        return cls(masses, names | set(finding.object_names), **figures)
+
+
+Mark = ObjectMark | PairMark
+Marker = Callable[[Finding, Assembly], Iterable[Mark]]
+M = TypeVar("M", ObjectMark, PairMark)
+
+
+@dataclass(frozen=True)
+class ReviewFamily:
+    """A rule family as the review report shows it.
+
+    `prefix` is the rules' id prefix (`ACME` for ACME001…), `title` what the summary and the filter
+    call the family; families are listed by `order`, then prefix, before the undeclared families
+    of assemblint's own plugins, and every other family counts as "other". `marks` maps a rule
+    id to its marker; a finding of a rule without one is listed but not drawn.
+    """
+
+    prefix: str
+    title: str
+    order: int = 100
+    marks: Mapping[str, Marker] = field(default_factory=dict)
+    plugin: str = ""  # filled in by whoever collects the declarations: the plugin that declared it
+
+
+@dataclass
+class Review:
+    """Every family the run's plugins declared, and the problems found asking them or their markers."""
+
+    families: list[ReviewFamily] = field(default_factory=list)
+    problems: list[PluginProblem] = field(default_factory=list)
+
+    def marker(self, rule: str) -> tuple[ReviewFamily, Marker] | None:
+        """The marker of a rule: the first family that declares one for it."""
+        for family in self.families:
+            marker = family.marks.get(rule)
+            if marker is not None:
+                return family, marker
+        return None
+
+    def marks(self, findings: Iterable[Finding], assembly: Assembly, kind: type[M]) -> list[tuple[Finding, M]]:
+        """The marks of one kind the markers give for the findings, in the findings' order.
+
+        A marker that raises, or returns something that is not a mark, is recorded in `problems`
+        against its plugin and rule (the run then exits 3); the other findings are still drawn.
+        """
+        out: list[tuple[Finding, M]] = []
+        for finding in findings:
+            found = self.marker(finding.rule)
+            if found is None:
+                continue
+            family, marker = found
+            try:
+                marks = list(marker(finding, assembly) or ())
+            except Exception as error:
+                where = traceback.extract_tb(error.__traceback__)[-1]
+                self._problem(
+                    family,
+                    finding.rule,
+                    f"its review marker raised {type(error).__name__}: {error} "
+                    f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})",
+                )
+                continue
+            for mark in marks:
+                if isinstance(mark, kind):
+                    out.append((finding, mark))
+                elif not isinstance(mark, ObjectMark | PairMark):
+                    self._problem(family, finding.rule, f"its review marker returned {type(mark).__name__}, not a mark")
+        return out
+
+    def _problem(self, family: ReviewFamily, rule: str, message: str) -> None:
+        problem = PluginProblem(family.plugin, rule, message)
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def objects_of(finding: Finding) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """The global mass ids, pad ids and other named objects (layers, elements, nets) of a finding."""
+    objects = getattr(finding, "objects", None)
+    masses: list[np.ndarray] = []
+    pads: list[np.ndarray] = []
+    named: list[Any] = []
+    if isinstance(objects, Objects):
+        for group, index in objects.members.values():
+            if isinstance(group, MassGroup | PadArray):
+                local = (
+                    np.arange(group.count, dtype=np.int64) if index is None else np.array(sorted(index), dtype=np.int64)
+                )
+                (masses if isinstance(group, MassGroup) else pads).append(group.start + local)
+            elif isinstance(group, NetGroup):
+                chosen = range(group.count) if index is None else sorted(index)
+                pins = [group.pins[i] for i in chosen]
+                if pins:
+                    pads.append(np.concatenate(pins).astype(np.int64))
+                named.append((group, chosen))
+        named.extend(objects.names.values())
+
+    def cat(parts: list[np.ndarray]) -> np.ndarray:
+        return np.unique(np.concatenate(parts)) if parts else EMPTY
+
+    return cat(masses), cat(pads), named
+
+
+_NAME = re.compile(r"^(?P<head>.*?)(?:\[(?P<i>\d+)\])?$")
+
+
+class ObjectIds:
+    """Object names as findings write them (`x`, `z[0]`, `die.c[8]`, `units[0].chip.c[0]`) -> global ids."""
+
+    def __init__(self, assembly: Assembly):
+        self.masses = {g.name: g for g in assembly.mass_groups}
+        self.pads = {a.qualified_name: a for a in assembly.pad_arrays}
+
+    def resolve(self, name: str) -> tuple[str, int] | None:
+        """`("mass", id)` or `("pad", id)` for the name of one mass or pad, else None."""
+        name = name.strip()
+        group = self.masses.get(name)
+        if group is not None and not group.indexed and group.count:
+            return "mass", group.start
+        array = self.pads.get(name)
+        if array is not None and not array.indexed and array.count:
+            return "pad", array.start
+        match = _NAME.match(name)
+        if match is None or match["i"] is None:
+            return None
+        head, i = match["head"], int(match["i"])
+        group = self.masses.get(head)
+        if group is not None and i < group.count:
+            return "mass", group.start + i
+        array = self.pads.get(head)
+        if array is not None and i < array.count:
+            return "pad", array.start + i
+        return None
+
+    def is_mass(self, name: str) -> bool:
+        found = self.resolve(name)
+        return found is not None and found[0] == "mass"
+
+    def ids(self, names: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The mass ids and the pad ids of the names that name one mass or pad (the others are left out)."""
+        masses: list[int] = []
+        pads: list[int] = []
+        for name in names:
+            found = self.resolve(name)
+            if found is not None:
+                (masses if found[0] == "mass" else pads).append(found[1])
+        return np.array(masses, dtype=np.int64), np.array(pads, dtype=np.int64)
