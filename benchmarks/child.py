@@ -17,7 +17,7 @@ parent's memory high-water mark through fork and exec on Linux (ru_maxrss is car
 `execve`), and a parent that had just built a 30 MB string would raise every later child's peak.
 
 Only the public API is used to drive assemblint (`assemblint.load`, `assemblint.check`,
-`Assembly.netlist`, `Assembly.timeline`, `PluginHost`), because the builder's internals are
+`Assembly.netlist`, `timeline_of`, `PluginHost`), because the builder's internals are
 changing; the single exception, the split between parse and build, degrades to one `load` figure
 if the loader's `read_file` ever goes away.
 """
