@@ -5,7 +5,7 @@
     python benchmarks/fuzz_campaign.py --replay /tmp/fuzz/*.assy  # judge saved inputs again (after a fix)
 
 The generators and the oracle are tests/fuzz_strategies.py, the same as the bounded campaign in
-tests/test_fuzz.py. Input `i` of seed `S` is drawn from `random.Random("S:i")`, so any input can be
+tests/language/test_fuzz.py. Input `i` of seed `S` is drawn from `random.Random("S:i")`, so any input can be
 made again from its number alone. Each input runs in a worker process under a limit of processor
 time (SIGPROF) and of memory; a worker that dies or stops answering is a failure too, and is replaced.
 

@@ -8,7 +8,7 @@ them, comes from the shared thermal timeline (`ctx.timeline`, assemblint/timelin
 
 from __future__ import annotations
 
-from assemblint import hookimpl
+from assemblint import Rule, hookimpl
 
 from ._review import assemblint_review as assemblint_review  # the review report's family (hookspecs.py)
 from .ct001_uncontained_liquid import uncontained_liquid
@@ -18,9 +18,16 @@ from .ct004_container_thickness import container_thickness
 from .ct005_barrier_missing import barrier_missing
 from .ct006_container_data import container_data
 
-RULES = [uncontained_liquid, container_range, container_stiffness, container_thickness, barrier_missing, container_data]
+RULES: list[Rule] = [
+    uncontained_liquid,
+    container_range,
+    container_stiffness,
+    container_thickness,
+    barrier_missing,
+    container_data,
+]
 
 
 @hookimpl
-def assemblint_rules():
+def assemblint_rules() -> list[Rule]:
     return RULES

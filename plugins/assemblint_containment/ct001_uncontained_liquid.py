@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
-from assemblint import OBJECTS, CannotRun, Severity, rule
+from assemblint import OBJECTS, CannotRun, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import at_or_above, materials_text, temp
 
 from ._examples import design
@@ -28,7 +30,7 @@ from ._examples import design
     MH003's concern, not this rule's.
     """,
 )
-def uncontained_liquid(ctx):
+def uncontained_liquid(ctx: RuleContext) -> Iterator[Finding]:
     tl = ctx.timeline
     if not tl.service:
         raise CannotRun("no operate, store or cycle range: nothing says when the masses are in service")

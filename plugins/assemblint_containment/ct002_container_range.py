@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, rule
+from collections.abc import Iterator
+
+from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import temp
 
 from ._examples import GEL, design
@@ -32,7 +34,7 @@ from ._examples import GEL, design
     The ends of the range pass exactly.
     """,
 )
-def container_range(ctx):
+def container_range(ctx: RuleContext) -> Iterator[Finding]:
     tl = ctx.timeline
     needs = tl.remelted | tl.liquid_in_service
     for layer in tl.containing_layers:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, quantity, rule
+from collections.abc import Iterator
+
+from assemblint import OBJECTS, Finding, RuleContext, Severity, quantity, rule
 from assemblint.base.units import format_quantity
 
 from ._examples import GEL, design
@@ -32,7 +34,7 @@ def modulus(value: float) -> str:
     A material without `modulus` cannot be checked (CT006). Exactly `max_modulus` passes.
     """,
 )
-def container_stiffness(ctx):
+def container_stiffness(ctx: RuleContext) -> Iterator[Finding]:
     limit = ctx.params["max_modulus"]
     for layer in ctx.timeline.containing_layers:
         material = layer.material

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
-from assemblint import OBJECTS, Severity, falls_short, quantity, rule
+from assemblint import OBJECTS, Finding, RuleContext, Severity, falls_short, quantity, rule
 from assemblint.base.units import format_quantity
+from assemblint.model.assembly import Assembly, Layer
 
 from ._examples import design
 
@@ -40,7 +43,7 @@ def length(value: float) -> str:
     layer without `thickness` is reported by CT006; masses without `height` are not compared.
     """,
 )
-def container_thickness(ctx):
+def container_thickness(ctx: RuleContext) -> Iterator[Finding]:
     low, high = ctx.params["min_thickness"], ctx.params["max_thickness"]
     heights = _mass_heights(ctx.assembly)
     for layer in ctx.timeline.containing_layers:
@@ -61,28 +64,31 @@ def container_thickness(ctx):
         )
 
 
-def _mass_heights(assembly) -> np.ndarray:
+def _mass_heights(assembly: Assembly) -> np.ndarray:
     """Each mass's height in µm (nan where its statement gives none)."""
     groups = assembly.mass_groups
     heights = np.array([g.height if g.height is not None else np.nan for g in groups], dtype=float)
     return np.repeat(heights, [g.count for g in groups]) if groups else np.zeros(0)
 
 
-def _shorter_than_masses(ctx, layer, heights: np.ndarray):
+def _shorter_than_masses(ctx: RuleContext, layer: Layer, heights: np.ndarray) -> Iterator[Finding]:
     """One finding when the layer is thinner than the tallest mass it surrounds (CHECKS.md CT004)."""
+    thickness = layer.thickness
+    if thickness is None:  # not reached: container_thickness skips such layers (CT006 reports them)
+        return
     ids = ctx.timeline.surrounded_by(layer)
     known = heights[ids]
     known = known[~np.isnan(known)]
     if len(known) == 0:
         return
     tallest = float(known.max())
-    if not falls_short(layer.thickness, tallest):
+    if not falls_short(thickness, tallest):
         return
     tallest_group = ctx.assembly.mass_groups[int(ctx.netlist.mass_group[ids[np.nanargmax(heights[ids])]])]
     yield ctx.finding(
-        f"layer {OBJECTS} is {length(layer.thickness)} thick, less than the {length(tallest)} height of the masses "
+        f"layer {OBJECTS} is {length(thickness)} thick, less than the {length(tallest)} height of the masses "
         f"{tallest_group.name.rsplit('.', 1)[-1]} it contains: their tops stand out of it, neither held nor insulated",
         objects=layer,
-        data={"thickness": layer.thickness, "mass_height": tallest, "mass": tallest_group.name.rsplit(".", 1)[-1]},
+        data={"thickness": thickness, "mass_height": tallest, "mass": tallest_group.name.rsplit(".", 1)[-1]},
         cause="thinner than its masses",
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
-from assemblint import OBJECTS, Severity, quantity, rule
+from assemblint import OBJECTS, Finding, RuleContext, Severity, quantity, rule
+from assemblint.base.diagnostics import Location
 from assemblint.base.units import format_quantity
+from assemblint.model.assembly import PadArray
 
 from ._examples import design
 
@@ -29,7 +33,7 @@ from ._examples import design
     Exactly `min_barrier` passes.
     """,
 )
-def barrier_missing(ctx):
+def barrier_missing(ctx: RuleContext) -> Iterator[Finding]:
     tl = ctx.timeline
     netlist = ctx.netlist
     limit = ctx.params["min_barrier"]
@@ -42,7 +46,7 @@ def barrier_missing(ctx):
     arrays = ctx.assembly.pad_arrays
     problems = [_barrier_problem(array, limit) for array in arrays]
     failing = np.array([p is not None for p in problems] or [False])
-    first_of_declaration: dict = {}  # a cell's pad arrays share their declaration, and report together
+    first_of_declaration: dict[Location, int] = {}  # a cell's pad arrays share their declaration, and report together
     declaration = np.array([first_of_declaration.setdefault(a.loc, i) for i, a in enumerate(arrays)] or [0])
     candidates = np.flatnonzero(again)
     for side in (netlist.mass_pad_a, netlist.mass_pad_b):
@@ -74,7 +78,7 @@ def barrier_missing(ctx):
                     )
 
 
-def _barrier_problem(array, limit: float) -> str | None:
+def _barrier_problem(array: PadArray, limit: float) -> str | None:
     if array.barrier is None:
         return "have no barrier"
     if array.barrier_thickness is None:

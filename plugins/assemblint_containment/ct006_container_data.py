@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, rule
+from collections.abc import Iterator
+
+from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
 
 from ._examples import GEL, design
 
@@ -25,21 +27,22 @@ from ._examples import GEL, design
     0.4 MPa }`).
     """,
 )
-def container_data(ctx):
+def container_data(ctx: RuleContext) -> Iterator[Finding]:
     for layer in ctx.timeline.containing_layers:
         material = layer.material
-        missing = []
-        if material is not None and material.service is None and material.max_temp is None:
-            missing.append(("service", "`service` (or `max_temp`)", "CT002 cannot check its temperature rating"))
-        if material is not None and material.modulus is None:
-            missing.append(("modulus", "`modulus`", "CT003 cannot check that it is compliant"))
-        for key, what, consequence in missing:
-            yield ctx.finding(
-                f"{material.name}, the material of containing layer {OBJECTS}, has no {what}: {consequence}",
-                objects=layer,
-                data={"material": material.name, "missing": key},
-                cause=key,
-            )
+        missing: list[tuple[str, str, str]] = []
+        if material is not None:
+            if material.service is None and material.max_temp is None:
+                missing.append(("service", "`service` (or `max_temp`)", "CT002 cannot check its temperature rating"))
+            if material.modulus is None:
+                missing.append(("modulus", "`modulus`", "CT003 cannot check that it is compliant"))
+            for key, what, consequence in missing:
+                yield ctx.finding(
+                    f"{material.name}, the material of containing layer {OBJECTS}, has no {what}: {consequence}",
+                    objects=layer,
+                    data={"material": material.name, "missing": key},
+                    cause=key,
+                )
         if layer.thickness is None:
             yield ctx.finding(
                 f"containing layer {OBJECTS} has no `thickness`: CT004 cannot check it",

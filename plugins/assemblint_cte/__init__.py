@@ -8,7 +8,7 @@ joined, decoupled, mitigated) once, `_strain.py` holds the strain and Engelmaier
 
 from __future__ import annotations
 
-from assemblint import hookimpl
+from assemblint import Rule, hookimpl
 
 from ._review import assemblint_review as assemblint_review  # the review report's marks (hookspecs.py)
 from .cte001_mismatch import mismatch
@@ -17,9 +17,9 @@ from .cte003_fatigue_life import fatigue_life
 from .cte004_closer_cte import closer_cte
 from .cte005_cte_data import cte_data
 
-RULES = [mismatch, joint_strain, fatigue_life, closer_cte, cte_data]
+RULES: list[Rule] = [mismatch, joint_strain, fatigue_life, closer_cte, cte_data]
 
 
 @hookimpl
-def assemblint_rules():
+def assemblint_rules() -> list[Rule]:
     return RULES

@@ -4,14 +4,15 @@ operating range, and says so rather than passing.
 
 from __future__ import annotations
 
-from assemblint import CannotRun
+from assemblint import CannotRun, RuleContext
 from assemblint.analysis.joints import JoinedPair, operating_moment
 from assemblint.analysis.joints import joined_pairs as pairs_of
+from assemblint.analysis.timeline import Moment, Timeline
 
 NO_OPERATING_RANGE = "no operating range: give the process an `operate` range, or the elements `operating`"
 
 
-def operating_range(tl):
+def operating_range(tl: Timeline) -> Moment:
     """The range that decides whether a joint is solid (operate, else cycle); could-not-run without one."""
     moment = operating_moment(tl)
     if moment is None:
@@ -19,7 +20,7 @@ def operating_range(tl):
     return moment
 
 
-def joined_pairs(ctx) -> list[JoinedPair]:
+def joined_pairs(ctx: RuleContext) -> list[JoinedPair]:
     """Every pair of elements joined directly by masses, with its rigid joints and mitigation."""
     operating_range(ctx.timeline)
     return pairs_of(ctx.assembly)

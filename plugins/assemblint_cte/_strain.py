@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assemblint import falls_short
-from assemblint.model.assembly import Assembly
+from assemblint import RuleContext, falls_short
+from assemblint.base.diagnostics import Location
+from assemblint.model.assembly import Assembly, Material
 
 PPM = 1e-6
 
@@ -71,10 +72,10 @@ def joint_strains(
     return Strains(joints[known], dnp[known], height[known], strain)
 
 
-def by_declaration(ctx, strains: Strains) -> list[Strains]:
+def by_declaration(ctx: RuleContext, strains: Strains) -> list[Strains]:
     """The joints split by the `masses` statement that declares them (a cell's instances stay together)."""
     groups = ctx.assembly.mass_groups
-    first: dict = {}
+    first: dict[Location, int] = {}
     declaration = np.array([first.setdefault(g.loc, i) for i, g in enumerate(groups)] or [0])
     of = declaration[ctx.netlist.mass_group[strains.masses]]
     return [strains.subset(of == d) for d in np.unique(of).tolist()]
@@ -113,20 +114,20 @@ class FatigueConstants:
         return "the eutectic SnPb constants (the material gives none of its own)"
 
 
-def fatigue_constants(material, default_ductility: float) -> FatigueConstants:
+def fatigue_constants(material: Material | None, default_ductility: float) -> FatigueConstants:
     """The constants CHECKS.md's CTE003 uses for joints of `material` (a joint region's or the only one)."""
-    own_d = material is not None and material.fatigue_ductility is not None
-    own_c = material is not None and material.fatigue_exponent is not None
+    ductility = material.fatigue_ductility if material is not None else None
+    exponent = material.fatigue_exponent if material is not None else None
     return FatigueConstants(
-        material.fatigue_ductility if own_d else default_ductility,
-        tuple(material.fatigue_exponent) if own_c else SNPB_EXPONENT,  # type: ignore[arg-type]
-        own_d,
-        own_c,
+        ductility if ductility is not None else default_ductility,
+        exponent if exponent is not None else SNPB_EXPONENT,
+        ductility is not None,
+        exponent is not None,
         material.name if material is not None else "(no material)",
     )
 
 
-def cycles_to_failure(strain: np.ndarray, ductility, exponent) -> np.ndarray:
+def cycles_to_failure(strain: np.ndarray, ductility: float | np.ndarray, exponent: float | np.ndarray) -> np.ndarray:
     """Nf = ½ (Δγ / 2εf)^(1/c); infinite where there is no strain (εf and c: numbers or per-joint arrays)."""
     with np.errstate(divide="ignore"):
         return np.where(strain > 0, 0.5 * (strain / (2 * ductility)) ** (1 / exponent), np.inf)

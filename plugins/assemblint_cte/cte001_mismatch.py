@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, exceeds, quantity, rule
+from collections.abc import Iterator
+
+from assemblint import OBJECTS, Finding, RuleContext, Severity, exceeds, quantity, rule
 from assemblint.base.units import format_quantity
 
 from ._examples import design
@@ -36,23 +38,24 @@ def ppm(value: float) -> str:
     its `cte`, else its body material's. Exactly `max_delta` passes.
     """,
 )
-def mismatch(ctx):
+def mismatch(ctx: RuleContext) -> Iterator[Finding]:
     limit = ctx.params["max_delta"]
     for pair in joined_pairs(ctx):
-        if not pair.rigidly_joined or pair.mitigation is not None or pair.delta_alpha is None:
-            continue
-        if not exceeds(pair.delta_alpha, limit):
+        delta_alpha, first_cte, second_cte = pair.delta_alpha, pair.first.cte, pair.second.cte
+        if not pair.rigidly_joined or pair.mitigation is not None or first_cte is None or second_cte is None:
+            continue  # a missing CTE (no delta_alpha) is CTE005's
+        if delta_alpha is None or not exceeds(delta_alpha, limit):
             continue
         yield ctx.finding(
             f"{OBJECTS} are rigidly joined ({len(pair.rigid)} solid joint{'s' if len(pair.rigid) != 1 else ''}, no "
             "underfill or mold between them) and "
-            f"their CTEs differ by {ppm(pair.delta_alpha)} ({pair.first.name.rsplit('.', 1)[-1]} "
-            f"{ppm(pair.first.cte)}, {pair.second.name.rsplit('.', 1)[-1]} {ppm(pair.second.cte)}), more than "
+            f"their CTEs differ by {ppm(delta_alpha)} ({pair.first.name.rsplit('.', 1)[-1]} "
+            f"{ppm(first_cte)}, {pair.second.name.rsplit('.', 1)[-1]} {ppm(second_cte)}), more than "
             f"{ppm(limit)}",
             objects=[pair.first, pair.second],
             data={
-                "delta_alpha": pair.delta_alpha,
-                "cte": [pair.first.cte, pair.second.cte],
+                "delta_alpha": delta_alpha,
+                "cte": [first_cte, second_cte],
                 "max_delta": limit,
                 "rigid_joints": len(pair.rigid),
             },

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from assemblint import Severity, exceeds, rule
+from collections.abc import Iterator
+
+from assemblint import Finding, RuleContext, Severity, exceeds, rule
+from assemblint.analysis.timeline import Moment, Timeline
 from assemblint.base.units import format_quantity
 
 from ._examples import design
@@ -10,7 +13,7 @@ from ._pairs import joined_pairs, mitigation_note, operating_range, pair_key
 from ._strain import by_declaration, joint_strains, mass_heights
 
 
-def swing(tl):
+def swing(tl: Timeline) -> Moment:
     """ΔT: the `cycle` range if given, else the operating range."""
     return next((m for m in tl.service if m.name == "cycle"), None) or operating_range(tl)
 
@@ -44,7 +47,7 @@ def swing(tl):
     Exactly `max_shear_strain` passes.
     """,
 )
-def joint_strain(ctx):
+def joint_strain(ctx: RuleContext) -> Iterator[Finding]:
     limit = ctx.params["max_shear_strain"]
     moment = swing(ctx.timeline)
     delta_t = moment.high - moment.low
@@ -77,7 +80,7 @@ def joint_strain(ctx):
                     "strain": float(strains.strain[k]),
                     "max_shear_strain": limit,
                     "corner": corner,
-                    "mitigated_by": pair.mitigation.name if mitigated else None,
+                    "mitigated_by": pair.mitigation.name if pair.mitigation is not None else None,
                 },
                 cause=f"strain {pair_key(pair)}",
             )

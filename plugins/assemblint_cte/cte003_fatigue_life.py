@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
-from assemblint import Severity, falls_short, rule
+from assemblint import Finding, RuleContext, Severity, falls_short, rule
+from assemblint.analysis.joints import JoinedPair
 
 from ._examples import design
 from ._pairs import joined_pairs, pair_key
@@ -70,7 +73,7 @@ from ._strain import (
     operating or cycle range (their pair is not rigid) get no CTE003 finding at all.
     """,
 )
-def fatigue_life(ctx):
+def fatigue_life(ctx: RuleContext) -> Iterator[Finding]:
     tl = ctx.timeline
     cycle = next((m for m in tl.service if m.name == "cycle"), None)
     count = ctx.assembly.process.cycle_count
@@ -134,7 +137,9 @@ def fatigue_life(ctx):
             )
 
 
-def _per_mass_constants(ctx, mean: float, per_day: float):
+def _per_mass_constants(
+    ctx: RuleContext, mean: float, per_day: float
+) -> tuple[list[FatigueConstants], np.ndarray, np.ndarray]:
     """Per mass group its FatigueConstants (from its joint material), and per mass εf and c."""
     default = ctx.params["fatigue_ductility"]
     groups = ctx.assembly.mass_groups
@@ -147,9 +152,10 @@ def _per_mass_constants(ctx, mean: float, per_day: float):
     return constants, ductility, exponent
 
 
-def _mitigated(ctx, pair, masses: np.ndarray, count: int):
+def _mitigated(ctx: RuleContext, pair: JoinedPair, masses: np.ndarray, count: int) -> Finding:
     """One info finding for a mitigated pair whose unmitigated estimate falls short: no number (CHECKS.md)."""
     layer = pair.mitigation
+    assert layer is not None  # called for a mitigated pair only
     n = len(masses)
     return ctx.finding(
         f"{n} solder joint{'s' if n != 1 else ''} between {pair.declared} would be estimated to fail before the "

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, falls_short, rule
+from collections.abc import Iterator
+
+from assemblint import OBJECTS, Finding, RuleContext, Severity, falls_short, rule
 from assemblint.base.units import format_quantity
-from assemblint.model.assembly import Element, Layer
+from assemblint.model.assembly import Assembly, Element, Layer
 
 from ._examples import design
 
@@ -45,22 +47,23 @@ def ppm(value: float) -> str:
     are CTE005's.
     """,
 )
-def closer_cte(ctx):
+def closer_cte(ctx: RuleContext) -> Iterator[Finding]:
     for element, mold, dielectric in compared_layers(ctx.assembly):
-        if element.cte is None or _cte(mold) is None or _cte(dielectric) is None:
+        element_cte, mold_cte, dielectric_cte = element.cte, _cte(mold), _cte(dielectric)
+        if element_cte is None or mold_cte is None or dielectric_cte is None:
             continue
-        mold_gap, dielectric_gap = abs(_cte(mold) - element.cte), abs(_cte(dielectric) - element.cte)
+        mold_gap, dielectric_gap = abs(mold_cte - element_cte), abs(dielectric_cte - element_cte)
         if falls_short(mold_gap, dielectric_gap):  # strictly closer, past rounding
             continue
         yield ctx.finding(
-            f"the mold {mold.name.rsplit('.', 1)[-1]} ({ppm(_cte(mold))}) is {ppm(mold_gap)} from the "
-            f"{ppm(element.cte)} CTE of {OBJECTS}, not closer than the dielectric layer "
-            f"{dielectric.name.rsplit('.', 1)[-1]} ({ppm(_cte(dielectric))}, {ppm(dielectric_gap)} away)",
+            f"the mold {mold.name.rsplit('.', 1)[-1]} ({ppm(mold_cte)}) is {ppm(mold_gap)} from the "
+            f"{ppm(element_cte)} CTE of {OBJECTS}, not closer than the dielectric layer "
+            f"{dielectric.name.rsplit('.', 1)[-1]} ({ppm(dielectric_cte)}, {ppm(dielectric_gap)} away)",
             objects=element,
             data={
-                "element_cte": element.cte,
-                "mold_cte": _cte(mold),
-                "dielectric_cte": _cte(dielectric),
+                "element_cte": element_cte,
+                "mold_cte": mold_cte,
+                "dielectric_cte": dielectric_cte,
                 "mold_gap": mold_gap,
                 "dielectric_gap": dielectric_gap,
             },
@@ -68,7 +71,7 @@ def closer_cte(ctx):
         )
 
 
-def compared_layers(assembly) -> list[tuple[Element, Layer, Layer]]:
+def compared_layers(assembly: Assembly) -> list[tuple[Element, Layer, Layer]]:
     """(chip, mold layer, dielectric layer) for every chip or wafer that has both (the first of each)."""
     molds: dict[int, Layer] = {}
     dielectrics: dict[int, Layer] = {}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
-from assemblint import OBJECTS, Severity, rule
+from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
+from assemblint.model.assembly import Element
 
 from ._examples import design
 from ._pairs import joined_pairs
@@ -29,7 +32,7 @@ from .cte004_closer_cte import compared_layers
     lead) need no CTE and are not reported. For a missing height, the objects are the joints.
     """,
 )
-def cte_data(ctx):
+def cte_data(ctx: RuleContext) -> Iterator[Finding]:
     assembly = ctx.assembly
     reported: set[int] = set()
     heights = mass_heights(assembly)
@@ -57,7 +60,7 @@ def cte_data(ctx):
             )
     for element, mold, dielectric in compared_layers(assembly):
         for thing in (element, mold, dielectric):
-            cte = thing.cte if thing is element else (thing.material.cte if thing.material else None)
+            cte = thing.cte if isinstance(thing, Element) else (thing.material.cte if thing.material else None)
             if cte is None and id(thing) not in reported:
                 reported.add(id(thing))
                 yield ctx.finding(

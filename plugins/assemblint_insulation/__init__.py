@@ -9,7 +9,7 @@ computed once with scipy); spacing and alignment search a cell list over every f
 
 from __future__ import annotations
 
-from assemblint import hookimpl
+from assemblint import Rule, hookimpl
 
 from ._review import assemblint_review as assemblint_review  # the review report's marks (hookspecs.py)
 from .in001_short import short
@@ -19,9 +19,9 @@ from .in004_insulator import insulator
 from .in005_misalignment import misalignment
 from .in006_unjoined_mass import unjoined_mass
 
-RULES = [short, open_net, spacing, insulator, misalignment, unjoined_mass]
+RULES: list[Rule] = [short, open_net, spacing, insulator, misalignment, unjoined_mass]
 
 
 @hookimpl
-def assemblint_rules():
+def assemblint_rules() -> list[Rule]:
     return RULES

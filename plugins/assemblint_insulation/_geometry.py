@@ -36,7 +36,7 @@ from assemblint.model.netlist import Netlist
 
 FACE_NAMES = ("front", "back")
 
-_PLACEMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PLACEMENTS: weakref.WeakKeyDictionary[Assembly, Placement] = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -55,9 +55,11 @@ class Placement:
     @classmethod
     def of(cls, assembly: Assembly) -> Placement:
         """Built once per netlist and shared by IN003 and IN005 (the rules run one after the other)."""
+        netlist = assembly.netlist
+        assert netlist is not None  # rules run on built designs, which have their netlist
         cached = _PLACEMENTS.get(assembly)
-        if cached is None or cached.netlist is not assembly.netlist:
-            cached = _PLACEMENTS[assembly] = cls._build(assembly.netlist)
+        if cached is None or cached.netlist is not netlist:
+            cached = _PLACEMENTS[assembly] = cls._build(netlist)
         return cached
 
     @classmethod
@@ -92,14 +94,14 @@ class Placement:
         return connected_components(links, directed=False)[1][a].astype(np.int64)
 
 
-def _face(netlist: Netlist, pads) -> np.ndarray:
+def _face(netlist: Netlist, pads: np.ndarray | slice) -> np.ndarray:
     key = netlist.pad_element[pads].astype(np.int64)
     key *= 2
     key += netlist.pad_face[pads]
     return key
 
 
-def face_name(assembly, key: int) -> str:
+def face_name(assembly: Assembly, key: int) -> str:
     """`die front`: the element and face a key stands for."""
     return f"{assembly.elements[key // 2].name} {FACE_NAMES[key % 2]}"
 
@@ -192,7 +194,7 @@ def pairs_between(
         for row in (here - nx, here, here + nx):  # the three cells of each of the three rows: one run each
             i, j = _runs(mine, cells.before(row - 1), cells.before(row + 2))
             close = _close(qx[i] - sx[j], qy[i] - sy[j], radius)
-            if label_a is not None:
+            if label_a is not None and label_b is not None:  # both or neither: `apart` given
                 close &= label_a[i] != label_b[j]
             found_i.append(query[i[close]])
             found_j.append(j[close])
@@ -248,7 +250,7 @@ class _Cells:
         """Positions in cell order -> the points' own indices."""
         return positions if self.order is None else self.order[positions]
 
-    def sorted_group(self, position: np.ndarray):
+    def sorted_group(self, position: np.ndarray) -> int | np.ndarray:
         """The group of the points at these positions in cell order (a scalar when there is one group)."""
         return self.one if self.one is not None else self.group[self.original(position)]
 
@@ -300,7 +302,7 @@ def _counts_before(sorted_cells: np.ndarray, total: int) -> np.ndarray:
     return np.repeat(np.append(start, n).astype(dtype), widths)
 
 
-def _cell_index(values: np.ndarray, low, size: float) -> np.ndarray:
+def _cell_index(values: np.ndarray, low: float | np.ndarray, size: float) -> np.ndarray:
     """1 + the number of whole cells between `low` and each value (0 and the last are the empty border)."""
     offset = values - low
     offset /= size

@@ -11,7 +11,7 @@ import numpy as np
 from assemblint.checking.findings import Objects
 from assemblint.model.assembly import Assembly, NetGroup, Selection
 
-_PINS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PINS: weakref.WeakKeyDictionary[Assembly, Pins] = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -50,6 +50,7 @@ class Pins:
 
     def net_name(self, number: int) -> str:
         selection = self.net(number)
+        assert selection.index is not None  # net() selects by index
         return selection.target.item_name(int(selection.index[0]))
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
-from assemblint import Severity, rule
+from assemblint import Finding, RuleContext, Severity, rule
 
 from ._examples import NETS, STRAIGHT, design
 from ._geometry import stable_order
@@ -35,7 +37,7 @@ MOST_PATHS = 3  # paths spelled out per short; the data lists every net
     nearest pin of the other, so the faulty link is in the message.
     """,
 )
-def short(ctx):
+def short(ctx: RuleContext) -> Iterator[Finding]:
     netlist = ctx.netlist
     pins = Pins.of(ctx.assembly)
     if len(pins.pad) == 0:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
-from assemblint import Severity, rule
+from assemblint import Finding, RuleContext, Severity, rule
 
 from ._examples import NETS, STRAIGHT, design
 from ._geometry import distinct
@@ -30,7 +32,7 @@ MOST_GROUPS = 4
     connected to each other; the finding lists them so the gap is visible.
     """,
 )
-def open_net(ctx):
+def open_net(ctx: RuleContext) -> Iterator[Finding]:
     netlist = ctx.netlist
     pins = Pins.of(ctx.assembly)
     if len(pins.pad) == 0:

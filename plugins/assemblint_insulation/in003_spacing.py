@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
-from assemblint import Severity, falls_short, quantity, rule
+from assemblint import Finding, RuleContext, Severity, falls_short, quantity, rule
 from assemblint.analysis.timeline import Timeline
+from assemblint.base.diagnostics import Location
 from assemblint.base.units import format_quantity
+from assemblint.model.assembly import Assembly
 
 from ._examples import STRAIGHT, design
 from ._geometry import Placement, distinct, face_name, pairs_within, stable_order
@@ -37,7 +41,7 @@ def um(value: float) -> str:
     `min_spacing` passes.
     """,
 )
-def spacing(ctx):
+def spacing(ctx: RuleContext) -> Iterator[Finding]:
     netlist = ctx.netlist
     limit = ctx.params["min_spacing"]
     diameter = np.nan_to_num(netlist.mass_diameter, nan=0.0)
@@ -66,7 +70,7 @@ def spacing(ctx):
     yield from _findings(ctx, ctx.timeline, first, later, gap, keys, limit)
 
 
-def _common_face(face_a: np.ndarray, face_b: np.ndarray, i: np.ndarray, j: np.ndarray):
+def _common_face(face_a: np.ndarray, face_b: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(face, shares) for mass pairs (i, j): whether they touch a common face, and which to report.
 
     Where two masses share more than one face (a die and its substrate), the finding names a
@@ -83,23 +87,32 @@ def _common_face(face_a: np.ndarray, face_b: np.ndarray, i: np.ndarray, j: np.nd
     return np.where(via_first, first_side, bi), via_first | ((bi == bj) & (bi >= 0))
 
 
-def _order_by_declaration(assembly, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _order_by_declaration(assembly: Assembly, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(earlier, later) of each pair by where their declarations stand in the source, then by id."""
     groups = assembly.mass_groups
     order = sorted(range(len(groups)), key=lambda g: (groups[g].loc.path, groups[g].loc.line, groups[g].loc.column))
     rank = np.empty(len(groups), dtype=np.int64)
     rank[order] = np.arange(len(groups))
+    assert assembly.netlist is not None  # the rule's ctx.netlist
     group_of = assembly.netlist.mass_group
     ra, rb = rank[group_of[a]], rank[group_of[b]]
     a_later = (ra > rb) | ((ra == rb) & (a > b))
     return np.where(a_later, b, a), np.where(a_later, a, b)
 
 
-def _findings(ctx, tl: Timeline, first, later, gap, keys, limit):
+def _findings(
+    ctx: RuleContext,
+    tl: Timeline,
+    first: np.ndarray,
+    later: np.ndarray,
+    gap: np.ndarray,
+    keys: np.ndarray,
+    limit: float,
+) -> Iterator[Finding]:
     """One finding per pair of declarations (the later mass's and the other's)."""
     groups = ctx.assembly.mass_groups
     group_of = ctx.netlist.mass_group
-    decl_index: dict = {}
+    decl_index: dict[Location, int] = {}
     decl = np.array([decl_index.setdefault(g.loc, i) for i, g in enumerate(groups)], dtype=np.int64)
     pair_key = decl[group_of[later]] * len(groups) + decl[group_of[first]]
     for key in distinct(pair_key).tolist():
@@ -138,7 +151,7 @@ def _rounded(distance: np.ndarray) -> np.ndarray:
     return np.round(distance, 3)
 
 
-def _mass_name(ctx, mass: int) -> str:
+def _mass_name(ctx: RuleContext, mass: int) -> str:
     return ctx.netlist.node_name(ctx.assembly, ctx.netlist.pad_count + mass)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
-from assemblint import OBJECTS, Severity, rule
+from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import is_dielectric
 
 from ._examples import STRAIGHT, design
@@ -32,7 +34,7 @@ PLAIN_GLUE = """layer glue : epoxy { role adhesive; between die, sub; thickness 
     of `kind dielectric`.
     """,
 )
-def insulator(ctx):
+def insulator(ctx: RuleContext) -> Iterator[Finding]:
     tl = ctx.timeline
     nodes = ctx.netlist.mass_node
     for layer in ctx.assembly.layers:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
-from assemblint import Severity, falls_short, quantity, rule
+from assemblint import Finding, RuleContext, Severity, falls_short, quantity, rule
+from assemblint.base.diagnostics import Location
 from assemblint.base.units import format_quantity
 
 from ._examples import STRAIGHT, design
@@ -44,7 +47,7 @@ def um(value: float) -> str:
     passes. Each (mass, pad) pair counts once; the search uses a cell list of each face's pads.
     """,
 )
-def misalignment(ctx):
+def misalignment(ctx: RuleContext) -> Iterator[Finding]:
     netlist = ctx.netlist
     tolerance = ctx.params["alignment_tolerance"]
     if netlist.mass_count == 0:
@@ -75,7 +78,7 @@ def misalignment(ctx):
     mass, pad, distance = mass[order], pad[order], distance[order]
     keys = place.pad_face[pad]
     groups = ctx.assembly.mass_groups
-    first_of: dict = {}
+    first_of: dict[Location, int] = {}
     declaration = np.array([first_of.setdefault(g.loc, k) for k, g in enumerate(groups)], dtype=np.int64)
     by_declaration = declaration[netlist.mass_group[mass]]
     for decl in distinct(by_declaration).tolist():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, rule
+from collections.abc import Iterator
+
+from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
 
 from ._examples import STRAIGHT, design
 
@@ -25,7 +27,7 @@ BUMPS = "masses m : SAC305 { joins die.c[*]; diameter 100 um; height 60 um }"
     missing second element or a typing error in the reference.
     """,
 )
-def unjoined_mass(ctx):
+def unjoined_mass(ctx: RuleContext) -> Iterator[Finding]:
     netlist = ctx.netlist
     for group in ctx.assembly.mass_groups:
         if group.pads_b is None:
@@ -48,5 +50,5 @@ def unjoined_mass(ctx):
             )
 
 
-def _element(ctx, pad: int) -> str:
+def _element(ctx: RuleContext, pad: int) -> str:
     return ctx.assembly.elements[int(ctx.netlist.pad_element[pad])].name

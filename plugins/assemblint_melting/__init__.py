@@ -8,7 +8,7 @@ timeline (`ctx.timeline`, assemblint/timeline.py) rather than recomputing when t
 
 from __future__ import annotations
 
-from assemblint import hookimpl
+from assemblint import Rule, hookimpl
 
 from ._review import assemblint_review as assemblint_review  # the review report's family (hookspecs.py)
 from .mh001_core_joint_order import core_joint_order
@@ -24,7 +24,7 @@ from .mh010_intent import intent
 from .mh011_melt_range import melt_range
 from .mh012_melt_data import melt_data
 
-RULES = [
+RULES: list[Rule] = [
     core_joint_order,
     join_window,
     unintended_remelt,
@@ -41,5 +41,5 @@ RULES = [
 
 
 @hookimpl
-def assemblint_rules():
+def assemblint_rules() -> list[Rule]:
     return RULES

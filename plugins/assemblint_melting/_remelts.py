@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assemblint.analysis.timeline import Moment, Timeline
+from assemblint.base.diagnostics import Location
 from assemblint.model.assembly import Layer, MassGroup, Selection
 
 
@@ -50,5 +51,5 @@ def remelts(tl: Timeline, layers: list[Layer], contained: bool) -> Iterator[Reme
 
 def _layer_declarations(layers: list[Layer]) -> np.ndarray:
     """Per layer, the index of the first layer with the same declaration (a cell's instances share one)."""
-    first: dict = {}
+    first: dict[Location, int] = {}
     return np.array([first.setdefault(layer.loc, i) for i, layer in enumerate(layers)] or [0], dtype=np.int64)

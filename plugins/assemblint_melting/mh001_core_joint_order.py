@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, quantity, rule
+from collections.abc import Iterator
+
+from assemblint import OBJECTS, Finding, RuleContext, Severity, quantity, rule
 from assemblint.analysis.timeline import joining_temp, temp
 from assemblint.model.assembly import Selection
 
@@ -36,19 +38,18 @@ from ._examples import design, two_region
     that. A core without a solidus (a copper pillar) never melts and is not checked.
     """,
 )
-def core_joint_order(ctx):
+def core_joint_order(ctx: RuleContext) -> Iterator[Finding]:
     min_window = ctx.params["min_window"]
     for group in ctx.assembly.mass_groups:
         core = group.core_material
         if core is None:
             continue
-        joint_liquidus = joining_temp(group)
-        if core.solidus is None or joint_liquidus is None:
+        joint, joint_liquidus = group.joint_material, joining_temp(group)
+        if core.solidus is None or joint is None or joint_liquidus is None:  # no joint material: no liquidus
             continue
         window = core.solidus - joint_liquidus
         if window >= min_window:
             continue
-        joint = group.joint_material
         gap = f"only {window:g} K above" if window >= 0 else f"{-window:g} K below"
         yield ctx.finding(
             f"the core {core.name} of {OBJECTS} starts to melt at {temp(core.solidus)}, "

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
-from assemblint import OBJECTS, Severity, quantity, rule
+from assemblint import OBJECTS, Finding, RuleContext, Severity, quantity, rule
 from assemblint.analysis.timeline import NEVER, group_selection, group_slice, materials_text, temp
 
 from ._examples import design, two_region
@@ -42,7 +44,7 @@ from ._examples import design, two_region
     are not this rule's concern.
     """,
 )
-def join_window(ctx):
+def join_window(ctx: RuleContext) -> Iterator[Finding]:
     ctx.timeline.require_steps()
     tl = ctx.timeline
     min_superheat, min_margin = ctx.params["min_superheat"], ctx.params["min_margin"]

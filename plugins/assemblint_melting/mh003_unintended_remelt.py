@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
-from assemblint import OBJECTS, Severity, falls_short, quantity, rule
-from assemblint.analysis.timeline import at_or_above, materials_text, temp
+from assemblint import OBJECTS, Finding, RuleContext, Severity, falls_short, quantity, rule
+from assemblint.analysis.timeline import Moment, at_or_above, materials_text, temp
 
 from ._examples import EUTECTIC, design
 from ._remelts import remelts
@@ -49,7 +51,7 @@ JOIN = "    step join  { kind reflow; peak 215 C }\n"
     `hierarchical-solder` deck asks for 25 K). A gap exactly equal to `min_margin` passes.
     """,
 )
-def unintended_remelt(ctx):
+def unintended_remelt(ctx: RuleContext) -> Iterator[Finding]:
     ctx.timeline.require_steps()
     for remelt in remelts(ctx.timeline, ctx.assembly.layers, contained=False):
         group = remelt.group
@@ -74,7 +76,7 @@ def unintended_remelt(ctx):
         yield from _too_close(ctx, margin)
 
 
-def _too_close(ctx, margin: float):
+def _too_close(ctx: RuleContext, margin: float) -> Iterator[Finding]:
     """Steps after the joining one, with nothing containing the masses, within `margin` below their melting point."""
     tl = ctx.timeline
     for step in tl.steps:
@@ -90,7 +92,9 @@ def _too_close(ctx, margin: float):
             yield from _near_findings(ctx, step, tl.steps[joined], near & (tl.joined_by == joined), margin)
 
 
-def _near_findings(ctx, step, joined_at, near: np.ndarray, margin: float):
+def _near_findings(
+    ctx: RuleContext, step: Moment, joined_at: Moment, near: np.ndarray, margin: float
+) -> Iterator[Finding]:
     tl = ctx.timeline
     for masses in tl.by_declaration(near):
         group = masses[0].target

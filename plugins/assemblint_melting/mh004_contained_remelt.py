@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, rule
+from collections.abc import Iterator
+
+from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import at_or_above, materials_text, temp
 
 from ._examples import EUTECTIC, design, filled_after, gel_layer
@@ -33,7 +35,7 @@ STEPS = filled_after("215 C")
     of its material's service range, so a reviewer sees the margin.
     """,
 )
-def contained_remelt(ctx):
+def contained_remelt(ctx: RuleContext) -> Iterator[Finding]:
     ctx.timeline.require_steps()
     for remelt in remelts(ctx.timeline, ctx.assembly.layers, contained=True):
         group = remelt.group

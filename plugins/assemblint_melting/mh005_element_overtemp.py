@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, rule
+from collections.abc import Iterator
+
+from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import temp
 
 from ._examples import EUTECTIC, design
@@ -27,7 +29,7 @@ from ._examples import EUTECTIC, design
     sheet's adhesive); exceeding it delaminates, warps or cracks it. Exactly at `max_temp` passes.
     """,
 )
-def element_overtemp(ctx):
+def element_overtemp(ctx: RuleContext) -> Iterator[Finding]:
     ctx.timeline.require_steps()
     tl = ctx.timeline
     for element in ctx.assembly.elements:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, rule
+from collections.abc import Iterator
+
+from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import temp
 
 from ._examples import EUTECTIC, design
@@ -35,7 +37,7 @@ GEL = """layer g : silicone_gel { role compliant; between die, sub; thickness 10
     neither `service` nor `max_temp` cannot be checked (CT006 says so for containing layers).
     """,
 )
-def material_overtemp(ctx):
+def material_overtemp(ctx: RuleContext) -> Iterator[Finding]:
     tl = ctx.timeline
     for layer in ctx.assembly.layers:
         material = layer.material

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, rule
+from collections.abc import Iterator
+
+from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import at_or_above, materials_text, temp
 
 from ._examples import LOW_MELT, design
@@ -30,7 +32,7 @@ JOIN = "    step join { kind reflow; peak 75 C }\n"
     the range's top reaches its melting point (the lowest solidus of its materials).
     """,
 )
-def liquid_in_operation(ctx):
+def liquid_in_operation(ctx: RuleContext) -> Iterator[Finding]:
     tl = ctx.timeline
     operating = tl.require_operating()
     for masses in tl.by_declaration(tl.liquid(operating)):

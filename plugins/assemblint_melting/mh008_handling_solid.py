@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, quantity, rule
+from collections.abc import Iterator
+
+from assemblint import OBJECTS, Finding, RuleContext, Severity, quantity, rule
 from assemblint.analysis.timeline import materials_text, temp
 
 from ._examples import design
@@ -33,7 +35,7 @@ from ._examples import design
     reached its solidus and is no longer solid (CHECKS.md: "reaches" is at or above).
     """,
 )
-def handling_solid(ctx):
+def handling_solid(ctx: RuleContext) -> Iterator[Finding]:
     tl = ctx.timeline
     handling = ctx.params["handling_temp"]
     for masses in tl.by_declaration(tl.melting <= handling):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, rule
+from collections.abc import Iterator
+
+from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import materials_text, temp
+from assemblint.base.diagnostics import Location
+from assemblint.model.assembly import Layer, Selection
 
 from ._examples import design, filled_after, gel_layer
 
@@ -32,7 +36,7 @@ STEPS = filled_after("75 C")
     holds it. Exactly at the melting point fires ("reaches").
     """,
 )
-def inject_solid(ctx):
+def inject_solid(ctx: RuleContext) -> Iterator[Finding]:
     ctx.timeline.require_steps()
     tl = ctx.timeline
     for moment in tl.steps:
@@ -41,7 +45,9 @@ def inject_solid(ctx):
         melted = tl.liquid(moment) & tl.masses_exist(moment)
         if not melted.any():
             continue
-        by_layer_declaration: dict = {}  # a cell's layer instances report together
+        by_layer_declaration: dict[
+            Location, tuple[Layer, list[Selection]]
+        ] = {}  # a cell's layer instances report together
         for layer in ctx.assembly.layers:
             if not tl.exists(layer, moment):
                 continue

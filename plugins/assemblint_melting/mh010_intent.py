@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
-from assemblint import OBJECTS, Severity, rule
+from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import (
     Moment,
     Timeline,
@@ -59,7 +60,7 @@ MASSES = two_region("Pb95Sn5", "Sn63Pb37")
     molten; exactly at the solidus is no longer solid.
     """,
 )
-def intent(ctx):
+def intent(ctx: RuleContext) -> Iterator[Finding]:
     ctx.timeline.require_steps()
     tl = ctx.timeline
     for moment in tl.steps:
@@ -81,7 +82,9 @@ def _violated(intent_name: str, temps: np.ndarray, high: float) -> np.ndarray:
     return reached if intent_name == "requires solid" else ~reached
 
 
-def _contradictions(tl: Timeline, targets: list, intent_name: str, high: float, temps: np.ndarray) -> Iterator[tuple]:
+def _contradictions(
+    tl: Timeline, targets: list[Any], intent_name: str, high: float, temps: np.ndarray
+) -> Iterator[tuple[Any, Selection | None]]:
     """(target, selection or None) for each named thing the temperatures contradict."""
     for target in targets:
         if isinstance(target, Selection) and isinstance(target.target, MassGroup):
@@ -98,7 +101,7 @@ def _contradictions(tl: Timeline, targets: list, intent_name: str, high: float, 
                 yield target, None
 
 
-def _material_limit(target, intent_name: str) -> float:
+def _material_limit(target: Any, intent_name: str) -> float:
     """A layer's or element's material: its solidus for `requires solid`, else its liquidus (nan: none)."""
     material = getattr(target, "material", None) or getattr(target, "body", None)
     if material is None:
@@ -107,7 +110,15 @@ def _material_limit(target, intent_name: str) -> float:
     return np.nan if value is None else value
 
 
-def _finding(ctx, moment: Moment, intent_name: str, target, selection, what: str, temps: np.ndarray):
+def _finding(
+    ctx: RuleContext,
+    moment: Moment,
+    intent_name: str,
+    target: Any,
+    selection: Selection | None,
+    what: str,
+    temps: np.ndarray,
+) -> Finding:
     if selection is not None:
         group = selection.target
         value = float(temps[group_slice(group)][0])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assemblint import OBJECTS, Severity, quantity, rule
+from collections.abc import Iterator
+
+from assemblint import OBJECTS, Finding, RuleContext, Severity, quantity, rule
 from assemblint.analysis.timeline import materials_text, temp
 
 from ._examples import LOW_MELT, design
@@ -38,14 +40,14 @@ JOIN = "    step join { kind reflow; peak 75 C }"
     solidus of the mass's materials; exactly at a bound passes.
     """,
 )
-def melt_range(ctx):
+def melt_range(ctx: RuleContext) -> Iterator[Finding]:
     tl = ctx.timeline
     low, high = ctx.params.get("min_melt"), ctx.params.get("max_melt")
     for bound, mask, side in (
         (low, tl.melting < low if low is not None else None, "below the minimum"),
         (high, tl.melting > high if high is not None else None, "above the maximum"),
     ):
-        if mask is None:
+        if bound is None or mask is None:  # mask is None exactly when bound is
             continue
         for masses in tl.by_declaration(mask):
             group = masses[0].target

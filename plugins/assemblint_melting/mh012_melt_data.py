@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
-from assemblint import OBJECTS, Severity, rule
+from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import temp
 from assemblint.model.assembly import Material
 
@@ -39,7 +41,7 @@ MASSES = "masses b : paste { joins die.c[*] -- sub.p[*]; height 80 um }"
     then optimistic: give the solidus from the alloy's datasheet (or `melts T` for a eutectic).
     """,
 )
-def melt_data(ctx):
+def melt_data(ctx: RuleContext) -> Iterator[Finding]:
     groups = ctx.assembly.mass_groups
     tl = ctx.timeline
     problems: dict[int, tuple[Material, str]] = {}

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from assemblint import Finding, hookimpl
+from assemblint import Finding, Rule, hookimpl
 from assemblint.model.assembly import Waiver
 
 from .wv001_waiver_expired import waiver_expired
 from .wv002_waiver_unused import waiver_unused
 
-RULES = [waiver_expired, waiver_unused]
+RULES: list[Rule] = [waiver_expired, waiver_unused]
 IDS = {r.id for r in RULES}
 
 
 @hookimpl
-def assemblint_rules():
+def assemblint_rules() -> list[Rule]:
     return RULES
 
 

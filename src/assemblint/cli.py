@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from assemblint.api import CheckOptions, check_files, design_files
 from assemblint.base import limits
@@ -41,7 +41,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 too; keep its wording, add the program
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 too; keep its wording, add the program
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
 
@@ -51,7 +51,7 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)  # only lends its options: `parents` of _Parser subcommands
     common.add_argument(
         "-p",
         dest="plugins",
@@ -409,7 +409,7 @@ def cmd_rules(args: argparse.Namespace, host: PluginHost) -> int:
         return cmd_verify(host)
     rules = host.rules()
     deck = load_deck(args.deck or args.config.deck, rules)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for rule in rules:
         try:
             settings = deck.effective(rule)

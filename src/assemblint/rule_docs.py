@@ -2,7 +2,7 @@
 
 One renderer for both, so the terminal and the reference never disagree. The examples are run:
 the page shows what the "fires" example actually reports, so a stale example is visible (and
-tests/test_rule_docs.py fails on one that no longer fires).
+tests/checking/test_rule_docs.py fails on one that no longer fires).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def example_findings(rule: Rule, key: str, host=None) -> list[str] | None:
             deck = Path(folder) / "deck.toml"
             deck.write_text(f'[deck]\nname = "example"\n{rule.examples["deck"]}\n', encoding="utf-8")
         try:
-            # a review-phase rule (WV001, WV002) judges the other rules' findings: run them all
+            # a review-phase rule (the waiver rules) judges the other rules' findings: run them all
             select = [] if rule.phase == "review" else [rule.id]
             report = check(design, deck=str(deck) if deck else None, select=select, host=host)
         except Exception:  # an example is documentation: never let it break `explain`
@@ -98,7 +98,7 @@ def reference_markdown(rules: list[Rule], host=None) -> str:
         "# Rule reference",
         "",
         "Generated from the rules' own declarations by `assemblint rules --format markdown`; do not",
-        "edit by hand (tests/test_rule_docs.py checks that it is current). `assemblint explain ID`",
+        "edit by hand (tests/checking/test_rule_docs.py checks that it is current). `assemblint explain ID`",
         "prints the same page in a terminal.",
         "",
         "| id | name | severity | plugin | summary |",

@@ -90,7 +90,7 @@ class Timeline:
         self.assembly = assembly
         process = assembly.process
         self.steps: list[Moment] = [
-            Moment(s.name, i, *(s.temp_range or (s.temp, s.temp)), s.loc, s)  # type: ignore[arg-type]
+            Moment(s.name, i, *(s.temp_range or (s.temp, s.temp)), s.loc, s)
             for i, s in enumerate(sorted(process.steps, key=lambda s: s.order))
             if s.temp is not None
         ]
@@ -180,7 +180,7 @@ class Timeline:
         The value depends only on a group's materials and regions, and an explicit design has a
         group per mass but a handful of kinds, so the groups are keyed by what the value reads."""
         groups = self.assembly.mass_groups
-        by_kind: dict[tuple, float] = {}
+        by_kind: dict[object, float] = {}  # keyed by the materials and regions: a tuple, or one id
         values = np.empty(len(groups), dtype=float)
         for k, g in enumerate(groups):
             key = (id(g.material), *((r.name, id(r.material)) for r in g.regions)) if g.regions else id(g.material)

@@ -32,9 +32,9 @@ import time
 import traceback
 from dataclasses import dataclass
 from types import FrameType, TracebackType
-from typing import Any
+from typing import Any, Literal
 
-# Generous: at a million masses the slowest rule (IN003, 2 million pairs found) takes about 4 s and
+# Generous: at a million masses the slowest rule (the insulation spacing check, 2 million pairs found) takes about 4 s and
 # adds about 0.4 GiB of address space (benchmarks/bench_insulation.py sizes), so a design many
 # times larger still fits; what trips them is a rule that loops or allocates without end.
 DEFAULT_RULE_TIMEOUT = 600.0  # seconds
@@ -222,7 +222,9 @@ class RuleGuard:
             raise RuleTimedOut(f"exceeded its time budget of {describe_seconds(self.budget.seconds)}")
 
     # ------------------------------------------------------------------ leaving
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> bool:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
         self._restore()
         if isinstance(error, KeyboardInterrupt | SystemExit):
             return False

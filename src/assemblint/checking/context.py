@@ -64,7 +64,7 @@ class RuleContext:
         Findings of one rule with the same location and `cause` (default: the message) are merged
         into one, so a rule may report per mass or per declaration; the objects are compacted.
         `location` is a Location or an object with `.loc`; default: the first object's declaration.
-        `count`: what the finding counts when that is not its objects (IN003 counts pairs of masses).
+        `count`: what the finding counts when that is not its objects (a spacing rule counts pairs of masses).
         """
         found = Objects()
         found.add(objects)

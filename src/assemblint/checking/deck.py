@@ -175,7 +175,7 @@ def _validate(path: Path, data: dict[str, Any], schema: dict[str, Any], known: d
             continue
         expected = _expected(error, known)
         problems.append(f"{path}: {where}: expected {expected}, got {error.instance!r}")
-    rule_tables = data.get("rules") if isinstance(data.get("rules"), dict) else {}  # else reported above
+    rule_tables: dict[str, Any] = data["rules"] if isinstance(data.get("rules"), dict) else {}  # else reported above
     for rule_id, settings in rule_tables.items():
         rule = known.get(rule_id)
         if rule is None or not isinstance(settings, dict):

@@ -26,7 +26,7 @@ from assemblint.model.assembly import Assembly, Waiver
 
 @dataclass
 class RuleOutcome:
-    rule: Rule
+    rule: Rule | str  # its id (str) while it travels from a worker (run/pipeline.py); merge() puts the Rule back
     status: str  # ran | disabled | not-selected | could-not-run | crashed
     reason: str = ""
     seconds: float = 0.0
@@ -77,7 +77,7 @@ def run_rules(
         assembly.waivers if waivers is None else waivers,
         waiver_rules.today(today),
     )
-    ran = {o.rule.id for o in result.outcomes if o.status == "ran"}
+    ran = {o.rule.id if isinstance(o.rule, Rule) else o.rule for o in result.outcomes if o.status == "ran"}
     for use in uses:
         use.rule_ran = use.waiver.rule in ran
     result.waiver_uses = uses

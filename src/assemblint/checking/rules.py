@@ -52,7 +52,7 @@ class Rule:
     source: str = ""  # where the rule comes from: seed and claim, standard
     examples: dict[str, str] = field(default_factory=dict)  # {"fires": assy text, "passes": assy text}
     plugin: str = ""  # filled in by the plugin host
-    phase: str = "check"  # "review": runs after waivers are applied, and sees ctx.findings (WV001, WV002)
+    phase: str = "check"  # "review": runs after waivers are applied, and sees ctx.findings (the waiver rules)
 
     @property
     def family(self) -> str:

@@ -8,8 +8,8 @@ A waived finding stays in the report, marked, with the waiver's reason, owner an
 longer fails the run.
 
 A waiver is current through its `until` date and expired from the day after. Expired waivers
-waive nothing and are reported (WV001); current waivers that matched no finding are reported
-(WV002), so a stale waiver cannot hide. The date is `date.today()`, or `ASSEMBLINT_TODAY`
+waive nothing and are reported (the `waivers` plugin); current waivers that matched no finding are reported
+(the same plugin), so a stale waiver cannot hide. The date is `date.today()`, or `ASSEMBLINT_TODAY`
 (YYYY-MM-DD) for reproducible runs, or the `today` the API is given.
 
 The rules that report expired and unused waivers (the `waivers` plugin, plugins/assemblint_waivers)

@@ -17,7 +17,7 @@ the whole file is parsed again by Lark alone, so the error reads exactly as with
 
 A line is taken only where Lark would read it as a statement of its own: at the top level (a
 `mass`) or directly inside a one-line `element NAME : TYPE {` header's block (a `pad`), never
-inside parentheses or after a line that continues (`,` or `..` at its end). tests/test_explicit.py
+inside parentheses or after a line that continues (`,` or `..` at its end). tests/language/test_explicit.py
 checks that the trees are equal to Lark's.
 """
 
@@ -147,7 +147,7 @@ def splice(statements: list[st.Statement], found: Recognised, path: str) -> list
     for stmt in statements:
         if isinstance(stmt, st.Declaration) and stmt.keyword == "element" and stmt.loc.line in pads:
             rows = pads.pop(stmt.loc.line)
-            stmt.properties = _runs(stmt.properties, rows, lambda run: st.PadRows(path, run, pad_property))  # type: ignore[assignment]
+            stmt.properties = _runs(stmt.properties, rows, lambda run: st.PadRows(path, run, pad_property))
     if pads:  # a header we saw that Lark did not make an element of: let Lark read everything
         return None
     return _runs(statements, found.masses, lambda run: st.MassRows(path, run, mass_declaration))
@@ -248,7 +248,7 @@ def _loc(path: str, line: int, start: int, end: int) -> Location:
     return Location(path, line, start + 1, line, end + 1)
 
 
-def _quantity(m: re.Match, tag: str, line: int, path: str) -> st.Value:
+def _quantity(m: re.Match, tag: str, line: int, path: str) -> st.Expr:
     """A quantity as Lark's transformer makes it; a sign makes a `Neg` at the quantity's place."""
     value, dimension = to_base(float(m[tag + "n"]), m[tag + "u"])
     loc = _loc(path, line, m.start(tag), m.end(tag))

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
+from typing import TypeVar, cast
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -22,6 +23,8 @@ from assemblint.base.limits import DEFAULT_MAX_EXPRESSION_DEPTH, how_to_raise
 from assemblint.base.units import UNIT_PATTERN, UNITS, to_base
 from assemblint.language import explicit
 from assemblint.language import syntax_tree as st
+
+_Node = TypeVar("_Node")
 
 STATEMENT_KEYWORDS = (
     "assembly",
@@ -125,7 +128,7 @@ class StatementEnds(PostLex):
                     signs[-1] += 1
                 nesting = len(signs) - 1 + sum(signs)
                 if nesting > self.max_depth:
-                    loc = Location(self.path, tok.line, tok.column, tok.end_line, tok.end_column)
+                    loc = _token_loc(self.path, tok)
                     raise _TooDeep(loc, nesting, self.max_depth)
             elif kind == "RPAR":
                 if len(signs) > 1:
@@ -167,7 +170,7 @@ class ToSyntaxTree(Transformer):
     def _depth(self, node: object) -> int:
         return self.depths.pop(id(node), 1 if isinstance(node, _COMPOUND) else 0)
 
-    def _nested(self, node: st.Value, loc: Location, *children: object) -> st.Value:
+    def _nested(self, node: _Node, loc: Location, *children: object) -> _Node:
         """Record `node` one level deeper than its deepest child; E009 past the limit, at `loc`."""
         depth = 1 + max((self._depth(child) for child in children), default=0)
         if depth > self.max_depth:
@@ -178,7 +181,7 @@ class ToSyntaxTree(Transformer):
 
     # -- helpers
     def _loc(self, tok: Token) -> Location:
-        return Location(self.path, tok.line, tok.column, tok.end_line, tok.end_column)
+        return _token_loc(self.path, tok)
 
     @staticmethod
     def _span(first: Location, last: Location) -> Location:
@@ -329,7 +332,7 @@ class ToSyntaxTree(Transformer):
         group = st.Group(items, self._span(self._loc(c[0]), self._loc(c[-1])))
         return self._nested(group, self._loc(c[0]), *items)
 
-    def paren(self, c: list) -> st.Value:
+    def paren(self, c: list) -> st.Expr:
         """`( expr )` inside an expression: no node of its own, but one level of depth."""
         return self._nested(c[1], self._loc(c[0]), c[1])
 
@@ -339,7 +342,7 @@ class ToSyntaxTree(Transformer):
     def _binop(self, op: str, c: list) -> st.BinOp:
         left, right = (x for x in c if not isinstance(x, Token))  # `-` is the MINUS terminal, kept
         node = st.BinOp(op, left, right, self._span(left.loc, right.loc))
-        return self._nested(node, node.loc, left, right)  # type: ignore[return-value]
+        return self._nested(node, node.loc, left, right)
 
     def add(self, c: list) -> st.BinOp:
         return self._binop("+", c)
@@ -356,12 +359,13 @@ class ToSyntaxTree(Transformer):
     def neg(self, c: list) -> st.Neg:
         operand = c[-1]
         loc = self._span(self._loc(c[0]), operand.loc) if isinstance(c[0], Token) else operand.loc
-        return self._nested(st.Neg(operand, loc), loc, operand)  # type: ignore[return-value]
+        return self._nested(st.Neg(operand, loc), loc, operand)
 
 
 def _compact_parts(tok: Token, path: str) -> list[str | st.Index]:
     """`units[*].m[0:4]` written as one token, split into names and index selectors."""
     parts: list[str | st.Index] = []
+    assert tok.line is not None and tok.column is not None  # a token of Lark's lexer has its position
     for match in _REF_PART.finditer(tok):
         name, index = match["name"], match["index"]
         if name is not None:
@@ -439,7 +443,7 @@ def parse(text: str, path: str = "<string>", max_expression_depth: int = DEFAULT
     try:
         statements = _parse_explicit(parser, transformer, text, path) if len(text) >= explicit.MIN_BYTES else None
         if statements is None:
-            statements = parser.parse(text)
+            statements = cast(list[st.Statement], parser.parse(text))  # with a transformer: its statements
     except _BadIndex as bad:
         raise LanguageError([Diagnostic("E001", bad.message, bad.loc)]) from None
     except _TooDeep as deep:
@@ -457,7 +461,7 @@ def _parse_explicit(parser: Lark, transformer: ToSyntaxTree, text: str, path: st
     Any error in what Lark reads makes Lark read the whole file again, so that the error is
     reported exactly as without the fast path."""
     try:
-        return explicit.parse_explicit(text, path, parser.parse)
+        return explicit.parse_explicit(text, path, parser.parse)  # type: ignore[arg-type]  # returns statements
     except (UnexpectedInput, _BadIndex, _TooDeep):
         transformer.depths.clear()
         return None
@@ -593,7 +597,9 @@ def _describe(error: UnexpectedInput, text: str, path: str, postlex: StatementEn
     open_blocks = list(postlex.open_blocks)
     block = open_blocks[-1][0] if open_blocks else None
     if isinstance(error, UnexpectedCharacters):
-        char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        # Lark declares pos_in_stream None on UnexpectedInput; UnexpectedCharacters sets the lexer's position
+        pos: int = error.pos_in_stream  # type: ignore[assignment]
+        char = text[pos] if pos < len(text) else ""
         loc = Location(path, error.line, error.column, error.line, error.column + 1)
         if char == '"':
             return Diagnostic("E001", "this text in double quotes is not closed before the end of the line", loc)
@@ -624,7 +630,7 @@ def _describe(error: UnexpectedInput, text: str, path: str, postlex: StatementEn
             "E001",
             f"expected {_expected_words({'NAME', 'RBRACE'}, keyword)}, got `{kw_tok.value}`: "
             f"a `}}` is probably missing to close {where} opened on line {brace.line}",
-            Location(path, kw_tok.line, kw_tok.column, kw_tok.end_line, kw_tok.end_column),
+            _token_loc(path, kw_tok),
         )
     if open_blocks and tok.type == "LBRACE" and head and head[0].type == "NAME":
         # `stpe a {` in a process: a block statement whose keyword is misspelt
@@ -634,14 +640,14 @@ def _describe(error: UnexpectedInput, text: str, path: str, postlex: StatementEn
             "E001",
             f"expected {_expected_words({'NAME', 'RBRACE'}, keyword)}, got `{kw_tok.value}`"
             + did_you_mean(kw_tok.value, _BLOCK_STATEMENTS.get(keyword, STATEMENT_KEYWORDS)),
-            Location(path, kw_tok.line, kw_tok.column, kw_tok.end_line, kw_tok.end_column),
+            _token_loc(path, kw_tok),
         )
     if tok.type == "NAME" and len(head) >= 2 and head[-2].type == "NUMBER" and head[-2].end_line == tok.line:
         number = head[-2]
         return Diagnostic(
             "E003",
             f"unknown unit `{tok.value}` in `{number.value} {tok.value}`" + did_you_mean(tok.value, UNITS),
-            Location(path, number.line, number.column, tok.end_line, tok.end_column),
+            _token_loc(path, number, tok),
         )
     if tok.type == "RBRACE" and not open_blocks:
         return Diagnostic("E001", "this `}` closes nothing: there is no open `{` before it", loc)
@@ -677,8 +683,15 @@ def _unclosed(open_blocks: list[tuple[str, str, Token]], path: str, text: str) -
     return Diagnostic(
         "E001",
         f"the file ends before the `}}` that closes {what}: this `{{` is never closed",
-        Location(path, brace.line, brace.column, brace.end_line, brace.end_column),
+        _token_loc(path, brace),
     )
+
+
+def _token_loc(path: str, first: Token, last: Token | None = None) -> Location:
+    """From the start of `first` to the end of `last` (default: `first` itself)."""
+    last = first if last is None else last
+    # Lark types a token's line and column Optional (for tokens made by hand); its lexer sets them
+    return Location(path, first.line, first.column, last.end_line, last.end_column)  # type: ignore[arg-type]
 
 
 def _end_location(path: str, text: str) -> Location:

@@ -118,7 +118,7 @@ class Lets:
         return value
 
 
-def evaluate(expr: st.Expr, lets: Lets) -> Value:
+def evaluate(expr: st.Expr | st.Group, lets: Lets) -> Value:
     """Evaluate a `let` expression, checking dimensions (E003) as it goes.
 
     Temperatures follow LANGUAGE.md's arithmetic: a K term shifts an offset (C, F) temperature;

@@ -79,9 +79,9 @@ class Material:
     exemption: str | None = None
     tg: float | None = None  # glass transition temperature (°C)
     cte_above_tg: float | None = None  # α2, the CTE above the glass transition (ppm/K)
-    fatigue_ductility: float | None = None  # Engelmaier's εf for this solder (CTE003)
-    fatigue_exponent: tuple[float, float, float] | None = None  # Engelmaier's c0, c1 (per °C), c2 (CTE003)
-    solidus_assumed: bool = False  # only a liquidus was given: the solidus is taken equal to it (MH012)
+    fatigue_ductility: float | None = None  # Engelmaier's εf for this solder (the fatigue-life rule)
+    fatigue_exponent: tuple[float, float, float] | None = None  # Engelmaier's c0, c1 (per °C), c2 (the fatigue-life rule)
+    solidus_assumed: bool = False  # only a liquidus was given: the solidus is taken equal to it (and a rule says so)
     library: str | None = None  # the `use` library it came from, None for the design's own
     extra: dict[str, Any] = field(default_factory=dict)  # plugin-registered properties
 
@@ -92,7 +92,7 @@ class Material:
 
     @property
     def lacks_melting_data(self) -> bool:
-        """Declared fusible but with no solidus, liquidus or `melts`: no rule can tell when it melts (MH012)."""
+        """Declared fusible but with no solidus, liquidus or `melts`: no rule can tell when it melts (the melt-data rule says so)."""
         return self.kind == "fusible" and self.solidus is None and self.liquidus is None
 
     def __repr__(self) -> str:
@@ -422,7 +422,7 @@ class GroupView(Sequence):
     def __len__(self) -> int:
         return int(self._starts[-1])
 
-    def __getitem__(self, i):  # type: ignore[override]
+    def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         if i < 0:

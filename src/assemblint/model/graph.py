@@ -47,7 +47,7 @@ def build_graph(assembly: Assembly) -> nx.Graph:
 
     net = assembly.netlist
     assert net is not None
-    graph = nx.Graph(name=assembly.title or assembly.path)
+    graph: nx.Graph[str] = nx.Graph(name=assembly.title or assembly.path)
     represented = assembly.represented
     if represented:  # placed-cell representatives: a node stands for one object in each of these instances
         graph.graph["represented"] = {k: list(v) for k, v in represented.items()}
@@ -95,24 +95,24 @@ def build_graph(assembly: Assembly) -> nx.Graph:
             if group.pads_b is not None:
                 graph.add_edge(masses[gid], pads[int(group.pads_b[i])], kind="joins", side="b")
     m = net.mass_count
-    for group in assembly.lead_groups:
+    for lead_group in assembly.lead_groups:
         base = {
             "kind": "lead",
-            "group": group.name,
-            "lead_shape": group.shape or "",
-            "material": group.material.name if group.material else "",
-            "file": group.loc.path,
-            "line": group.loc.line,
+            "group": lead_group.name,
+            "lead_shape": lead_group.shape or "",
+            "material": lead_group.material.name if lead_group.material else "",
+            "file": lead_group.loc.path,
+            "line": lead_group.loc.line,
         }
-        _weigh(base, represented, group.name)
-        for i in range(group.count):
-            gid = group.start + i
+        _weigh(base, represented, lead_group.name)
+        for i in range(lead_group.count):
+            gid = lead_group.start + i
             graph.add_node(leads[gid], **base, index=i, node=int(labels[p + m + gid]))
-            graph.add_edge(leads[gid], pads[int(group.from_pads[i])], kind="lead")
-            if group.to_masses[i] >= 0:
-                graph.add_edge(leads[gid], masses[int(group.to_masses[i])], kind="lead")
+            graph.add_edge(leads[gid], pads[int(lead_group.from_pads[i])], kind="lead")
+            if lead_group.to_masses[i] >= 0:
+                graph.add_edge(leads[gid], masses[int(lead_group.to_masses[i])], kind="lead")
             else:
-                graph.add_edge(leads[gid], pads[int(group.to_pads[i])], kind="lead")
+                graph.add_edge(leads[gid], pads[int(lead_group.to_pads[i])], kind="lead")
     for a_ids, b_ids, _loc in assembly.connects:
         for a, b in zip(a_ids.tolist(), b_ids.tolist(), strict=True):
             graph.add_edge(pads[a], pads[b], kind="connect")
@@ -152,7 +152,7 @@ def _dot(graph: nx.Graph) -> str:
     out.write(f"graph {_quote(str(graph.graph.get('name', 'assembly')))} {{\n")
     for node, attrs in graph.nodes(data=True):
         extra = ", ".join(f"{k}={_quote(str(v))}" for k, v in sorted(attrs.items()))
-        out.write(f"  {_quote(node)} [shape={shapes.get(attrs.get('kind'), 'ellipse')}, {extra}];\n")
+        out.write(f"  {_quote(node)} [shape={shapes.get(attrs.get('kind', ''), 'ellipse')}, {extra}];\n")
     for a, b, attrs in graph.edges(data=True):
         out.write(f"  {_quote(a)} -- {_quote(b)} [kind={_quote(attrs.get('kind', ''))}];\n")
     out.write("}\n")

@@ -39,7 +39,7 @@ class Netlist:
     connect_b: np.ndarray
     #: how many masses each built mass stands for: 1, or the instances its placed-cell
     #: representative stands for (hierarchy.py); a rule that counts pairs itself weighs by it
-    mass_weight: np.ndarray | None = None
+    mass_weight: np.ndarray
 
     @property
     def pad_count(self) -> int:
@@ -68,6 +68,7 @@ class Netlist:
             return [np.repeat(np.asarray(values), sizes)] if sizes else []
 
         pad_sizes = [a.count for a in arrays]
+        weights = [assembly.represented.weight(g.name) for g in groups]
         netlist = cls(
             pad_x=cat([a.x for a in arrays], float),
             pad_y=cat([a.y for a in arrays], float),
@@ -85,9 +86,8 @@ class Netlist:
             lead_group=cat(fill([g.count for g in leads], list(range(len(leads)))), np.int64),
             connect_a=cat([a for a, _, _ in assembly.connects], np.int64),
             connect_b=cat([b for _, b, _ in assembly.connects], np.int64),
+            mass_weight=np.repeat(np.array(weights, dtype=np.int64), [g.count for g in groups]),
         )
-        weights = [assembly.represented.weight(g.name) for g in groups]
-        netlist.mass_weight = np.repeat(np.array(weights, dtype=np.int64), [g.count for g in groups])
         netlist._default_layer_surrounds(assembly)
         return netlist
 

@@ -83,8 +83,8 @@ def assemblint_run_findings(findings: list[Finding], run_waivers: list[Waiver]) 
     """Return the findings of the whole run that should be dropped: called once per run, after every
     design's findings are in (serially, with `--jobs` or on Dask alike), before the report is written.
 
-    For findings that are about the run rather than one design: the `waivers` plugin keeps one WV001
-    for an expired `--waivers FILE` waiver (`run_waivers`), not one per design, and a WV002 only if
+    For findings that are about the run rather than one design: the `waivers` plugin keeps one "expired" finding
+    for an expired `--waivers FILE` waiver (`run_waivers`), not one per design, and an "unused" one only if
     no design used it. Return an empty list to keep everything; a hook that raises is reported as
     the plugin's crash (exit 3) and drops nothing.
     """

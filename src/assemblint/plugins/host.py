@@ -177,13 +177,16 @@ class PluginHost:
             out.update(found)
         return out
 
-    def run_findings(self, findings: list[Finding], run_waivers: list[Waiver]) -> list[tuple[str, object]]:
+    def run_findings(
+        self, findings: list[Finding], run_waivers: list[Waiver]
+    ) -> list[tuple[str, list[Finding] | PluginProblem]]:
         """Each plugin's `assemblint_run_findings`: (plugin, the findings it drops) or, for a hook that
         raised or returned something else, (plugin, the PluginProblem saying so)."""
-        out: list[tuple[str, object]] = []
+        out: list[tuple[str, list[Finding] | PluginProblem]] = []
         for impl in self.manager.hook.assemblint_run_findings.get_hookimpls():
             try:
-                dropped = list(impl.function(findings=findings, run_waivers=run_waivers) or ())
+                returned: Any = impl.function(findings=findings, run_waivers=run_waivers)  # checked below
+                dropped = list(returned or ())
                 if not all(isinstance(f, Finding) for f in dropped):
                     raise TypeError("returned something that is not a finding of the run")
             except Exception as error:

@@ -64,7 +64,7 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> Diff:
 
 
 def line(finding: dict[str, Any]) -> str:
-    """`d.assy:4:8: MH003 [error] message`: a finding of a JSON report as one line."""
+    """`d.assy:4:8: XX003 [error] message`: a finding of a JSON report as one line."""
     loc = finding["location"]
     return (
         f"{loc['path']}:{loc['line']}:{loc['column']}: {finding['rule']} [{finding['severity']}] {finding['message']}"

@@ -4,7 +4,7 @@ folder upward. Command-line options win over it.
     [tool.assemblint]                 # or, in assemblint.toml, the same keys at the top level
     deck = "liquid-interconnect"
     select = ["MH", "CT"]
-    ignore = ["MH004"]
+    ignore = ["XX004"]
     fail-on = "warning"
     root = "designs"
     plugins = ["no:alpha"]

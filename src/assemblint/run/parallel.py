@@ -40,7 +40,7 @@ import threading
 import types
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,6 +52,7 @@ from assemblint.language.syntax import parse
 from assemblint.plugins.host import PluginHost
 from assemblint.report.settings import RunSettings
 from assemblint.run import partition, pipeline
+from assemblint.run.partition import Pending
 from assemblint.run.pipeline import CheckOptions, DesignResult
 
 if TYPE_CHECKING:
@@ -161,7 +162,7 @@ def _settings(unit: Unit, host: PluginHost) -> tuple[RunSettings, list[Rule]]:
 class Pool:
     """A process pool or a Dask client behind one `submit(fn, *args) -> future`."""
 
-    def __init__(self, submit: Callable[..., Future[Any]], workers: int, close: Callable[[bool], None]) -> None:
+    def __init__(self, submit: Callable[..., Pending], workers: int, close: Callable[[bool], None]) -> None:
         self.submit = submit
         self.workers = workers
         self._close = close
@@ -225,7 +226,7 @@ def dask_pool(scheduler: str | None, workers: int) -> Pool:
         raise ExecutorError(f"cannot reach {where}: {error}") from None
     threads = sum(client.nthreads().values()) or workers
 
-    def submit(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    def submit(fn: Callable[..., Any], *args: Any) -> Pending:
         return client.submit(fn, *args, pure=False)
 
     def close(cancel: bool) -> None:
@@ -246,7 +247,7 @@ class _Prepared:
     text: str
     shown: str
     args: tuple[Any, ...]
-    futures: list[Future[Any]]
+    futures: list[Pending]
 
     def parse_text(self, text: str, shown: str, *args: Any) -> Any:
         if text == self.text and shown == self.shown and args == self.args:
@@ -353,7 +354,7 @@ def check(
     return True
 
 
-def _result(future: Future[Any], path: Path) -> DesignResult:
+def _result(future: Pending, path: Path) -> DesignResult:
     """A unit's result; a worker lost on the way (killed, out of memory) is an internal error."""
     try:
         return future.result()

@@ -32,11 +32,10 @@ import io
 import pickle
 import re
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
 from contextlib import contextmanager
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from assemblint.base.diagnostics import Location
 from assemblint.language import explicit
@@ -47,6 +46,13 @@ from assemblint.language.syntax import STATEMENT_KEYWORDS, parse
 # 2 cores (docs/scale.md): the parse alone breaks even near 85 kB, a whole check near 260 kB
 # (it also builds and runs the rules, serially); twice that leaves a margin for a busy machine.
 PARTITION_MIN_BYTES = 512 * 1024
+
+
+class Pending(Protocol):
+    """What a pool's `submit` returns: a concurrent.futures.Future, or a Dask future (not a subclass)."""
+
+    def result(self, timeout: float | None = None) -> Any: ...
+
 
 SAMPLE_BYTES = 64 * 1024  # read from the middle of a large file to judge whether parts pay (`worth_parts`)
 
@@ -131,7 +137,7 @@ def parse_part(file: str, shown: str, start: int, stop: int, length: int, lines_
             raise PartitionFailed(failure)
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = _REDUCERS  # type: ignore[assignment]
+        pickler.dispatch_table = _REDUCERS
         pickler.dump(tree.statements)
     return buffer.getvalue()
 
@@ -141,7 +147,7 @@ def _reducer(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple]:
 
 
 # Each node pickled as (class, field values): loaded by one constructor call, made from C.
-_REDUCERS: dict[type, Callable[[Any], tuple]] = {
+_REDUCERS: dict[type, Callable[[Any], Any]] = {
     **copyreg.dispatch_table,
     **{cls: _reducer(cls, names) for cls, names in _NODES.items()},
     Location: _reducer(Location, tuple(f.name for f in dataclasses.fields(Location))),
@@ -149,8 +155,8 @@ _REDUCERS: dict[type, Callable[[Any], tuple]] = {
 
 
 def submit_parts(
-    text: str, file: str, shown: str, submit: Callable[..., Future[Any]], parts: int, *args: Any
-) -> list[Future[Any]]:
+    text: str, file: str, shown: str, submit: Callable[..., Pending], parts: int, *args: Any
+) -> list[Pending]:
     """Send the pieces of `text` (the content of `file`, shown as `shown`) out through
     `submit(fn, *args)`, in order; `args` as for `syntax.parse`. No place to cut: no futures,
     and `gather` parses in this process."""
@@ -166,7 +172,7 @@ def submit_parts(
     return futures
 
 
-def gather(futures: Sequence[Future[Any]], text: str, shown: str, *args: Any) -> st.SourceFile:
+def gather(futures: Sequence[Pending], text: str, shown: str, *args: Any) -> st.SourceFile:
     """The pieces' statements in order: equal to `parse(text, shown, *args)`, which is what a
     failed piece (or none sent) gives instead."""
     parts: list[bytes] = []

@@ -31,7 +31,7 @@ class Progress:
     def __init__(self, stream: TextIO | None = None, delay: float | None = None, interval: float = INTERVAL) -> None:
         from tqdm import tqdm
 
-        class _Bar(tqdm):  # type: ignore[misc]
+        class _Bar(tqdm):
             monitor_interval = 0  # no tqdm monitor thread: this class draws from its own
 
         self._bar_class = _Bar

@@ -182,15 +182,15 @@ def write(report: Report) -> str:
     root = ET.Element("testsuites", {"name": "assemblint"})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for shown in sorted(suites, key=lambda s: (s == INTERNAL, s)):
-        cases = sorted(
+        ordered = sorted(
             suites[shown].values(),
             key=lambda c: (c.name != LANGUAGE_ERRORS, order.get(c.name.split(" ")[0], len(order)), c.name),
         )
         counts = {
-            "tests": len(cases),
-            "failures": sum(c.status == "failure" for c in cases),
-            "errors": sum(c.status == "error" for c in cases),
-            "skipped": sum(c.status == "skipped" for c in cases),
+            "tests": len(ordered),
+            "failures": sum(c.status == "failure" for c in ordered),
+            "errors": sum(c.status == "error" for c in ordered),
+            "skipped": sum(c.status == "skipped" for c in ordered),
         }
         for key, value in counts.items():
             totals[key] += value
@@ -198,7 +198,7 @@ def write(report: Report) -> str:
         if shown in hashes:
             properties = ET.SubElement(element, "properties")
             ET.SubElement(properties, "property", {"name": "sha256", "value": hashes[shown]})
-        for testcase in cases:
+        for testcase in ordered:
             _case_element(element, testcase)
     root.attrib.update({k: str(v) for k, v in totals.items()})
     ET.indent(root)

@@ -13,7 +13,7 @@ _RESET = "\033[0m"
 
 
 def _could_not_run(report: Report) -> list[str]:
-    """`d.assy: MH002, MH003 could not run: the design declares no process steps`: never a silent pass."""
+    """`d.assy: XX002, XX003 could not run: the design declares no process steps`: never a silent pass."""
     by_cause: dict[tuple[str, str], list[str]] = {}
     for rule_id, outcomes in report.outcomes.items():
         for outcome in outcomes:

@@ -112,7 +112,7 @@ def _project_uri() -> str | None:
         meta = metadata.metadata("assemblint")
     except metadata.PackageNotFoundError:
         return None
-    candidates = [meta.get("Home-page") or ""]
+    candidates = [(meta.get_all("Home-page") or [""])[0]]
     candidates += [entry.split(",", 1)[-1].strip() for entry in meta.get_all("Project-URL") or []]
     for candidate in candidates:
         parts = urlsplit(candidate)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import drawsvg as dw  # type: ignore[import-untyped]  # no stubs, no py.typed
+import drawsvg as dw
 import numpy as np
 
 from assemblint.checking.findings import Finding

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import drawsvg as dw  # type: ignore[import-untyped]  # no stubs, no py.typed
+import drawsvg as dw
 import numpy as np
 
 from assemblint.model.assembly import Element

@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import drawsvg as dw  # type: ignore[import-untyped]  # no stubs, no py.typed
+import drawsvg as dw
 
 from assemblint.analysis.timeline import timeline_of
 from assemblint.model.assembly import Assembly

@@ -175,16 +175,38 @@ class Review:
                 )
                 continue
             for mark in marks:
-                if isinstance(mark, kind):
-                    out.append((finding, mark))
-                elif not isinstance(mark, ObjectMark | PairMark):
+                if not isinstance(mark, ObjectMark | PairMark):
                     self._problem(family, finding.rule, f"its review marker returned {type(mark).__name__}, not a mark")
+                elif not _fits(mark, assembly):
+                    self._problem(family, finding.rule, "its review marker gave a mass or pad id outside the design")
+                elif isinstance(mark, kind):
+                    out.append((finding, mark))
         return out
 
     def _problem(self, family: ReviewFamily, rule: str, message: str) -> None:
         problem = PluginProblem(family.plugin, rule, message)
         if problem not in self.problems:
             self.problems.append(problem)
+
+
+def _fits(mark: Mark, assembly: Assembly) -> bool:
+    """Every mass and pad id of the mark is one of the design's (global ids, `ctx.netlist`)."""
+    netlist = assembly.netlist
+    masses = netlist.mass_count if netlist is not None else 0
+    pads = netlist.pad_count if netlist is not None else 0
+
+    def within(ids: Any, count: int) -> bool:
+        ids = np.asarray(ids)
+        return not len(ids) or bool((ids >= 0).all() and (ids < count).all())
+
+    if isinstance(mark, PairMark):
+        return within(mark.masses, masses)
+    return (
+        within(mark.masses, masses)
+        and within(mark.pads, pads)
+        and within(() if mark.others is None else mark.others, masses)
+        and within(() if mark.link is None else mark.link, masses)
+    )
 
 
 # ------------------------------------------------------------------------------------------ helpers

@@ -1,6 +1,6 @@
 """The HTML review report (`check --format html`, `assemblint report`): one self-contained page.
 
-`write(report)` renders `report.html.j2` with Jinja2 (autoescaping on: every message, name and
+`write(report, review)` renders `report.html.j2` with Jinja2 (autoescaping on: every message, name and
 path from a design is escaped by the template engine) and inlines `report.css` and `report.js`,
 so the page fetches nothing: a Content-Security-Policy in the page itself forbids any fetch, and
 allows only the one inline script, by its hash. The pictures come from `pictures.py` as inline

@@ -15,7 +15,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import drawsvg as dw  # type: ignore[import-untyped]  # no stubs, no py.typed
+import drawsvg as dw
 
 FONT = "system-ui, sans-serif"
 INK = "#1f2328"

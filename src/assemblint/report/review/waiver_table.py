@@ -36,7 +36,7 @@ def waiver_views(report: Report) -> list[WaiverView]:
             return (location["path"], location["line"], rule)
         return (location.path, location.line, rule)
 
-    sources = [w for a in report.designs for w in a.waivers] + list(getattr(report, "file_waivers", []))
+    sources = [w for a in report.designs for w in a.waivers] + list(report.settings.file_waivers)
     for waiver in sources:
         views.setdefault(
             key_of(waiver.loc, waiver.rule),

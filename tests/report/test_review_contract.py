@@ -25,7 +25,7 @@ from assemblint.plugins.host import PluginHost
 from assemblint.report.review import page, pictures
 from assemblint.report.review.marks import ObjectIds, ObjectMark, PairMark, Review, ReviewFamily
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "assemblint"
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -220,6 +220,18 @@ def test_a_mark_of_the_wrong_kind_is_reported():
 
     assert review.marks([Finding()], None, ObjectMark) == []  # type: ignore[arg-type]
     assert review.problems == [PluginProblem("xplugin", "X001", "its review marker returned str, not a mark")]
+
+
+def test_a_mark_outside_the_design_is_reported_not_drawn(tmp_path):
+    report, _ = run(tmp_path, ("acme", AcmePlugin()))
+    (assembly,) = report.designs
+    far = {"ACM001": lambda finding, assembly: [ObjectMark("far", "away", [10**6])]}
+    wild = Review([ReviewFamily("ACM", "acme", marks=far, plugin="acme")])
+    ((_, svg),) = pictures.top_views(assembly, report.findings, wild)
+    assert not groups(parse(svg), "mark")
+    assert wild.problems == [
+        PluginProblem("acme", "ACM001", "its review marker gave a mass or pad id outside the design")
+    ]
 
 
 def test_the_shipped_families_declare_themselves_through_the_hook():
