@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from types import FrameType, TracebackType
 from typing import Any, Literal
 
-# Generous: at a million masses the slowest rule (the insulation spacing check, 2 million pairs found) takes about 4 s and
+# Generous: at a million masses the slowest rule (the spacing check, 2 million pairs) takes about 4 s and
 # adds about 0.4 GiB of address space (benchmarks/bench_insulation.py sizes), so a design many
 # times larger still fits; what trips them is a rule that loops or allocates without end.
 DEFAULT_RULE_TIMEOUT = 600.0  # seconds

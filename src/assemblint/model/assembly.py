@@ -80,7 +80,7 @@ class Material:
     tg: float | None = None  # glass transition temperature (°C)
     cte_above_tg: float | None = None  # α2, the CTE above the glass transition (ppm/K)
     fatigue_ductility: float | None = None  # Engelmaier's εf for this solder (the fatigue-life rule)
-    fatigue_exponent: tuple[float, float, float] | None = None  # Engelmaier's c0, c1 (per °C), c2 (the fatigue-life rule)
+    fatigue_exponent: tuple[float, float, float] | None = None  # Engelmaier's c0, c1 (per °C), c2
     solidus_assumed: bool = False  # only a liquidus was given: the solidus is taken equal to it (and a rule says so)
     library: str | None = None  # the `use` library it came from, None for the design's own
     extra: dict[str, Any] = field(default_factory=dict)  # plugin-registered properties
@@ -92,7 +92,7 @@ class Material:
 
     @property
     def lacks_melting_data(self) -> bool:
-        """Declared fusible but with no solidus, liquidus or `melts`: no rule can tell when it melts (the melt-data rule says so)."""
+        """Declared fusible with no solidus, liquidus or `melts`: no rule can tell when it melts (one says so)."""
         return self.kind == "fusible" and self.solidus is None and self.liquidus is None
 
     def __repr__(self) -> str:

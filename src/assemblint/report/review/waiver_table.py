@@ -1,10 +1,10 @@
 """The page's table of waivers: every waiver of the run, with how it was used or judged.
 
-The waivers are the designs' `waive` statements and the `--waivers` file; a waiver is *used* when
-it waives findings. The rest is judged by the rules of the review phase, which run after the
-waivers are applied and see how each was used: one reports on a waiver by putting its finding
-at the waiver's location, and gives it the last word of its name as status (a rule named
-`waiver-expired` marks it *expired*). No rule is named here.
+The waivers are the designs' `waive` statements and the `--waivers` file. How each was used is
+what the engine recorded when it applied them (`Report.waiver_uses`): *used* when it waived
+findings, *expired* past its `until` date, *unused* when its rule ran and it matched nothing, *not
+judged* when its rule did not run. The note under the table names the review-phase rules that
+report expired and unused waivers. No rule is named here.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from assemblint.checking.waivers import WaiverUse
 from assemblint.report.report import Report
 
 
@@ -58,23 +59,18 @@ def waiver_views(report: Report) -> list[WaiverView]:
                 ),
             )
             view.waived += 1
-    verdicts = _verdicts(report)
-    at: dict[str, list[WaiverView]] = {}
-    for view in views.values():
-        at.setdefault(view.location, []).append(view)
-    for finding in report.findings:  # a review-phase rule's finding at a waiver judges it
-        verdict = verdicts.get(finding.rule)
-        if verdict is None:
-            continue
-        for view in at.get(str(finding.location), []):
-            if not view.waived:
-                view.status = verdict
-    ran = {rule.id for rule in report.rules if any(o.status == "ran" for o in report.outcomes.get(rule.id, []))}
-    judged = bool(verdicts) and set(verdicts) <= ran
-    for view in views.values():
-        if view.waived:
+    # how each waiver was used, as the engine recorded it on each design (a `--waivers` file's waiver
+    # applies to every design: used if any design used it, judged where its rule ran)
+    uses: dict[tuple[str, int, str], list[WaiverUse]] = {}
+    for use in report.waiver_uses:
+        uses.setdefault(key_of(use.waiver.loc, use.waiver.rule), []).append(use)
+    for key, view in views.items():
+        recorded = uses.get(key, [])
+        if view.waived or any(u.matched for u in recorded):
             view.status = "used"
-        elif view.status == "unused" and not judged:
+        elif any(u.expired for u in recorded):
+            view.status = "expired"
+        elif not any(u.rule_ran for u in recorded):
             view.status = "not judged"
     return sorted(views.values(), key=lambda v: (v.location.rsplit(":", 2)[0], _line_of(v.location), v.rule))
 
