@@ -733,3 +733,17 @@ def test_diagnostic_to_json(language_errors):
     assert data["location"]["line"] == 2
     assert data["location"]["column"] == 13
     assert data["location"]["end_column"] == 17
+
+
+def test_a_grid_of_cells_indexed_twice_is_e002_not_an_internal_error(language_errors):
+    """`units[0][1].chip`: a placement takes one index (it crashed with an unhashable Index before)."""
+    errors = language_errors(
+        "use std\n"
+        "cell Unit {\n"
+        "    element chip : chip { body silicon; pads c grid 2 x 2 pitch 300 um diameter 120 um }\n"
+        "}\n"
+        "place units : Unit grid 2 x 2 pitch 5 mm x 5 mm\n"
+        "net n { units[0][1].chip.c[0] }\n"
+    )
+    assert [(e.code, e.location.line, e.location.column) for e in errors] == [("E002", 6, 9)]
+    assert "`units` is a grid of cells: it takes one index, then a name" in errors[0].message
