@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from assemblint.analysis.timeline import Timeline, timeline_of
 from assemblint.base.diagnostics import Location
@@ -66,6 +69,7 @@ class RuleContext:
         `location` is a Location or an object with `.loc`; default: the first object's declaration.
         `count`: what the finding counts when that is not its objects (a spacing rule counts pairs of masses).
         """
+        self._check_arguments(message, data, severity, location, cause, count)
         found = Objects()
         found.add(objects)
         if location is not None and not isinstance(location, Location):
@@ -83,3 +87,65 @@ class RuleContext:
             plugin=self.rule.plugin,
             counted=count,
         )
+
+    def _check_arguments(self, message: Any, data: Any, severity: Any, location: Any, cause: Any, count: Any) -> None:
+        """Every argument of `ctx.finding`, checked at the call: a malformed finding is the rule's
+        fault (it crashes there, reported with its id), never a failure of the core's aggregation."""
+
+        def wrong(argument: str, wanted: str, got: Any) -> FindingArgumentError:
+            shown = repr(got)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            return FindingArgumentError(
+                f"rule {self.rule.id}: ctx.finding(): `{argument}` must be {wanted}, got {type(got).__name__} {shown}"
+            )
+
+        if not isinstance(message, str):
+            raise wrong("message", "a text (str)", message)
+        if cause is not None and not isinstance(cause, str):
+            raise wrong("cause", "a text (str) or None", cause)
+        if severity is not None and severity not in _SEVERITIES and not isinstance(severity, Severity):
+            raise wrong("severity", "a Severity or one of " + ", ".join(_SEVERITIES), severity)
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int | np.integer) or int(count) < 0):
+            raise wrong("count", "a whole number of 0 or more, or None", count)
+        if (
+            location is not None
+            and not isinstance(location, Location)
+            and not isinstance(getattr(location, "loc", None), Location)
+        ):
+            raise wrong("location", "a Location or an object of the design (with a `.loc`)", location)
+        if data is not None:
+            if not isinstance(data, Mapping):
+                raise wrong("data", "a mapping of names to numbers, texts, lists or mappings", data)
+            bad = _not_plain(data, depth=0)
+            if bad is not None:
+                raise wrong(f"data[{bad[0]!r}]", "a number, text, bool, None, list or mapping", bad[1])
+
+
+_SEVERITIES = tuple(s.value for s in Severity)
+
+
+class FindingArgumentError(TypeError):
+    """A rule called `ctx.finding` with an argument of the wrong kind (the rule is reported as crashed)."""
+
+
+def _not_plain(value: Any, depth: int, key: str = "") -> tuple[str, Any] | None:
+    """The first value in `data` that is not plain data (JSON's kinds, numpy scalars), with its key."""
+    if depth > 32:
+        return key, value
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                return str(k), k
+            found = _not_plain(v, depth + 1, k if depth == 0 else f"{key}.{k}")
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, list | tuple):
+        for item in value:
+            found = _not_plain(item, depth + 1, key)
+            if found is not None:
+                return found
+        return None
+    if value is None or isinstance(value, str | int | float | bool | np.generic):
+        return None
+    return key, value

@@ -1,0 +1,262 @@
+"""Elements and their pads: `element die : chip { body …; pads c grid … }`, and `connect` between pads.
+
+Pads are made as numpy arrays, one `PadArray` per `pad`/`pads` declaration, numbered globally in
+the order they are built. One-line `pad` properties that explicit.py has already read (`PadRows`)
+take a fast path that makes them without a syntax node per value; anything unusual about a row
+sends it the ordinary way, so it is reported exactly as any other `pad` would be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+
+from assemblint.base.diagnostics import Location, Note, did_you_mean
+from assemblint.base.units import EXPANSION, LENGTH, TEMPERATURE
+from assemblint.build.materials import Materials
+from assemblint.build.references import References
+from assemblint.build.state import PadSel, Scope
+from assemblint.language import explicit
+from assemblint.language import syntax_tree as st
+from assemblint.language.values import MAX_COORDINATE, Args, Lets, Problem, describe, too_far
+from assemblint.model.assembly import FACES, Element, PadArray
+
+ELEMENT_PROPERTIES = ("body", "cte", "size", "position", "operating", "max_temp", "pad", "pads", "connect")
+
+T = TypeVar("T")
+
+
+class Elements(References, Materials):
+    """Elements, their pads and their `connect`s."""
+
+    def _element(self, scope: Scope, decl: st.Declaration) -> None:
+        assert self.assembly is not None
+        type_name = decl.base or ""
+        if type_name not in self.element_types:
+            assert decl.base_loc is not None
+            self._error(
+                "E010",
+                f"unknown element type `{type_name}`{did_you_mean(type_name, self.element_types)}; "
+                f"known: {', '.join(self.element_types)}",
+                decl.base_loc,
+            )
+        element = Element(scope.qualified(decl.name), type_name, decl.loc, index=len(self.assembly.elements))
+        element.position = scope.offset
+        props = decl.properties
+        # position first: pads are placed relative to it
+        for prop in props:
+            if prop.name == "position":
+                xy = self._guard(lambda p: _read(p, self.lets, lambda a: a.point()), prop)
+                if xy:
+                    element.position = (scope.offset[0] + xy[0], scope.offset[1] + xy[1])
+        known = (*ELEMENT_PROPERTIES, *self.extra_element)
+        scope.objects[decl.name] = element
+        self.assembly.elements.append(element)
+        for prop in props:
+            if isinstance(prop, st.PadRows):
+                self._pad_rows(element, prop)
+            elif prop.name not in known:
+                self._unknown_property(prop, known, "element")
+            elif prop.name != "position":
+                self._guard(self._element_property, element, prop)
+
+    def _pad_rows(self, e: Element, rows: st.PadRows) -> None:
+        """One-line `pad` properties read by explicit.py: made directly, without a syntax node per value.
+
+        A row that is anything but plain (a name declared twice, a `let` name, out of range, past the
+        object limit) goes the ordinary way, which reports it exactly as for any other `pad`."""
+        assert self.assembly is not None
+        px, py = e.position
+        raw_x = np.fromiter((row[3] for row in rows.rows), float, len(rows.rows))
+        raw_y = np.fromiter((row[4] for row in rows.rows), float, len(rows.rows))
+        xs, ys = raw_x + px, raw_y + py  # every pad's own array is a view into these
+        in_range = np.maximum.reduce([np.abs(raw_x), np.abs(raw_y), np.abs(xs), np.abs(ys)]) <= MAX_COORDINATE
+        for k, (line, column, name, _x, _y, diameter, text) in enumerate(rows.rows):
+            if (
+                name in e.pads
+                or name in self.lets.exprs
+                or not in_range[k]
+                or (diameter is not None and not 0 < diameter <= MAX_COORDINATE)  # also inf and NaN
+                or self.pad_total + self.mass_total >= self.max_objects
+            ):
+                self._guard(self._element_property, e, explicit.pad_property(text, line, rows.path))
+                continue
+            loc = Location(rows.path, line, column, line, column + 3)
+            array = PadArray(
+                e, name, False, xs[k : k + 1], ys[k : k + 1], diameter, None, None, "front", loc, start=self.pad_total
+            )
+            self._add_pads(e, array)
+
+    def _element_property(self, e: Element, prop: st.Property) -> None:
+        args = Args(prop, self.lets)
+        name = prop.name
+        if name == "body":
+            word = args.peek()
+            body = args.word("a material")
+            assert word is not None  # args.word() has just read it
+            e.body = self._material_ref(body, word.loc)
+        elif name == "cte":
+            e.cte_override = args.quantity(EXPANSION)
+        elif name == "size":
+            dims = [args.quantity(LENGTH)]
+            while args.accept_keyword("x"):
+                dims.append(args.quantity(LENGTH))
+            if len(dims) not in (2, 3):
+                raise Problem("E001", "`size`: expected `X x Y` or `X x Y x Z`", prop.loc)
+            for value, item in zip(dims, prop.args[::2], strict=False):
+                if value <= 0:
+                    raise Problem("E008", f"a size must be positive, got {describe(item)}", item.loc)
+            e.size = tuple(dims)
+        elif name == "operating":
+            e.operating = args.range(TEMPERATURE)
+        elif name == "max_temp":
+            e.max_temp = args.quantity(TEMPERATURE)
+        elif name in ("pad", "pads"):
+            self._pads(e, prop, args)
+            return
+        elif name == "connect":
+            self._connect(e, prop, args)
+            return
+        else:
+            e.extra[name] = args.quantity(self.extra_element[name])
+        args.end()
+
+    def _pads(self, e: Element, prop: st.Property, args: Args) -> None:
+        assert self.assembly is not None
+        name_item = args.peek()
+        name = args.word("a pad name")
+        if name in e.pads:
+            raise self._dup_pad(e, name, name_item)
+        if args.accept_keyword("grid"):
+            rows = args.count("the number of rows")
+            args.keyword("x")
+            cols = args.count("the number of columns")
+            args.keyword("pitch")
+            px = args.quantity(LENGTH)
+            py = args.quantity(LENGTH) if args.accept_keyword("x") else px
+            self._count_objects(prop.loc, pads=rows * cols)
+            origin = None
+            options = self._pad_options(args, allow_origin=True)
+            origin = options.pop("origin", None)
+            if origin is None:
+                origin = (-(cols - 1) * px / 2, -(rows - 1) * py / 2)
+            index = np.arange(rows * cols)
+            with np.errstate(over="ignore", invalid="ignore"):  # a huge pitch: caught below
+                x = origin[0] + (index % cols) * px
+                y = origin[1] + (index // cols) * py
+            indexed = True
+        elif args.accept_keyword("at"):
+            points = args.list_of(args.point)
+            if prop.name == "pad" and len(points) != 1:
+                raise Problem("E005", f"`pad {name}` is one pad; use `pads` for {len(points)} positions", prop.loc)
+            self._count_objects(prop.loc, pads=len(points))
+            x = np.array([p[0] for p in points], dtype=float)
+            y = np.array([p[1] for p in points], dtype=float)
+            options = self._pad_options(args, allow_origin=False)
+            indexed = prop.name == "pads"
+        else:
+            raise args.fail("`grid` or `at`")
+        if prop.name == "pad" and len(x) != 1:
+            raise Problem("E005", f"`pad {name}` is one pad; use `pads` for a grid", prop.loc)
+        with np.errstate(over="ignore", invalid="ignore"):
+            x, y = x + e.position[0], y + e.position[1]
+            far = max(np.abs(x).max(), np.abs(y).max())
+        if not far <= MAX_COORDINATE:  # also NaN
+            raise too_far(f"pads `{name}` would reach", far, prop.loc)
+        array = PadArray(
+            e,
+            name,
+            indexed,
+            x,
+            y,
+            options.get("diameter"),
+            options.get("barrier"),
+            options.get("barrier_thickness"),
+            options.get("face", "front"),
+            prop.loc,
+            start=self.pad_total,
+        )
+        self._add_pads(e, array)
+
+    def _add_pads(self, e: Element, array: PadArray) -> None:
+        """A built pad declaration joins its element and the design, after the pads before it."""
+        assert self.assembly is not None
+        self.pad_total += array.count
+        e.pads[array.name] = array
+        self.assembly.pad_arrays.append(array)
+
+    def _dup_pad(self, e: Element, name: str, item: st.Value | None) -> Problem:
+        first = e.pads[name].loc
+        problem = Problem("E004", f"pad `{name}` is declared twice on `{e.name}`", item.loc if item else first)
+        assert problem.diagnostic is not None  # a Problem made with a code has one
+        problem.diagnostic.notes.append(Note(first, "first declared here"))
+        return problem
+
+    def _pad_options(self, args: Args, allow_origin: bool) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        while not args.at_end():
+            item = args.peek()
+            if allow_origin and args.accept_keyword("origin"):
+                options["origin"] = args.point()
+            elif args.accept_keyword("diameter"):
+                value = args.quantity(LENGTH)
+                if value <= 0:
+                    raise Problem(
+                        "E008",
+                        f"a diameter must be positive, got {describe(args.items[args.pos - 1])}",
+                        args.items[args.pos - 1].loc,
+                    )
+                options["diameter"] = value
+            elif args.accept_keyword("barrier"):
+                word = args.peek()
+                barrier = args.word("a barrier material")
+                assert word is not None  # args.word() has just read it
+                options["barrier"] = self._material_ref(barrier, word.loc)
+                nxt = args.peek()
+                if isinstance(nxt, st.Quantity | st.Number) or (
+                    isinstance(nxt, st.Ref) and nxt.head in self.lets.exprs
+                ):
+                    options["barrier_thickness"] = args.quantity(LENGTH)
+            elif args.accept_keyword("face"):
+                options["face"] = args.word("`front` or `back`", FACES, what="face")
+            else:
+                wanted = (
+                    "`origin`, `diameter`, `barrier` or `face`" if allow_origin else "`diameter`, `barrier` or `face`"
+                )
+                assert item is not None  # not at the end
+                raise Problem("E010", f"unknown pad option `{describe(item)}`; known: {wanted}", item.loc)
+        return options
+
+    def _connect(self, e: Element, prop: st.Property, args: Args) -> None:
+        assert self.assembly is not None
+        left_ref = args.ref("pads such as `c[*]`")
+        args.punct("--")
+        right_ref = args.ref("pads such as `t[*]`")
+        args.end()
+        left = self._element_pads(e, left_ref)
+        right = self._element_pads(e, right_ref)
+        if len(left) != len(right):
+            raise Problem(
+                "E005",
+                f"`connect` zips {len(left)} pads of `{left_ref}` with {len(right)} of "
+                f"`{right_ref}`: the two sides must have the same length",
+                prop.span,
+            )
+        self.assembly.connects.append((left.ids, right.ids, prop.loc))
+
+    def _element_pads(self, e: Element, ref: st.Ref) -> PadSel:
+        array = e.pads.get(ref.head)
+        if array is None:
+            raise Problem(
+                "E002", f"element `{e.name}` has no pad `{ref.head}`" + did_you_mean(ref.head, e.pads), ref.loc
+            )
+        return self._pad_selection(array, ref.parts[1:], ref)
+
+
+def _read(prop: st.Property, lets: Lets, fn: Callable[[Args], T]) -> T:
+    args = Args(prop, lets)
+    value = fn(args)
+    args.end()
+    return value

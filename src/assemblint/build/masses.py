@@ -1,0 +1,203 @@
+"""Masses: `mass`/`masses NAME : MATERIAL { joins a -- b; diameter …; height …; in …; region … }`.
+
+A mass declaration becomes one `MassGroup` of numpy arrays, its masses numbered globally in build
+order. One-line `mass` statements that explicit.py has already read (`MassRow`) take a fast path
+that joins two single pads directly; a row that is anything but plain goes the ordinary way, so it
+is reported exactly as any other `mass` would be.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assemblint.base.diagnostics import Location
+from assemblint.base.units import LENGTH
+from assemblint.build.materials import Materials
+from assemblint.build.references import References
+from assemblint.build.state import MassRow, PadSel, Scope
+from assemblint.language import syntax_tree as st
+from assemblint.language.values import MAX_COORDINATE, Args, Problem
+from assemblint.model.assembly import Element, Layer, MassGroup, PadArray, Region
+
+MASS_PROPERTIES = ("joins", "diameter", "height", "in", "region")
+
+
+class Masses(References, Materials):
+    """Mass declarations, and the fast path for explicit one-line masses."""
+
+    def _mass(self, scope: Scope, decl: st.Declaration) -> None:
+        assert self.assembly is not None
+        material = None
+        if decl.base is not None:
+            assert decl.base_loc is not None
+            material = self._material_ref(decl.base, decl.base_loc)
+        joins: tuple[PadSel, PadSel | None] | None = None
+        joins_loc = None
+        diameter = height = None
+        layer = None
+        regions: list[tuple[str, str, Location, st.Ref, Location]] = []
+        failed = False
+        for prop in decl.properties:
+            if prop.name not in MASS_PROPERTIES:
+                self._unknown_property(prop, MASS_PROPERTIES, "mass")
+                continue
+            try:
+                args = Args(prop, self.lets)
+                if prop.name == "joins":
+                    joins = self._joins(scope, decl, prop, args)
+                    joins_loc = prop.loc
+                elif prop.name == "diameter":
+                    diameter = args.quantity(LENGTH)
+                    if diameter <= 0:
+                        raise Problem("E008", "a diameter must be positive", prop.args[0].loc)
+                elif prop.name == "height":
+                    height = args.quantity(LENGTH)
+                    if height <= 0:
+                        raise Problem("E008", "a height must be positive", prop.args[0].loc)
+                elif prop.name == "in":
+                    ref = args.ref("a layer")
+                    found = self.resolve(scope, ref)
+                    if len(found) != 1 or not isinstance(found[0], Layer):
+                        raise Problem("E002", f"`{ref}` is not a layer", ref.loc)
+                    layer = found[0]
+                elif prop.name == "region":
+                    region_name = args.word("a region name such as `core`")
+                    args.punct(":")
+                    mat_item = args.peek()
+                    mat_name = args.word("a material")
+                    args.keyword("on")
+                    on_ref = args.ref("an element")
+                    assert mat_item is not None  # args.word() has read it
+                    regions.append((region_name, mat_name, mat_item.loc, on_ref, prop.loc))
+                args.end()
+            except Problem as problem:
+                self._record(problem)
+                failed = True
+        built_regions = []
+        for region_name, mat_name, mat_loc, on_ref, loc in regions:
+            region_material = self._guard(self._material_ref, mat_name, mat_loc)
+            on = self._guard(self._element_of, scope, on_ref)
+            if region_material is None:
+                failed = True
+                continue
+            built_regions.append(Region(region_name, region_material, on, loc))
+        if material is not None and built_regions:
+            self._error("E008", f"mass `{decl.name}` has both a material and regions; give one or the other", decl.loc)
+            return
+        if material is None and not regions and not failed:
+            self._error(
+                "E008",
+                f"mass `{decl.name}` has no material: write `{decl.keyword} {decl.name} : MATERIAL` "
+                "or give its `region`s",
+                decl.loc,
+            )
+            return
+        if joins is None:
+            if not failed:
+                self._error("E001", f"mass `{decl.name}` has no `joins`: say which pads it joins", decl.loc)
+            return
+        if failed:
+            return
+        left, right = joins
+        assert joins_loc is not None  # set with joins
+        self._count_objects(joins_loc, masses=len(left))
+        if diameter is not None:
+            diam = np.full(len(left), diameter)
+        else:
+            diam = left.diameter if right is None else np.fmin(left.diameter, right.diameter)
+        group = MassGroup(
+            scope.qualified(decl.name),
+            decl.keyword == "masses",
+            decl.loc,
+            material,
+            built_regions,
+            left.ids,
+            right.ids if right is not None else None,
+            diam,
+            height,
+            layer,
+            start=self.mass_total,
+            joins_loc=joins_loc,
+        )
+        self._add_masses(scope, decl.name, group)
+
+    def _add_masses(self, scope: Scope, name: str, group: MassGroup) -> None:
+        """A built mass declaration joins its scope and the design, after the masses before it."""
+        assert self.assembly is not None
+        self.mass_total += group.count
+        scope.objects[name] = group
+        self.assembly.mass_groups.append(group)
+
+    def _mass_row(self, scope: Scope, handle: MassRow) -> None:
+        """A one-line `mass` read by explicit.py, made directly; anything but plain goes the ordinary way."""
+        assert self.assembly is not None
+        line, column, name, base, _base_column, joins_column, a, b, diameter, height, _text = handle.row
+        material = self.materials.get(base)
+        pad_a, pad_b = self._single_pad(scope, a), self._single_pad(scope, b)
+        if (
+            material is None
+            or pad_a is None
+            or pad_b is None
+            or (diameter is not None and not 0 < diameter <= MAX_COORDINATE)  # also inf and NaN
+            or (height is not None and not 0 < height <= MAX_COORDINATE)
+            or self.pad_total + self.mass_total >= self.max_objects
+        ):
+            self._guard(self._mass, scope, handle.declaration())
+            return
+        if diameter is None:
+            diameter = float(np.fmin(_diameter(pad_a), _diameter(pad_b)))
+        path = handle.rows.path
+        group = MassGroup(
+            scope.qualified(name),
+            False,
+            Location(path, line, column, line, column + len(name)),
+            material,
+            [],
+            np.array([pad_a.start]),
+            np.array([pad_b.start]),
+            np.array([diameter]),
+            height,
+            None,
+            start=self.mass_total,
+            joins_loc=Location(path, line, joins_column, line, joins_column + 5),
+        )
+        self._add_masses(scope, name, group)
+
+    @staticmethod
+    def _single_pad(scope: Scope, ref: str) -> PadArray | None:
+        """`die.c17` when it names one single `pad` of an element in this scope; else None."""
+        head, _, pad = ref.partition(".")
+        element = scope.objects.get(head)
+        if not isinstance(element, Element):
+            return None
+        array = element.pads.get(pad)
+        return array if array is not None and not array.indexed else None
+
+    def _joins(self, scope: Scope, decl: st.Declaration, prop: st.Property, args: Args) -> tuple[PadSel, PadSel | None]:
+        left_ref = args.ref("pads such as `die.c[*]`")
+        left = self._pads_of(scope, left_ref)
+        right = None
+        right_ref = None
+        if args.accept_punct("--"):
+            right_ref = args.ref("pads such as `sub.p[*]`")
+            right = self._pads_of(scope, right_ref)
+        args.end()
+        if right is not None and len(left) != len(right):
+            raise Problem(
+                "E005",
+                f"`joins` zips {len(left)} pads of `{left_ref}` with {len(right)} pads of "
+                f"`{right_ref}`: the two sides must have the same length",
+                prop.span,
+            )
+        if decl.keyword == "mass" and len(left) != 1:
+            raise Problem(
+                "E005",
+                f"`mass {decl.name}` joins one pad on each side, but `{left_ref}` names "
+                f"{len(left)}: use `masses` for an array",
+                prop.span,
+            )
+        return left, right
+
+
+def _diameter(array: PadArray) -> float:
+    return np.nan if array.diameter is None else array.diameter
