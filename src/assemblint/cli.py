@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -23,10 +24,10 @@ from assemblint.checking import budgets
 from assemblint.checking.deck import DeckError, load_deck
 from assemblint.checking.waivers import WaiverFileError
 from assemblint.model.graph import GRAPH_FORMATS, export
-from assemblint.plugins.host import PluginHost, PluginProblem
+from assemblint.plugins.host import FormatWriter, PluginHost, PluginProblem
 from assemblint.report import baseline
 from assemblint.report.baseline import BaselineError
-from assemblint.report.report import FAIL_ON
+from assemblint.report.report import FAIL_ON, Report
 from assemblint.rule_docs import example_findings, explain_text, reference_markdown
 from assemblint.run import config, parallel
 from assemblint.run.config import ConfigError
@@ -117,7 +118,11 @@ def _check_options(parser: argparse.ArgumentParser, html: bool) -> None:
             help=f"the HTML file to write (default {REVIEW_FILE})",
         )
     else:
-        parser.add_argument("--format", default="text", help="text (default), json, or a plugin's format")
+        parser.add_argument(
+            "--format",
+            default="text",
+            help="text (default), json, or a plugin's format; PLUGIN:NAME says whose (builtin:json)",
+        )
         parser.add_argument("-o", "--output", metavar="FILE", help="write the report there instead of stdout")
     parser.add_argument("--fail-on", choices=FAIL_ON, help="lowest severity that fails the run (default error)")
     parser.add_argument("--root", help="the folder imports must stay inside (default: each file's folder)")
@@ -302,11 +307,9 @@ def _write(text: str, output: str | None) -> None:
 
 
 def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
-    formats = host.formats()
     extra_reports = [_report_spec(spec) for spec in args.report]
-    for name in [args.format, *(name for name, _ in extra_reports)]:
-        if name not in formats:
-            raise UsageError(f"unknown format `{name}`; known: {', '.join(sorted(formats))}")
+    selections = [(args.format, args.output), *((name, path) for name, path in extra_reports)]
+    outputs = [(_format(host, name), path) for name, path in selections]  # the main report first
     settings = args.config
     max_objects, chosen_limits = _limits(args)
     options = CheckOptions(
@@ -328,7 +331,9 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
     if args.scheduler and args.executor != "dask":
         raise UsageError("--scheduler names a Dask scheduler: give it with --executor dask")
     # formats that draw the designs need them here, so files are then checked in this process
-    options.keep_designs = any(name not in parallel.PLAIN_FORMATS for name in [args.format, *dict(extra_reports)])
+    options.keep_designs = not all(
+        writer.plugin == "builtin" and writer.name in parallel.PLAIN_FORMATS for writer, _ in outputs
+    )
     progress = for_terminal(args.quiet)
     try:
         if args.executor == "dask":
@@ -339,20 +344,100 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
     finally:
         if progress:
             progress.close()
-    to_terminal = args.output is None and sys.stdout.isatty()
-    report.settings.colour = to_terminal and args.format == "text" and not os.environ.get("NO_COLOR")
-    _write(formats[args.format](report), args.output)
-    for name, path in extra_reports:
-        report.settings.colour = False
-        _write(formats[name](report), path)
-    if (args.format != "text" or args.output) and report.errors:
+    problems, warnings = _refusals(host, [name for name, _ in selections])
+    report.problems.extend(problems)  # before any format is written, so that each one says so
+    main, _ = outputs[0]
+    text_report = (main.plugin, main.name) == ("builtin", "text")  # the text report, which shows problems
+    colour = text_report and args.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    texts = _render(report, outputs, colour)
+    for index, (_, path) in enumerate(outputs):
+        if index in texts:
+            _write(texts[index], path)
+    for warning in warnings:
+        print(f"assemblint: warning: {warning}", file=sys.stderr)
+    shown = text_report and args.output is None and 0 in texts  # on stdout, with the errors and problems
+    if not shown and report.errors:
         for diagnostic in report.errors:  # a person reading the CI log still sees why it stopped
             print(render(diagnostic), file=sys.stderr)
-    if args.format != "text" or args.output:  # and which plugin and rule crashed or ran over its budget
+    if not shown:  # and which plugin and rule (or format) crashed or ran over its budget
         for problem in report.problems:
             who = f"plugin `{problem.plugin}`" + (f", rule {problem.rule}" if problem.rule else "")
             print(f"assemblint: internal error in {who}: {(problem.message.splitlines() or [''])[0]}", file=sys.stderr)
     return report.exit_code
+
+
+def _format(host: PluginHost, selection: str) -> FormatWriter:
+    """`--format NAME` (the first plugin to register NAME, the core's own for the built-in names) or
+    `--format PLUGIN:NAME` (that plugin's, also one refused as a duplicate); otherwise exit 2."""
+    writer = host.format_writer(selection)
+    if writer is None:
+        writers = host.format_writers()
+        known = sorted(w.name for w in writers if w.refused_by is None)
+        known += sorted(w.qualified for w in writers if w.refused_by is not None)
+        raise UsageError(f"unknown format `{selection}`; known: {', '.join(known)}")
+    return writer
+
+
+def _refusals(host: PluginHost, selections: list[str]) -> tuple[list[PluginProblem], list[str]]:
+    """The formats refused as duplicates (plugins/host.py): a problem of the run (exit 3) when the run
+    selects their name unqualified, since the user may have meant the plugin's; nothing when it selects
+    the name as `PLUGIN:NAME`, which says whose; otherwise a warning."""
+    bare = {name for name in selections if (writer := host.format_writer(name)) and writer.name == name}
+    qualified = {writer.name for name in selections if (writer := host.format_writer(name)) and writer.name != name}
+    problems: list[PluginProblem] = []
+    warnings: list[str] = []
+    for writer in host.format_writers():
+        if writer.refused_by is None or (writer.name in qualified and writer.name not in bare):
+            continue
+        if writer.name in bare:
+            problems.append(PluginProblem(writer.plugin, "", writer.refusal()))
+        else:
+            warnings.append(writer.refusal())
+    return problems, warnings
+
+
+def _render(report: Report, outputs: list[tuple[FormatWriter, str | None]], colour: bool) -> dict[int, str]:
+    """Each output's text, by its index in `outputs` (the first is the main report, coloured if `colour`).
+
+    A writer that raises (SystemExit too; KeyboardInterrupt still stops the run) or returns something
+    other than a str is its plugin's internal error: it is left out, and the others are written again
+    with that problem in the report, so that every file written says the run failed (exit 3).
+    """
+    failed: set[int] = set()
+    while True:
+        texts: dict[int, str] = {}
+        new: list[PluginProblem] = []
+        for index, (writer, path) in enumerate(outputs):
+            if index in failed:
+                continue
+            report.settings.colour = colour and index == 0
+            text, problem = _run_writer(writer, report, path)
+            if problem is None:
+                texts[index] = text
+            else:
+                failed.add(index)
+                new.append(problem)
+        report.settings.colour = False
+        if not new:
+            return texts
+        report.problems.extend(new)
+
+
+def _run_writer(writer: FormatWriter, report: Report, path: str | None) -> tuple[str, PluginProblem | None]:
+    """One writer's text, or the problem saying how it failed (one line: no traceback reaches the user)."""
+    where = f"nothing was written to {path}" if path else "nothing was written to standard output"
+    try:
+        text: object = writer.write(report)
+    except (Exception, SystemExit) as error:  # the plugin's fault: reported, and the other formats written
+        frames = traceback.extract_tb(error.__traceback__)
+        at = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if len(frames) > 1 else ""
+        said = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        message = f"format `{writer.name}` raised {said}{at}; {where}"
+        return "", PluginProblem(writer.plugin, "", message)
+    if not isinstance(text, str):
+        message = f"format `{writer.name}` returned {type(text).__name__}, expected str; {where}"
+        return "", PluginProblem(writer.plugin, "", message)
+    return text, None
 
 
 def _given(option: T | None, configured: T | None, default: T) -> T:

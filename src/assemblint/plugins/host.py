@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -22,7 +22,35 @@ from assemblint.checking.rules import Rule
 from assemblint.model.assembly import Waiver
 from assemblint.plugins import hookspecs
 
+if TYPE_CHECKING:
+    from assemblint.report.report import Report
+
 ENTRY_POINT_GROUP = "assemblint.plugins"
+
+
+@dataclass(frozen=True)
+class FormatWriter:
+    """One output format as one plugin registers it: `write(report) -> str`.
+
+    `refused_by` names the plugin that registered `name` first, when this registration came later: it
+    is then not what `--format NAME` selects, only what `--format PLUGIN:NAME` does (`qualified`).
+    """
+
+    plugin: str
+    name: str
+    write: Callable[[Report], str]
+    refused_by: str | None = None
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.plugin}:{self.name}"
+
+    def refusal(self) -> str:
+        """What a refused duplicate is told: both plugins, the format, and how to select this one anyway."""
+        return (
+            f"plugin `{self.plugin}` registers the format `{self.name}`, which plugin `{self.refused_by}` "
+            f"already provides; it is not used (`{self.qualified}` selects it)"
+        )
 
 
 @dataclass
@@ -32,6 +60,7 @@ class PluginHost:
     problems: list[PluginProblem] = field(default_factory=list)
     disabled: set[str] = field(default_factory=set)
     _rules: list[Rule] | None = None
+    _formats: list[FormatWriter] | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -171,10 +200,47 @@ class PluginHost:
             types.extend(found)
         return LanguageExtensions(libraries, material, element, tuple(types))
 
-    def formats(self) -> dict[str, Callable]:
-        out: dict[str, Callable] = {}
-        for _plugin, found in self._each("assemblint_formats"):
-            out.update(found)
+    def formats(self) -> dict[str, Callable[[Report], str]]:
+        """`--format NAME`: each name's writer, the first plugin to register the name keeping it."""
+        return {f.name: f.write for f in self.format_writers() if f.refused_by is None}
+
+    def format_writers(self) -> list[FormatWriter]:
+        """Every format of every plugin, in the order the plugins were registered (the core's first).
+
+        A name registered again (`json` by a third party) is kept as a refused duplicate: `--format NAME`
+        never reaches it, `--format PLUGIN:NAME` does (`format_writer`). Asked once per host, like the rules.
+        """
+        if self._formats is None:
+            self._formats = self._collect_formats()
+        return list(self._formats)
+
+    def format_writer(self, selection: str) -> FormatWriter | None:
+        """The writer `--format SELECTION` names: a format's name, or `PLUGIN:NAME` for any plugin's own."""
+        writers = self.format_writers()
+        for writer in writers:
+            if writer.name == selection and writer.refused_by is None:
+                return writer
+        plugin, colon, name = selection.partition(":")
+        if colon:
+            for writer in writers:
+                if (writer.plugin, writer.name) == (plugin, name):
+                    return writer
+        return None
+
+    def _collect_formats(self) -> list[FormatWriter]:
+        order = {p.name: i for i, p in enumerate(self.plugins)}  # not pluggy's order, which trylast changes
+        found = sorted(self._each("assemblint_formats"), key=lambda item: order.get(item[0], len(order)))
+        owner: dict[str, str] = {}
+        out: list[FormatWriter] = []
+        for plugin, writers in found:
+            for name, write in writers.items():
+                if not isinstance(name, str):
+                    self.problems.append(
+                        PluginProblem(plugin, "", f"hook assemblint_formats gave the name {name!r}, expected a str")
+                    )
+                    continue
+                out.append(FormatWriter(plugin, name, write, owner.get(name)))
+                owner.setdefault(name, plugin)
         return out
 
     def run_findings(

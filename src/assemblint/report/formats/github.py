@@ -6,22 +6,39 @@ could not run, then a summary line that is not a command. Waived and baseline fi
 annotated (they are accepted; annotating them would bury the new ones, and GitHub shows only a
 limited number of annotations a step); the summary line counts them. Values are escaped as the
 Actions runner unescapes them: `%`, CR and LF in the message; also `:` and `,` in properties.
+
+The runner has no escape for anything else, so what it or the log would act on is shown as the
+text format shows it (escaping.py): the line breaks other than CR and LF (VT, FF, FS to US, NEL,
+U+2028, U+2029), which a reader of the log may break a line at, so that no `::` of a message ever
+starts a line; ESC and the C1 controls, which start the escape sequences the log renders; and the
+bidi controls, which reorder what the annotation shows. A command line is one line, so the
+runner never reads the legacy `##[` form in it.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from assemblint.base.diagnostics import Location
+from assemblint.report.formats.escaping import picture
 from assemblint.report.formats.sarif import shown_path
 from assemblint.report.report import Report
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
+# what the runner or the log acts on and the runner has no escape for (lone surrogates: no UTF-8 holds them)
+_ACTIVE = re.compile("[\x0b\x0c\x1b\x1c-\x1f\x80-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _shown(text: str) -> str:
+    return _ACTIVE.sub(lambda m: picture(m[0]), text)
+
 
 def escape_data(text: str) -> str:
-    """A message: `%` first, so the escapes it introduces are not escaped again."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A message: `%` first, so the escapes it introduces are not escaped again; then CR and LF.
+    The other line breaks, ESC, C1 and bidi controls, which the runner cannot escape, are shown."""
+    return _shown(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

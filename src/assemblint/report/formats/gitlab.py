@@ -11,6 +11,9 @@ code (3) and the other formats report them.
 
 Severities: error -> `critical`, warning -> `minor`, info -> `info`; a language error -> `blocker`
 (nothing in that design was checked).
+
+The JSON escapes every control character, separator and bidi control (escaping.py), so the paths
+and descriptions GitLab reads are the design's exactly, and nothing reaches a log raw.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import json
 from typing import Any
 
 from assemblint.base.diagnostics import Location
+from assemblint.report.formats.escaping import json_text
 from assemblint.report.formats.sarif import shown_path
 from assemblint.report.report import Report
 
@@ -65,4 +69,4 @@ def write(report: Report) -> str:
         severity = SEVERITIES[finding.severity.value]
         fingerprint = _unique(finding.fingerprint, used)
         issues.append(_issue(finding.rule, description, fingerprint, severity, finding.location))
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json_text(issues)

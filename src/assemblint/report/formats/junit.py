@@ -6,7 +6,13 @@ baseline). Everything else the text format shows has a place too, so nothing pas
 findings that do not fail go to the testcase's `system-out`, rules that could not run are
 `skipped` with the reason, language errors are `error` elements of a `language errors` testcase,
 and internal errors are `error` elements on the crashing rule's testcase (or, when no rule is
-named, in a suite named `assemblint`). Built with ElementTree, so escaping is the library's.
+named, in a suite named `assemblint`). Built with ElementTree, so markup is escaped by the
+library; what XML 1.0 cannot hold even escaped (most control characters), and what a reader
+must not receive raw (DEL, C1, U+2028, bidi controls: escaping.py), becomes U+FFFD in every
+attribute and text, suite names (file names) included, so that the document stays well formed
+(GitLab drops a whole test report that is not). The text can carry a design's text on lines of
+its own, so a line that starts with `:`, and every `##[`, are written with a character reference
+(`&#58;`, `&#91;`): no CI runner reads them as workflow commands, an XML reader gets the same text.
 
 Counts follow the Surefire convention: a testcase is counted once, as an error if it has an
 `error`, else as a failure if it has a `failure`, else skipped if skipped; so
@@ -24,18 +30,33 @@ from assemblint.base.diagnostics import render
 from assemblint.checking.engine import RuleOutcome
 from assemblint.checking.findings import Finding
 from assemblint.checking.problems import PluginProblem
+from assemblint.report.formats.escaping import LEGACY_COMMAND, replaced
 from assemblint.report.formats.sarif import shown_path
 from assemblint.report.report import Report
 
 LANGUAGE_ERRORS = "language errors"
 INTERNAL = "assemblint"
 
-# Characters XML 1.0 cannot hold at all, escaped or not.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot hold at all, escaped or not (controls and surrogates are escaping.py's).
+_NOT_XML = re.compile("[\ufffe\uffff]")
+# a line of the document that starts with `:` after white space is inside a text (a tag starts with `<`)
+_COMMAND_LINE = re.compile(r"^([^\S\n]*):", re.MULTILINE)
 
 
 def _clean(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    """Text XML 1.0 can hold and a reader may see: tab and line feed kept, every other control
+    character, DEL, C1, separators, bidi controls, surrogates and U+FFFE/U+FFFF as U+FFFD."""
+    return _NOT_XML.sub("\ufffd", replaced(text, keep="\t\n"))
+
+
+def _clean_tree(root: ET.Element) -> None:
+    """Every attribute and text of the document cleaned (`_clean`), whatever put it there."""
+    for element in root.iter():
+        element.attrib = {key: _clean(value) for key, value in element.attrib.items()}
+        if element.text:
+            element.text = _clean(element.text)
+        if element.tail:
+            element.tail = _clean(element.tail)
 
 
 @dataclass
@@ -201,14 +222,15 @@ def write(report: Report) -> str:
         for testcase in ordered:
             _case_element(element, testcase)
     root.attrib.update({k: str(v) for k, v in totals.items()})
+    _clean_tree(root)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    document = ET.tostring(root, encoding="unicode")
+    document = _COMMAND_LINE.sub(r"\1&#58;", document.replace(LEGACY_COMMAND, "##&#91;"))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + document + "\n"
 
 
 def _case_element(parent: ET.Element, testcase: _Case) -> None:
-    element = ET.SubElement(
-        parent, "testcase", {"name": _clean(testcase.name), "classname": _clean(testcase.classname)}
-    )
+    element = ET.SubElement(parent, "testcase", {"name": testcase.name, "classname": testcase.classname})
     for message, kind, text in testcase.errors:
         _child(element, "error", {"message": message, "type": kind}, text)
     for message, kind, text in testcase.failures:
@@ -220,6 +242,6 @@ def _case_element(parent: ET.Element, testcase: _Case) -> None:
 
 
 def _child(parent: ET.Element, tag: str, attributes: dict[str, Any], text: str | None) -> None:
-    element = ET.SubElement(parent, tag, {k: _clean(str(v)) for k, v in attributes.items()})
+    element = ET.SubElement(parent, tag, {k: str(v) for k, v in attributes.items()})
     if text:
-        element.text = _clean(text)
+        element.text = text

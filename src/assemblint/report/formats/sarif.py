@@ -11,6 +11,10 @@ Language errors (E001–E010) are results too, with the code as `ruleId` and a r
 their own, so a design that cannot be read shows up where its findings would. Internal errors and
 rules that could not run are `invocations[0].toolExecutionNotifications`: they have no location
 in the design. `relative_path` and `shown_path` are shared by the other CI writers.
+
+Text is the design's and the plugins' exactly: the JSON escapes every control character, separator
+and bidi control (escaping.py). A URI percent-encodes the path's bytes, those of a file name that
+is not UTF-8 included.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from urllib.parse import quote, urlsplit
 from assemblint.base.diagnostics import Diagnostic, Location
 from assemblint.checking.findings import Finding, objects_phrase
 from assemblint.checking.rules import Rule
+from assemblint.report.formats.escaping import json_text
 from assemblint.report.report import Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -76,8 +81,8 @@ def shown_path(path: str, base: Path | None = None) -> str:
 def artifact_location(path: str, base: Path | None = None) -> dict[str, Any]:
     """A relative, percent-encoded URI against `%SRCROOT%`; a `file:` URI for a file outside it."""
     relative = relative_path(path, base)
-    if relative is not None:
-        return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+    if relative is not None:  # the bytes the file system has: a name that is not UTF-8 as it is
+        return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": SRCROOT}
     return {"uri": Path(os.path.abspath(path)).as_uri()}
 
 
@@ -342,7 +347,7 @@ def write(report: Report) -> str:
         },
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log)
 
 
 def _notifications(report: Report, index: dict[str, int]) -> list[dict[str, Any]]:

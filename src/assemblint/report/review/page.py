@@ -14,6 +14,13 @@ through the families' markers; waivers are judged by the rules of the review pha
 
 The output is deterministic: the same inputs give byte-identical HTML (sorted findings, no
 timestamps, no random ids).
+
+Every value the template writes goes through `_finalize` first, the pictures' markup too: a C0
+control (ESC, BEL) is shown as its picture and DEL as ␡, as the text format shows them, and C1
+controls, the line and paragraph separators and the bidi controls (which would reorder what the
+reader sees) as U+FFFD (formats/escaping.py); line feeds and tabs stay. Markup in a value is
+autoescape's, in text and attributes alike. The one script is the package's own file, with no data
+of the design in it: there is no JSON in a `<script>` for a `</script>` in a string to close.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from markupsafe import Markup
 from assemblint.base.diagnostics import render
 from assemblint.checking.findings import Finding
 from assemblint.checking.problems import PluginProblem
+from assemblint.report.formats.escaping import shown
 from assemblint.report.report import Report
 from assemblint.report.review.marks import Review
 from assemblint.report.review.waiver_table import verdict_rules, waiver_views
@@ -150,6 +158,16 @@ def write(report: Report, review: Review | None = None) -> str:
 
 
 # ------------------------------------------------------------------------------------------ reading
+def _finalize(value: Any) -> Any:
+    """A value as the page shows it: no control character, separator or bidi control raw (the
+    escaping of markup is autoescape's, after this). Markup stays Markup: its syntax holds none."""
+    if isinstance(value, Markup):
+        return Markup(shown(str(value), keep="\n\t"))
+    if isinstance(value, str):
+        return shown(value, keep="\n\t")
+    return value
+
+
 @cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
@@ -159,6 +177,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
 
 
@@ -172,6 +191,8 @@ def _static(name: str) -> str:
     text = resources.files("assemblint.report.review").joinpath(name).read_text(encoding="utf-8")
     if "</" in text:
         raise ValueError(f"{name} must not contain `</`: it is inlined in the page")
+    if shown(text, keep="\n\t") != text:  # `_finalize` would change it, and the script's hash with it
+        raise ValueError(f"{name} must not contain control characters: the page shows none raw")
     return text
 
 
