@@ -21,6 +21,7 @@ from assemblint.checking.deck import Deck
 from assemblint.checking.findings import Finding, aggregate
 from assemblint.checking.problems import PluginProblem
 from assemblint.checking.rules import Rule
+from assemblint.checking.surroundings import RuleSurroundings
 from assemblint.model.assembly import Assembly, Waiver
 
 
@@ -32,6 +33,7 @@ class RuleOutcome:
     seconds: float = 0.0
     findings: int = 0
     path: str = ""  # the design it ran on
+    output: str = ""  # what the rule printed (captured: never mixed into the run's own output)
 
 
 @dataclass
@@ -122,19 +124,29 @@ def _run_one(
         progress(rule)
     ctx = RuleContext(assembly, rule, settings.params, settings.severity, review)
     started = time.perf_counter()
+    kept = RuleSurroundings()  # its prints captured; the cwd, environment and signal handlers put back
     try:
-        with RuleGuard(budget or Budget()):  # a generator rule runs inside the list, so inside the guard
+        with kept, RuleGuard(budget or Budget()):  # a generator rule runs inside the list, so inside the guard
             produced = rule.check(ctx)
             findings = [f for f in (produced or ()) if f is not None]
     except CannotRun as reason:
         result.outcomes.append(
-            RuleOutcome(rule, "could-not-run", str(reason), time.perf_counter() - started, path=assembly.path)
+            RuleOutcome(
+                rule,
+                "could-not-run",
+                str(reason),
+                time.perf_counter() - started,
+                path=assembly.path,
+                output=kept.output,
+            )
         )
         return
     except OverBudget as over:  # stopped: the rule's fault, reported like a crash, and the run goes on
         result.problems.append(PluginProblem(rule.plugin, rule.id, over.message()))
         result.outcomes.append(
-            RuleOutcome(rule, "crashed", over.reason, time.perf_counter() - started, path=assembly.path)
+            RuleOutcome(
+                rule, "crashed", over.reason, time.perf_counter() - started, path=assembly.path, output=kept.output
+            )
         )
         return
     except (Exception, SystemExit) as error:  # a crashing rule must not take the run down, nor end it (sys.exit)
@@ -144,7 +156,12 @@ def _run_one(
         )
         result.outcomes.append(
             RuleOutcome(
-                rule, "crashed", f"{type(error).__name__}: {error}", time.perf_counter() - started, path=assembly.path
+                rule,
+                "crashed",
+                f"{type(error).__name__}: {error}",
+                time.perf_counter() - started,
+                path=assembly.path,
+                output=kept.output,
             )
         )
         return
@@ -154,7 +171,9 @@ def _run_one(
             PluginProblem(rule.plugin, rule.id, f"returned {bad[0]!r} instead of findings made with ctx.finding()")
         )
         result.outcomes.append(
-            RuleOutcome(rule, "crashed", "returned something that is not a finding", path=assembly.path)
+            RuleOutcome(
+                rule, "crashed", "returned something that is not a finding", path=assembly.path, output=kept.output
+            )
         )
         return
     merged = aggregate(findings)
@@ -162,5 +181,12 @@ def _run_one(
         finding.finalize(assembly.path, assembly.represented)
     result.findings.extend(merged)
     result.outcomes.append(
-        RuleOutcome(rule, "ran", seconds=time.perf_counter() - started, findings=len(merged), path=assembly.path)
+        RuleOutcome(
+            rule,
+            "ran",
+            seconds=time.perf_counter() - started,
+            findings=len(merged),
+            path=assembly.path,
+            output=kept.output,
+        )
     )

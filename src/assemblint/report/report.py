@@ -79,6 +79,10 @@ class Report:
             else:
                 entry["status"] = "could-not-run"
                 entry["reason"] = "no design could be loaded"
+            printed = [o for o in outcomes if o.output]
+            if printed:  # what the rule printed, kept here rather than mixed into any output stream
+                many = len({o.path for o in outcomes}) > 1
+                entry["output"] = "".join(f"{o.path}:\n{o.output}" if many else o.output for o in printed)
             if self.stats is not None:
                 entry["seconds"] = round(sum(o.seconds for o in outcomes), 6)
             out.append(entry)
