@@ -21,7 +21,7 @@ from assemblint.checking.deck import Deck
 from assemblint.checking.findings import Finding, aggregate
 from assemblint.checking.problems import PluginProblem
 from assemblint.checking.rules import Rule
-from assemblint.checking.surroundings import RuleSurroundings
+from assemblint.checking.surroundings import ProcessState, RuleSurroundings
 from assemblint.model.assembly import Assembly, Waiver
 
 
@@ -71,9 +71,10 @@ def run_rules(
     """
     result = RulesResult()
     budget = budget or Budget()
+    state = ProcessState()  # what every rule's surroundings put back
     for rule in rules:
         if rule.phase == "check":
-            _run_one(rule, assembly, deck, select, ignore, progress, result, None, budget)
+            _run_one(rule, assembly, deck, select, ignore, progress, result, None, budget, state)
     uses = waiver_rules.apply(
         result.findings,
         assembly.waivers if waivers is None else waivers,
@@ -92,7 +93,7 @@ def run_rules(
     }
     for rule in rules:
         if rule.phase == "review":
-            _run_one(rule, assembly, deck, select, ignore, progress, result, review, budget)
+            _run_one(rule, assembly, deck, select, ignore, progress, result, review, budget, state)
     return result
 
 
@@ -106,6 +107,7 @@ def _run_one(
     result: RulesResult,
     review: dict | None,
     budget: Budget | None = None,
+    state: ProcessState | None = None,
 ) -> None:
     """One rule on one design: deck settings, crash isolation, budgets, aggregation; into `result`."""
     if (select and not matches(rule.id, select)) or (ignore and matches(rule.id, ignore)):
@@ -124,7 +126,7 @@ def _run_one(
         progress(rule)
     ctx = RuleContext(assembly, rule, settings.params, settings.severity, review)
     started = time.perf_counter()
-    kept = RuleSurroundings()  # its prints captured; the cwd, environment and signal handlers put back
+    kept = RuleSurroundings(state)  # its prints captured; the cwd, environment and signal handlers put back
     try:
         with kept, RuleGuard(budget or Budget()):  # a generator rule runs inside the list, so inside the guard
             produced = rule.check(ctx)
