@@ -12,6 +12,7 @@ can restore. One temporary file per process holds the captured bytes, reused fro
 
 from __future__ import annotations
 
+import _signal  # type: ignore[import-not-found]  # the C module under `signal`: no stub in typeshed
 import contextlib
 import functools
 import io
@@ -67,10 +68,9 @@ class ProcessState:
         self.handlers: dict[signal.Signals, Any] = {}
         if self.main:
             for sig in _catchable():
-                with contextlib.suppress(OSError, ValueError):
-                    handler = signal.getsignal(sig)
-                    if handler is not None:  # None: installed outside Python, cannot be put back
-                        self.handlers[sig] = handler
+                handler = _signal.getsignal(sig)
+                if handler is not None:  # None: installed outside Python, cannot be put back
+                    self.handlers[sig] = handler
 
 
 class RuleSurroundings:
@@ -131,10 +131,11 @@ class RuleSurroundings:
             os.environ.clear()
             for key, value in self._env.items():
                 os.environ[os.fsdecode(key)] = os.fsdecode(value)
-        for sig, handler in self._handlers.items():
-            with contextlib.suppress(OSError, ValueError, TypeError):
-                if signal.getsignal(sig) is not handler:
-                    signal.signal(sig, handler)
+        if self._main:
+            for sig, handler in self._handlers.items():
+                if _signal.getsignal(sig) is not handler:  # the C-level call: no enum made per signal
+                    with contextlib.suppress(OSError, ValueError, TypeError):  # rare: only a handler it changed
+                        signal.signal(sig, handler)
         return False
 
     def _restore_fds(self) -> None:
