@@ -17,6 +17,7 @@ import numpy as np
 
 from assemblint.analysis.timeline import Moment, Timeline, timeline_of
 from assemblint.model.assembly import FLEXIBLE_LEAD_SHAPES, Assembly, Element, Layer
+from assemblint.model.readonly import frozen, frozen_list, seal
 
 MITIGATING_ROLES = ("underfill", "mold")
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -72,10 +73,18 @@ def operating_moment(tl: Timeline) -> Moment | None:
 
 
 def joined_pairs(assembly: Assembly) -> list[JoinedPair]:
-    """Every pair of elements joined directly by masses, in element order (computed once per design)."""
+    """Every pair of elements joined directly by masses, in element order (computed once per design).
+
+    Shared by every rule, so read-only as the design is: the arrays frozen, the pairs sealed."""
     cached = _CACHE.get(assembly)
     if cached is None:
-        cached = _CACHE[assembly] = _joined_pairs(assembly)
+        pairs = _joined_pairs(assembly)
+        for pair in pairs:
+            frozen(pair.masses)
+            frozen(pair.liquid)
+            frozen(pair.flexible)
+            seal(pair)
+        cached = _CACHE[assembly] = frozen_list(pairs)
     return cached
 
 

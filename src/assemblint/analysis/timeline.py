@@ -28,6 +28,7 @@ from assemblint.base.diagnostics import Location
 from assemblint.base.errors import CannotRun
 from assemblint.base.units import TEMPERATURE, format_quantity
 from assemblint.model.assembly import Assembly, Element, Layer, MassGroup, Material, Selection, Step
+from assemblint.model.readonly import frozen, frozen_list, seal
 
 FROM_START = -1  # formed by no step: exists from the start
 NEVER = np.iinfo(np.int32).max  # joined by no step / never contained
@@ -84,16 +85,21 @@ def selection_ids(selection: Selection) -> np.ndarray:
 
 
 class Timeline:
-    """The process as moments, and the answers the MH, CT and CTE rules share. Built once per design."""
+    """The process as moments, and the answers the MH, CT and CTE rules share. Built once per design.
+
+    Read-only to rules, as the design is (model/readonly.py): the moments are frozen lists, every array it
+    keeps is frozen as it is computed, and its attributes cannot be set once it is made. A per-call
+    answer (`liquid(m)`, `remelted_by(m)`) is a fresh array the caller owns.
+    """
 
     def __init__(self, assembly: Assembly):
         self.assembly = assembly
         process = assembly.process
-        self.steps: list[Moment] = [
+        self.steps: list[Moment] = frozen_list(
             Moment(s.name, i, *(s.temp_range or (s.temp, s.temp)), s.loc, s)
             for i, s in enumerate(sorted(process.steps, key=lambda s: s.order))
             if s.temp is not None
-        ]
+        )
         n = len(self.steps)
         service: list[Moment] = []
         operating, operating_loc = self._operating_range()
@@ -103,14 +109,18 @@ class Timeline:
             service.append(Moment("store", n + len(service), *process.store, process.store_loc or operating_loc))
         if process.cycle is not None:
             service.append(Moment("cycle", n + len(service), *process.cycle, process.cycle_loc or operating_loc))
-        self.service = service
+        self.service: list[Moment] = frozen_list(service)
         self.operating: Moment | None = service[0] if operating is not None else None
-        self.moments: list[Moment] = self.steps + service
+        self.moments: list[Moment] = frozen_list(self.steps + service)
         self._formed: dict[int, int] = {}  # id(element or layer) -> step index
         mass_count = assembly.mass_count
         self.mass_formed = np.full(mass_count, FROM_START, dtype=np.int32)
         self._mixes: dict[int, np.ndarray] = {}
         self._read_steps()
+        frozen(self.mass_formed)
+        for mask in self._mixes.values():
+            frozen(mask)
+        seal(self)
 
     # ------------------------------------------------------------------ moments
     def _operating_range(self) -> tuple[tuple[float, float] | None, Location]:
@@ -190,7 +200,7 @@ class Timeline:
                 v = by_kind[key] = np.nan if found is None else found
             values[k] = v
         counts = np.fromiter((g.count for g in groups), np.int64, len(groups))
-        return np.repeat(values, counts)
+        return frozen(np.repeat(values, counts))
 
     @cached_property
     def melting(self) -> np.ndarray:
@@ -210,7 +220,7 @@ class Timeline:
     @cached_property
     def fusible(self) -> np.ndarray:
         """Masses with a fusible material: the ones the MH and CT rules concern."""
-        return ~np.isnan(self.melting)
+        return frozen(~np.isnan(self.melting))
 
     def liquid(self, moment: Moment) -> np.ndarray:
         """Masses liquid at a moment: its temperature reaches their melting temperature."""
@@ -226,7 +236,7 @@ class Timeline:
         start = np.maximum(self.mass_formed, element_formed[netlist.pad_element[netlist.mass_pad_a]])
         has_b = netlist.mass_pad_b >= 0
         start[has_b] = np.maximum(start[has_b], element_formed[netlist.pad_element[netlist.mass_pad_b[has_b]]])
-        return start
+        return frozen(start)
 
     @cached_property
     def joined_by(self) -> np.ndarray:
@@ -245,7 +255,7 @@ class Timeline:
                 hit |= ready & ~fusible
             joined[hit] = moment.index
             open_ &= ~hit
-        return joined
+        return frozen(joined)
 
     def mixes(self, moment: Moment) -> np.ndarray:
         """Masses the step `mixes` (an intended complete melt)."""
@@ -264,7 +274,7 @@ class Timeline:
         out = np.zeros(self.assembly.mass_count, dtype=bool)
         for moment in self.steps:
             out |= self.remelted_by(moment)
-        return out
+        return frozen(out)
 
     def liquid_in(self, moment: Moment) -> np.ndarray:
         """Masses liquid somewhere in a service range (its top reaches their melting temperature)."""
@@ -276,7 +286,7 @@ class Timeline:
         out = np.zeros(self.assembly.mass_count, dtype=bool)
         for moment in self.service:
             out |= self.liquid(moment)
-        return out
+        return frozen(out)
 
     # ------------------------------------------------------------------ layers and containment
     @cached_property
@@ -287,7 +297,10 @@ class Timeline:
         for group in self.assembly.mass_groups:
             if group.layer is not None and id(group.layer) in out:
                 out[id(group.layer)].append(selection_ids(Selection(group)))
-        return {key: np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64) for key, parts in out.items()}
+        return {
+            key: frozen(np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64))
+            for key, parts in out.items()
+        }
 
     def surrounded_by(self, layer: Layer) -> np.ndarray:
         """Global ids of the masses a layer surrounds (sorted)."""
@@ -298,9 +311,14 @@ class Timeline:
         """A layer of role compliant, underfill, encapsulant or mold, of a dielectric material."""
         return layer.role in CONTAINING_ROLES and is_dielectric(layer.material)
 
-    @cached_property
+    @property
     def container(self) -> np.ndarray:
         """Per mass, the index (in Assembly.layers) of the first layer able to contain it; -1 if none."""
+        return self._containment[0]
+
+    @cached_property
+    def _containment(self) -> tuple[np.ndarray, np.ndarray]:
+        """`container` and `contained_from`, worked out together once."""
         out = np.full(self.assembly.mass_count, -1, dtype=np.int32)
         first = np.full(self.assembly.mass_count, NEVER, dtype=np.int32)
         for index, layer in enumerate(self.assembly.layers):
@@ -311,14 +329,12 @@ class Timeline:
             earlier = first[ids] > formed
             out[ids[earlier]] = index
             first[ids[earlier]] = formed
-        self._contained_from = first
-        return out
+        return frozen(out), frozen(first)
 
     @property
     def contained_from(self) -> np.ndarray:
         """Per mass, the index of the first moment at which it is contained; NEVER if it never is."""
-        _ = self.container
-        return self._contained_from
+        return self._containment[1]
 
     def contained(self, moment: Moment) -> np.ndarray:
         """Masses contained at a moment: a containing-role dielectric layer that exists then surrounds them."""
@@ -328,7 +344,7 @@ class Timeline:
     def containing_layers(self) -> list[Layer]:
         """Layers that surround a mass that is remelted or liquid in service (whatever their role)."""
         needs = self.remelted | self.liquid_in_service
-        return [layer for layer in self.assembly.layers if needs[self.surrounded_by(layer)].any()]
+        return frozen_list(layer for layer in self.assembly.layers if needs[self.surrounded_by(layer)].any())
 
     def hottest_step_with(self, obj: Element | Layer) -> Moment | None:
         """The hottest step at which an element or layer exists (the first, on a tie)."""
@@ -369,7 +385,7 @@ class Timeline:
 
     @cached_property
     def _group_starts(self) -> np.ndarray:
-        return np.array([g.start for g in self.assembly.mass_groups], dtype=np.int64)
+        return frozen(np.array([g.start for g in self.assembly.mass_groups], dtype=np.int64))
 
 
 _TIMELINES: weakref.WeakKeyDictionary[Assembly, Timeline] = weakref.WeakKeyDictionary()

@@ -389,6 +389,7 @@ def _load(
     from assemblint.model.netlist import Netlist
 
     assembly.netlist = Netlist.build(assembly)
-    loader.timings.build = time.perf_counter() - started
     assembly.timings = loader.timings
+    assembly.seal()  # read-only to rules from here on (model/readonly.py)
+    loader.timings.build = time.perf_counter() - started
     return assembly

@@ -18,6 +18,15 @@ import numpy as np
 
 from assemblint.base.diagnostics import Location
 from assemblint.model.hierarchy import Represented
+from assemblint.model.readonly import (
+    frozen,
+    frozen_dict,
+    frozen_dict_or_none,
+    frozen_list,
+    frozen_or_none,
+    is_sealed,
+    seal,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -506,7 +515,100 @@ class Assembly:
 
     @cached_property
     def graph(self) -> nx.Graph:
-        """The networkx netlist graph, built on first use (see docs/graph.md)."""
+        """The networkx netlist graph, built on first use (see docs/graph.md); frozen once sealed."""
+        import networkx as nx
+
         from assemblint.model.graph import build_graph
 
-        return build_graph(self)
+        graph = build_graph(self)
+        return nx.freeze(graph) if self.sealed else graph
+
+    @property
+    def sealed(self) -> bool:
+        """Built and read-only to rules (seal)."""
+        return is_sealed(self)
+
+    def seal(self) -> None:
+        """Make the built design read-only to rules (readonly.py): arrays frozen, lists and dicts made
+        FrozenList and FrozenDict, every object sealed. The loader calls it once the netlist is built."""
+        if self.sealed:
+            return
+
+        def seal_targets(targets: list[Any]) -> list[Any]:
+            for target in targets:
+                if isinstance(target, Selection) and not is_sealed(target):
+                    frozen_or_none(target.index)
+                    seal(target)
+            return frozen_list(targets)
+
+        for material in self.materials.values():
+            material.composition = frozen_dict_or_none(material.composition)
+            material.extra = frozen_dict(material.extra)
+            seal(material)
+        for element in self.elements:
+            element.pads = frozen_dict(element.pads)
+            element.extra = frozen_dict(element.extra)
+            seal(element)
+        for array in self.pad_arrays:  # one per pad in an explicit design: kept to the bare calls
+            array.x.setflags(write=False)
+            array.y.setflags(write=False)
+            seal(array)
+        for layer in self.layers:
+            if layer.surrounds_explicit is not None:
+                layer.surrounds_explicit = seal_targets(layer.surrounds_explicit)
+            layer.surrounds = seal_targets(layer.surrounds)
+            layer.extra = frozen_dict(layer.extra)
+            seal(layer)
+        no_regions: list[Region] = frozen_list([])  # shared: most groups have none
+        for group in self.mass_groups:
+            for region in group.regions:
+                seal(region)
+            group.regions = frozen_list(group.regions) if group.regions else no_regions
+            group.pads_a.setflags(write=False)
+            if group.pads_b is not None:
+                group.pads_b.setflags(write=False)
+            group.diameter.setflags(write=False)
+            seal(group)
+        for lead in self.lead_groups:
+            frozen(lead.from_pads)
+            frozen(lead.to_masses)
+            frozen(lead.to_pads)
+            seal(lead)
+        for net in self.net_groups:
+            for pins in net.pins:
+                frozen(pins)
+            net.pins = frozen_list(net.pins)
+            seal(net)
+        for step in self.process.steps:
+            step.forms = seal_targets(step.forms)
+            step.mixes = seal_targets(step.mixes)
+            step.requires_solid = seal_targets(step.requires_solid)
+            step.requires_liquid = seal_targets(step.requires_liquid)
+            step.extra = frozen_dict(step.extra)
+            seal(step)
+        for waiver in self.waivers:
+            waiver.patterns = frozen_list(waiver.patterns)
+            seal(waiver)
+        for placement in self.placements:
+            frozen(placement.offsets)
+            seal(placement)
+        for a, b, _loc in self.connects:
+            frozen(a)
+            frozen(b)
+        self.process.steps = frozen_list(self.process.steps)
+        seal(self.process)
+        self.represented.seal()
+        if self.netlist is not None:
+            self.netlist.seal()
+        self.materials = frozen_dict(self.materials)
+        self.elements = frozen_list(self.elements)
+        self.pad_arrays = frozen_list(self.pad_arrays)
+        self.mass_groups = frozen_list(self.mass_groups)
+        self.layers = frozen_list(self.layers)
+        self.lead_groups = frozen_list(self.lead_groups)
+        self.net_groups = frozen_list(self.net_groups)
+        self.waivers = frozen_list(self.waivers)
+        self.placements = frozen_list(self.placements)
+        self.connects = frozen_list(self.connects)
+        self.files = frozen_list(self.files)
+        seal(self)

@@ -156,6 +156,13 @@ class Represented(Mapping[str, list[str]]):
     def add(self, prefix: str, prefixes: list[str]) -> None:
         self._map[prefix] = prefixes
 
+    def seal(self) -> None:
+        """Read-only once the design is built (Assembly.seal): `add` then raises."""
+        from assemblint.model.readonly import frozen_dict, frozen_list, seal
+
+        self._map = frozen_dict({k: frozen_list(v) for k, v in self._map.items()})
+        seal(self)
+
     def __getitem__(self, key: str) -> list[str]:
         return self._map[key]
 

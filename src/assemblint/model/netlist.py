@@ -15,6 +15,7 @@ from functools import cached_property
 import numpy as np
 
 from assemblint.model.assembly import Assembly, Selection
+from assemblint.model.readonly import frozen, seal
 
 FACE_CODE = {"front": 0, "back": 1}
 
@@ -91,6 +92,13 @@ class Netlist:
         netlist._default_layer_surrounds(assembly)
         return netlist
 
+    def seal(self) -> None:
+        """Every array read-only, and no attribute settable (Assembly.seal)."""
+        for value in vars(self).values():
+            if isinstance(value, np.ndarray):
+                frozen(value)
+        seal(self)
+
     # ---------------------------------------------------------------- connectivity
     def edges(self) -> tuple[np.ndarray, np.ndarray]:
         """Every conducting edge as two arrays of node ids (pads, then masses, then leads)."""
@@ -119,11 +127,11 @@ class Netlist:
 
         n = self.pad_count + self.mass_count + self.lead_count
         if n == 0:
-            return np.zeros(0, dtype=np.int64)
+            return frozen(np.zeros(0, dtype=np.int64))
         src, dst = self.edges()
         matrix = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
         _, labels = connected_components(matrix, directed=False)
-        return labels.astype(np.int64)
+        return frozen(labels.astype(np.int64))
 
     @cached_property
     def adjacency(self):
@@ -133,7 +141,10 @@ class Netlist:
         n = self.pad_count + self.mass_count + self.lead_count
         src, dst = self.edges()
         data = np.ones(2 * len(src), dtype=np.int8)
-        return coo_matrix((data, (np.concatenate([src, dst]), np.concatenate([dst, src]))), shape=(n, n)).tocsr()
+        matrix = coo_matrix((data, (np.concatenate([src, dst]), np.concatenate([dst, src]))), shape=(n, n)).tocsr()
+        for array in (matrix.data, matrix.indices, matrix.indptr):
+            frozen(array)
+        return matrix
 
     def path(self, source: int, targets: set[int] | int) -> list[int]:
         """A shortest conducting path of node ids from source to the nearest target ([] if none is reached).
