@@ -8,7 +8,7 @@ import numpy as np
 
 from assemblint import OBJECTS, Finding, RuleContext, Severity, falls_short, quantity, rule
 from assemblint.base.units import format_quantity
-from assemblint.model.assembly import Assembly, Layer
+from assemblint.model.assembly import Layer
 
 from ._examples import design
 
@@ -45,7 +45,7 @@ def length(value: float) -> str:
 )
 def container_thickness(ctx: RuleContext) -> Iterator[Finding]:
     low, high = ctx.params["min_thickness"], ctx.params["max_thickness"]
-    heights = _mass_heights(ctx.assembly)
+    heights = ctx.assembly.mass_heights
     for layer in ctx.timeline.containing_layers:
         if layer.thickness is None:
             continue
@@ -62,13 +62,6 @@ def container_thickness(ctx: RuleContext) -> Iterator[Finding]:
             data={"thickness": layer.thickness, "min_thickness": low, "max_thickness": high},
             cause=side,
         )
-
-
-def _mass_heights(assembly: Assembly) -> np.ndarray:
-    """Each mass's height in µm (nan where its statement gives none)."""
-    groups = assembly.mass_groups
-    heights = np.array([g.height if g.height is not None else np.nan for g in groups], dtype=float)
-    return np.repeat(heights, [g.count for g in groups]) if groups else np.zeros(0)
 
 
 def _shorter_than_masses(ctx: RuleContext, layer: Layer, heights: np.ndarray) -> Iterator[Finding]:

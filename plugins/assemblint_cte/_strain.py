@@ -50,13 +50,6 @@ def decisive(primary: np.ndarray, secondary: np.ndarray) -> int:
     return int(np.flatnonzero(best)[0])
 
 
-def mass_heights(assembly: Assembly) -> np.ndarray:
-    """Each mass's height in µm (nan where its statement gives none), once per rule run."""
-    groups = assembly.mass_groups
-    heights = np.array([g.height if g.height is not None else np.nan for g in groups] or [np.nan])
-    return np.repeat(heights[: len(groups)], [g.count for g in groups])
-
-
 def joint_strains(
     assembly: Assembly, heights: np.ndarray, joints: np.ndarray, delta_alpha: float, delta_t: float
 ) -> Strains:

@@ -10,7 +10,7 @@ from assemblint.base.units import format_quantity
 
 from ._examples import design
 from ._pairs import joined_pairs, mitigation_note, operating_range, pair_key
-from ._strain import by_declaration, joint_strains, mass_heights
+from ._strain import by_declaration, joint_strains
 
 
 def swing(tl: Timeline) -> Moment:
@@ -51,7 +51,7 @@ def joint_strain(ctx: RuleContext) -> Iterator[Finding]:
     limit = ctx.params["max_shear_strain"]
     moment = swing(ctx.timeline)
     delta_t = moment.high - moment.low
-    heights = mass_heights(ctx.assembly)
+    heights = ctx.assembly.mass_heights
     for pair in joined_pairs(ctx):
         if not pair.rigidly_joined or pair.delta_alpha is None:
             continue

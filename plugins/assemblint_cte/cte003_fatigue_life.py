@@ -20,7 +20,6 @@ from ._strain import (
     engelmaier_exponent,
     fatigue_constants,
     joint_strains,
-    mass_heights,
 )
 
 
@@ -82,7 +81,7 @@ def fatigue_life(ctx: RuleContext) -> Iterator[Finding]:
     per_day, factor = ctx.params["cycles_per_day"], ctx.params["strain_factor"]
     mean = (cycle.low + cycle.high) / 2
     delta_t = cycle.high - cycle.low
-    heights = mass_heights(ctx.assembly)
+    heights = ctx.assembly.mass_heights
     constants, ductility, exponent = _per_mass_constants(ctx, mean, per_day)
     # Engelmaier's model is for soft solder joints: not gold or copper bonds, not hard solders
     in_model = tl.fusible & ~(np.nan_to_num(tl.melting, nan=-np.inf) > HARD_SOLDER)

@@ -11,7 +11,6 @@ from assemblint.model.assembly import Element
 
 from ._examples import design
 from ._pairs import joined_pairs
-from ._strain import mass_heights
 from .cte004_closer_cte import compared_layers
 
 
@@ -35,7 +34,7 @@ from .cte004_closer_cte import compared_layers
 def cte_data(ctx: RuleContext) -> Iterator[Finding]:
     assembly = ctx.assembly
     reported: set[int] = set()
-    heights = mass_heights(assembly)
+    heights = assembly.mass_heights
     for pair in joined_pairs(ctx):
         if not pair.rigidly_joined:
             continue

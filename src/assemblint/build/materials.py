@@ -7,6 +7,8 @@ melting range is completed here (a liquidus alone gives an assumed solidus, and 
 
 from __future__ import annotations
 
+import dataclasses
+
 from assemblint.base.diagnostics import Location, did_you_mean
 from assemblint.base.units import EXPANSION, FRACTION, MODULUS, NUMBER, RESISTIVITY, TEMPERATURE
 from assemblint.build.state import BuildState, Origin
@@ -45,6 +47,12 @@ _SCALAR_MATERIAL = {
 }
 
 
+# What a material takes from its parent: every property, so that a new one cannot be forgotten here.
+_INHERITED = tuple(
+    f.name for f in dataclasses.fields(Material) if f.name not in ("name", "loc", "parent", "library", "extra")
+)
+
+
 class Materials(BuildState):
     """Materials, built before anything that names one."""
 
@@ -81,24 +89,7 @@ class Materials(BuildState):
     def _material(self, decl: st.Declaration, origin: Origin, parent: Material | None) -> Material:
         m = Material(decl.name, decl.loc, library=origin.library)
         if parent is not None:
-            for attr in (
-                "kind",
-                "composition",
-                "solidus",
-                "liquidus",
-                "cte",
-                "modulus",
-                "service",
-                "max_temp",
-                "resistivity",
-                "dielectric",
-                "exemption",
-                "tg",
-                "cte_above_tg",
-                "fatigue_ductility",
-                "fatigue_exponent",
-                "solidus_assumed",
-            ):
+            for attr in _INHERITED:
                 setattr(m, attr, getattr(parent, attr))
             m.extra = dict(parent.extra)
             m.parent = parent

@@ -514,6 +514,16 @@ class Assembly:
         return next((e for e in self.elements if e.name == name), None)
 
     @cached_property
+    def mass_heights(self) -> np.ndarray:
+        """Each mass's height in µm, by global mass id (nan where its statement gives none); read-only.
+        Worked out once per design for the rules that read heights (strain, containment)."""
+        groups = self.mass_groups
+        values = np.array([g.height if g.height is not None else np.nan for g in groups], dtype=float)
+        heights = np.repeat(values, [g.count for g in groups]) if groups else np.zeros(0)
+        heights.setflags(write=False)
+        return heights
+
+    @cached_property
     def graph(self) -> nx.Graph:
         """The networkx netlist graph, built on first use (see docs/graph.md); frozen once sealed."""
         import networkx as nx
