@@ -20,7 +20,7 @@ from assemblint.base.diagnostics import LanguageError, render
 from assemblint.base.version import __version__
 from assemblint.build.builder import DEFAULT_MAX_OBJECTS
 from assemblint.build.loader import load
-from assemblint.checking import budgets
+from assemblint.checking import budgets, isolation
 from assemblint.checking.deck import DeckError, load_deck
 from assemblint.checking.waivers import WaiverFileError
 from assemblint.model.graph import GRAPH_FORMATS, export
@@ -155,6 +155,12 @@ def _check_options(parser: argparse.ArgumentParser, html: bool) -> None:
         metavar="SIZE",
         help="stop a rule that takes more memory, e.g. 4G (exit 3); 0: no limit "
         f"(default {budgets.describe_size(budgets.DEFAULT_RULE_MEMORY)})",
+    )
+    parser.add_argument(
+        "--isolate",
+        choices=isolation.MODES,
+        help="which rules run in a worker process of their own, so that none can end, hang or change the run: "
+        "none, plugins (those outside assemblint; default) or all",
     )
     if not html:
         parser.add_argument("--stats", action="store_true", help="per-phase and per-rule timings")
@@ -326,6 +332,7 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
         baseline=args.baseline,
         rule_timeout=_given(args.rule_timeout, settings.rule_timeout, budgets.DEFAULT_RULE_TIMEOUT),
         rule_memory=_given(args.rule_memory, settings.rule_memory, budgets.DEFAULT_RULE_MEMORY),
+        isolate=args.isolate or settings.isolate or isolation.DEFAULT_MODE,
     )
     options.jobs, options.executor, options.scheduler = args.jobs, args.executor, args.scheduler
     if args.scheduler and args.executor != "dask":

@@ -404,12 +404,14 @@ def test_a_callers_earlier_alarm_is_left_to_fire() -> None:
         signal.signal(signal.SIGALRM, previous)
 
 
-def test_in_a_worker_thread_a_rule_is_measured_not_interrupted(design: Path, host: PluginHost, tmp_path: Path) -> None:
+def test_in_a_worker_thread_a_rule_in_process_is_measured_not_interrupted(
+    design: Path, host: PluginHost, tmp_path: Path
+) -> None:
     handler = signal.getsignal(signal.SIGALRM)
     reports: list[Report] = []
     settings = deck(tmp_path, FI005={"seconds": 0.6})
     worker = threading.Thread(
-        target=lambda: reports.append(run(design, host, "FI005", rule_timeout=0.3, deck=settings))
+        target=lambda: reports.append(run(design, host, "FI005", rule_timeout=0.3, deck=settings, isolate="none"))
     )
     worker.start()
     worker.join(30)
@@ -418,6 +420,19 @@ def test_in_a_worker_thread_a_rule_is_measured_not_interrupted(design: Path, hos
     assert outcome.seconds >= 0.6  # it slept its full time: nothing interrupted it
     assert (outcome.status, outcome.reason) == ("crashed", "exceeded its time budget of 0.3 s")  # same verdict
     assert signal.getsignal(signal.SIGALRM) is handler
+
+
+def test_in_a_worker_thread_an_isolated_rule_is_interrupted(design: Path, host: PluginHost, tmp_path: Path) -> None:
+    """Forked, the rule's worker has a main thread of its own: its alarm is armed wherever the run is."""
+    reports: list[Report] = []
+    settings = deck(tmp_path, FI005={"seconds": 3})
+    worker = threading.Thread(target=lambda: reports.append(run(design, host, "FI005", rule_timeout=0.3, deck=settings)))
+    worker.start()
+    worker.join(30)
+    (report,) = reports
+    outcome = report.outcomes["FI005"][0]
+    assert 0.3 <= outcome.seconds < 2
+    assert (outcome.status, outcome.reason) == ("crashed", "exceeded its time budget of 0.3 s")
 
 
 # ---------------------------------------------------------------------------------------- writing output files

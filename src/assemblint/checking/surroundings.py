@@ -26,12 +26,14 @@ from typing import IO, Any, Literal
 
 MAX_OUTPUT = 64 * 1024  # characters of a rule's output kept in the report
 _CAPTURE: IO[bytes] | None = None  # the reused temporary file (one per process)
+_CAPTURE_OWNER = 0  # the process that made it: a fork (a --jobs worker, an isolated rule) makes its own
 
 
 def _capture_file() -> IO[bytes]:
-    global _CAPTURE
-    if _CAPTURE is None or _CAPTURE.closed:
+    global _CAPTURE, _CAPTURE_OWNER
+    if _CAPTURE is None or _CAPTURE.closed or os.getpid() != _CAPTURE_OWNER:
         _CAPTURE = tempfile.TemporaryFile()  # noqa: SIM115 (kept open for the process's life, reused)
+        _CAPTURE_OWNER = os.getpid()
     _CAPTURE.seek(0)
     _CAPTURE.truncate()
     return _CAPTURE

@@ -19,3 +19,4 @@ class RunSettings:
     file_waivers: list[Waiver] = field(default_factory=list)  # `--waivers FILE`: they apply to every design
     baseline: set[str] = field(default_factory=set)  # fingerprints of findings already reviewed
     colour: bool = False  # the text format colours its output (a terminal, and NO_COLOR unset)
+    core_plugins: frozenset[str] = frozenset()  # assemblint's own plugins: `--isolate plugins` runs them in process

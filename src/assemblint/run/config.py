@@ -10,6 +10,7 @@ folder upward. Command-line options win over it.
     plugins = ["no:alpha"]
     rule-timeout = 600                # seconds a rule may run (0: no budget)
     rule-memory = "8G"                # memory a rule may add (0: no budget)
+    isolate = "plugins"               # rules run in a forked worker: none, plugins (outside assemblint) or all
     max-objects = 50000000            # limits on what a design may ask (limits.py, docs/safety.md)
     max-file-size = "32M"
     max-import-depth = 100
@@ -30,6 +31,7 @@ from typing import Any
 from assemblint.base import limits
 from assemblint.base.diagnostics import did_you_mean
 from assemblint.checking.budgets import parse_seconds, parse_size
+from assemblint.checking.isolation import MODES
 from assemblint.report.report import FAIL_ON
 
 LIMIT_KEYS = {  # key -> how its value is read (limits.py)
@@ -38,7 +40,7 @@ LIMIT_KEYS = {  # key -> how its value is read (limits.py)
     "max-import-depth": limits.parse_count,
     "max-expression-depth": limits.parse_count,
 }
-KEYS = ("deck", "select", "ignore", "fail-on", "root", "plugins", "rule-timeout", "rule-memory", *LIMIT_KEYS)
+KEYS = ("deck", "select", "ignore", "fail-on", "root", "plugins", "rule-timeout", "rule-memory", "isolate", *LIMIT_KEYS)
 
 
 class ConfigError(Exception):
@@ -56,6 +58,7 @@ class Config:
     plugins: list[str] = field(default_factory=list)
     rule_timeout: float | None = None  # seconds (budgets.py)
     rule_memory: int | None = None  # bytes
+    isolate: str | None = None  # isolation.MODES
     max_objects: int | None = None  # limits.py; None: the command line's value or the default
     max_file_size: int | None = None  # bytes
     max_import_depth: int | None = None
@@ -115,6 +118,10 @@ def read(path: Path, table: Any) -> Config:
         if table["fail-on"] not in FAIL_ON:
             raise ConfigError(f"{where}: `fail-on` must be one of {', '.join(FAIL_ON)}, got {table['fail-on']!r}")
         config.fail_on = table["fail-on"]
+    if "isolate" in table:
+        if table["isolate"] not in MODES:
+            raise ConfigError(f"{where}: `isolate` must be one of {', '.join(MODES)}, got {table['isolate']!r}")
+        config.isolate = table["isolate"]
     for key, parse in (("rule-timeout", parse_seconds), ("rule-memory", parse_size)):
         if key in table:
             try:

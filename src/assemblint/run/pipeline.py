@@ -26,6 +26,7 @@ from assemblint.base.version import __version__
 from assemblint.build.builder import DEFAULT_MAX_OBJECTS
 from assemblint.build.loader import LanguageExtensions
 from assemblint.build.loader import load as load_design
+from assemblint.checking import isolation
 from assemblint.checking.budgets import DEFAULT_RULE_MEMORY, DEFAULT_RULE_TIMEOUT, Budget
 from assemblint.checking.deck import load_deck
 from assemblint.checking.engine import RuleOutcome, run_rules
@@ -64,6 +65,7 @@ class CheckOptions:
     rule_timeout: float = DEFAULT_RULE_TIMEOUT  # seconds a rule may run before it is stopped (0: no budget)
     rule_memory: int = DEFAULT_RULE_MEMORY  # bytes of memory a rule may add before it is stopped (0: no budget)
     limits: Limits = field(default_factory=Limits)  # file size, import and expression depth (limits.py)
+    isolate: str = isolation.DEFAULT_MODE  # which rules run in a forked worker of their own (isolation.py)
     # parallel.py, docs/scale.md: files, and parts of large files, checked in `jobs` processes or on
     # a Dask cluster (`executor` "dask", at `scheduler`, or a LocalCluster); `keep_designs`: every
     # checked Assembly is wanted in Report.designs (the HTML report draws them), so files stay here.
@@ -106,6 +108,7 @@ def new_report(host: PluginHost, options: CheckOptions) -> Report:
         deck=deck,
         file_waivers=load_waivers(options.waivers) if options.waivers else [],
         baseline=fingerprints(options.baseline) if options.baseline else set(),
+        core_plugins=frozenset(p.name for p in host.plugins if p.distribution == "assemblint"),
     )
     if options.stats:
         report.stats = {"files": []}
@@ -190,6 +193,7 @@ def check_assembly(
         today=options.today,
         budget=Budget(options.rule_timeout, options.rule_memory),
         progress=progress.rule if progress else None,
+        isolate=_isolated(options.isolate, settings.core_plugins),
     )
     checked = time.perf_counter() - started
     for finding in rules_result.findings:
@@ -206,6 +210,15 @@ def check_assembly(
         waiver_uses=rules_result.waiver_uses,
         assembly=assembly,
     )
+
+
+def _isolated(mode: str, core: frozenset[str]) -> Callable[[Rule], bool] | None:
+    """Which rules run forked (`--isolate`): none, those of plugins outside assemblint, or all."""
+    if mode == "all":
+        return lambda rule: True
+    if mode == "plugins":
+        return lambda rule: rule.plugin not in core
+    return None
 
 
 def merge(report: Report, result: DesignResult) -> None:
