@@ -1,5 +1,5 @@
 """`python -m assemblint`."""
 
-from assemblint.cli import main
+from assemblint.cli import run
 
-raise SystemExit(main())
+run()

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -16,7 +17,8 @@ from typing import Any, NoReturn, TypeVar
 from assemblint.api import CheckOptions, check_files, design_files
 from assemblint.base import limits
 from assemblint.base.atomic import write_text
-from assemblint.base.diagnostics import LanguageError, render
+from assemblint.base.diagnostics import LanguageError
+from assemblint.base.inputs import shown_path
 from assemblint.base.version import __version__
 from assemblint.build.builder import DEFAULT_MAX_OBJECTS
 from assemblint.build.loader import load
@@ -27,10 +29,13 @@ from assemblint.model.graph import GRAPH_FORMATS, export
 from assemblint.plugins.host import FormatWriter, PluginHost, PluginProblem
 from assemblint.report import baseline
 from assemblint.report.baseline import BaselineError
+from assemblint.report.formats.escaping import for_log
+from assemblint.report.formats.registry import rendered
 from assemblint.report.report import FAIL_ON, Report
 from assemblint.rule_docs import example_findings, explain_text, reference_markdown
 from assemblint.run import config, parallel
 from assemblint.run.config import ConfigError
+from assemblint.run.outputs import OverwritesInput, named_inputs, read_inputs, refuse_overwrite
 from assemblint.run.progress import for_terminal
 
 REVIEW_FILE = "review.html"  # where `assemblint report` writes when -o is not given
@@ -92,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     diff = sub.add_parser("diff", help="compare two JSON reports: new, fixed and unchanged findings")
     diff.add_argument("old", metavar="OLD")
     diff.add_argument("new", metavar="NEW")
+    diff.add_argument(
+        "--max-file-size",
+        type=_argument(limits.parse_size),
+        metavar="SIZE",
+        help=f"limit on each report's size (default {limits.suggested_size(limits.DEFAULT_MAX_FILE_SIZE)})",
+    )
 
     graph = sub.add_parser("graph", parents=[common], help="export the netlist graph")
     graph.add_argument("path", metavar="PATH")
@@ -273,13 +284,29 @@ def main(argv: list[str] | None = None) -> int:
             "plugins": cmd_plugins,
             "graph": cmd_graph,
         }[args.command](args, host)
-    except (UsageError, DeckError, ConfigError, WaiverFileError, BaselineError) as error:
-        print(f"assemblint: {error}", file=sys.stderr)
+    except (UsageError, DeckError, ConfigError, WaiverFileError, BaselineError, OverwritesInput) as error:
+        _say(f"assemblint: {error}")
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def run() -> NoReturn:
+    """The `assemblint` command: `main()`, then exit even if a rule left a thread running.
+
+    A rule run in process (`--isolate none`) may leave a non-daemon thread behind; the run reports
+    it (its rule crashed, exit 3), and the interpreter would then wait for that thread forever
+    before exiting. The report is written by now: flush and leave.
+    """
+    code = main()
+    if isolation.leftover_threads():
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def _host(flags: list[str]) -> PluginHost:
@@ -300,13 +327,19 @@ def _host(flags: list[str]) -> PluginHost:
     return host
 
 
+def _say(message: str) -> None:
+    """A message on stderr, each line escaped as the text format escapes (escaping.for_log): what it
+    quotes of a file name or a design cannot start a line, a workflow command or an escape sequence."""
+    print(for_log(message), file=sys.stderr)
+
+
 def _write(text: str, output: str | None) -> None:
     """Standard output, or FILE replaced whole (atomic.py): an interrupted run leaves no partial file."""
     if output:
         try:
             write_text(output, text)
         except OSError as error:
-            raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
+            raise UsageError(f"cannot write {shown_path(output)}: {error.strerror or error}") from None
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -341,6 +374,8 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
     options.keep_designs = not all(
         writer.plugin == "builtin" and writer.name in parallel.PLAIN_FORMATS for writer, _ in outputs
     )
+    written = [("-o" if i == 0 else "--report", path) for i, (_, path) in enumerate(outputs)]
+    refuse_overwrite(written, named_inputs([Path(p) for p in args.paths], options))
     progress = for_terminal(args.quiet)
     try:
         if args.executor == "dask":
@@ -351,6 +386,7 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
     finally:
         if progress:
             progress.close()
+    refuse_overwrite(written, read_inputs(report, options))  # imports and `extends` too, before any write
     problems, warnings = _refusals(host, [name for name, _ in selections])
     report.problems.extend(problems)  # before any format is written, so that each one says so
     main, _ = outputs[0]
@@ -361,15 +397,15 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
         if index in texts:
             _write(texts[index], path)
     for warning in warnings:
-        print(f"assemblint: warning: {warning}", file=sys.stderr)
+        _say(f"assemblint: warning: {warning}")
     shown = text_report and args.output is None and 0 in texts  # on stdout, with the errors and problems
     if not shown and report.errors:
         for diagnostic in report.errors:  # a person reading the CI log still sees why it stopped
-            print(render(diagnostic), file=sys.stderr)
+            _say("\n".join(rendered(diagnostic)))
     if not shown:  # and which plugin and rule (or format) crashed or ran over its budget
         for problem in report.problems:
             who = f"plugin `{problem.plugin}`" + (f", rule {problem.rule}" if problem.rule else "")
-            print(f"assemblint: internal error in {who}: {(problem.message.splitlines() or [''])[0]}", file=sys.stderr)
+            _say(f"assemblint: internal error in {who}: {(problem.message.splitlines() or [''])[0]}")
     return report.exit_code
 
 
@@ -462,7 +498,8 @@ def _report_spec(spec: str) -> tuple[str, str]:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """New, fixed and unchanged findings between two JSON reports; exit 1 when there are new ones."""
-    result = baseline.diff(baseline.read_report(args.old), baseline.read_report(args.new))
+    size = args.max_file_size if args.max_file_size is not None else limits.DEFAULT_MAX_FILE_SIZE
+    result = baseline.diff(baseline.read_report(args.old, size), baseline.read_report(args.new, size))
     for title, findings in (("new", result.new), ("fixed", result.fixed), ("unchanged", result.unchanged)):
         print(f"{title}: {len(findings)}")
         for finding in findings:
@@ -500,7 +537,8 @@ def cmd_rules(args: argparse.Namespace, host: PluginHost) -> int:
     if args.verify:
         return cmd_verify(host)
     rules = host.rules()
-    deck = load_deck(args.deck or args.config.deck, rules)
+    size = _given(None, args.config.max_file_size, limits.DEFAULT_MAX_FILE_SIZE)
+    deck = load_deck(args.deck or args.config.deck, rules, size)
     rows: list[dict[str, Any]] = []
     for rule in rules:
         try:
@@ -572,7 +610,7 @@ def cmd_graph(args: argparse.Namespace, host: PluginHost) -> int:
     if missing:
         raise UsageError(missing[0].message)
     if len(files) != 1:
-        raise UsageError(f"`graph` exports one design; {args.path} holds {len(files)} .assy files")
+        raise UsageError(f"`graph` exports one design; {shown_path(args.path)} holds {len(files)} .assy files")
     max_objects, chosen_limits = _limits(args)
     try:
         assembly = load(
@@ -585,8 +623,9 @@ def cmd_graph(args: argparse.Namespace, host: PluginHost) -> int:
         )
     except LanguageError as error:
         for diagnostic in error.diagnostics:
-            print(render(diagnostic), file=sys.stderr)
+            _say("\n".join(rendered(diagnostic)))
         return 2
+    refuse_overwrite([("-o", args.output)], [str(files[0]), *(path for path, _ in assembly.files)])
     _write(export(assembly.graph, args.format), args.output)
     return 0
 
@@ -594,4 +633,4 @@ def cmd_graph(args: argparse.Namespace, host: PluginHost) -> int:
 def _print_problems(host: PluginHost) -> None:
     for problem in host.problems:
         who = f"plugin `{problem.plugin}`" + (f", rule {problem.rule}" if problem.rule else "")
-        print(f"assemblint: internal error in {who}: {problem.message}", file=sys.stderr)
+        _say(f"assemblint: internal error in {who}: {problem.message}")

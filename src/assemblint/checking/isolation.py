@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 MODES = ("none", "plugins", "all")  # --isolate: no rule, third-party rules (the default), every rule
 DEFAULT_MODE = "plugins"
-GRACE = 5.0  # seconds past its time budget before a worker that did not stop at its alarm is killed
+GRACE = 2.0  # seconds past its time budget before a worker that did not stop at its alarm is killed
 _HEADER = struct.Struct("<Q")  # the length of the pickled answer that follows
 _FAILED = 70  # the worker's exit code when it could not even send an answer (EX_SOFTWARE)
 
