@@ -1,13 +1,17 @@
-"""The long fuzz campaign of the language front end (issue 9): minutes of generated inputs, not seconds.
+"""The long fuzz campaign of the language front end (issue 9) and of the other input files (issue 17):
+minutes of generated inputs, not seconds.
 
     python benchmarks/fuzz_campaign.py --minutes 5          # seed 0; failures to $TMPDIR/assemblint-fuzz
     python benchmarks/fuzz_campaign.py --minutes 30 --seed 7 --out /tmp/fuzz
     python benchmarks/fuzz_campaign.py --replay /tmp/fuzz/*.assy  # judge saved inputs again (after a fix)
 
 The generators and the oracle are tests/fuzz_strategies.py, the same as the bounded campaign in
-tests/language/test_fuzz.py. Input `i` of seed `S` is drawn from `random.Random("S:i")`, so any input can be
-made again from its number alone. Each input runs in a worker process under a limit of processor
-time (SIGPROF) and of memory; a worker that dies or stops answering is a failure too, and is replaced.
+tests/language/test_fuzz.py; one input in five (`--input-files` sets the share) is instead a baseline,
+waivers file, deck or configuration file from tests/fuzz_inputs.py (tests/app/test_input_fuzz.py),
+read by its reader, which must read it or refuse it with its own error naming the file. Input `i`
+of seed `S` is drawn from `random.Random("S:i")`, so any input can be made again from its number
+alone. Each input runs in a worker process under a limit of processor time (SIGPROF) and of memory;
+a worker that dies or stops answering is a failure too, and is replaced.
 
 Failures are grouped by what went wrong and where (the exception and the innermost assemblint
 frame, the rule that crashed, or the diagnostic contract broken); the smallest input of each is
@@ -35,6 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from fuzz_inputs import FILE_NAMES, InputFile, generate_input, judge_input
 from fuzz_strategies import (  # tests/ is not a package: its path is added above
     TIME_LIMIT,
     FuzzInput,
@@ -59,7 +64,10 @@ def _work(conn: multiprocessing.connection.Connection, folder: str, time_limit: 
         item = conn.recv()
         if item is None:
             return
-        conn.send(judge(path, item, time_limit))
+        if isinstance(item, InputFile):
+            conn.send(judge_input(Path(folder), item, time_limit))
+        else:
+            conn.send(judge(path, item, time_limit))
 
 
 class Worker:
@@ -77,7 +85,7 @@ class Worker:
         child.close()
         self.started += 1
 
-    def run(self, item: FuzzInput) -> Outcome:
+    def run(self, item: FuzzInput | InputFile) -> Outcome:
         """Judge one input; a worker that dies or does not answer in time becomes a failure."""
         started = time.perf_counter()
         self.conn.send(item)
@@ -113,7 +121,7 @@ class Failure:
     count: int = 0
     first: int = -1
     inputs: list[int] = field(default_factory=list)  # the first hundred, to make again by number
-    smallest: FuzzInput | None = None
+    smallest: FuzzInput | InputFile | None = None
     smallest_index: int = -1
     detail: str = ""
 
@@ -130,7 +138,7 @@ class Tally:
     failures: dict[str, Failure] = field(default_factory=dict)
     slowest: tuple[float, int] = (0.0, -1)
 
-    def add(self, index: int, item: FuzzInput, outcome: Outcome) -> None:
+    def add(self, index: int, item: FuzzInput | InputFile, outcome: Outcome) -> None:
         self.tried += 1
         self.kinds[outcome.kind] += 1
         self.by_family.setdefault(item.family, Counter())[outcome.kind] += 1
@@ -159,7 +167,8 @@ def save_failure(failure: Failure, out: Path, seed: int) -> None:
     assert failure.smallest is not None
     out.mkdir(parents=True, exist_ok=True)
     stem = out / _slug(failure.signature)
-    stem.with_suffix(".assy").write_bytes(failure.smallest.as_bytes())
+    suffix = f".{FILE_NAMES[failure.smallest.kind]}" if isinstance(failure.smallest, InputFile) else ".assy"
+    stem.with_suffix(suffix).write_bytes(failure.smallest.as_bytes())
     stem.with_suffix(".txt").write_text(
         f"{failure.signature}\nsmallest so far: input {failure.smallest_index} of seed {seed} "
         f"({failure.smallest.family}: {', '.join(failure.smallest.how) or 'as generated'})\n\n{failure.detail}\n",
@@ -207,11 +216,11 @@ def _clear(out: Path) -> None:
     """A previous campaign's inputs and tracebacks (a folder with its summary.json), so that what is
     left after this one is this one's; any other folder is left alone."""
     if (out / "summary.json").is_file():
-        for path in [*out.glob("*.assy"), *out.glob("*.txt"), out / "summary.json"]:
-            path.unlink()
+        for path in [*out.glob("*.assy"), *out.glob("*.txt"), *out.glob("*.*.*"), out / "summary.json"]:
+            path.unlink(missing_ok=True)
 
 
-def campaign(minutes: float, seed: int, out: Path, time_limit: float, limit: int | None) -> Tally:
+def campaign(minutes: float, seed: int, out: Path, time_limit: float, limit: int | None, input_files: int = 5) -> Tally:
     _clear(out)
     examples = example_designs()
     tally = Tally(out, seed)
@@ -223,7 +232,9 @@ def campaign(minutes: float, seed: int, out: Path, time_limit: float, limit: int
         try:
             index = 0
             while time.perf_counter() < deadline and (limit is None or index < limit):
-                item = generate(source_for(f"{seed}:{index}"), examples)
+                src = source_for(f"{seed}:{index}")
+                inputs = input_files and index % input_files == input_files - 1
+                item = generate_input(src) if inputs else generate(src, examples)
                 tally.add(index, item, worker.run(item))
                 index += 1
                 if time.perf_counter() >= next_progress:
@@ -241,10 +252,14 @@ def campaign(minutes: float, seed: int, out: Path, time_limit: float, limit: int
     return tally
 
 
-def _saved(path: Path) -> FuzzInput:
-    """A saved input as it was made: text with a lone surrogate can only have come as text (it is
-    saved with surrogatepass), anything else is replayed as the bytes of a file."""
+def _saved(path: Path) -> FuzzInput | InputFile:
+    """A saved input as it was made: an input file by the name it was saved under (`x.w.toml`); text
+    with a lone surrogate can only have come as text (it is saved with surrogatepass), anything else
+    is replayed as the bytes of a file."""
     data = path.read_bytes()
+    for kind, name in FILE_NAMES.items():
+        if path.name.endswith(f".{name}"):
+            return InputFile(kind, data, [path.name])
     try:
         text = data.decode("utf-8", "surrogatepass")
     except UnicodeDecodeError:
@@ -282,10 +297,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, help="seconds per input")
     parser.add_argument("--inputs", type=int, default=None, help="stop after this many inputs")
     parser.add_argument("--replay", type=Path, nargs="+", help="judge these saved inputs instead")
+    parser.add_argument(
+        "--input-files",
+        type=int,
+        default=5,
+        metavar="N",
+        help="every Nth input is a baseline, waivers file, deck or configuration file (0: designs only)",
+    )
     args = parser.parse_args(argv)
     if args.replay:
         return replay(args.replay, args.time_limit)
-    tally = campaign(args.minutes, args.seed, args.out, args.time_limit, args.inputs)
+    tally = campaign(args.minutes, args.seed, args.out, args.time_limit, args.inputs, args.input_files)
     return 1 if tally.failures else 0
 
 

@@ -1146,9 +1146,21 @@ def _quotes(shown: str, line: str) -> bool:
     )
 
 
-def diagnostic_problems(error: assemblint.LanguageError, path: Path, text: str) -> list[tuple[str, str]]:
+def is_text(data: bytes) -> bool:
+    """Whether a file's bytes are a text the loader quotes: UTF-8 (after a byte-order mark), no NUL."""
+    try:
+        data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\0" not in data
+
+
+def diagnostic_problems(
+    error: assemblint.LanguageError, path: Path, text: str, binary: bool = False
+) -> list[tuple[str, str]]:
     """Everything wrong with the diagnostics of a LanguageError, as (what kind of problem, details);
-    [] when they meet the contract."""
+    [] when they meet the contract. `binary`: the file is not text (issue 17): its one E001 is at a
+    real place, and no line of it is quoted."""
     if not error.diagnostics:
         return [("a LanguageError without diagnostics", "")]
     problems = []
@@ -1176,6 +1188,12 @@ def diagnostic_problems(error: assemblint.LanguageError, path: Path, text: str) 
         shown = render(d, SOURCES).split("\n")
         if shown[0] != f"{loc}: {d.code} {d.message}":
             problems.append(("a first line that is not `file:line:column: CODE message`", where))
+        if binary:
+            if d.code != "E001" or len(error.diagnostics) != 1 or "not a text file" not in d.message:
+                problems.append(("a file that is not text without its one E001", where))
+            if len(shown) > 1:
+                problems.append(("a line of a file that is not text is quoted", where))
+            continue
         if len(shown) < 3 or "^" not in shown[2]:
             problems.append(("no caret under the source line", where))
         elif len(line) <= 120 and not _quotes(shown[1], f"{loc.line:>5} | " + line):
@@ -1203,7 +1221,8 @@ def judge(path: Path, item: FuzzInput, time_limit_s: float = TIME_LIMIT) -> Outc
                 assembly = assemblint.load(path, text=item.text, max_objects=MAX_OBJECTS)
             except assemblint.LanguageError as error:
                 codes = tuple(d.code for d in error.diagnostics)
-                problems = diagnostic_problems(error, path, text)
+                binary = item.text is None and not is_text(item.as_bytes())
+                problems = diagnostic_problems(error, path, text, binary)
                 if problems:
                     detail = "\n".join(f"{kind}: {where}" for kind, where in problems)
                     return Outcome("failure", codes, f"bad diagnostic: {problems[0][0]}", detail)

@@ -26,6 +26,7 @@ both faces in 0.3 s, and needs no Python loop over the 1,200 faces of a flat waf
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -133,6 +134,7 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
 
 
 BLOCK = 1 << 16  # points looked up per step: the step's arrays stay in the processor's cache
+PAIRS_PER_STEP = 1 << 21  # candidate pairs per step, however many points one cell holds
 TABLE_LIMIT = (4, 2**20)  # a table of counts for up to 4 cells per point (+ 2^20); else binary searches
 
 
@@ -141,6 +143,15 @@ def pairs_within(group: np.ndarray, x: np.ndarray, y: np.ndarray, radius: float)
 
     A few pairs just past `radius` may come too (the callers test each pair exactly).
     """
+    found = list(pair_batches_within(group, x, y, radius))
+    return _join([i for i, _ in found]), _join([j for _, j in found])
+
+
+def pair_batches_within(
+    group: np.ndarray, x: np.ndarray, y: np.ndarray, radius: float
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """`pairs_within` in batches of about `PAIRS_PER_STEP` candidates: memory bounded by the step,
+    not by the pairs (a thousand masses at one spot are half a million pairs)."""
     cells = _Cells(group, x, y, radius)
     sx, sy = cells.sorted(x), cells.sorted(y)  # in cell order: a point's neighbours lie near it in memory
     found_i, found_j = [], []
@@ -149,14 +160,19 @@ def pairs_within(group: np.ndarray, x: np.ndarray, y: np.ndarray, radius: float)
         here, nx = cells.sorted_cell[point], cells.nx[cells.sorted_group(point)]
         # after each point: the rest of its cell and the cell to the right (one run), and the three
         # cells of the row above (one run); the other neighbours find it the same way
-        for i, j in (
-            _runs(point, point + 1, cells.before(here + 2)),
-            _runs(point, cells.before(here + nx - 1), cells.before(here + nx + 2)),
+        for runs in (
+            (point, point + 1, cells.before(here + 2)),
+            (point, cells.before(here + nx - 1), cells.before(here + nx + 2)),
         ):
-            close = _close(sx[i] - sx[j], sy[i] - sy[j], radius)
-            found_i.append(i[close])
-            found_j.append(j[close])
-    return cells.original(_join(found_i)), cells.original(_join(found_j))
+            for i, j in _run_batches(*runs):
+                close = _close(sx[i] - sx[j], sy[i] - sy[j], radius)
+                found_i.append(i[close])
+                found_j.append(j[close])
+                if sum(map(len, found_i)) >= PAIRS_PER_STEP:
+                    yield cells.original(_join(found_i)), cells.original(_join(found_j))
+                    found_i, found_j = [], []
+    if found_i:
+        yield cells.original(_join(found_i)), cells.original(_join(found_j))
 
 
 def pairs_between(
@@ -178,6 +194,22 @@ def pairs_between(
     of a (of xa, ya, and the labels) each entry of `group_a` asks for, so that one point can ask
     in several groups without copies of its coordinates; `i` then indexes `group_a`.
     """
+    found = list(pair_batches_between(group_a, xa, ya, group_b, xb, yb, radius, apart, at))
+    return _join([i for i, _ in found]), _join([j for _, j in found])
+
+
+def pair_batches_between(
+    group_a: np.ndarray,
+    xa: np.ndarray,
+    ya: np.ndarray,
+    group_b: np.ndarray,
+    xb: np.ndarray,
+    yb: np.ndarray,
+    radius: float,
+    apart: tuple[np.ndarray, np.ndarray] | None = None,
+    at: np.ndarray | None = None,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """`pairs_between` in batches of about `PAIRS_PER_STEP` candidates (memory bounded by the step)."""
     labels = int(max(group_a.max(initial=-1), group_b.max(initial=-1))) + 1
     cells = _Cells(group_b, xb, yb, radius, labels)
     sx, sy = cells.sorted(xb), cells.sorted(yb)
@@ -192,13 +224,17 @@ def pairs_between(
         mine = np.arange(len(query))
         label_a = None if apart is None else apart[0][point]
         for row in (here - nx, here, here + nx):  # the three cells of each of the three rows: one run each
-            i, j = _runs(mine, cells.before(row - 1), cells.before(row + 2))
-            close = _close(qx[i] - sx[j], qy[i] - sy[j], radius)
-            if label_a is not None and label_b is not None:  # both or neither: `apart` given
-                close &= label_a[i] != label_b[j]
-            found_i.append(query[i[close]])
-            found_j.append(j[close])
-    return _join(found_i), cells.original(_join(found_j))
+            for i, j in _run_batches(mine, cells.before(row - 1), cells.before(row + 2)):
+                close = _close(qx[i] - sx[j], qy[i] - sy[j], radius)
+                if label_a is not None and label_b is not None:  # both or neither: `apart` given
+                    close &= label_a[i] != label_b[j]
+                found_i.append(query[i[close]])
+                found_j.append(j[close])
+                if sum(map(len, found_i)) >= PAIRS_PER_STEP:
+                    yield _join(found_i), cells.original(_join(found_j))
+                    found_i, found_j = [], []
+    if found_i:
+        yield _join(found_i), cells.original(_join(found_j))
 
 
 class _Cells:
@@ -326,17 +362,26 @@ def _bounds(group: np.ndarray, values: np.ndarray, labels: int) -> tuple[np.ndar
     return low, high
 
 
-def _runs(owner: np.ndarray, start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(owner, position) for every position in [start, stop) of each owner, without a Python loop."""
+def _run_batches(owner: np.ndarray, start: np.ndarray, stop: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(owner, position) for every position in [start, stop) of each owner, without a Python loop
+    per owner, `PAIRS_PER_STEP` at a time (a run longer than that is cut, so a dense cluster's
+    candidates never sit in memory all at once)."""
     start = start.astype(np.int64, copy=False)  # the counts table may be int32; the totals may not fit
     count = stop - start
     some = np.flatnonzero(count > 0)
     if len(some) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    count, start = count[some], start[some]
+        return
+    owner, count, start = owner[some], count[some], start[some]
     ends = np.cumsum(count)
-    position = np.arange(int(ends[-1])) + np.repeat(start - (ends - count), count)
-    return np.repeat(owner[some], count), position
+    begins = ends - count
+    total = int(ends[-1])
+    for low in range(0, total, PAIRS_PER_STEP):
+        high = min(low + PAIRS_PER_STEP, total)
+        k0, k1 = int(np.searchsorted(ends, low, side="right")), int(np.searchsorted(begins, high, side="left"))
+        first, last = np.maximum(begins[k0:k1], low), np.minimum(ends[k0:k1], high)
+        taken = last - first
+        offset = start[k0:k1] + (first - begins[k0:k1]) - (np.cumsum(taken) - taken)
+        yield np.repeat(owner[k0:k1], taken), np.arange(high - low) + np.repeat(offset, taken)
 
 
 def _join(parts: list[np.ndarray]) -> np.ndarray:
@@ -346,3 +391,109 @@ def _join(parts: list[np.ndarray]) -> np.ndarray:
 def _close(dx: np.ndarray, dy: np.ndarray, radius: float) -> np.ndarray:
     """Which offsets are no longer than `radius`, with the same hair of slack as the cells."""
     return dx * dx + dy * dy <= (radius * (1 + 1e-9)) ** 2
+
+
+@dataclass
+class Tally:
+    """Pairs summed up per finding key as they come, batch by batch, so that no rule keeps its pairs.
+
+    Per key: the weighted count of its pairs, its closest pair (the least `rounded`; ties to the
+    least `first`, then `second`), that pair's `value` and `face`, and the distinct objects of all
+    its pairs. Nothing here grows with the pairs: a key keeps one pair and its objects.
+    """
+
+    key: np.ndarray
+    count: np.ndarray
+    rounded: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
+    value: np.ndarray
+    face: np.ndarray
+    member_key: np.ndarray  # (member_key, member): distinct, in order
+    member: np.ndarray
+
+    @classmethod
+    def of(
+        cls,
+        key: np.ndarray,
+        weight: np.ndarray,
+        rounded: np.ndarray,
+        first: np.ndarray,
+        second: np.ndarray,
+        value: np.ndarray,
+        face: np.ndarray,
+        members: list[np.ndarray],
+    ) -> Tally:
+        """One batch of pairs; `members`: the arrays (one entry per pair) whose values are the objects."""
+        member_key = np.concatenate([key] * len(members)) if len(members) else np.zeros(0, np.int64)
+        member = _join(members)
+        keys = distinct(key)
+        if len(keys) <= 16:  # the usual case, one pair of declarations or a few: a mask per key, no sort
+            best = np.array([_least(key == k, rounded, first, second) for k in keys.tolist()], dtype=np.int64)
+            count = np.array([weight[key == k].sum() for k in keys.tolist()], dtype=np.int64)
+        else:
+            order = np.lexsort((second, first, rounded, key))
+            start = np.flatnonzero(np.concatenate([[True], key[order][1:] != key[order][:-1]]))
+            best = order[start]
+            count = np.add.reduceat(weight[order], start) if len(order) else np.zeros(0, np.int64)
+        member_key, member = _distinct_rows(member_key, member)
+        return cls(
+            keys,
+            count.astype(np.int64),
+            rounded[best],
+            first[best],
+            second[best],
+            value[best],
+            face[best],
+            member_key,
+            member,
+        )
+
+    @classmethod
+    def merge(cls, parts: list[Tally]) -> Tally:
+        """The tally of several batches: counts added, the closest pair of all, the objects of all."""
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return cls(*(np.zeros(0, np.int64) for _ in cls.__dataclass_fields__))
+        joined = {name: _join([getattr(p, name) for p in parts]) for name in cls.__dataclass_fields__}
+        merged = cls.of(
+            joined["key"],
+            joined["count"],
+            joined["rounded"],
+            joined["first"],
+            joined["second"],
+            joined["value"],
+            joined["face"],
+            [],
+        )
+        merged.member_key, merged.member = _distinct_rows(joined["member_key"], joined["member"])
+        return merged
+
+    def members(self, k: int) -> np.ndarray:
+        """The distinct objects of the pairs of the `k`-th key, in order."""
+        lo, hi = (
+            np.searchsorted(self.member_key, self.key[k], side="left"),
+            np.searchsorted(self.member_key, self.key[k], side="right"),
+        )
+        return self.member[lo:hi]
+
+
+def _least(mine: np.ndarray, rounded: np.ndarray, first: np.ndarray, second: np.ndarray) -> int:
+    """The index of the least (rounded, first, second) among `mine`."""
+    where = np.flatnonzero(mine)
+    where = where[rounded[where] == rounded[where].min()]
+    where = where[first[where] == first[where].min()]
+    return int(where[np.argmin(second[where])])
+
+
+def _distinct_rows(key: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (key, value) rows of two non-negative integer arrays, in order."""
+    if len(key) == 0:
+        return key.astype(np.int64), value.astype(np.int64)
+    keys, code = (
+        np.unique(key, return_inverse=True) if key.min() != key.max() else (key[:1], np.zeros(len(key), np.int64))
+    )
+    span = int(value.max()) + 1
+    rows = distinct(code.astype(np.int64) * span + value)
+    return keys[rows // span], rows % span

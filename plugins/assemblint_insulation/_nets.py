@@ -48,6 +48,19 @@ class Pins:
         group = self.net_groups[g]
         return Selection(group, np.array([number - int(self.net_starts[g])]))
 
+    def declaration(self, numbers: np.ndarray) -> np.ndarray:
+        """Global net numbers -> the index of the `net` or `nets` statement each belongs to."""
+        return np.searchsorted(self.net_starts, numbers, side="right") - 1
+
+    def nets(self, numbers: np.ndarray) -> list[Selection]:
+        """Global net numbers -> one selection per statement (compacted to ranges by the finding)."""
+        numbers = np.unique(numbers)
+        group = self.declaration(numbers)
+        return [
+            Selection(self.net_groups[g], numbers[group == g] - int(self.net_starts[g]))
+            for g in np.unique(group).tolist()
+        ]
+
     def net_name(self, number: int) -> str:
         selection = self.net(number)
         assert selection.index is not None  # net() selects by index

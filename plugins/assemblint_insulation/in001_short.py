@@ -16,6 +16,7 @@ CROSSED = """masses m : SAC305 { joins die.c[0:2] -- sub.p[0:2]; diameter 100 um
 mass x : SAC305 { joins die.c[2] -- sub.p[3]; diameter 100 um; height 60 um }
 mass y : SAC305 { joins die.c[3] -- sub.p[3]; diameter 100 um; height 60 um }"""
 MOST_PATHS = 3  # paths spelled out per short; the data lists every net
+MOST_KINDS = 8  # declarations per node that tell two shorts apart
 
 
 @rule(
@@ -34,7 +35,9 @@ MOST_PATHS = 3  # paths spelled out per short; the data lists every net
     edges are the masses' `joins`, the leads and the elements' `connect`s. A node holding pins of
     two nets shorts them: a mass routed to the neighbouring pad, a bridge, a `connect` written
     one index off. The path names every object on the way from a pin of the first net to the
-    nearest pin of the other, so the faulty link is in the message.
+    nearest pin of the other, so the faulty link is in the message. Nodes where the same
+    declarations meet (two `nets` statements over the same pins) are one finding: the first node
+    spelled out, the others counted (`nodes` in the data), every net among its objects.
     """,
 )
 def short(ctx: RuleContext) -> Iterator[Finding]:
@@ -56,7 +59,10 @@ def short(ctx: RuleContext) -> Iterator[Finding]:
     start, stop = runs(key)
     net_of = pins.number[mine[start]]
     first, last = runs(node[mine[start]])  # each node's runs
-    for k0, k1 in zip(first.tolist(), last.tolist(), strict=True):
+    # nodes where the same declarations meet are one finding (two `nets` over the same pins short
+    # pin by pin): the first node spelled out, the others counted, so findings follow declarations
+    for same in _kinds(pins.declaration(net_of), first, last):
+        k0, k1 = int(first[same[0]]), int(last[same[0]])
         nets = net_of[k0:k1].tolist()
         paths = []
         source = int(pins.pad[mine[start[k0]]])
@@ -70,9 +76,35 @@ def short(ctx: RuleContext) -> Iterator[Finding]:
         names = [pins.net_name(n) for n in nets]
         listed = ", ".join(names[:-1]) + " and " + names[-1]
         more = f" (and {len(nets) - 1 - MOST_PATHS} more paths)" if len(nets) - 1 > MOST_PATHS else ""
+        message = f"nets {listed} are on one electrical node: " + "; ".join(paths) + more
+        more_nodes: dict[str, int] = {}
+        objects = [pins.net(n) for n in nets]
+        if len(same) > 1:
+            every = np.concatenate([net_of[first[same]]] + [net_of[first[same] + j] for j in range(1, k1 - k0)])
+            objects = pins.nets(every)
+            message += f"; and {len(same) - 1} more electrical nodes where the same declarations meet"
+            more_nodes["nodes"] = len(same)
         yield ctx.finding(
-            f"nets {listed} are on one electrical node: " + "; ".join(paths) + more,
-            objects=[pins.net(n) for n in nets],
-            data={"nets": names, "paths": paths},
+            message,
+            objects=objects,
+            data={"nets": names, "paths": paths, **more_nodes},
             cause="short " + " ".join(sorted(declared(n) for n in names)),  # cells merge; any declaration order
         )
+
+
+def _kinds(declaration: np.ndarray, first: np.ndarray, last: np.ndarray) -> list[np.ndarray]:
+    """The shorted nodes in sets where the same declarations meet (equal lists of declarations, by
+    their first `MOST_KINDS`), each set in node order, the sets in the order of their first node."""
+    if len(first) == 0:
+        return []
+    width = min(int((last - first).max()), MOST_KINDS)
+    table = np.full((len(first), width + 1), -1, dtype=np.int64)
+    table[:, -1] = last - first
+    for j in range(width):  # a column per position on the node: a few, not one per node
+        has = (last - first) > j
+        table[has, j] = declaration[first[has] + j]
+    kind = np.unique(table, axis=0, return_inverse=True)[1].reshape(-1)
+    order = np.lexsort((np.arange(len(kind)), kind))
+    starts = np.flatnonzero(np.concatenate([[True], kind[order][1:] != kind[order][:-1]]))
+    sets = np.split(order, starts[1:])
+    return [sets[i] for i in np.argsort(order[starts], kind="stable").tolist()]

@@ -13,7 +13,7 @@ from assemblint.base.units import format_quantity
 from assemblint.model.assembly import Assembly
 
 from ._examples import STRAIGHT, design
-from ._geometry import Placement, distinct, face_name, pairs_within, stable_order
+from ._geometry import Placement, Tally, face_name, pair_batches_within
 
 
 def um(value: float) -> str:
@@ -37,8 +37,9 @@ def um(value: float) -> str:
     spreads in reflow, and leaves no room for alignment error. Each pair is counted once, and the
     finding points at the later-declared mass of the pair; its `count` is the number of pairs.
     The search bins the masses into cells as wide as the reach (a cell list, over all faces at
-    once), so a million masses cost a fraction of a second, not an all-pairs loop. Exactly
-    `min_spacing` passes.
+    once), so a million masses cost a fraction of a second, not an all-pairs loop; the pairs are
+    counted batch by batch, so a cluster of masses on one spot is counted exactly without being
+    kept. Exactly `min_spacing` passes.
     """,
 )
 def spacing(ctx: RuleContext) -> Iterator[Finding]:
@@ -51,23 +52,29 @@ def spacing(ctx: RuleContext) -> Iterator[Finding]:
     if radius <= 0:
         return
     place = Placement.of(ctx.assembly)
-    # one point per mass, searched among the masses its faces are linked to; then each pair
-    # kept only if the two masses touch a common face
-    a, b = pairs_within(place.linked_faces, place.x, place.y, radius)
-    keys, shared = _common_face(place.face_a, place.face_b, a, b)
-    keep = shared & (netlist.mass_node[a] != netlist.mass_node[b])
-    a, b, keys = a[keep], b[keep], keys[keep]
-    x, y = place.x, place.y
-    gap = np.hypot(x[a] - x[b], y[a] - y[b]) - (diameter[a] + diameter[b]) / 2
-    close = falls_short(gap, limit)  # past rounding, so a translated design gives the same pairs
-    first, later = _order_by_declaration(ctx.assembly, a[close], b[close])
-    gap, keys = gap[close], keys[close]
-    if len(first) == 0:
-        return
-    # in the order of the later mass, then the first: the closest pair's ties go to the first declared
-    order = stable_order(later * netlist.mass_count + first)
-    first, later, gap, keys = first[order], later[order], gap[order], keys[order]
-    yield from _findings(ctx, ctx.timeline, first, later, gap, keys, limit)
+    rank = _declaration_rank(ctx.assembly)
+    decl = _declaration(ctx.assembly)
+    weight = netlist.mass_weight
+    parts = []
+    # one point per mass, searched among the masses its faces are linked to; then each pair kept
+    # only if the two masses touch a common face. The pairs come in batches and are summed up
+    # per pair of declarations as they come: a cluster's millions of pairs never sit in memory.
+    for a, b in pair_batches_within(place.linked_faces, place.x, place.y, radius):
+        keys, shared = _common_face(place.face_a, place.face_b, a, b)
+        keep = shared & (netlist.mass_node[a] != netlist.mass_node[b])
+        a, b, keys = a[keep], b[keep], keys[keep]
+        gap = np.hypot(place.x[a] - place.x[b], place.y[a] - place.y[b]) - (diameter[a] + diameter[b]) / 2
+        close = falls_short(gap, limit)  # past rounding, so a translated design gives the same pairs
+        first, later = _order_by_declaration(rank[netlist.mass_group], a[close], b[close])
+        pair_key = decl[netlist.mass_group[later]] * len(ctx.assembly.mass_groups) + decl[netlist.mass_group[first]]
+        parts.append(
+            Tally.of(
+                pair_key, weight[later], _rounded(gap[close]), later, first, gap[close], keys[close], [first, later]
+            )
+        )
+    tally = Tally.merge(parts)
+    if len(tally.key):
+        yield from _findings(ctx, ctx.timeline, tally, limit)
 
 
 def _common_face(face_a: np.ndarray, face_b: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -87,59 +94,57 @@ def _common_face(face_a: np.ndarray, face_b: np.ndarray, i: np.ndarray, j: np.nd
     return np.where(via_first, first_side, bi), via_first | ((bi == bj) & (bi >= 0))
 
 
-def _order_by_declaration(assembly: Assembly, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(earlier, later) of each pair by where their declarations stand in the source, then by id."""
+def _declaration_rank(assembly: Assembly) -> np.ndarray:
+    """Each mass group's rank by where its declaration stands in the source."""
     groups = assembly.mass_groups
     order = sorted(range(len(groups)), key=lambda g: (groups[g].loc.path, groups[g].loc.line, groups[g].loc.column))
     rank = np.empty(len(groups), dtype=np.int64)
     rank[order] = np.arange(len(groups))
-    assert assembly.netlist is not None  # the rule's ctx.netlist
-    group_of = assembly.netlist.mass_group
-    ra, rb = rank[group_of[a]], rank[group_of[b]]
+    return rank
+
+
+def _declaration(assembly: Assembly) -> np.ndarray:
+    """Each mass group's declaration: the first group of its location (a cell's instances share one)."""
+    decl_index: dict[Location, int] = {}
+    return np.array([decl_index.setdefault(g.loc, i) for i, g in enumerate(assembly.mass_groups)], dtype=np.int64)
+
+
+def _order_by_declaration(rank: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(earlier, later) of each pair by where their declarations stand in the source, then by id.
+
+    `rank`: the declaration rank of each mass."""
+    ra, rb = rank[a], rank[b]
     a_later = (ra > rb) | ((ra == rb) & (a > b))
     return np.where(a_later, b, a), np.where(a_later, a, b)
 
 
-def _findings(
-    ctx: RuleContext,
-    tl: Timeline,
-    first: np.ndarray,
-    later: np.ndarray,
-    gap: np.ndarray,
-    keys: np.ndarray,
-    limit: float,
-) -> Iterator[Finding]:
+def _findings(ctx: RuleContext, tl: Timeline, tally: Tally, limit: float) -> Iterator[Finding]:
     """One finding per pair of declarations (the later mass's and the other's)."""
     groups = ctx.assembly.mass_groups
     group_of = ctx.netlist.mass_group
-    decl_index: dict[Location, int] = {}
-    decl = np.array([decl_index.setdefault(g.loc, i) for i, g in enumerate(groups)], dtype=np.int64)
-    pair_key = decl[group_of[later]] * len(groups) + decl[group_of[first]]
-    for key in distinct(pair_key).tolist():
-        mine = pair_key == key
-        worst = int(np.argmin(np.where(mine, _rounded(gap), np.inf)))  # ties: the first declared
-        names = [_mass_name(ctx, int(first[worst])), _mass_name(ctx, int(later[worst]))]
-        shortest = float(gap[worst])
+    for k in range(len(tally.key)):
+        first, later = int(tally.second[k]), int(tally.first[k])
+        names = [_mass_name(ctx, first), _mass_name(ctx, later)]
+        shortest = float(tally.value[k])
         what = f"overlap by {um(-shortest)}" if shortest < 0 else f"are {um(shortest)} apart edge to edge"
-        count = int(ctx.netlist.mass_weight[later[mine]].sum())  # every placed instance's pairs
-        face = face_name(ctx.assembly, int(keys[worst]))
+        count = int(tally.count[k])  # every placed instance's pairs
+        face = face_name(ctx.assembly, int(tally.face[k]))
         message = (
             f"{names[0]} and {names[1]}, on different electrical nodes, {what} on {face}, closer than {um(limit)}"
             if count == 1
             else f"{count} pairs of masses on different electrical nodes are closer than {um(limit)} edge to edge; "
             f"the closest, {names[0]} and {names[1]}, {what} on {face}"
         )
-        ids = distinct(np.concatenate([first[mine], later[mine]]))
         yield ctx.finding(
             message,
-            objects=list(tl.selections(ids)),
-            location=groups[int(group_of[later[worst]])].loc,
+            objects=list(tl.selections(tally.members(k))),
+            location=groups[int(group_of[later])].loc,
             data={
                 "pairs": count,
                 "min_distance": shortest,
                 "min_spacing": limit,
                 "closest": names,
-                "face": face_name(ctx.assembly, int(keys[worst])),
+                "face": face,
             },
             cause="spacing " + " ".join(sorted((_base(names[0]), _base(names[1])))),  # either declaration order
             count=count,

@@ -11,7 +11,7 @@ from assemblint.base.diagnostics import Location
 from assemblint.base.units import format_quantity
 
 from ._examples import STRAIGHT, design
-from ._geometry import Placement, distinct, face_name, pairs_between, stable_order
+from ._geometry import Placement, Tally, face_name, pair_batches_between
 
 
 def um(value: float) -> str:
@@ -64,44 +64,42 @@ def misalignment(ctx: RuleContext) -> Iterator[Finding]:
     face = np.concatenate([place.face_a, place.face_b[second]])
     nodes = (netlist.mass_node, netlist.pad_node)  # a mass's own pads never count
     pads = (place.pad_face, netlist.pad_x, netlist.pad_y)
-    i, pad = pairs_between(face, place.x, place.y, *pads, radius, apart=nodes, at=owner)
-    mass = owner[i]
-    dx, dy = place.x[mass] - netlist.pad_x[pad], place.y[mass] - netlist.pad_y[pad]
-    distance = np.sqrt(dx * dx + dy * dy)  # as scipy's cKDTree computed it, bit for bit (it is in the data)
-    hit = falls_short(distance, mass_r[mass] + pad_r[pad])
-    mass, pad, distance = mass[hit], pad[hit], distance[hit]
-    if len(mass) == 0:
-        return
-    # by mass, then pad: the closest pair's ties go to the first; a pad lies on one face, so each
-    # (mass, pad) pair is found once
-    order = stable_order(mass * netlist.pad_count + pad)
-    mass, pad, distance = mass[order], pad[order], distance[order]
-    keys = place.pad_face[pad]
     groups = ctx.assembly.mass_groups
     first_of: dict[Location, int] = {}
     declaration = np.array([first_of.setdefault(g.loc, k) for k, g in enumerate(groups)], dtype=np.int64)
-    by_declaration = declaration[netlist.mass_group[mass]]
-    for decl in distinct(by_declaration).tolist():
-        mine = by_declaration == decl
-        worst = int(np.argmin(np.where(mine, np.round(distance, 3), np.inf)))  # ties: the first declared
-        m, p = int(mass[worst]), int(pad[worst])
+    parts = []
+    # the pairs come in batches, summed up per declaration as they come: a cluster's pairs never
+    # sit in memory; ties of the closest pair go to the first mass, then the first pad
+    for i, pad in pair_batches_between(face, place.x, place.y, *pads, radius, apart=nodes, at=owner):
+        mass = owner[i]
+        dx, dy = place.x[mass] - netlist.pad_x[pad], place.y[mass] - netlist.pad_y[pad]
+        distance = np.sqrt(dx * dx + dy * dy)  # as scipy's cKDTree computed it, bit for bit (it is in the data)
+        hit = falls_short(distance, mass_r[mass] + pad_r[pad])
+        mass, pad, distance = mass[hit], pad[hit], distance[hit]
+        by_declaration = declaration[netlist.mass_group[mass]]
+        rounded = np.round(distance, 3)
+        weight = netlist.mass_weight[mass]
+        parts.append(Tally.of(by_declaration, weight, rounded, mass, pad, distance, place.pad_face[pad], [mass]))
+    tally = Tally.merge(parts)
+    for k in range(len(tally.key)):
+        m, p, distance = int(tally.first[k]), int(tally.second[k]), float(tally.value[k])
         mass_name = netlist.node_name(ctx.assembly, netlist.pad_count + m)
         pad_name = netlist.node_name(ctx.assembly, p)
-        count = int(netlist.mass_weight[mass[mine]].sum())  # every placed instance's pairs
+        count = int(tally.count[k])  # every placed instance's pairs
         detail = (
             f"the footprint of {mass_name} (radius {um(mass_r[m] - tolerance)} + {um(tolerance)} tolerance) overlaps "
-            f"pad {pad_name} of another electrical node on {face_name(ctx.assembly, int(keys[worst]))}: centres "
-            f"{um(float(distance[worst]))} apart, less than {um(float(mass_r[m] + pad_r[p]))}"
+            f"pad {pad_name} of another electrical node on {face_name(ctx.assembly, int(tally.face[k]))}: centres "
+            f"{um(distance)} apart, less than {um(float(mass_r[m] + pad_r[p]))}"
         )
         message = detail if count == 1 else f"{count} mass footprints overlap pads of other electrical nodes; {detail}"
         yield ctx.finding(
             message,
-            objects=list(ctx.timeline.selections(distinct(mass[mine]))),
+            objects=list(ctx.timeline.selections(tally.members(k))),
             data={
                 "pairs": count,
                 "mass": mass_name,
                 "pad": pad_name,
-                "distance": float(distance[worst]),
+                "distance": distance,
                 "footprint_radius": float(mass_r[m]),
                 "pad_radius": float(pad_r[p]),
                 "alignment_tolerance": tolerance,

@@ -8,6 +8,8 @@ from assemblint import Finding, RuleContext, Severity, rule
 
 from ._examples import REMELT, waiver_text
 
+REVIEW_RULES = {"WV001", "WV002"}  # this plugin's rules: they run after waivers are applied
+
 
 @rule(
     id="WV002",
@@ -41,7 +43,9 @@ def waiver_unused(ctx: RuleContext) -> Iterator[Finding]:
                 data={"rule": waiver.rule, "patterns": list(waiver.patterns)},
                 cause=f"unknown {waiver.rule} {' '.join(waiver.patterns)}",
             )
-        elif waiver.rule in ctx.rules_ran:  # a rule that did not run (not selected, disabled) tells nothing
+        elif waiver.rule in ctx.rules_ran or waiver.rule in REVIEW_RULES:
+            # a rule that did not run (not selected, disabled) tells nothing; the waiver rules' own
+            # findings come after waivers are applied, so a waiver of WV001 or WV002 never waives
             yield ctx.finding(
                 f"the waiver {waiver_text(waiver)} matched no finding of {waiver.rule}: "
                 "remove it or correct its patterns",

@@ -108,7 +108,7 @@ def check_files(
     `progress`: told each file and phase (progress.py; the command line's bar on a terminal).
     """
     report = new_report(host, options)
-    files, missing = design_files(paths)
+    files, missing = design_files(paths, options.root)
     report.errors.extend(missing)
     if not files and not missing:
         report.usage_error = True

@@ -374,7 +374,7 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
     options.keep_designs = not all(
         writer.plugin == "builtin" and writer.name in parallel.PLAIN_FORMATS for writer, _ in outputs
     )
-    written = [("-o" if i == 0 else "--report", path) for i, (_, path) in enumerate(outputs)]
+    written = [(f"--report {name}={path}" if i else f"-o {path}", path) for i, (name, path) in enumerate(selections)]
     refuse_overwrite(written, named_inputs([Path(p) for p in args.paths], options))
     progress = for_terminal(args.quiet)
     try:
@@ -625,7 +625,7 @@ def cmd_graph(args: argparse.Namespace, host: PluginHost) -> int:
         for diagnostic in error.diagnostics:
             _say("\n".join(rendered(diagnostic)))
         return 2
-    refuse_overwrite([("-o", args.output)], [str(files[0]), *(path for path, _ in assembly.files)])
+    refuse_overwrite([(f"-o {args.output}", args.output)], [str(files[0]), *(path for path, _ in assembly.files)])
     _write(export(assembly.graph, args.format), args.output)
     return 0
 

@@ -426,7 +426,9 @@ def test_in_a_worker_thread_an_isolated_rule_is_interrupted(design: Path, host: 
     """Forked, the rule's worker has a main thread of its own: its alarm is armed wherever the run is."""
     reports: list[Report] = []
     settings = deck(tmp_path, FI005={"seconds": 3})
-    worker = threading.Thread(target=lambda: reports.append(run(design, host, "FI005", rule_timeout=0.3, deck=settings)))
+    worker = threading.Thread(
+        target=lambda: reports.append(run(design, host, "FI005", rule_timeout=0.3, deck=settings))
+    )
     worker.start()
     worker.join(30)
     (report,) = reports

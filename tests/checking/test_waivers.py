@@ -444,22 +444,31 @@ GOOD_ENTRY = 'rule = "MH003"\non = ["b[*]"]\nbecause = "reviewed"\n'
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (None, "w.toml: cannot read the waivers file"),
-        ("[[waiver]\nrule = 'MH003'\n", "w.toml: not valid TOML"),
-        ('[[waiver]]\nrule = "MH003"\non = ["b[*]"]\n', "w.toml: waiver 1: `because` is required"),
-        ('[[waiver]]\non = ["b[*]"]\nbecause = "r"\n', "w.toml: waiver 1: `rule` is required"),
-        ('[[waiver]]\nrule = "MH003"\nbecause = "r"\n', "w.toml: waiver 1: `on` is required"),
-        ('[[waiver]]\nrule = "MH003"\non = "b"\nbecause = "  "\n', "w.toml: waiver 1: `because` must give the reason"),
-        (f"[[waiver]]\n{GOOD_ENTRY}owner = 'me'\n", "w.toml: waiver 1: unknown field 'owner'"),
-        (f"[[waiver]]\n{GOOD_ENTRY}until = 'next June'\n", "w.toml: waiver 1: `until` must be a date"),
-        (f"[[waiver]]\n{GOOD_ENTRY}until = '2027-02-30'\n", "w.toml: waiver 1: `until` must be a date"),
-        (f"[[waiver]]\n{GOOD_ENTRY}\n[[waiver]]\n{GOOD_ENTRY}until = 5\n", "w.toml: waiver 2: `until` must be a date"),
-        ('[[waiver]]\nrule = "MH003"\non = ["b[*"]\nbecause = "r"\n', "w.toml: waiver 1: `on` takes object patterns"),
+        (None, "w.toml: E006 cannot read the waivers file"),
+        ("[[waiver]\nrule = 'MH003'\n", "w.toml:1:9: E001 the waivers file is not valid TOML"),
+        ('[[waiver]]\nrule = "MH003"\non = ["b[*]"]\n', "w.toml:1:1: waiver 1: `because` is required"),
+        ('[[waiver]]\non = ["b[*]"]\nbecause = "r"\n', "w.toml:1:1: waiver 1: `rule` is required"),
+        ('[[waiver]]\nrule = "MH003"\nbecause = "r"\n', "w.toml:1:1: waiver 1: `on` is required"),
+        (
+            '[[waiver]]\nrule = "MH003"\non = "b"\nbecause = "  "\n',
+            "w.toml:1:1: waiver 1: `because` must give the reason",
+        ),
+        (f"[[waiver]]\n{GOOD_ENTRY}owner = 'me'\n", "w.toml:1:1: waiver 1: unknown field 'owner'"),
+        (f"[[waiver]]\n{GOOD_ENTRY}until = 'next June'\n", "w.toml:1:1: waiver 1: `until` must be a date"),
+        (f"[[waiver]]\n{GOOD_ENTRY}until = '2027-02-30'\n", "w.toml:1:1: waiver 1: `until` must be a date"),
+        (
+            f"[[waiver]]\n{GOOD_ENTRY}\n[[waiver]]\n{GOOD_ENTRY}until = 5\n",
+            "w.toml:6:1: waiver 2: `until` must be a date",
+        ),
+        (
+            '[[waiver]]\nrule = "MH003"\non = ["b[*"]\nbecause = "r"\n',
+            "w.toml:1:1: waiver 1: `on` takes object patterns",
+        ),
         (
             '[[waiver]]\nrule = "MH003"\non = ["b[x:y]"]\nbecause = "r"\n',
-            "w.toml: waiver 1: `on` takes object patterns",
+            "w.toml:1:1: waiver 1: `on` takes object patterns",
         ),
-        ('[[waiver]]\nrule = "MH003"\non = [3]\nbecause = "r"\n', "w.toml: waiver 1: `on` takes object patterns"),
+        ('[[waiver]]\nrule = "MH003"\non = [3]\nbecause = "r"\n', "w.toml:1:1: waiver 1: `on` takes object patterns"),
         (f"title = 'x'\n[[waiver]]\n{GOOD_ENTRY}", "w.toml: unknown key 'title'"),
     ],
     ids=[
@@ -496,7 +505,7 @@ def test_a_datetime_until_in_the_waivers_file_exits_2(in_tmp: Path, capsys) -> N
     write(in_tmp, f"[[waiver]]\n{GOOD_ENTRY}until = 2027-06-30T10:00:00\n", "w.toml")
     code, _, err = run(capsys, "check", "d.assy", "--select", "MH003,WV", "--waivers", "w.toml")
     assert code == 2
-    assert "w.toml: waiver 1: `until` must be a date" in err
+    assert "w.toml:1:1: waiver 1: `until` must be a date" in err
 
 
 @pytest.mark.parametrize("content", ["waiver = 5\n", "waiver = [1]\n"])

@@ -137,9 +137,19 @@ def test_cli_on_invisible_characters_and_old_mac_line_ends(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode == 2, output
     assert "Traceback" not in output
-    assert "odd.assy:4:1: E001 unexpected character U+001B; expected" in output
-    assert "    4 | \u241b[2J\u2400 \ufffd\ufffd\ufffd \u2028" in output  # control characters as their pictures
+    # a NUL byte: not a text file (issue 17), so its one E001 quotes no line of it
+    assert "odd.assy:4:5: E001 not a text file (a NUL byte, here)" in output
+    assert "    4 |" not in output
     assert "\x1b" not in output and "\x00" not in output
+    path.write_bytes(b"# old Mac\ruse std\rmaterial a { kind metal }\r\x1b[2J \xe2\x80\xa8\r")
+    result = subprocess.run(
+        [sys.executable, "-m", "assemblint", "check", str(path)], capture_output=True, text=True, timeout=120
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert "odd.assy:4:1: E001 unexpected character U+001B; expected" in output
+    assert "    4 | \u241b[2J \u2028" in output  # control characters as their pictures
+    assert "\x1b" not in output
 
 
 # ---------------------------------------------------------------- the oracle itself

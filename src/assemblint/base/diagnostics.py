@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +79,11 @@ def split_lines(text: str) -> list[str]:
 
 
 class SourceCache:
-    """The text of every file read in a run, so diagnostics can quote lines."""
+    """The text of every file read in a run, so diagnostics can quote lines.
+
+    Only a file the loader read as a design (or a library) is quoted: a line of any other file is
+    never read to be shown, so a diagnostic about a FIFO, a device, a file refused by a folder scan
+    or one that is not text shows its place and nothing of its content (docs/safety.md)."""
 
     def __init__(self) -> None:
         self._lines: dict[str, list[str]] = {}
@@ -88,14 +91,14 @@ class SourceCache:
     def add(self, path: str, text: str) -> None:
         self._lines[path] = split_lines(text)
 
+    def hide(self, path: str) -> None:
+        """Never quote a line of `path` (a file that is not text), whatever was added before."""
+        self._lines[path] = []
+
     def line(self, path: str, number: int) -> str | None:
         lines = self._lines.get(path)
         if lines is None:
-            try:
-                lines = split_lines(Path(path).read_text(encoding="utf-8-sig", errors="replace"))
-            except OSError:
-                return None
-            self._lines[path] = lines
+            return None
         if 1 <= number <= len(lines):
             return lines[number - 1]
         return None

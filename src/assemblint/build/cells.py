@@ -13,8 +13,7 @@ from typing import Any
 import numpy as np
 
 from assemblint.base.diagnostics import did_you_mean
-from assemblint.base.units import LENGTH
-from assemblint.build.elements import Elements
+from assemblint.build.elements import Elements, pitch
 from assemblint.build.layers import Layers
 from assemblint.build.leads import Leads
 from assemblint.build.masses import Masses
@@ -74,8 +73,8 @@ class Cells(Namespaces, Elements, Layers, Masses, Leads, Nets):
         args.keyword("x")
         cols = args.count("the number of columns")
         args.keyword("pitch")
-        px = args.quantity(LENGTH)
-        py = args.quantity(LENGTH) if args.accept_keyword("x") else px
+        px = pitch(args)
+        py = pitch(args) if args.accept_keyword("x") else px
         origin = args.point() if args.accept_keyword("origin") else (-(cols - 1) * px / 2, -(rows - 1) * py / 2)
         args.end()
         count = rows * cols

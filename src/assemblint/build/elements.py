@@ -134,8 +134,8 @@ class Elements(References, Materials):
             args.keyword("x")
             cols = args.count("the number of columns")
             args.keyword("pitch")
-            px = args.quantity(LENGTH)
-            py = args.quantity(LENGTH) if args.accept_keyword("x") else px
+            px = pitch(args)
+            py = pitch(args) if args.accept_keyword("x") else px
             self._count_objects(prop.loc, pads=rows * cols)
             origin = None
             options = self._pad_options(args, allow_origin=True)
@@ -259,4 +259,14 @@ def _read(prop: st.Property, lets: Lets, fn: Callable[[Args], T]) -> T:
     args = Args(prop, lets)
     value = fn(args)
     args.end()
+    return value
+
+
+def pitch(args: Args) -> float:
+    """A grid's pitch: a positive length (E008 otherwise: a zero pitch puts every member on one spot)."""
+    item = args.peek()
+    value = args.quantity(LENGTH)
+    if not value > 0:  # also NaN
+        where = item.loc if item is not None else args.prop.loc
+        raise Problem("E008", f"a pitch must be positive, got {describe(item) if item is not None else value}", where)
     return value

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from assemblint.base.diagnostics import SOURCES, Diagnostic, LanguageError, Location, did_you_mean
+from assemblint.base.diagnostics import SOURCES, Diagnostic, LanguageError, Location, did_you_mean, normalize_line_ends
+from assemblint.base.inputs import BOM, NotRegularFile, TooLarge, position, read_capped
 from assemblint.base.limits import Limits, how_to_raise, size_text, suggested_size
 from assemblint.build.builder import DEFAULT_MAX_OBJECTS, Builder, Origin
 from assemblint.language import syntax_tree as st
@@ -55,21 +56,50 @@ class FileTooLarge(Exception):
         self.size = size
 
 
+class NotText(Exception):
+    """A design file that is not UTF-8 text, or holds a NUL (a binary file, /proc/self/environ): an
+    E001 at the first such byte, and none of its lines is ever quoted."""
+
+    def __init__(self, line: int, column: int, what: str):
+        super().__init__(what)
+        self.line, self.column, self.what = line, column, what
+
+
 def read_text(path: Path, max_bytes: int | None = None) -> str:
-    """The text of a design file. With `max_bytes`, a larger file is refused by its `stat` size
-    before it is opened, and at most one byte more is read, so that a file growing meanwhile (or
-    one whose size the system does not know) cannot make memory grow with it."""
+    """The text of a design file. With `max_bytes`, a larger file is refused by its size before
+    anything is read, and at most one byte more is read, so that a file growing meanwhile (or one
+    whose size the system does not know) cannot make memory grow with it; only a regular file is
+    opened, without blocking (inputs.read_capped): a FIFO swapped in is refused, not waited on."""
     if max_bytes is None:
-        data = path.read_bytes()
+        data = path.read_bytes()  # a library, installed with its plugin
     else:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise FileTooLarge(size)
-        with path.open("rb") as file:
-            data = file.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise FileTooLarge(len(data))
-    return data.decode("utf-8-sig", errors="replace")  # a byte-order mark from Windows editors is not text
+        try:
+            data = read_capped(path, max_bytes)
+        except TooLarge as large:
+            raise FileTooLarge(large.size) from None
+    return design_text(data)
+
+
+def design_text(data: bytes) -> str:
+    """A design's bytes as text: UTF-8, a byte-order mark from Windows editors dropped; NotText at
+    the first byte that is not UTF-8, or the first NUL, whichever comes first."""
+    data = data.removeprefix(BOM)
+    nul = data.find(b"\0")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if 0 <= nul < error.start:
+            raise _not_text(data, nul, "a NUL byte") from None
+        raise _not_text(data, error.start, f"the byte 0x{data[error.start]:02x} is not UTF-8") from None
+    if nul >= 0:
+        raise _not_text(data, nul, "a NUL byte")
+    return text
+
+
+def _not_text(data: bytes, offset: int, what: str) -> NotText:
+    before = normalize_line_ends(data[:offset].decode("utf-8", errors="replace"))
+    line, column = position(before, len(before))
+    return NotText(line, column, what)
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -191,6 +221,16 @@ class Loader:
                 text = given_text(text)
                 if len(text) > limit and len(text.encode("utf-8")) > limit:
                     raise FileTooLarge(len(text.encode("utf-8")))
+        except NotText as binary:
+            SOURCES.hide(shown)  # nothing of a file that is not text is ever quoted
+            self.errors.append(
+                Diagnostic(
+                    "E001",
+                    f"not a text file ({binary.what}, here): a design is UTF-8 text, and no line of this file is shown",
+                    Location(shown, binary.line, binary.column, binary.line, binary.column + 1),
+                )
+            )
+            return None
         except FileTooLarge as large:
             SOURCES.add(shown, "")  # so that printing the E009 does not read the file to quote it
             self.errors.append(
@@ -207,6 +247,10 @@ class Loader:
                     Location(shown, 1, 1, 1, 2),
                 )
             )
+            return None
+        except NotRegularFile:
+            where = via.loc if via else Location(shown, 1, 1)
+            self.errors.append(Diagnostic("E006", f"{shown} is not a regular file and is not read", where))
             return None
         except OSError as error:
             where = via.loc if via else Location(shown, 1, 1)
@@ -300,7 +344,7 @@ class Loader:
         path = Path(libraries[stmt.library])
         try:
             tree, text = _parse_library(str(path), path.stat().st_mtime)
-        except OSError as error:
+        except (OSError, NotText) as error:
             self.errors.append(Diagnostic("E006", f"library `{stmt.library}` cannot be read: {error}", stmt.loc))
             return
         SOURCES.add(str(path), text)

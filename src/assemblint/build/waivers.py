@@ -19,6 +19,8 @@ class Waivers(BuildState):
 
     def _build_waiver(self, waive: st.Waive) -> None:
         assert self.assembly is not None
+        if not waive.reason.strip():  # as the waivers file refuses one: a waiver must say why
+            raise Problem("E008", "a waiver must give its reason: `because` is blank", waive.loc)
         if waive.until is not None:
             try:
                 dt.date.fromisoformat(waive.until.value)

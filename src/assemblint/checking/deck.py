@@ -8,14 +8,15 @@ unit table and handed to rules in base units.
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from assemblint.base import units
-from assemblint.base.diagnostics import did_you_mean
+from assemblint.base.diagnostics import did_you_mean, visible
+from assemblint.base.inputs import InputFileError, decode, parse_toml, read_input
+from assemblint.base.limits import DEFAULT_MAX_FILE_SIZE
 from assemblint.checking.rules import Rule, Severity, param_json_schema, resolve_param
 
 
@@ -60,11 +61,12 @@ def builtin_decks() -> dict[str, Path]:
     return out
 
 
-def load_deck(spec: str | None, rules: list[Rule]) -> Deck:
-    """Load a deck by built-in name or path (None: `default`), following `extends`, and validate it."""
+def load_deck(spec: str | None, rules: list[Rule], max_bytes: int = DEFAULT_MAX_FILE_SIZE) -> Deck:
+    """Load a deck by built-in name or path (None: `default`), following `extends`, and validate it.
+    `max_bytes`: the size limit of each deck file (`--max-file-size`)."""
     spec = spec or "default"
     chain: list[tuple[Path, dict[str, Any], bytes]] = []
-    _read_chain(spec, Path.cwd(), chain, [])
+    _read_chain(spec, Path.cwd(), chain, [], max_bytes)
     schema = deck_schema(rules)
     known = {r.id: r for r in rules}
     merged: dict[str, dict[str, Any]] = {}
@@ -84,34 +86,44 @@ def load_deck(spec: str | None, rules: list[Rule]) -> Deck:
     )
 
 
-def _read_chain(spec: str, base: Path, chain: list, seen: list[Path]) -> None:
+def _read_chain(spec: str, base: Path, chain: list, seen: list[Path], max_bytes: int = DEFAULT_MAX_FILE_SIZE) -> None:
     decks = builtin_decks()
     path = decks[spec] if spec in decks else (base / spec)
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError, ValueError) as error:  # a loop of links, a NUL in the name
+        raise DeckError(visible(f"deck `{spec}` cannot be read: {error}")) from None
     # where the name came from: the command line / API, or the `extends` of the deck read last
-    where = f"{chain[-1][0]}: deck.extends: " if chain else ""
+    where = visible(f"{chain[-1][0]}: deck.extends: ") if chain else ""
     if resolved in seen:
         raise DeckError(
-            f"{where}`extends` cycle: "
-            + " -> ".join(_shown(p) for p in [*seen, resolved])
-            + "; a deck cannot extend itself"
+            where
+            + visible(
+                "`extends` cycle: "
+                + " -> ".join(_shown(p) for p in [*seen, resolved])
+                + "; a deck cannot extend itself"
+            )
         )
-    if not path.is_file():
+    if not path.exists():  # something that is there but not a regular file is refused by read_input (E006)
         raise DeckError(
-            f"{where}deck `{spec}` not found: not a built-in deck ({', '.join(sorted(decks))}) nor a file"
-            + (f" (looked for {_shown(path)}, relative to the deck that extends it)" if chain else "")
-            + did_you_mean(spec, decks)
+            where
+            + visible(
+                f"deck `{spec}` not found: not a built-in deck ({', '.join(sorted(decks))}) nor a file"
+                + (f" (looked for {_shown(path)}, relative to the deck that extends it)" if chain else "")
+                + did_you_mean(spec, decks)
+            )
         )
-    raw = path.read_bytes()
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise DeckError(f"{path}: not valid TOML: {error}") from None
+    try:  # read as carefully as a design (base/inputs.py): a regular file, its size, UTF-8, TOML
+        shown = path if spec in decks else Path(_shown(path))  # as a person gave it: relative where it can be
+        raw = read_input(shown, "the deck", DEFAULT_MAX_FILE_SIZE if spec in decks else max_bytes)  # built-in: trusted
+        data = parse_toml(shown, decode(shown, raw, "the deck"), "the deck")
+    except InputFileError as error:
+        raise DeckError(f"{where}{error}") from None
     chain.append((path if spec in decks else Path(_shown(path)), data, raw))
     info = data.get("deck")
     parent = info.get("extends") if isinstance(info, dict) else None  # a bad [deck] is reported by _validate
     if isinstance(parent, str):
-        _read_chain(parent, path.parent, chain, [*seen, resolved])
+        _read_chain(parent, path.parent, chain, [*seen, resolved], max_bytes)
 
 
 def _shown(path: Path) -> str:
@@ -192,7 +204,7 @@ def _validate(path: Path, data: dict[str, Any], schema: dict[str, Any], known: d
             except units.UnitError as error:
                 problems.append(f"{path}: rules.{rule_id}.{name}: {error}")
     if problems:
-        raise DeckError("\n".join(dict.fromkeys(problems)))
+        raise DeckError("\n".join(visible(problem) for problem in dict.fromkeys(problems)))
 
 
 def _only_a_header(data: dict[str, Any]) -> bool:

@@ -14,8 +14,8 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
+from assemblint.analysis.timeline import timeline_of
 from assemblint.base.errors import CannotRun
 from assemblint.checking import isolation
 from assemblint.checking import waivers as waiver_rules
@@ -77,25 +77,8 @@ def run_rules(
     `isolate`: which rules run in a forked worker of their own (isolation.py; default: none).
     """
     result = RulesResult()
-    budget = budget or Budget()
-    state = ProcessState()  # what every rule's surroundings put back
-    known = functools.cache(lambda: isolation.model_objects(assembly))  # for forked rules' findings
-    run = functools.partial(
-        _run_one,
-        assembly=assembly,
-        deck=deck,
-        select=select,
-        ignore=ignore,
-        progress=progress,
-        result=result,
-        budget=budget,
-        state=state,
-        isolate=isolate,
-        known=known,
-    )
-    for rule in rules:
-        if rule.phase == "check":
-            run(rule, review=None)
+    phase = _Phase(assembly, deck, select, ignore, progress, result, budget or Budget(), isolate)
+    phase.run([rule for rule in rules if rule.phase == "check"], review=None)
     uses = waiver_rules.apply(
         result.findings,
         assembly.waivers if waivers is None else waivers,
@@ -112,62 +95,107 @@ def run_rules(
         "ran": ran,
         "known": {r.id for r in rules},
     }
-    for rule in rules:
-        if rule.phase == "review":
-            run(rule, review=review)
+    phase.run([rule for rule in rules if rule.phase == "review"], review=review)
     return result
 
 
-def _run_one(
-    rule: Rule,
-    *,
-    assembly: Assembly,
-    deck: Deck,
-    select: list[str] | None,
-    ignore: list[str] | None,
-    progress: Callable[[Rule], None] | None,
-    result: RulesResult,
-    review: dict | None,
-    budget: Budget,
-    state: ProcessState,
-    isolate: Callable[[Rule], bool] | None,
-    known: Callable[[], dict[int, Any]],
-) -> None:
-    """One rule on one design: deck settings, then the rule run here or in a forked worker
-    (isolation.py), guarded either way; its outcome, problem and findings into `result`."""
-    if (select and not matches(rule.id, select)) or (ignore and matches(rule.id, ignore)):
-        result.outcomes.append(RuleOutcome(rule, "not-selected"))
-        return
-    try:
-        settings = deck.effective(rule)
-    except Exception as error:  # a malformed default in the rule itself: the rule's fault, not the run's
-        result.problems.append(PluginProblem(rule.plugin, rule.id, f"bad parameter default: {error}"))
-        result.outcomes.append(RuleOutcome(rule, "crashed", f"bad parameter default: {error}", path=assembly.path))
-        return
-    if not settings.enabled:
-        result.outcomes.append(RuleOutcome(rule, "disabled", f"disabled by deck {deck.name}"))
-        return
-    if progress:
-        progress(rule)
-    ctx = RuleContext(assembly, rule, settings.params, settings.severity, review)
-    if isolate is not None and isolate(rule) and isolation.can_fork():
-        execution = isolation.run_forked(lambda: _execute(rule, ctx, budget, state), budget, known)
-    else:
-        execution = _execute(rule, ctx, budget, state)
-    if execution.problem is not None:
-        result.problems.append(PluginProblem(rule.plugin, rule.id, execution.problem))
-    result.findings.extend(execution.findings)
-    result.outcomes.append(
-        RuleOutcome(
-            rule,
-            execution.status,
-            execution.reason,
-            execution.seconds,
-            findings=len(execution.findings),
-            path=assembly.path,
-            output=execution.output,
+class _Phase:
+    """Runs the rules of one design, a phase at a time: deck settings, then each rule in process or
+    in a forked worker (isolation.py), guarded either way; outcomes, problems and findings into
+    `result`, in the order of the rules wherever each ran."""
+
+    def __init__(
+        self,
+        assembly: Assembly,
+        deck: Deck,
+        select: list[str] | None,
+        ignore: list[str] | None,
+        progress: Callable[[Rule], None] | None,
+        result: RulesResult,
+        budget: Budget,
+        isolate: Callable[[Rule], bool] | None,
+    ) -> None:
+        self.assembly, self.deck, self.select, self.ignore = assembly, deck, select, ignore
+        self.progress, self.result, self.budget = progress, result, budget
+        self.isolate = isolate if isolate is not None and isolation.can_fork() else None
+        self.state = ProcessState()  # what every rule's surroundings put back
+        self.known = functools.cache(lambda: isolation.model_objects(assembly))  # forked rules' objects
+
+    def run(self, rules: list[Rule], review: dict | None) -> None:
+        """The rules in process first, then the forked ones in one worker: by then the work they share
+        (the timeline, the electrical nodes, scipy's import) is done, and the worker inherits it."""
+        forked: list[tuple[Rule, RuleContext]] = []
+        for rule in rules:
+            ctx = self._context(rule, review)
+            if ctx is None:
+                continue
+            if self.isolate is not None and self.isolate(rule):
+                forked.append((rule, ctx))
+                continue
+            if self.progress:
+                self.progress(rule)
+            self._record(rule, _execute(rule, ctx, self.budget, self.state))
+        if forked:
+            _warm(self.assembly)
+            jobs = [functools.partial(_execute, rule, ctx, self.budget, self.state) for rule, ctx in forked]
+            starting = (lambda i: self.progress(forked[i][0])) if self.progress else None  # type: ignore[misc]
+            for (rule, _), execution in zip(
+                forked, isolation.run_forked(jobs, self.budget, self.known, starting), strict=True
+            ):
+                self._record(rule, execution)
+        order = {rule.id: i for i, rule in enumerate(rules)}
+        here = [o for o in self.result.outcomes if _rule_id(o) in order]
+        if len(here) > 1:  # this phase's, back in the order of its rules
+            kept = [o for o in self.result.outcomes if _rule_id(o) not in order]
+            self.result.outcomes[:] = kept + sorted(here, key=lambda o: order[_rule_id(o)])
+            self.result.findings.sort(key=lambda f: order.get(f.rule, -1))
+
+    def _context(self, rule: Rule, review: dict | None) -> RuleContext | None:
+        """The rule's context, or None with its outcome recorded: not selected, disabled, bad default."""
+        result = self.result
+        if (self.select and not matches(rule.id, self.select)) or (self.ignore and matches(rule.id, self.ignore)):
+            result.outcomes.append(RuleOutcome(rule, "not-selected"))
+            return None
+        try:
+            settings = self.deck.effective(rule)
+        except Exception as error:  # a malformed default in the rule itself: the rule's fault, not the run's
+            result.problems.append(PluginProblem(rule.plugin, rule.id, f"bad parameter default: {error}"))
+            result.outcomes.append(
+                RuleOutcome(rule, "crashed", f"bad parameter default: {error}", path=self.assembly.path)
+            )
+            return None
+        if not settings.enabled:
+            result.outcomes.append(RuleOutcome(rule, "disabled", f"disabled by deck {self.deck.name}"))
+            return None
+        return RuleContext(self.assembly, rule, settings.params, settings.severity, review)
+
+    def _record(self, rule: Rule, execution: Execution) -> None:
+        if execution.problem is not None:
+            self.result.problems.append(PluginProblem(rule.plugin, rule.id, execution.problem))
+        self.result.findings.extend(execution.findings)
+        self.result.outcomes.append(
+            RuleOutcome(
+                rule,
+                execution.status,
+                execution.reason,
+                execution.seconds,
+                findings=len(execution.findings),
+                path=self.assembly.path,
+                output=execution.output,
+            )
         )
-    )
+
+
+def _warm(assembly: Assembly) -> None:
+    """What nearly every rule reads, made here once before a fork rather than in every worker (and
+    lost with it): the timeline, and the electrical nodes (with scipy's import, 0.3 s)."""
+    timeline_of(assembly)
+    if assembly.netlist is not None:
+        assembly.netlist.node_labels  # noqa: B018 (a cached property: reading it builds it)
+
+
+def _rule_id(outcome: RuleOutcome) -> str:
+    return outcome.rule.id if isinstance(outcome.rule, Rule) else outcome.rule
 
 
 def _execute(rule: Rule, ctx: RuleContext, budget: Budget, state: ProcessState | None) -> Execution:

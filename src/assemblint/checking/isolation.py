@@ -1,4 +1,4 @@
-"""Running one rule in a worker process of its own, forked from the checker (`--isolate`).
+"""Running rules in a worker process forked from the checker (`--isolate`).
 
 In the checker's process a rule can still take the run down with it: `os._exit(0)` ends the run
 with exit 0 and no report, a loop that swallows every alarm (or `SIGALRM` set to `SIG_IGN`) hangs
@@ -16,8 +16,13 @@ it does with signals, or leaves a non-daemon thread running, is killed with ever
 started (its own process group), and the rule is reported crashed with the reason: the run exits
 3 and every other rule's findings stand.
 
-One fork per rule, so rules are isolated from one another as well as from the run: a fork of a
-process of 900 MB (the 1.2M-mass flat wafer) costs about 14 ms, of a small design's about 1 ms.
+One worker serves the isolated rules of one design (a phase at a time) in turn, while each returns
+cleanly: a fork, and the copy-on-write faults of a worker's first steps, cost 3 to 10 ms for a
+small design (14 ms for the 900 MB of the 1.2M-mass flat wafer), several times a small design's
+rule. A rule that crashed, ran over its budget or left a thread retires its worker, and the next
+rule gets a fresh fork: what one rule did to the process never reaches a rule after it, except
+what it did to module state and returned cleanly from (the read-only model, and the surroundings
+put back after each rule, cover the rest).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -50,6 +55,8 @@ MODES = ("none", "plugins", "all")  # --isolate: no rule, third-party rules (the
 DEFAULT_MODE = "plugins"
 GRACE = 2.0  # seconds past its time budget before a worker that did not stop at its alarm is killed
 _HEADER = struct.Struct("<Q")  # the length of the pickled answer that follows
+_REQUEST = struct.Struct("<I")  # the index of the job to run
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
 _FAILED = 70  # the worker's exit code when it could not even send an answer (EX_SOFTWARE)
 
 
@@ -86,41 +93,91 @@ def threads_left_reason(threads: list[threading.Thread]) -> str:
 # ---------------------------------------------------------------------------------- the parent
 
 
-def run_forked(execute: Callable[[], Execution], budget: Budget, known: Callable[[], dict[int, Any]]) -> Execution:
-    """`execute()` in a forked worker; its Execution back, or the reason the worker gave none.
+def run_forked(
+    jobs: Sequence[Callable[[], Execution]],
+    budget: Budget,
+    known: Callable[[], dict[int, Any]],
+    starting: Callable[[int], None] | None = None,
+) -> list[Execution]:
+    """Each job (one rule's guarded run) in a forked worker; each one's Execution, or why it gave none.
 
+    One worker serves the jobs in turn while each returns cleanly; after a job that crashed, ran
+    over its budget or left a thread, the worker is killed and the next job gets a fresh fork.
     `known()`: the model's objects by id (`model_objects`), to map the findings' objects back.
+    `starting(i)`: told before job i is sent (the progress bar).
     """
-    for stream in (sys.stdout, sys.stderr):  # or the worker would inherit, and print, what is buffered
-        with contextlib.suppress(Exception):
-            stream.flush()
-    read_fd, write_fd = os.pipe()
-    started = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:  # the worker: never returns
-        os.close(read_fd)
-        _work(execute, write_fd)
-    os.close(write_fd)
-    with contextlib.suppress(OSError):  # its own process group (the worker sets it too: no race)
-        os.setpgid(pid, pid)
-    deadline = started + budget.seconds + GRACE if budget.seconds else None
+    out: list[Execution] = []
+    worker: _Worker | None = None
     try:
-        answer, timed_out = _receive(read_fd, deadline)
+        for index in range(len(jobs)):
+            if worker is None:
+                worker = _Worker(jobs)
+            if starting is not None:
+                starting(index)
+            execution, reusable = worker.run(index, budget, known)
+            out.append(execution)
+            if not reusable:
+                worker.stop(wait=False)
+                worker = None
     finally:
-        os.close(read_fd)
-        status = _end(pid)
-    seconds = time.perf_counter() - started
-    if answer is not None:
-        try:
-            return _decode(pickle.loads(answer), known())
-        except Exception as error:  # a garbled answer: the rule's fault, reported
-            return _crashed(f"its worker sent back an answer that could not be read ({type(error).__name__})", seconds)
-    if timed_out:
-        reason = (
-            f"exceeded its time budget of {describe_seconds(budget.seconds)} and did not stop: its worker was killed"
-        )
-        return Execution("crashed", reason, seconds, problem=OverBudget(reason, "rule-timeout", []).message())
-    return _crashed(_death(status), seconds)
+        if worker is not None:
+            worker.stop(wait=False)
+    return out
+
+
+class _Worker:
+    """A process forked from the checker: runs the job it is told, answers, waits for the next."""
+
+    def __init__(self, jobs: Sequence[Callable[[], Execution]]) -> None:
+        for stream in (sys.stdout, sys.stderr):  # or the worker would inherit, and print, what is buffered
+            with contextlib.suppress(Exception):
+                stream.flush()
+        requests_read, self.requests = os.pipe()
+        self.answers, answers_write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the worker: never returns
+            os.close(self.requests)
+            os.close(self.answers)
+            _serve(jobs, requests_read, answers_write)
+        os.close(requests_read)
+        os.close(answers_write)
+        with contextlib.suppress(OSError):  # its own process group (the worker sets it too: no race)
+            os.setpgid(self.pid, self.pid)
+        self.status: int | None = None
+
+    def run(self, index: int, budget: Budget, known: Callable[[], dict[int, Any]]) -> tuple[Execution, bool]:
+        """Job `index`'s Execution, and whether the worker may serve another."""
+        started = time.perf_counter()
+        with contextlib.suppress(OSError):  # gone already: its answer will be missing, its status says why
+            _write_all(self.requests, _REQUEST.pack(index))
+        deadline = started + budget.seconds + GRACE if budget.seconds else None
+        answer, timed_out = _receive(self.answers, deadline)
+        seconds = time.perf_counter() - started
+        if answer is not None:
+            try:
+                message = pickle.loads(answer)
+                return _decode(message["execution"], known()), message["reusable"]
+            except Exception as error:  # a garbled answer: the rule's fault, reported
+                reason = f"its worker sent back an answer that could not be read ({type(error).__name__})"
+                return _crashed(reason, seconds), False
+        if timed_out:
+            spent = describe_seconds(budget.seconds)
+            reason = f"exceeded its time budget of {spent} and did not stop: its worker was killed"
+            return Execution(
+                "crashed", reason, seconds, problem=OverBudget(reason, "rule-timeout", []).message()
+            ), False
+        self.stop()
+        return _crashed(_death(self.status or 0), seconds), False
+
+    def stop(self, wait: bool = True) -> None:
+        """Kill the worker and whatever it started (its process group), and reap it (`wait`: now,
+        for its status; otherwise later, so that the run need not wait for its memory's release)."""
+        for fd in (self.requests, self.answers):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.requests = self.answers = -1
+        if self.status is None:
+            self.status = _end(self.pid, wait=wait)
 
 
 def _crashed(reason: str, seconds: float) -> Execution:
@@ -153,18 +210,29 @@ def _receive(read_fd: int, deadline: float | None) -> tuple[bytes | None, bool]:
             return bytes(received[_HEADER.size : wanted]), False
 
 
-def _end(pid: int) -> int:
-    """Kill the worker and whatever it started (its process group), reap it: its wait status."""
+def _end(pid: int, wait: bool = True) -> int:
+    """Kill the worker and whatever it started (its process group); its wait status once reaped.
+
+    Not `wait`ing: the status is not needed (the worker answered), and tearing down a process
+    takes a millisecond or two; it is reaped by a later call (or, at exit, by the system)."""
     for kill in (os.killpg, os.kill):
         with contextlib.suppress(OSError):
             kill(pid, signal.SIGKILL)
-    while True:
+    _UNREAPED.append(pid)
+    status = 0
+    for waiting in list(_UNREAPED):
         try:
-            return os.waitpid(pid, 0)[1]
-        except InterruptedError:  # pragma: no cover (PEP 475 retries; kept for old kernels' EINTR)
-            continue
+            done, got = os.waitpid(waiting, 0 if wait and waiting == pid else os.WNOHANG)
         except ChildProcessError:
-            return 0
+            done, got = waiting, 0
+        if done:
+            _UNREAPED.remove(waiting)
+            if waiting == pid:
+                status = got
+    return status
+
+
+_UNREAPED: list[int] = []  # workers killed but not yet reaped
 
 
 def _death(status: int) -> str:
@@ -186,30 +254,51 @@ def _death(status: int) -> str:
 # ---------------------------------------------------------------------------------- the worker
 
 
-def _work(execute: Callable[[], Execution], write_fd: int) -> NoReturn:
-    """In the forked worker: run, answer, and leave at once (no atexit, no thread joined)."""
+def _serve(jobs: Sequence[Callable[[], Execution]], requests: int, answers: int) -> NoReturn:
+    """In the forked worker: run each job asked for and answer, until the parent closes the pipe or
+    a job leaves the worker unfit; then leave at once (no atexit, no thread joined)."""
     code = _FAILED
     try:
         _settle()
-        before = threading.enumerate()
-        execution = execute()
-        with contextlib.suppress(Exception):
-            signal.setitimer(signal.ITIMER_REAL, 0)  # nothing may interrupt the answer
-        left = leftover_threads(before)
-        if left:
-            reason = threads_left_reason(left) + ": its worker was stopped"
-            execution = Execution("crashed", reason, execution.seconds, execution.output, problem=reason)
-        try:
-            answer = pickle.dumps(_encode(execution), protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as error:  # data ctx.finding let through but pickle refuses
-            reason = f"what it found could not be sent back from its worker ({type(error).__name__}: {error})"
-            answer = pickle.dumps(_encode(Execution("crashed", reason, execution.seconds, execution.output, reason)))
-        _write_all(write_fd, _HEADER.pack(len(answer)) + answer)
-        code = 0
+        while True:
+            request = _read_exactly(requests, _REQUEST.size)
+            if request is None:
+                code = 0
+                break
+            before = threading.enumerate()
+            execution = jobs[_REQUEST.unpack(request)[0]]()
+            with contextlib.suppress(Exception):
+                signal.setitimer(signal.ITIMER_REAL, 0)  # nothing may interrupt the answer
+            left = leftover_threads(before)
+            if left:
+                reason = threads_left_reason(left) + ": its worker was stopped"
+                execution = Execution("crashed", reason, execution.seconds, execution.output, problem=reason)
+            reusable = execution.status != "crashed"
+            try:
+                answer = pickle.dumps({"execution": _encode(execution), "reusable": reusable}, _PROTOCOL)
+            except Exception as error:  # data ctx.finding let through but pickle refuses
+                reason = f"what it found could not be sent back from its worker ({type(error).__name__}: {error})"
+                failed = Execution("crashed", reason, execution.seconds, execution.output, reason)
+                answer = pickle.dumps({"execution": _encode(failed), "reusable": False}, _PROTOCOL)
+                reusable = False
+            _write_all(answers, _HEADER.pack(len(answer)) + answer)
+            if not reusable:
+                code = 0
+                break
     except BaseException:  # whatever happens, the worker must not return into the parent's code
         pass
     finally:
         os._exit(code)
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
 
 
 def _settle() -> None:
@@ -230,13 +319,24 @@ def _settle() -> None:
 
 def _die_with_parent() -> None:
     """Linux: the worker is killed if the checker dies first (no orphan left spinning)."""
+    if _PRCTL is not None:
+        with contextlib.suppress(Exception):
+            _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _prctl() -> Any:
+    """libc's prctl, looked up once in the parent (in each worker it would cost a few ms)."""
     if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(Exception):
+        return None
+    try:
         import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _prctl()
 
 
 def _write_all(fd: int, data: bytes) -> None:

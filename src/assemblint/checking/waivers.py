@@ -19,14 +19,16 @@ findings, and they read `ctx.waiver_uses` and `ctx.today`. This module knows no 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from assemblint.base.diagnostics import Location
+from assemblint.base.diagnostics import Location, split_lines
+from assemblint.base.inputs import InputFileError, parse_toml, read_text, shown_path
+from assemblint.base.limits import DEFAULT_MAX_FILE_SIZE
 from assemblint.checking.findings import Finding
 from assemblint.model.assembly import Waiver
 
@@ -164,11 +166,24 @@ class WaiverUse:
 
 
 def apply(findings: list[Finding], waivers: list[Waiver], on: dt.date) -> list[WaiverUse]:
-    """Mark the findings that current waivers cover; return how each waiver was used."""
+    """Mark the findings that current waivers cover; return how each waiver was used.
+
+    Through an index, by rule and then by object (`_Patterns`): a finding meets only its rule's
+    waivers, and a name only the patterns of its shape, so 10,000 patterns cost what one does.
+    The result is what `waives` gives for each finding and waiver, in the same order.
+    """
     uses = [WaiverUse(w, expired(w, on)) for w in waivers]
+    by_rule: dict[str, list[tuple[WaiverUse, _Patterns]]] = {}
+    for use in uses:
+        if not use.expired:
+            by_rule.setdefault(use.waiver.rule, []).append((use, _Patterns(use.waiver.patterns)))
     for finding in findings:
-        for use in uses:
-            if use.expired or not waives(use.waiver, finding):
+        candidates = by_rule.get(finding.rule)
+        if not candidates or not finding.object_names:
+            continue
+        names = [(name, segments(name)) for name in finding.object_names]
+        for use, patterns in candidates:
+            if not all(patterns.cover(name, got) for name, got in names):
                 continue
             use.matched += 1
             if not finding.waived:
@@ -176,6 +191,70 @@ def apply(findings: list[Finding], waivers: list[Waiver], on: dt.date) -> list[W
                 finding.waiver = describe(use.waiver)
             break
     return uses
+
+
+class _Patterns:
+    """One waiver's patterns, parsed once and indexed by the shape of the names they can cover
+    (how many segments, and the last one's name), then by the rest of the pattern: per shape and
+    head, whether a pattern stands for every member, and the index ranges merged into disjoint
+    runs. `cover(name)` is `covered_together(patterns, name)`, in time independent of how many
+    patterns share a shape."""
+
+    def __init__(self, patterns: list[str]):
+        heads: dict[tuple[int, str], dict[str, tuple[list[Segment], list[tuple[float, float]], bool]]] = {}
+        for pattern in patterns:
+            want = segments(pattern)
+            if not want:
+                continue
+            head_text = ".".join(_split_dots(pattern)[:-1])
+            entry = heads.setdefault((len(want), want[-1][0]), {}).setdefault(head_text, (want[:-1], [], False))
+            index = want[-1][1]
+            entry[1].append(index or EVERY)
+            if index is None or index == EVERY:
+                heads[(len(want), want[-1][0])][head_text] = (entry[0], entry[1], True)
+        self.shapes = {
+            shape: [(head, _merged(ranges), whole) for head, ranges, whole in by_head.values()]
+            for shape, by_head in heads.items()
+        }
+
+    def cover(self, name: str, got: list[Segment] | None) -> bool:
+        if not got:
+            return False
+        if got[-1][1] is not None and got[-1][1][1] <= got[-1][1][0]:
+            return True  # an empty range (`m[3:3]`) has no member left uncovered, as in `covered_together`
+        found = self.shapes.get((len(got), got[-1][0]))
+        if not found:
+            return False
+        mine = [(runs, whole) for head, runs, whole in found if _covers_segments(head, got[:-1])]
+        wanted = got[-1][1]
+        if wanted is None:  # `m` itself: only a pattern for every member of `m` covers it
+            return any(whole for _, whole in mine)
+        runs = _merged([run for some, _ in mine for run in some]) if len(mine) > 1 else (mine[0][0] if mine else [])
+        at = bisect.bisect_right(runs, (wanted[0], float("inf"))) - 1
+        return at >= 0 and runs[at][0] <= wanted[0] and runs[at][1] >= wanted[1]
+
+
+def _merged(ranges: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Index ranges as disjoint runs, in order; ranges that touch (`0:2`, `2:4`) join."""
+    out: list[tuple[float, float]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _covers_segments(want: list[Segment], got: list[Segment]) -> bool:
+    """`covers` on parsed names of one length."""
+    for (want_name, want_index), (got_name, got_index) in zip(want, got, strict=True):
+        if want_name != got_name:
+            return False
+        if want_index is None or want_index == EVERY:
+            continue
+        if got_index is None or not (want_index[0] <= got_index[0] and got_index[1] <= want_index[1]):
+            return False
+    return True
 
 
 def describe(waiver: Waiver) -> dict:
@@ -195,27 +274,28 @@ FILE_FIELDS = {"rule", "on", "because", "by", "until"}
 _HEADER = re.compile(r"\s*\[\[\s*waiver\s*\]\]")  # TOML allows `[[ waiver ]]`
 
 
-def load_file(path: str | Path) -> list[Waiver]:
-    """`--waivers FILE`: `[[waiver]]` tables with rule, on (a list of patterns), because, by, until."""
+def load_file(path: str | Path, max_bytes: int = DEFAULT_MAX_FILE_SIZE) -> list[Waiver]:
+    """`--waivers FILE`: `[[waiver]]` tables with rule, on (a list of patterns), because, by, until.
+
+    Read as carefully as a design (base/inputs.py): a regular file only, at most `max_bytes`, UTF-8,
+    TOML errors at their line and column; a field's error names the waiver and its line."""
     path = Path(path)
+    shown = shown_path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise WaiverFileError(f"{path}: cannot read the waivers file: {error.strerror or error}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise WaiverFileError(f"{path}: not valid TOML: {error}") from None
+        text = read_text(path, "the waivers file", max_bytes)
+        data = parse_toml(path, text, "the waivers file")
+    except InputFileError as error:
+        raise WaiverFileError(str(error)) from None
     unknown = set(data) - {"waiver"}
     if unknown:
-        raise WaiverFileError(f"{path}: unknown key {sorted(unknown)[0]!r}; a waivers file holds [[waiver]] tables")
+        raise WaiverFileError(f"{shown}: unknown key {sorted(unknown)[0]!r}; a waivers file holds [[waiver]] tables")
     entries = data.get("waiver", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise WaiverFileError(f"{path}: `waiver` must be [[waiver]] tables (rule, on, because, by, until)")
-    lines = [i + 1 for i, line in enumerate(text.splitlines()) if _HEADER.match(line)]
+        raise WaiverFileError(f"{shown}: `waiver` must be [[waiver]] tables (rule, on, because, by, until)")
+    lines = [i + 1 for i, line in enumerate(split_lines(text)) if _HEADER.match(line)]
     out = []
     for n, entry in enumerate(entries):
-        where = f"{path}: waiver {n + 1}"
+        where = f"{shown}:{lines[n] if n < len(lines) else 1}:1: waiver {n + 1}"
         extra = set(entry) - FILE_FIELDS
         if extra:
             raise WaiverFileError(
@@ -226,6 +306,10 @@ def load_file(path: str | Path) -> list[Waiver]:
                 raise WaiverFileError(
                     f"{where}: `{required}` is required (a waiver needs a rule, patterns and a reason)"
                 )
+        if not isinstance(entry["rule"], str) or not entry["rule"].strip():
+            raise WaiverFileError(f'{where}: `rule` must be a rule id, as text (rule = "MH003")')
+        if entry.get("by") is not None and not isinstance(entry["by"], str):
+            raise WaiverFileError(f"{where}: `by` must say who, as text")
         patterns = entry["on"] if isinstance(entry["on"], list) else [entry["on"]]
         if not all(isinstance(p, str) and segments(p) is not None for p in patterns):
             raise WaiverFileError(f'{where}: `on` takes object patterns such as "m[*]" or "units[*].n"')

@@ -23,13 +23,13 @@ configuration file's folder.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assemblint.base import limits
-from assemblint.base.diagnostics import did_you_mean
+from assemblint.base.diagnostics import did_you_mean, visible
+from assemblint.base.inputs import InputFileError, decode, parse_toml, read_input, shown_path
 from assemblint.checking.budgets import parse_seconds, parse_size
 from assemblint.checking.isolation import MODES
 from assemblint.report.report import FAIL_ON
@@ -70,32 +70,52 @@ def find(start: Path | None = None) -> Config:
     folder = (start or Path.cwd()).resolve()
     for candidate in (folder, *folder.parents):
         own = candidate / "assemblint.toml"
-        if own.is_file():
+        if own.exists() or own.is_symlink():  # a FIFO or a device there is refused (E006), not skipped
             return read(own, _load(own))
         project = candidate / "pyproject.toml"
         if project.is_file():
-            table = _load(project).get("tool", {}).get("assemblint")
+            tool = _load(project, someone_elses=True).get("tool")
+            table = tool.get("assemblint") if isinstance(tool, dict) else None
             if table is not None:
                 return read(project, table)
     return Config()
 
 
-def _load(path: Path) -> dict[str, Any]:
+# A pyproject.toml whose bytes hold none of these cannot declare [tool.assemblint]: a key is
+# written as it is, or with a \u escape in quotes.
+_MENTIONS = (b"assemblint", b"\\u", b"\\U")
+
+
+def _load(path: Path, someone_elses: bool = False) -> dict[str, Any]:
+    """A configuration file's TOML, read as carefully as a design (base/inputs.py): a regular file,
+    its size, UTF-8 (a byte-order mark accepted), errors at their line and column.
+
+    `someone_elses`: a pyproject.toml, which belongs to whatever project is around. One that cannot
+    be read as TOML but whose bytes never mention assemblint cannot configure it, and is passed
+    over as one without a [tool.assemblint] table is (docs/safety.md); any other that cannot be
+    read stops the run, naming the file, since it may be the one that was meant to apply."""
+    what = "the configuration file"
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+        raw = read_input(path, what, limits.DEFAULT_MAX_FILE_SIZE)
+    except InputFileError as error:
+        raise ConfigError(str(error)) from None
+    try:
+        return parse_toml(path, decode(path, raw, what), what)
+    except InputFileError as error:
+        if someone_elses and not any(mention in raw for mention in _MENTIONS):
+            return {}
+        raise ConfigError(str(error)) from None
 
 
 def read(path: Path, table: Any) -> Config:
-    where = f"{path}: [tool.assemblint]" if path.name == "pyproject.toml" else str(path)
+    where = shown_path(path) + (": [tool.assemblint]" if path.name == "pyproject.toml" else "")
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: expected a table of settings")
     for key in table:
         if key not in KEYS:
-            raise ConfigError(f"{where}: unknown setting `{key}`{did_you_mean(key, KEYS)}; known: {', '.join(KEYS)}")
+            raise ConfigError(
+                f"{where}: unknown setting `{visible(str(key))}`{did_you_mean(key, KEYS)}; known: {', '.join(KEYS)}"
+            )
     config = Config(path=path)
     for key in ("deck", "root"):
         if key in table:

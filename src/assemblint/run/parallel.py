@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assemblint.build.loader import LanguageExtensions, read_text
+from assemblint.build.loader import FileTooLarge, LanguageExtensions, NotText, read_text
 from assemblint.checking.problems import PluginProblem
 from assemblint.checking.rules import Rule
 from assemblint.language.syntax import parse
@@ -317,8 +317,8 @@ def check(
         for path in files:  # the parts first: the parent builds from them while workers check files
             if path in large:
                 try:
-                    text = read_text(path)
-                except OSError:
+                    text = read_text(path, limits.max_file_size if limits is not None else None)
+                except (OSError, FileTooLarge, NotText):
                     continue  # the loader reports it
                 shown = _shown(path)
                 futures = partition.submit_parts(text, str(path.absolute()), shown, pool.submit, pool.workers, *args)

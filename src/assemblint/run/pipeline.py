@@ -102,12 +102,13 @@ def new_report(host: PluginHost, options: CheckOptions) -> Report:
     rules = host.rules()
     report = Report(version=__version__, plugins=host.plugins, rules=rules, fail_on=options.fail_on)
     report.problems.extend(host.problems)
-    deck = load_deck(options.deck, rules)
+    size = options.limits.max_file_size  # every input file is held to the design's size limit (docs/safety.md)
+    deck = load_deck(options.deck, rules, size)
     report.deck_name, report.deck_sha256 = deck.name, deck.sha256
     report.settings = RunSettings(
         deck=deck,
-        file_waivers=load_waivers(options.waivers) if options.waivers else [],
-        baseline=fingerprints(options.baseline) if options.baseline else set(),
+        file_waivers=load_waivers(options.waivers, size) if options.waivers else [],
+        baseline=fingerprints(options.baseline, size) if options.baseline else set(),
         core_plugins=frozenset(p.name for p in host.plugins if p.distribution == "assemblint"),
     )
     if options.stats:
@@ -115,10 +116,16 @@ def new_report(host: PluginHost, options: CheckOptions) -> Report:
     return report
 
 
-def design_files(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
-    """Expand folders to every `.assy` below them (sorted); a missing path is an E006."""
+def design_files(paths: Iterable[Path], root: str | Path | None = None) -> tuple[list[Path], list[Diagnostic]]:
+    """Expand folders to every `.assy` below them (sorted); what cannot be checked is an E006.
+
+    A folder scan reads only regular files inside the folder scanned (or inside `root`, `--root`),
+    links followed: a link out of it is refused unread, whatever it points to, as an `import` out of
+    the root is, so a pull request adding `designs/x.assy -> ~/.git-credentials` prints nothing of
+    it. A path named on the command line, or found by a scan, that is not a regular file (a pipe, a
+    device, a socket) is refused without being opened (docs/safety.md)."""
     files: list[Path] = []
-    missing: list[Diagnostic] = []
+    refused: list[Diagnostic] = []
     seen: set[Path] = set()
 
     def add(path: Path) -> None:  # a file named twice (or also inside a named folder) is checked once
@@ -127,15 +134,36 @@ def design_files(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
             seen.add(key)
             files.append(path)
 
+    def refuse(path: Path, why: str) -> None:
+        refused.append(Diagnostic("E006", why, Location(str(path), 1, 1)))
+
     for path in paths:
         if path.is_dir():
-            for found in sorted(p for p in path.rglob("*.assy") if p.is_file()):
-                add(found)
+            bounds = [path.resolve(), *([Path(root).resolve()] if root else [])]
+            for found in sorted(path.rglob("*.assy")):
+                try:
+                    target = found.resolve()
+                except (OSError, RuntimeError):  # a loop of links
+                    refuse(found, "a loop of symbolic links: not read")
+                    continue
+                if not any(target.is_relative_to(bound) for bound in bounds):
+                    refuse(
+                        found, f"a link out of the scanned folder {path}: not read (name the file, or widen `--root`)"
+                    )
+                elif target.is_file():
+                    add(found)
+                elif not target.is_dir():  # a folder named *.assy is no design: passed over
+                    refuse(found, _NOT_A_FILE if target.exists() else "a link to nothing: not read")
         elif path.is_file():
             add(path)
+        elif path.exists():
+            refuse(path, _NOT_A_FILE)
         else:
-            missing.append(Diagnostic("E006", f"no such file or folder: {path}", Location(str(path), 1, 1)))
-    return files, missing
+            refused.append(Diagnostic("E006", f"no such file or folder: {path}", Location(str(path), 1, 1)))
+    return files, refused
+
+
+_NOT_A_FILE = "not a regular file (a pipe, socket or device): not read"
 
 
 def check_design(
@@ -317,6 +345,8 @@ def _input_of(path: Path, options: CheckOptions) -> tuple[str, str]:
     hashed as it is, in chunks, so that its refusal never holds it in memory."""
     digest = hashlib.sha256()
     try:
+        if not path.is_file():  # a pipe or device swapped in since the scan: never opened
+            return str(path), digest.hexdigest()
         if path.stat().st_size > options.limits.max_file_size:
             with path.open("rb") as file:
                 for chunk in iter(lambda: file.read(2**20), b""):

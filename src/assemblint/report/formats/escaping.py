@@ -96,3 +96,11 @@ def defused(line: str) -> str:
     if body.startswith(COMMAND_KEY):
         return line[: len(line) - len(body)] + "\\" + body
     return line
+
+
+def for_log(text: str) -> str:
+    """Text for stderr, a terminal or a CI log, line by line: each line `shown` (a control
+    character as its picture, the line and paragraph separators kept as in a quoted line) and
+    `defused`, so no line is a workflow command. The line breaks are the writer's own: a name
+    inside a line is escaped where the message is made, so it cannot start one (docs/safety.md)."""
+    return "\n".join(defused(shown(line, keep="\u2028\u2029")) for line in text.split("\n"))

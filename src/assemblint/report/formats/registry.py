@@ -33,7 +33,7 @@ def _could_not_run(report: Report) -> list[str]:
     ]
 
 
-def _rendered(diagnostic: Diagnostic) -> list[str]:
+def rendered(diagnostic: Diagnostic) -> list[str]:
     """A language error as `render` writes it, its paths shown as the rest of the line: the message
     and the quoted line are already shown with pictures, the paths are as the file system has them."""
     out = render(diagnostic)
@@ -55,7 +55,7 @@ def text(report: Report) -> str:
     report.sort()
     lines: list[str] = []
     for diagnostic in report.errors:
-        lines.extend(_rendered(diagnostic))
+        lines.extend(rendered(diagnostic))
     for finding in report.findings:
         sev = finding.severity.value
         tag = f"[{sev}]"
