@@ -20,6 +20,7 @@ from assemblint.base.limits import Limits
 from assemblint.build.builder import DEFAULT_MAX_OBJECTS
 from assemblint.build.loader import load as _load
 from assemblint.checking.budgets import DEFAULT_RULE_MEMORY, DEFAULT_RULE_TIMEOUT
+from assemblint.checking.isolation import DEFAULT_MODE as DEFAULT_ISOLATION
 from assemblint.model.assembly import Assembly
 from assemblint.plugins.host import PluginHost
 from assemblint.report.report import Report
@@ -69,13 +70,15 @@ def check(
     rule_memory: int = DEFAULT_RULE_MEMORY,
     max_objects: int = DEFAULT_MAX_OBJECTS,
     limits: Limits | None = None,
+    isolate: str = DEFAULT_ISOLATION,
 ) -> Report:
     """Check one design (a loaded Assembly or a path) and return the Report.
 
     `waivers`: a waivers file; `baseline`: a JSON report whose findings are marked `baseline`;
     `today`: the date waivers are judged on; `rule_timeout` (seconds), `rule_memory` (bytes):
     each rule's budget, 0 for none (budgets.py); `max_objects`, `limits`: what a design may ask
-    of the loader, as in `load` (limits.py).
+    of the loader, as in `load` (limits.py); `isolate`: which rules run in a forked worker
+    ("none", "plugins": those outside assemblint, "all"; checking/isolation.py).
     """
     host = host or PluginHost.default()
     options = CheckOptions(
@@ -91,6 +94,7 @@ def check(
         rule_memory=rule_memory,
         max_objects=max_objects,
         limits=limits or Limits(),
+        isolate=isolate,
     )
     if isinstance(design, Assembly):
         report = pipeline.new_report(host, options)

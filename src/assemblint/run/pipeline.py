@@ -74,6 +74,10 @@ class CheckOptions:
     scheduler: str | None = None
     keep_designs: bool = False
 
+    def __post_init__(self) -> None:
+        if self.isolate not in isolation.MODES:  # a mode misspelt in the API would isolate nothing, silently
+            raise ValueError(f"isolate must be one of {', '.join(isolation.MODES)}, not {self.isolate!r}")
+
 
 @dataclass
 class DesignResult:
