@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from assemblint.base.diagnostics import Location, Note, did_you_mean
-from assemblint.base.units import EXPANSION, LENGTH, TEMPERATURE
+from assemblint.base.units import EXPANSION, LENGTH, NUMBER, TEMPERATURE
 from assemblint.build.materials import Materials
 from assemblint.build.references import References
 from assemblint.build.state import PadSel, Scope
@@ -23,7 +23,23 @@ from assemblint.language import syntax_tree as st
 from assemblint.language.values import MAX_COORDINATE, Args, Lets, Problem, describe, too_far
 from assemblint.model.assembly import FACES, Element, PadArray
 
-ELEMENT_PROPERTIES = ("body", "cte", "size", "position", "operating", "max_temp", "pad", "pads", "connect")
+ELEMENT_PROPERTIES = (
+    "body",
+    "cte",
+    "size",
+    "position",
+    "z",
+    "flip",
+    "rotate",
+    "mirror",
+    "operating",
+    "max_temp",
+    "pad",
+    "pads",
+    "connect",
+)
+PLACING = ("position", "flip", "rotate", "mirror")  # read before the pads: they say where the pads land
+ROTATIONS = (0, 90, 180, 270)
 
 T = TypeVar("T")
 
@@ -45,12 +61,10 @@ class Elements(References, Materials):
         element = Element(scope.qualified(decl.name), type_name, decl.loc, index=len(self.assembly.elements))
         element.position = scope.offset
         props = decl.properties
-        # position first: pads are placed relative to it
+        # where it is and how it is turned first: its pads are placed with it
         for prop in props:
-            if prop.name == "position":
-                xy = self._guard(lambda p: _read(p, self.lets, lambda a: a.point()), prop)
-                if xy:
-                    element.position = (scope.offset[0] + xy[0], scope.offset[1] + xy[1])
+            if not isinstance(prop, st.PadRows) and prop.name in PLACING:
+                self._guard(self._placing, element, prop, scope.offset)
         known = (*ELEMENT_PROPERTIES, *self.extra_element)
         scope.objects[decl.name] = element
         self.assembly.elements.append(element)
@@ -59,7 +73,7 @@ class Elements(References, Materials):
                 self._pad_rows(element, prop)
             elif prop.name not in known:
                 self._unknown_property(prop, known, "element")
-            elif prop.name != "position":
+            elif prop.name not in PLACING:
                 self._guard(self._element_property, element, prop)
 
     def _pad_rows(self, e: Element, rows: st.PadRows) -> None:
@@ -68,10 +82,9 @@ class Elements(References, Materials):
         A row that is anything but plain (a name declared twice, a `let` name, out of range, past the
         object limit) goes the ordinary way, which reports it exactly as for any other `pad`."""
         assert self.assembly is not None
-        px, py = e.position
         raw_x = np.fromiter((row[3] for row in rows.rows), float, len(rows.rows))
         raw_y = np.fromiter((row[4] for row in rows.rows), float, len(rows.rows))
-        xs, ys = raw_x + px, raw_y + py  # every pad's own array is a view into these
+        xs, ys = e.place(raw_x, raw_y)  # every pad's own array is a view into these
         in_range = np.maximum.reduce([np.abs(raw_x), np.abs(raw_y), np.abs(xs), np.abs(ys)]) <= MAX_COORDINATE
         for k, (line, column, name, _x, _y, diameter, text) in enumerate(rows.rows):
             if (
@@ -88,6 +101,18 @@ class Elements(References, Materials):
                 e, name, False, xs[k : k + 1], ys[k : k + 1], diameter, None, None, "front", loc, start=self.pad_total
             )
             self._add_pads(e, array)
+
+    def _placing(self, e: Element, prop: st.Property, offset: tuple[float, float]) -> None:
+        """`position (X, Y)`, `flip`, `rotate R`, `mirror`: where its pads and outline land."""
+        args = Args(prop, self.lets)
+        if prop.name == "position":
+            x, y = args.point()
+            e.position = (offset[0] + x, offset[1] + y)
+        elif prop.name == "rotate":
+            e.rotate = rotation(args)
+        else:  # flip, mirror: words alone
+            setattr(e, prop.name, True)
+        args.end()
 
     def _element_property(self, e: Element, prop: st.Property) -> None:
         args = Args(prop, self.lets)
@@ -109,6 +134,8 @@ class Elements(References, Materials):
                 if value <= 0:
                     raise Problem("E008", f"a size must be positive, got {describe(item)}", item.loc)
             e.size = tuple(dims)
+        elif name == "z":
+            e.z = args.quantity(LENGTH)
         elif name == "operating":
             e.operating = args.range(TEMPERATURE)
         elif name == "max_temp":
@@ -161,7 +188,7 @@ class Elements(References, Materials):
         if prop.name == "pad" and len(x) != 1:
             raise Problem("E005", f"`pad {name}` is one pad; use `pads` for a grid", prop.loc)
         with np.errstate(over="ignore", invalid="ignore"):
-            x, y = x + e.position[0], y + e.position[1]
+            x, y = e.place(x, y)
             far = max(np.abs(x).max(), np.abs(y).max())
         if not far <= MAX_COORDINATE:  # also NaN
             raise too_far(f"pads `{name}` would reach", far, prop.loc)
@@ -270,3 +297,15 @@ def pitch(args: Args) -> float:
         where = item.loc if item is not None else args.prop.loc
         raise Problem("E008", f"a pitch must be positive, got {describe(item) if item is not None else value}", where)
     return value
+
+
+def rotation(args: Args) -> int:
+    """`rotate R`: a quarter turn, in degrees counter-clockwise (E008 otherwise); −90 is 270."""
+    item = args.peek()
+    value = args.quantity(NUMBER)
+    turn = int(value) % 360 if value == int(value) else -1
+    if turn not in ROTATIONS:
+        where = item.loc if item is not None else args.prop.loc
+        shown = describe(item) if item is not None else str(value)
+        raise Problem("E008", f"`rotate` takes 0, 90, 180 or 270 (degrees, counter-clockwise), got {shown}", where)
+    return turn

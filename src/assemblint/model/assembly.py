@@ -153,6 +153,59 @@ class Element:
     pads: dict[str, PadArray] = field(default_factory=dict)
     index: int = 0  # position in Assembly.elements
     extra: dict[str, Any] = field(default_factory=dict)
+    z: float | None = None  # height of its lower surface above the reference plane, µm (STACK.md §5)
+    flip: bool = False  # face down: front face at z, pads and outline mirrored in x about its position
+    rotate: int = 0  # degrees counter-clockwise about its position: 0, 90, 180 or 270
+    mirror: bool = False  # x → −x about its position, before the rotation
+
+    @property
+    def thickness(self) -> float | None:
+        """The third value of `size`, µm (None without one)."""
+        return self.size[2] if self.size is not None and len(self.size) == 3 else None
+
+    @property
+    def has_height(self) -> bool:
+        """Both `z` and a thickness: the stack rules can place it."""
+        return self.z is not None and self.thickness is not None
+
+    @property
+    def top(self) -> float | None:
+        return None if self.z is None or self.thickness is None else self.z + self.thickness
+
+    def face_z(self, face: str) -> float | None:
+        """The height of its `front` or `back` face: front on top unless the element is flipped."""
+        if self.z is None or self.thickness is None:
+            return None
+        upper = (face == "front") != self.flip
+        return self.z + self.thickness if upper else self.z
+
+    def face_up(self, face: str) -> bool:
+        """Whether a face of it looks up (+z): the front, unless flipped."""
+        return (face == "front") != self.flip
+
+    def outline(self) -> tuple[float, float, float, float] | None:
+        """Its `size` rectangle turned with it, centred on its position: (x0, y0, x1, y1), µm."""
+        if self.size is None:
+            return None
+        w, h = self.size[0], self.size[1]
+        if self.rotate in (90, 270):
+            w, h = h, w
+        x, y = self.position
+        return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+
+    def place(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Points written in its own frame, where they lie in the assembly: mirrored (`flip`,
+        `mirror`: x → −x; both cancel), turned `rotate` degrees counter-clockwise, then shifted by
+        its position."""
+        if self.flip != self.mirror:
+            x = -x
+        if self.rotate == 90:
+            x, y = -y, x
+        elif self.rotate == 180:
+            x, y = -x, -y
+        elif self.rotate == 270:
+            x, y = y, -x
+        return x + self.position[0], y + self.position[1]
 
     @property
     def cte(self) -> float | None:
