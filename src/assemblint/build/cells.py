@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from assemblint.base.diagnostics import did_you_mean
-from assemblint.build.elements import Elements, pitch
+from assemblint.base.units import LENGTH
+from assemblint.build.elements import Elements, pitch, rotation
 from assemblint.build.layers import Layers
 from assemblint.build.leads import Leads
 from assemblint.build.masses import Masses
@@ -67,25 +68,51 @@ class Cells(Namespaces, Elements, Layers, Masses, Leads, Nets):
         cell = self.cells.get(place.cell)
         if cell is None:
             raise Problem("E002", f"unknown cell `{place.cell}`" + did_you_mean(place.cell, self.cells), place.cell_loc)
+        chain = [*self.placing, place.cell]
+        if place.cell in self.placing:
+            shown = " → ".join(chain[chain.index(place.cell) :])
+            raise Problem("E006", f"cell `{place.cell}` places itself: {shown}", place.cell_loc)
         args = Args(st.Property("place", place.args, place.loc), self.lets)
-        args.keyword("grid")
-        rows = args.count("the number of rows")
-        args.keyword("x")
-        cols = args.count("the number of columns")
-        args.keyword("pitch")
-        px = pitch(args)
-        py = pitch(args) if args.accept_keyword("x") else px
-        origin = args.point() if args.accept_keyword("origin") else (-(cols - 1) * px / 2, -(rows - 1) * py / 2)
-        args.end()
+        indexed = not args.accept_keyword("at")
+        if indexed:
+            args.keyword("grid")
+            rows = args.count("the number of rows")
+            args.keyword("x")
+            cols = args.count("the number of columns")
+            args.keyword("pitch")
+            px = pitch(args)
+            py = pitch(args) if args.accept_keyword("x") else px
+            origin = args.point() if args.accept_keyword("origin") else (-(cols - 1) * px / 2, -(rows - 1) * py / 2)
+        else:
+            at = args.point()
+            rows = cols = 1
+            px = py = 0.0
+            origin = at
+        z, rotate, mirror = 0.0, 0, False
+        while not args.at_end():
+            if args.accept_keyword("z"):
+                z = args.quantity(LENGTH)
+            elif args.accept_keyword("rotate"):
+                rotate = rotation(args)
+            elif args.accept_keyword("mirror"):
+                mirror = True
+            else:
+                raise args.fail("`z`, `rotate` or `mirror`")
         count = rows * cols
         self._count_objects(place.loc, pads=count)  # at least one object per instance; checked before allocating
         index = np.arange(count)
         with np.errstate(over="ignore", invalid="ignore"):  # a huge pitch: caught below
-            offsets = np.stack([origin[0] + (index % cols) * px, origin[1] + (index // cols) * py], axis=1)
-            far = np.abs(offsets).max() + max(abs(scope.offset[0]), abs(scope.offset[1]))
+            local = np.stack([origin[0] + (index % cols) * px, origin[1] + (index // cols) * py], axis=1)
+            offsets = (
+                np.array([scope.to_world(x, y) for x, y in local.tolist()])
+                if scope.rotate or scope.mirror
+                else (local + np.array(scope.offset))
+            )
+            far = np.abs(offsets).max()
         if not far <= MAX_COORDINATE:  # also NaN
             raise too_far(f"the instances of `{place.name}` would reach", far, place.loc)
-        placement = Placement(scope.qualified(place.name), place.cell, place.loc, count, offsets)
+        turned_mirror, turned_rotate = scope.turned(mirror, rotate)
+        placement = Placement(scope.qualified(place.name), place.cell, place.loc, count, offsets, indexed)
         self.assembly.placements.append(placement)
         placed = PlacedCell(placement, [None] * count)
         scope.objects[place.name] = placed
@@ -95,8 +122,11 @@ class Cells(Namespaces, Elements, Layers, Masses, Leads, Nets):
         objects_before = self.pad_total + self.mass_total
         for n, i in enumerate(plan.built):
             inner = Scope(
-                f"{placement.name}[{i}].",
-                (scope.offset[0] + offsets[i, 0], scope.offset[1] + offsets[i, 1]),
+                f"{placement.name}[{i}]." if indexed else f"{placement.name}.",
+                (float(offsets[i, 0]), float(offsets[i, 1])),
+                mirror=turned_mirror,
+                rotate=turned_rotate,
+                z=scope.z + z,
             )
             for stmt in cell.statements:
                 name = getattr(stmt, "name", None)
@@ -108,7 +138,11 @@ class Cells(Namespaces, Elements, Layers, Masses, Leads, Nets):
             inner.reaches = plan.reaches[i]
             if i in plan.represents:
                 self.assembly.represented.add(inner.prefix, [f"{placement.name}[{k}]." for k in plan.represents[i]])
-            self._build_scope(inner, [s for s, _ in inner.declarations.values()])
+            self.placing.append(place.cell)
+            try:
+                self._build_scope(inner, [s for s, _ in inner.declarations.values()])
+            finally:
+                self.placing.pop()
             placed.instances[i] = inner
             if len(self.errors) > errors_before or self.limit_hit:
                 return

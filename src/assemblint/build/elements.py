@@ -38,7 +38,7 @@ ELEMENT_PROPERTIES = (
     "pads",
     "connect",
 )
-PLACING = ("position", "flip", "rotate", "mirror")  # read before the pads: they say where the pads land
+PLACING = ("position", "z", "flip", "rotate", "mirror")  # read before the pads: they say where the pads land
 ROTATIONS = (0, 90, 180, 270)
 
 T = TypeVar("T")
@@ -59,12 +59,16 @@ class Elements(References, Materials):
                 decl.base_loc,
             )
         element = Element(scope.qualified(decl.name), type_name, decl.loc, index=len(self.assembly.elements))
-        element.position = scope.offset
         props = decl.properties
-        # where it is and how it is turned first: its pads are placed with it
+        # where it is and how it is turned first (in its scope's frame, then the assembly's): its
+        # pads are placed with it
         for prop in props:
             if not isinstance(prop, st.PadRows) and prop.name in PLACING:
-                self._guard(self._placing, element, prop, scope.offset)
+                self._guard(self._placing, element, prop)
+        element.position = scope.to_world(*element.position)
+        element.mirror, element.rotate = scope.turned(element.mirror, element.rotate)
+        if element.z is not None:
+            element.z += scope.z
         known = (*ELEMENT_PROPERTIES, *self.extra_element)
         scope.objects[decl.name] = element
         self.assembly.elements.append(element)
@@ -102,12 +106,13 @@ class Elements(References, Materials):
             )
             self._add_pads(e, array)
 
-    def _placing(self, e: Element, prop: st.Property, offset: tuple[float, float]) -> None:
-        """`position (X, Y)`, `flip`, `rotate R`, `mirror`: where its pads and outline land."""
+    def _placing(self, e: Element, prop: st.Property) -> None:
+        """`position (X, Y)`, `z Z`, `flip`, `rotate R`, `mirror`: where it and its pads land, in its scope."""
         args = Args(prop, self.lets)
         if prop.name == "position":
-            x, y = args.point()
-            e.position = (offset[0] + x, offset[1] + y)
+            e.position = args.point()
+        elif prop.name == "z":
+            e.z = args.quantity(LENGTH)
         elif prop.name == "rotate":
             e.rotate = rotation(args)
         else:  # flip, mirror: words alone
@@ -134,8 +139,6 @@ class Elements(References, Materials):
                 if value <= 0:
                     raise Problem("E008", f"a size must be positive, got {describe(item)}", item.loc)
             e.size = tuple(dims)
-        elif name == "z":
-            e.z = args.quantity(LENGTH)
         elif name == "operating":
             e.operating = args.range(TEMPERATURE)
         elif name == "max_temp":

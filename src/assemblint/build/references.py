@@ -39,6 +39,21 @@ class References(BuildState):
         return self._walk(target, ref.parts[1:], ref)
 
     def _walk(self, target: Built, rest: list[str | st.Index], ref: st.Ref) -> Sequence[Resolved]:
+        if isinstance(target, PlacedCell) and not target.placement.indexed:  # `cpu.die`: one instance
+            if rest and isinstance(rest[0], st.Index):
+                raise Problem(
+                    "E002",
+                    f"`{target.placement.name}` is one placed instance, not a grid: write `{target.placement.name}."
+                    "NAME` without an index",
+                    ref.loc,
+                )
+            if not rest:
+                return target.built([0])
+            if isinstance(rest[0], str):
+                out_one: list[Resolved] = []
+                for instance in target.built([0]):
+                    out_one.extend(self._walk(self._lookup(instance, rest[0], ref.loc), rest[1:], ref))
+                return out_one
         if isinstance(target, PlacedCell):
             if not rest or not isinstance(rest[0], st.Index):
                 if not rest:

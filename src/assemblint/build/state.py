@@ -102,9 +102,36 @@ class Scope:
     declarations: dict[str, tuple[st.Statement | MassRow, Origin]] = field(default_factory=dict)
     objects: dict[str, Built] = field(default_factory=dict)
     reaches: list[Reach] = field(default_factory=list)  # references into this scope (hierarchy.py)
+    # how the instance is placed (STACK.md §2): x → −x first, then turned counter-clockwise, then
+    # shifted by `offset`; every height inside it raised by `z`
+    mirror: bool = False
+    rotate: int = 0
+    z: float = 0.0
 
     def qualified(self, name: str) -> str:
         return self.prefix + name
+
+    def to_world(self, x: float, y: float) -> tuple[float, float]:
+        """A point written in this scope, where it lies in the assembly."""
+        if self.mirror:
+            x = -x
+        x, y = _turned(x, y, self.rotate)
+        return x + self.offset[0], y + self.offset[1]
+
+    def turned(self, mirror: bool, rotate: int) -> tuple[bool, int]:
+        """An object's own mirror and rotation, seen from the assembly: a mirror reverses the sense
+        of the turns that follow it."""
+        return mirror != self.mirror, (self.rotate + (-rotate if self.mirror else rotate)) % 360
+
+
+def _turned(x: float, y: float, rotate: int) -> tuple[float, float]:
+    if rotate == 90:
+        return -y, x
+    if rotate == 180:
+        return -x, -y
+    if rotate == 270:
+        return y, -x
+    return x, y
 
 
 @dataclass
@@ -152,6 +179,7 @@ class BuildState:
         self.material_decls: dict[str, tuple[st.Declaration, Origin]] = {}
         self.materials: dict[str, Material] = {}
         self.cells: dict[str, st.CellDecl] = {}
+        self.placing: list[str] = []  # the cells being placed, outermost first: a cell placing itself is E006
         self.top = Scope("")
         self.assembly: Assembly | None = None
         self.pad_total = 0

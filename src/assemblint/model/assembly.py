@@ -416,6 +416,7 @@ class Placement:
     loc: Location
     count: int
     offsets: np.ndarray  # (count, 2) µm
+    indexed: bool = True  # a grid (`units[4].chip`); `place cpu : C at (…)` is one instance (`cpu.chip`)
 
 
 @dataclass(frozen=True)
