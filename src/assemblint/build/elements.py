@@ -21,7 +21,7 @@ from assemblint.build.state import PadSel, Scope
 from assemblint.language import explicit
 from assemblint.language import syntax_tree as st
 from assemblint.language.values import MAX_COORDINATE, Args, Lets, Problem, describe, too_far
-from assemblint.model.assembly import FACES, Element, PadArray
+from assemblint.model.assembly import FACES, Element, PadArray, transform
 
 ELEMENT_PROPERTIES = (
     "body",
@@ -36,6 +36,7 @@ ELEMENT_PROPERTIES = (
     "max_temp",
     "pad",
     "pads",
+    "footprint",
     "connect",
 )
 PLACING = ("position", "z", "flip", "rotate", "mirror")  # read before the pads: they say where the pads land
@@ -146,6 +147,9 @@ class Elements(References, Materials):
         elif name in ("pad", "pads"):
             self._pads(e, prop, args)
             return
+        elif name == "footprint":
+            self._footprint(e, args)
+            return
         elif name == "connect":
             self._connect(e, prop, args)
             return
@@ -153,7 +157,39 @@ class Elements(References, Materials):
             e.extra[name] = args.quantity(self.extra_element[name])
         args.end()
 
-    def _pads(self, e: Element, prop: st.Property, args: Args) -> None:
+    def _footprint(self, e: Element, args: Args) -> None:
+        """`footprint NAME [mirror] [rotate R] [at (X, Y)]`: its pads, with their names, on this element;
+        mirrored, turned and shifted in the element's frame, then placed with the element."""
+        item = args.peek()
+        name = args.word("a footprint name")
+        entry = self.footprints.get(name)
+        if entry is None:
+            where = item.loc if item is not None else args.prop.loc
+            raise Problem("E002", f"unknown footprint `{name}`" + did_you_mean(name, self.footprints), where)
+        frame = Frame()
+        while not args.at_end():
+            if args.accept_keyword("mirror"):
+                frame.mirror = True
+            elif args.accept_keyword("rotate"):
+                frame.rotate = rotation(args)
+            elif args.accept_keyword("at"):
+                frame.at = args.point()
+            else:
+                raise args.fail("`mirror`, `rotate` or `at`")
+        for prop in entry[0].properties:
+            if isinstance(prop, st.PadRows):  # one-line pads read by explicit.py: each the ordinary way here
+                for row in prop.rows:
+                    line, text = row[0], row[6]
+                    self._guard(self._footprint_pads, e, explicit.pad_property(text, line, prop.path), frame)
+            else:
+                self._guard(self._footprint_pads, e, prop, frame)
+
+    def _footprint_pads(self, e: Element, prop: st.Property, frame: Frame) -> None:
+        if prop.name not in ("pad", "pads"):
+            raise Problem("E010", f"a footprint holds `pad` and `pads` statements, not `{prop.name}`", prop.loc)
+        self._pads(e, prop, Args(prop, self.lets), frame)
+
+    def _pads(self, e: Element, prop: st.Property, args: Args, frame: Frame | None = None) -> None:
         assert self.assembly is not None
         name_item = args.peek()
         name = args.word("a pad name")
@@ -191,6 +227,8 @@ class Elements(References, Materials):
         if prop.name == "pad" and len(x) != 1:
             raise Problem("E005", f"`pad {name}` is one pad; use `pads` for a grid", prop.loc)
         with np.errstate(over="ignore", invalid="ignore"):
+            if frame is not None:
+                x, y = frame.place(x, y)
             x, y = e.place(x, y)
             far = max(np.abs(x).max(), np.abs(y).max())
         if not far <= MAX_COORDINATE:  # also NaN
@@ -300,6 +338,19 @@ def pitch(args: Args) -> float:
         where = item.loc if item is not None else args.prop.loc
         raise Problem("E008", f"a pitch must be positive, got {describe(item) if item is not None else value}", where)
     return value
+
+
+class Frame:
+    """Where a footprint's pads go in their element: x → −x (`mirror`), turned (`rotate`), shifted (`at`)."""
+
+    def __init__(self) -> None:
+        self.mirror = False
+        self.rotate = 0
+        self.at = (0.0, 0.0)
+
+    def place(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        out: tuple[np.ndarray, np.ndarray] = transform(x, y, self.mirror, self.rotate, self.at)
+        return out
 
 
 def rotation(args: Args) -> int:

@@ -37,6 +37,8 @@ class Namespaces(BuildState):
                         self.assembly.title = stmt.title
             elif isinstance(stmt, st.Declaration) and stmt.keyword == "material":
                 self._declare(self.material_decls, stmt.name, stmt, origin, "material")
+            elif isinstance(stmt, st.Declaration) and stmt.keyword == "footprint":
+                self._declare(self.footprints, stmt.name, stmt, origin, "footprint")
             elif isinstance(stmt, st.CellDecl):
                 self._declare_shared(self.top, stmt.name, stmt, origin)
                 self.cells.setdefault(stmt.name, stmt)

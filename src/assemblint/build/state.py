@@ -32,6 +32,7 @@ from assemblint.model.assembly import (
     NetGroup,
     Placement,
     Selection,
+    transform,
 )
 from assemblint.model.hierarchy import Reach
 
@@ -113,25 +114,13 @@ class Scope:
 
     def to_world(self, x: float, y: float) -> tuple[float, float]:
         """A point written in this scope, where it lies in the assembly."""
-        if self.mirror:
-            x = -x
-        x, y = _turned(x, y, self.rotate)
-        return x + self.offset[0], y + self.offset[1]
+        out: tuple[float, float] = transform(x, y, self.mirror, self.rotate, self.offset)
+        return out
 
     def turned(self, mirror: bool, rotate: int) -> tuple[bool, int]:
         """An object's own mirror and rotation, seen from the assembly: a mirror reverses the sense
         of the turns that follow it."""
         return mirror != self.mirror, (self.rotate + (-rotate if self.mirror else rotate)) % 360
-
-
-def _turned(x: float, y: float, rotate: int) -> tuple[float, float]:
-    if rotate == 90:
-        return -y, x
-    if rotate == 180:
-        return -x, -y
-    if rotate == 270:
-        return y, -x
-    return x, y
 
 
 @dataclass
@@ -179,6 +168,7 @@ class BuildState:
         self.material_decls: dict[str, tuple[st.Declaration, Origin]] = {}
         self.materials: dict[str, Material] = {}
         self.cells: dict[str, st.CellDecl] = {}
+        self.footprints: dict[str, tuple[st.Declaration, Origin]] = {}  # `footprint NAME { pads … }`
         self.placing: list[str] = []  # the cells being placed, outermost first: a cell placing itself is E006
         self.top = Scope("")
         self.assembly: Assembly | None = None

@@ -44,10 +44,12 @@ STATEMENT_KEYWORDS = (
     "cell",
     "place",
     "waive",
+    "footprint",
 )
 BLOCK_KEYWORDS = (
     "material",
     "element",
+    "footprint",
     "layer",
     "mass",
     "masses",
@@ -216,6 +218,9 @@ class ToSyntaxTree(Transformer):
 
     def element(self, c: list) -> st.Declaration:
         return self._declaration("element", c[0], c[1], c[2])
+
+    def footprint(self, c: list) -> st.Declaration:
+        return self._declaration("footprint", c[0], None, c[1])
 
     def layer(self, c: list) -> st.Declaration:
         return self._declaration("layer", c[0], c[1], c[2])
@@ -482,6 +487,7 @@ def _too_deep(deep: _TooDeep) -> Diagnostic:
 _PROPERTY_EXAMPLES = {
     "material": "a property such as `kind` or `solidus`",
     "element": "a property such as `body` or `pads`",
+    "footprint": "a `pad` or `pads` statement",
     "layer": "a property such as `role` or `between`",
     "mass": "a property such as `joins` or `diameter`",
     "masses": "a property such as `joins` or `diameter`",
@@ -588,7 +594,7 @@ def _parser_expects(error: UnexpectedInput, fallback: set[str]) -> set[str]:
 
 _BLOCK_STATEMENTS = {
     "process": ("step",),
-    "cell": ("element", "layer", "mass", "masses", "lead", "leads", "net", "nets"),
+    "cell": ("element", "layer", "mass", "masses", "lead", "leads", "net", "nets", "place"),
 }
 
 

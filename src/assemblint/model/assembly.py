@@ -197,15 +197,7 @@ class Element:
         """Points written in its own frame, where they lie in the assembly: mirrored (`flip`,
         `mirror`: x → −x; both cancel), turned `rotate` degrees counter-clockwise, then shifted by
         its position."""
-        if self.flip != self.mirror:
-            x = -x
-        if self.rotate == 90:
-            x, y = -y, x
-        elif self.rotate == 180:
-            x, y = -x, -y
-        elif self.rotate == 270:
-            x, y = y, -x
-        return x + self.position[0], y + self.position[1]
+        return transform(x, y, self.flip != self.mirror, self.rotate, self.position)
 
     @property
     def cte(self) -> float | None:
@@ -216,6 +208,21 @@ class Element:
 
     def __repr__(self) -> str:
         return f"Element({self.name})"
+
+
+def transform(x: Any, y: Any, mirror: bool, rotate: int, shift: tuple[float, float]) -> tuple[Any, Any]:
+    """Points (numbers or arrays) mirrored (x → −x), turned `rotate` degrees counter-clockwise (a
+    quarter turn), then shifted: the one placing transform of STACK.md §2, for elements, footprints
+    and cell instances alike."""
+    if mirror:
+        x = -x
+    if rotate == 90:
+        x, y = -y, x
+    elif rotate == 180:
+        x, y = -x, -y
+    elif rotate == 270:
+        x, y = y, -x
+    return x + shift[0], y + shift[1]
 
 
 @dataclass(eq=False)
