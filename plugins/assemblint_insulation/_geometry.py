@@ -148,11 +148,21 @@ def pairs_within(group: np.ndarray, x: np.ndarray, y: np.ndarray, radius: float)
 
 
 def pair_batches_within(
-    group: np.ndarray, x: np.ndarray, y: np.ndarray, radius: float
+    group: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    radius: float,
+    cells: Cells | None = None,
+    skip: np.ndarray | None = None,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """`pairs_within` in batches of about `PAIRS_PER_STEP` candidates: memory bounded by the step,
-    not by the pairs (a thousand masses at one spot are half a million pairs)."""
-    cells = _Cells(group, x, y, radius)
+    not by the pairs (a thousand masses at one spot are half a million pairs).
+
+    `cells`: the cell list of these points, if the caller built it; `skip`: sorted keys
+    `cell * 5 + k` of the pairs of cells (a cell and its k-th neighbour of `forward_offsets`)
+    whose pairs the caller counted as a whole (`_blocks.py`): they are left out.
+    """
+    cells = Cells(group, x, y, radius) if cells is None else cells
     sx, sy = cells.sorted(x), cells.sorted(y)  # in cell order: a point's neighbours lie near it in memory
     found_i, found_j = [], []
     for start in range(0, len(sx), BLOCK):
@@ -160,11 +170,14 @@ def pair_batches_within(
         here, nx = cells.sorted_cell[point], cells.nx[cells.sorted_group(point)]
         # after each point: the rest of its cell and the cell to the right (one run), and the three
         # cells of the row above (one run); the other neighbours find it the same way
-        for runs in (
+        runs = [
             (point, point + 1, cells.before(here + 2)),
             (point, cells.before(here + nx - 1), cells.before(here + nx + 2)),
-        ):
-            for i, j in _run_batches(*runs):
+        ]
+        if skip is not None and len(skip) and bool(np.isin(here, skip // 5).any()):
+            runs = _runs_but(point, here, forward_offsets(nx), skip, cells, first=point + 1)
+        for runs_k in runs:
+            for i, j in _run_batches(*runs_k):
                 close = _close(sx[i] - sx[j], sy[i] - sy[j], radius)
                 found_i.append(i[close])
                 found_j.append(j[close])
@@ -208,10 +221,17 @@ def pair_batches_between(
     radius: float,
     apart: tuple[np.ndarray, np.ndarray] | None = None,
     at: np.ndarray | None = None,
+    cells: Cells | None = None,
+    skip: np.ndarray | None = None,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """`pairs_between` in batches of about `PAIRS_PER_STEP` candidates (memory bounded by the step)."""
+    """`pairs_between` in batches of about `PAIRS_PER_STEP` candidates (memory bounded by the step).
+
+    `cells`: the cell list of b, if the caller built it (`labels` as below); `skip`: sorted keys
+    `cell * 9 + k` (the cell of a point of a, its k-th neighbour of `around_offsets`) whose pairs
+    the caller counted as a whole (`_blocks.py`): they are left out.
+    """
     labels = int(max(group_a.max(initial=-1), group_b.max(initial=-1))) + 1
-    cells = _Cells(group_b, xb, yb, radius, labels)
+    cells = Cells(group_b, xb, yb, radius, labels) if cells is None else cells
     sx, sy = cells.sorted(xb), cells.sorted(yb)
     label_b = None if apart is None else cells.sorted(apart[1])
     asked = np.flatnonzero(cells.holds[group_a])
@@ -223,8 +243,11 @@ def pair_batches_between(
         here, nx = cells.cell_of(qg, qx, qy, outside=True), cells.nx[cells.one if cells.one is not None else qg]
         mine = np.arange(len(query))
         label_a = None if apart is None else apart[0][point]
-        for row in (here - nx, here, here + nx):  # the three cells of each of the three rows: one run each
-            for i, j in _run_batches(mine, cells.before(row - 1), cells.before(row + 2)):
+        runs = [(mine, cells.before(row - 1), cells.before(row + 2)) for row in (here - nx, here, here + nx)]
+        if skip is not None and len(skip) and bool(np.isin(here, skip // 9).any()):
+            runs = _runs_but(mine, here, around_offsets(nx), skip, cells)
+        for runs_k in runs:  # the three cells of each of the three rows: one run each
+            for i, j in _run_batches(*runs_k):
                 close = _close(qx[i] - sx[j], qy[i] - sy[j], radius)
                 if label_a is not None and label_b is not None:  # both or neither: `apart` given
                     close &= label_a[i] != label_b[j]
@@ -237,7 +260,39 @@ def pair_batches_between(
         yield _join(found_i), cells.original(_join(found_j))
 
 
-class _Cells:
+def forward_offsets(nx: int | np.ndarray) -> list[int | np.ndarray]:
+    """The cells whose pairs with a cell's points its points find: itself, right, the row above."""
+    return [0 * nx, 1 + 0 * nx, nx - 1, nx, nx + 1]
+
+
+def around_offsets(nx: int | np.ndarray) -> list[int | np.ndarray]:
+    """The nine cells around a cell (itself among them), row by row."""
+    return [row + column for row in (-nx, 0 * nx, nx) for column in (-1, 0, 1)]
+
+
+def _runs_but(
+    owner: np.ndarray,
+    here: np.ndarray,
+    offsets: list[int | np.ndarray],
+    skip: np.ndarray,
+    cells: Cells,
+    first: np.ndarray | None = None,
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """One run per neighbouring cell, empty where (cell, neighbour) is in `skip`; `first`: where
+    the run of a point's own cell starts (after the point, for pairs of one set)."""
+    runs = []
+    for k, offset in enumerate(offsets):
+        start = cells.before(here + offset).astype(np.int64)
+        if first is not None and k == 0:
+            start = first
+        stop = cells.before(here + offset + 1).astype(np.int64)
+        key = here * len(offsets) + k
+        where = np.minimum(np.searchsorted(skip, key), len(skip) - 1)
+        runs.append((owner, start, np.where(skip[where] == key, start, stop)))
+    return runs
+
+
+class Cells:
     """Points binned into square cells per group, sorted by cell; `before(c)` counts the points in cells below c.
 
     Each group has its own block of cells over the bounding box of its points, with a border of
@@ -469,6 +524,21 @@ class Tally:
         )
         merged.member_key, merged.member = _distinct_rows(joined["member_key"], joined["member"])
         return merged
+
+    @classmethod
+    def blocks(cls, rows: list[tuple[int, int, float, int, int, float, int, np.ndarray]]) -> Tally:
+        """Whole blocks of pairs (`_blocks.py`), each as one row: (key, count, rounded, first,
+        second, value, face, objects)."""
+        if not rows:
+            return cls.merge([])
+        columns = list(zip(*rows, strict=True))
+        ints = [np.array(c, dtype=np.int64) for c in (columns[0], columns[1], columns[3], columns[4], columns[6])]
+        key, count, first, second, face = ints
+        rounded, value = np.array(columns[2], dtype=np.float64), np.array(columns[5], dtype=np.float64)
+        tally = cls.of(key, count, rounded, first, second, value, face, [])
+        member_key = np.repeat(key, [len(m) for m in columns[7]])
+        tally.member_key, tally.member = _distinct_rows(member_key, _join(list(columns[7])).astype(np.int64))
+        return tally
 
     def members(self, k: int) -> np.ndarray:
         """The distinct objects of the pairs of the `k`-th key, in order."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -12,8 +13,9 @@ from assemblint.base.diagnostics import Location
 from assemblint.base.units import format_quantity
 from assemblint.model.assembly import Assembly
 
+from . import _blocks
 from ._examples import STRAIGHT, design
-from ._geometry import Placement, Tally, face_name, pair_batches_within
+from ._geometry import Cells, Placement, Tally, face_name, forward_offsets, pair_batches_within
 
 
 def um(value: float) -> str:
@@ -55,11 +57,14 @@ def spacing(ctx: RuleContext) -> Iterator[Finding]:
     rank = _declaration_rank(ctx.assembly)
     decl = _declaration(ctx.assembly)
     weight = netlist.mass_weight
-    parts = []
+    cells = Cells(place.linked_faces, place.x, place.y, radius)
+    blocks = _Blocks(ctx, place, cells, diameter, limit, rank, decl)
+    parts = [blocks.tally]
     # one point per mass, searched among the masses its faces are linked to; then each pair kept
     # only if the two masses touch a common face. The pairs come in batches and are summed up
-    # per pair of declarations as they come: a cluster's millions of pairs never sit in memory.
-    for a, b in pair_batches_within(place.linked_faces, place.x, place.y, radius):
+    # per pair of declarations as they come: a cluster's millions of pairs never sit in memory,
+    # and the pairs of cells counted as whole blocks are not looked at.
+    for a, b in pair_batches_within(place.linked_faces, place.x, place.y, radius, cells, blocks.skip):
         keys, shared = _common_face(place.face_a, place.face_b, a, b)
         keep = shared & (netlist.mass_node[a] != netlist.mass_node[b])
         a, b, keys = a[keep], b[keep], keys[keep]
@@ -75,6 +80,138 @@ def spacing(ctx: RuleContext) -> Iterator[Finding]:
     tally = Tally.merge(parts)
     if len(tally.key):
         yield from _findings(ctx, ctx.timeline, tally, limit)
+
+
+@dataclass
+class _Blocks:
+    """The pairs of cells whose masses all offend each other, counted as wholes (`_blocks.py`).
+
+    A pair of cells is a block when its farthest masses, by their boxes and smallest diameters,
+    still fall short of `min_spacing`, when its masses are on pairwise different nodes (or all
+    on one: then no pair counts), and when its masses fall into few classes (declaration, faces,
+    diameter): within a pair of classes, every pair has the same face and key, its later mass is
+    decided by declaration then id, and its gap grows with the centre distance alone.
+    """
+
+    ctx: RuleContext
+    place: Placement
+    cells: Cells
+    diameter: np.ndarray
+    limit: float
+    rank: np.ndarray
+    decl: np.ndarray
+    skip: np.ndarray = field(init=False)
+    tally: Tally = field(init=False)
+
+    def __post_init__(self) -> None:
+        cells, place = self.cells, self.place
+        self.skip, self.tally = np.zeros(0, np.int64), Tally.blocks([])
+        if not _blocks.crowded(cells.sorted_cell):
+            return
+        sx, sy = cells.sorted(place.x), cells.sorted(place.y)
+        runs = _blocks.Runs.of(cells.sorted_cell, sx, sy)
+        small = runs.least(cells.sorted(self.diameter))
+        size = runs.size
+
+        def pairs(u: np.ndarray, v: np.ndarray, k: int) -> np.ndarray:
+            return size[u] * (size[u] - 1) // 2 if k == 0 else size[u] * size[v]
+
+        keys, rows = [], []
+        for u, v, key in _blocks.neighbour_blocks(
+            cells, runs, runs, forward_offsets(_blocks.group_nx(cells, runs)), pairs
+        ):
+            far = _blocks.farthest(runs, u, runs, v)
+            reach = (small[u] + small[v]) / 2
+            sure = _blocks.certainly_below(far - reach, np.full(len(u), self.limit), far + reach)
+            for one, other, k in zip(u[sure].tolist(), v[sure].tolist(), key[sure].tolist(), strict=True):
+                try:
+                    rows += self._block(runs, one, other)
+                except _blocks.Unsure:
+                    continue
+                keys.append(k)
+        self.skip = np.sort(np.array(keys, dtype=np.int64))
+        self.tally = Tally.blocks(rows)
+
+    def _block(self, runs: _blocks.Runs, u: int, v: int) -> list:
+        order = np.arange(len(self.place.x)) if self.cells.order is None else self.cells.order
+        first = order[runs.start[u] : runs.stop[u]]
+        second = None if u == v else order[runs.start[v] : runs.stop[v]]
+        masses = first if second is None else np.concatenate([first, second])
+        netlist = self.ctx.netlist
+        nodes = netlist.mass_node[masses]
+        if nodes.min() == nodes.max():
+            return []  # all on one node: no pair counts
+        if len(np.unique(nodes)) < len(nodes):
+            raise _blocks.Unsure
+        place = self.place
+        table = np.column_stack(
+            [netlist.mass_group[masses], place.face_a[masses], place.face_b[masses], self.diameter[masses]]
+        )
+        kind = np.unique(table, axis=0, return_inverse=True)[1].reshape(-1)
+        if second is None:
+            classes = np.unique(kind).tolist()
+            subs = [
+                (first[kind == a], first[kind == b] if b != a else None) for a in classes for b in classes if b >= a
+            ]
+        else:
+            mine, theirs = kind[: len(first)], kind[len(first) :]
+            subs = [
+                (first[mine == a], second[theirs == b])
+                for a in np.unique(mine).tolist()
+                for b in np.unique(theirs).tolist()
+            ]
+        if len(subs) > _blocks.MOST_CLASSES:
+            raise _blocks.Unsure
+        return [row for a, b in subs if (row := self._sub_block(a, b)) is not None]
+
+    def _sub_block(self, a: np.ndarray, b: np.ndarray | None) -> tuple | None:
+        """One pair of classes (b None: the pairs within one): its row of the tally, or None."""
+        if b is None and len(a) < 2:
+            return None
+        place, netlist, d = self.place, self.ctx.netlist, self.diameter
+        i, j = a[:1], (a if b is None else b)[:1]
+        face, shared = _common_face(place.face_a, place.face_b, i, j)
+        if not bool(shared[0]):
+            return None
+        reach = (d[i] + d[j]) / 2  # as the rule computes it, pair by pair
+
+        def rnd(h: np.ndarray) -> np.ndarray:
+            return _rounded(h - reach[0])
+
+        weight = netlist.mass_weight
+        xy = np.column_stack([place.x, place.y])
+        group_a, group_b = int(netlist.mass_group[i[0]]), int(netlist.mass_group[j[0]])
+        if b is not None and group_a != group_b:  # the later declaration's masses are the later of every pair
+            later, earlier = (a, b) if self.rank[group_a] > self.rank[group_b] else (b, a)
+            count = int(weight[later].sum()) * len(earlier)
+            last, best = _blocks.least_across(later, xy[later], xy[earlier], rnd)
+            partners = earlier
+        else:  # one declaration: the later mass of a pair is the higher id
+            ids = a if b is None else np.concatenate([a, b])
+            side = None if b is None else np.repeat([0, 1], [len(a), len(b)])
+            count = _later_weights(a, b, weight)
+            last, partners, best = _blocks.least_by_order(ids, xy[ids], side, rnd)
+        gaps = (
+            np.hypot(place.x[last] - place.x[partners], place.y[last] - place.y[partners]) - (d[last] + d[partners]) / 2
+        )
+        tied = partners[_rounded(gaps) == best]
+        if len(tied) == 0:
+            raise _blocks.Unsure
+        least = int(tied.min())
+        gap = float(gaps[partners == least][0])
+        group = netlist.mass_group
+        key = int(self.decl[group[last]]) * len(self.ctx.assembly.mass_groups) + int(self.decl[group[least]])
+        members = a if b is None else np.concatenate([a, b])
+        return (key, count, float(_rounded(np.array([gap]))[0]), last, least, gap, int(face[0]), members)
+
+
+def _later_weights(a: np.ndarray, b: np.ndarray | None, weight: np.ndarray) -> int:
+    """The sum over pairs of the weight of the higher id: of one set (b None), or between two."""
+    if b is None:
+        ids = np.sort(a)
+        return int((weight[ids] * np.arange(len(ids))).sum())
+    sa, sb = np.sort(a), np.sort(b)
+    return int((weight[sa] * np.searchsorted(sb, sa)).sum() + (weight[sb] * np.searchsorted(sa, sb)).sum())
 
 
 def _common_face(face_a: np.ndarray, face_b: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -10,8 +10,9 @@ from assemblint import Finding, RuleContext, Severity, falls_short, quantity, ru
 from assemblint.base.diagnostics import Location
 from assemblint.base.units import format_quantity
 
+from . import _blocks
 from ._examples import STRAIGHT, design
-from ._geometry import Placement, Tally, face_name, pair_batches_between
+from ._geometry import Cells, Placement, Tally, around_offsets, face_name, pair_batches_between, stable_order
 
 
 def um(value: float) -> str:
@@ -67,10 +68,15 @@ def misalignment(ctx: RuleContext) -> Iterator[Finding]:
     groups = ctx.assembly.mass_groups
     first_of: dict[Location, int] = {}
     declaration = np.array([first_of.setdefault(g.loc, k) for k, g in enumerate(groups)], dtype=np.int64)
-    parts = []
+    labels = int(max(face.max(initial=-1), place.pad_face.max(initial=-1))) + 1
+    cells = Cells(place.pad_face, netlist.pad_x, netlist.pad_y, radius, labels)
+    skip, block_tally = _blocks_of(ctx, place, cells, face, owner, mass_r, pad_r, declaration)
+    parts = [block_tally]
     # the pairs come in batches, summed up per declaration as they come: a cluster's pairs never
-    # sit in memory; ties of the closest pair go to the first mass, then the first pad
-    for i, pad in pair_batches_between(face, place.x, place.y, *pads, radius, apart=nodes, at=owner):
+    # sit in memory (and the blocks of `_blocks_of` are not looked at); ties of the closest pair
+    # go to the first mass, then the first pad
+    batches = pair_batches_between(face, place.x, place.y, *pads, radius, nodes, owner, cells, skip)
+    for i, pad in batches:
         mass = owner[i]
         dx, dy = place.x[mass] - netlist.pad_x[pad], place.y[mass] - netlist.pad_y[pad]
         distance = np.sqrt(dx * dx + dy * dy)  # as scipy's cKDTree computed it, bit for bit (it is in the data)
@@ -107,3 +113,101 @@ def misalignment(ctx: RuleContext) -> Iterator[Finding]:
             cause="misaligned",
             count=count,
         )
+
+
+def _blocks_of(
+    ctx: RuleContext,
+    place: Placement,
+    cells: Cells,
+    face: np.ndarray,
+    owner: np.ndarray,
+    mass_r: np.ndarray,
+    pad_r: np.ndarray,
+    declaration: np.ndarray,
+) -> tuple[np.ndarray, Tally]:
+    """(skip, tally): the pairs of cells (masses' cell, pads' cell) counted as wholes (`_blocks.py`).
+
+    A block: every centre distance, by the cells' boxes, certainly short of the smallest footprint
+    radius plus the smallest pad radius. Its pairs are every (mass, pad) but those of one node:
+    per mass, the pads less those of its own node, which are few (a mass's own pads), else the
+    block is enumerated. Per declaration, the closest pair is the nearest pad of another node of
+    each mass (the `MOST_SHARED` nearest pads hold it), the least mass among the ties, then the
+    least pad at that rounded distance.
+    """
+    netlist = ctx.netlist
+    nothing = (np.zeros(0, np.int64), Tally.blocks([]))
+    if not _blocks.crowded(cells.sorted_cell):
+        return nothing  # a mass meets the pads of nine cells: without crowded cells, few pairs each
+    asked = np.flatnonzero(cells.holds[face])
+    point = owner[asked]
+    here = cells.cell_of(face[asked], place.x[point], place.y[point], outside=True)
+    order = stable_order(here - int(here.min(initial=0)))
+    asked, point, here = asked[order], point[order], here[order]
+    mx, my = place.x[point], place.y[point]
+    masses = _blocks.Runs.of(here, mx, my)
+    pad_order = np.arange(netlist.pad_count) if cells.order is None else cells.order
+    pads = _blocks.Runs.of(cells.sorted_cell, cells.sorted(netlist.pad_x), cells.sorted(netlist.pad_y))
+    least_mass, least_pad = masses.least(mass_r[point]), pads.least(cells.sorted(pad_r))
+
+    def pairs(u: np.ndarray, v: np.ndarray, k: int) -> np.ndarray:
+        return masses.size[u] * pads.size[v]
+
+    nx = np.broadcast_to(
+        cells.nx[cells.one if cells.one is not None else face[asked][masses.start]], masses.start.shape
+    )
+    keys, rows = [], []
+    for u, v, key in _blocks.neighbour_blocks(cells, masses, pads, around_offsets(nx), pairs):
+        far = _blocks.farthest(masses, u, pads, v)
+        reach = least_mass[u] + least_pad[v]
+        sure = _blocks.certainly_below(far, reach, far)
+        for one, other, k in zip(u[sure].tolist(), v[sure].tolist(), key[sure].tolist(), strict=True):
+            block_masses = point[masses.start[one] : masses.stop[one]]
+            block_pads = pad_order[pads.start[other] : pads.stop[other]]
+            try:
+                rows += _block(ctx, place, block_masses, block_pads, declaration)
+            except _blocks.Unsure:
+                continue
+            keys.append(k)
+    return np.sort(np.array(keys, dtype=np.int64)), Tally.blocks(rows)
+
+
+MOST_SHARED = 8  # pads of a mass's own node within one block, at most; more and it is enumerated
+
+
+def _block(ctx: RuleContext, place: Placement, masses: np.ndarray, pads: np.ndarray, declaration: np.ndarray) -> list:
+    netlist = ctx.netlist
+    pad_nodes = np.sort(netlist.pad_node[pads])
+    mass_nodes = netlist.mass_node[masses]
+    own = np.searchsorted(pad_nodes, mass_nodes, side="right") - np.searchsorted(pad_nodes, mass_nodes)
+    valid = len(pads) - own
+    if int(own.max()) >= MOST_SHARED:
+        raise _blocks.Unsure
+    by = declaration[netlist.mass_group[masses]]
+    kinds = np.unique(by).tolist()
+    if len(kinds) > _blocks.MOST_CLASSES:
+        raise _blocks.Unsure
+    pad_xy = np.column_stack([netlist.pad_x[pads], netlist.pad_y[pads]])
+    rows = []
+    for kind in kinds:
+        mine = (by == kind) & (valid > 0)
+        if not mine.any():
+            continue
+        m = masses[mine]
+        count = int((netlist.mass_weight[m] * valid[mine]).sum())
+        d = _blocks.nearest_valid(
+            pad_xy, np.column_stack([place.x[m], place.y[m]]), netlist.pad_node[pads], netlist.mass_node[m], MOST_SHARED
+        )
+        last, best = _blocks.least_across(m, np.column_stack([place.x[m], place.y[m]]), pad_xy[:0], _round, d)
+        dx, dy = place.x[last] - netlist.pad_x[pads], place.y[last] - netlist.pad_y[pads]
+        distance = np.sqrt(dx * dx + dy * dy)  # as the rule computes it
+        tied = (np.round(distance, 3) == best) & (netlist.pad_node[pads] != netlist.mass_node[last])
+        if not tied.any():
+            raise _blocks.Unsure
+        pad = int(pads[tied].min())
+        value = float(distance[pads == pad][0])
+        rows.append((int(kind), count, float(np.round(value, 3)), last, pad, value, int(place.pad_face[pad]), m))
+    return rows
+
+
+def _round(distance: np.ndarray) -> np.ndarray:
+    return np.round(distance, 3)

@@ -91,3 +91,14 @@ def test_the_python_api_isolates_plugins_by_default_and_refuses_an_unknown_mode(
         CheckOptions(isolate="some")
     report = check(EXAMPLES / "containment.assy", isolate="all")
     assert report.findings and not report.problems
+
+
+def test_answers_read_together_are_each_kept_for_their_rule() -> None:
+    """A worker asked for every rule at once answers as fast as it can: several answers arrive in
+    one read, and each is its own rule's."""
+
+    def job(k: int):
+        return lambda: Execution("ran", output=f"rule {k}")
+
+    out = isolation.run_forked([job(k) for k in range(200)], Budget(), dict)
+    assert [e.output for e in out] == [f"rule {k}" for k in range(200)]

@@ -112,6 +112,7 @@ def run_forked(
         for index in range(len(jobs)):
             if worker is None:
                 worker = _Worker(jobs)
+                worker.ask(range(index, len(jobs)))  # all at once: no round trip per rule
             if starting is not None:
                 starting(index)
             execution, reusable = worker.run(index, budget, known)
@@ -144,14 +145,18 @@ class _Worker:
         with contextlib.suppress(OSError):  # its own process group (the worker sets it too: no race)
             os.setpgid(self.pid, self.pid)
         self.status: int | None = None
+        self.received = bytearray()  # answers read ahead of their turn
+
+    def ask(self, indices: range) -> None:
+        """Ask for these jobs, in order: the worker runs each as soon as it has answered the last."""
+        with contextlib.suppress(OSError):  # gone already: its answer will be missing, its status says why
+            _write_all(self.requests, b"".join(_REQUEST.pack(i) for i in indices))
 
     def run(self, index: int, budget: Budget, known: Callable[[], dict[int, Any]]) -> tuple[Execution, bool]:
-        """Job `index`'s Execution, and whether the worker may serve another."""
+        """The next answer, job `index`'s Execution, and whether the worker may serve another."""
         started = time.perf_counter()
-        with contextlib.suppress(OSError):  # gone already: its answer will be missing, its status says why
-            _write_all(self.requests, _REQUEST.pack(index))
         deadline = started + budget.seconds + GRACE if budget.seconds else None
-        answer, timed_out = _receive(self.answers, deadline)
+        answer, timed_out = _receive(self.answers, deadline, self.received)
         seconds = time.perf_counter() - started
         if answer is not None:
             try:
@@ -184,13 +189,18 @@ def _crashed(reason: str, seconds: float) -> Execution:
     return Execution("crashed", reason, seconds, problem=reason)
 
 
-def _receive(read_fd: int, deadline: float | None) -> tuple[bytes | None, bool]:
-    """The worker's whole answer (None if it ended without one), and whether the deadline passed."""
+def _receive(read_fd: int, deadline: float | None, received: bytearray) -> tuple[bytes | None, bool]:
+    """The worker's next whole answer (None if it ended without one), and whether the deadline
+    passed. `received`: bytes read and not yet used; what follows this answer stays in it."""
     poller = select.poll()
     poller.register(read_fd, select.POLLIN | select.POLLHUP | select.POLLERR)
-    received = bytearray()
-    wanted: int | None = None
     while True:
+        if len(received) >= _HEADER.size:
+            wanted = _HEADER.size + _HEADER.unpack_from(received)[0]
+            if len(received) >= wanted:
+                answer = bytes(received[_HEADER.size : wanted])
+                del received[:wanted]
+                return answer, False
         if deadline is None:
             timeout = None
         else:
@@ -204,10 +214,6 @@ def _receive(read_fd: int, deadline: float | None) -> tuple[bytes | None, bool]:
         if not chunk:
             return None, False  # it ended (or closed its end) without a whole answer
         received += chunk
-        if wanted is None and len(received) >= _HEADER.size:
-            wanted = _HEADER.size + _HEADER.unpack_from(received)[0]
-        if wanted is not None and len(received) >= wanted:
-            return bytes(received[_HEADER.size : wanted]), False
 
 
 def _end(pid: int, wait: bool = True) -> int:
