@@ -233,6 +233,13 @@ class Elements(References, Materials):
             far = max(np.abs(x).max(), np.abs(y).max())
         if not far <= MAX_COORDINATE:  # also NaN
             raise too_far(f"pads `{name}` would reach", far, prop.loc)
+        if "shape" in options and "diameter" in options:
+            raise Problem("E005", f"pads `{name}` have both a `diameter` and a `size` or `oblong`: give one", prop.loc)
+        width = height = corner = None
+        if "shape" in options:
+            width, height, corner = options["shape"]
+            if ((frame.rotate if frame is not None else 0) + e.rotate) % 180 == 90:  # turned a quarter: sides swap
+                width, height = height, width
         array = PadArray(
             e,
             name,
@@ -245,6 +252,9 @@ class Elements(References, Materials):
             options.get("face", "front"),
             prop.loc,
             start=self.pad_total,
+            width=width,
+            height=height,
+            corner=corner,
         )
         self._add_pads(e, array)
 
@@ -289,9 +299,28 @@ class Elements(References, Materials):
                     options["barrier_thickness"] = args.quantity(LENGTH)
             elif args.accept_keyword("face"):
                 options["face"] = args.word("`front` or `back`", FACES, what="face")
+            elif args.accept_keyword("size"):
+                width, height = args.sides()
+                corner = 0.0
+                if args.accept_keyword("round"):
+                    radius_item = args.peek()
+                    corner = args.quantity(LENGTH)
+                    if not 0 <= corner <= min(width, height) / 2:
+                        assert radius_item is not None
+                        raise Problem(
+                            "E008",
+                            f"a corner radius must be between 0 and half the smaller side, got {describe(radius_item)}",
+                            radius_item.loc,
+                        )
+                options["shape"] = (width, height, corner)
+            elif args.accept_keyword("oblong"):
+                width, height = args.sides()
+                options["shape"] = (width, height, min(width, height) / 2)
             else:
                 wanted = (
-                    "`origin`, `diameter`, `barrier` or `face`" if allow_origin else "`diameter`, `barrier` or `face`"
+                    "`origin`, `diameter`, `size`, `oblong`, `barrier` or `face`"
+                    if allow_origin
+                    else "`diameter`, `size`, `oblong`, `barrier` or `face`"
                 )
                 assert item is not None  # not at the end
                 raise Problem("E010", f"unknown pad option `{describe(item)}`; known: {wanted}", item.loc)

@@ -19,7 +19,7 @@ from assemblint.language import syntax_tree as st
 from assemblint.language.values import MAX_COORDINATE, Args, Problem
 from assemblint.model.assembly import Element, Layer, MassGroup, PadArray, Region
 
-MASS_PROPERTIES = ("joins", "diameter", "height", "in", "region")
+MASS_PROPERTIES = ("joins", "diameter", "size", "height", "in", "region")
 
 
 class Masses(References, Materials):
@@ -34,6 +34,7 @@ class Masses(References, Materials):
         joins: tuple[PadSel, PadSel | None] | None = None
         joins_loc = None
         diameter = height = None
+        extent: tuple[float, float] | None = None
         layer = None
         regions: list[tuple[str, str, Location, st.Ref, Location]] = []
         failed = False
@@ -50,6 +51,8 @@ class Masses(References, Materials):
                     diameter = args.quantity(LENGTH)
                     if diameter <= 0:
                         raise Problem("E008", "a diameter must be positive", prop.args[0].loc)
+                elif prop.name == "size":  # a preform, a die-attach layer: the rectangle it covers
+                    extent = args.sides()
                 elif prop.name == "height":
                     height = args.quantity(LENGTH)
                     if height <= 0:
@@ -100,6 +103,11 @@ class Masses(References, Materials):
             return
         left, right = joins
         assert joins_loc is not None  # set with joins
+        if extent is not None and diameter is not None:
+            self._error("E005", f"mass `{decl.name}` has both a `diameter` and a `size`: give one", decl.loc)
+            return
+        if extent is not None and len(left) and self.assembly.elements[int(left.element[0])].rotate % 180 == 90:
+            extent = (extent[1], extent[0])  # turned with the element of its first pad
         self._count_objects(joins_loc, masses=len(left))
         if diameter is not None:
             diam = np.full(len(left), diameter)
@@ -118,6 +126,7 @@ class Masses(References, Materials):
             layer,
             start=self.mass_total,
             joins_loc=joins_loc,
+            extent=extent,
         )
         self._add_masses(scope, decl.name, group)
 

@@ -409,6 +409,20 @@ class Args:
             )
         return value.value
 
+    def sides(self) -> tuple[float, float]:
+        """`W x H`: two positive lengths (E008 otherwise), as a rectangle's `size`."""
+        out = []
+        for n in range(2):
+            if n:
+                self.keyword("x")
+            item = self.peek()
+            value = self.quantity(LENGTH)
+            if not value > 0:
+                assert item is not None
+                raise Problem("E008", f"a size must be positive, got {describe(item)}", item.loc)
+            out.append(value)
+        return out[0], out[1]
+
     def count(self, what: str) -> int:
         """A whole, positive number (rows, columns, cycles)."""
         item = self.peek()

@@ -123,6 +123,20 @@ class PadArray:
     face: str
     loc: Location
     start: int = 0  # global pad id of the first pad
+    # a pad that is not round (STACK.md §3): its extent in x and y in the assembly's frame (turned
+    # with its element) and its corner radius: 0 for `size W x H`, R for `size W x H round R`,
+    # half the smaller side for `oblong W x H`; None for a round pad (`diameter`)
+    width: float | None = None
+    height: float | None = None
+    corner: float | None = None
+
+    @property
+    def shape(self) -> str:
+        """`round`, `rect` (corners of radius `corner`, 0 or more) or `oblong` (a stadium)."""
+        if self.width is None:
+            return "round"
+        assert self.height is not None
+        return "oblong" if self.corner == min(self.width, self.height) / 2 else "rect"
 
     @property
     def count(self) -> int:
@@ -267,6 +281,7 @@ class MassGroup:
     layer: Layer | None = None  # `in LAYER`
     start: int = 0  # global mass id of the first mass
     joins_loc: Location | None = None
+    extent: tuple[float, float] | None = None  # `size W x H`: the rectangle it covers, in the assembly's frame
 
     @property
     def count(self) -> int:

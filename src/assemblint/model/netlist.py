@@ -20,11 +20,24 @@ from assemblint.model.readonly import frozen, seal
 FACE_CODE = {"front": 0, "back": 1}
 
 
+def _extent(side: float | None, diameter: float | None) -> float:
+    return side if side is not None else diameter if diameter is not None else np.nan
+
+
+def _corner(corner: float | None, diameter: float | None) -> float:
+    return corner if corner is not None else diameter / 2 if diameter is not None else np.nan
+
+
 @dataclass
 class Netlist:
     pad_x: np.ndarray
     pad_y: np.ndarray
-    pad_diameter: np.ndarray  # nan where none is given
+    pad_diameter: np.ndarray  # nan where none is given (and for pads that are not round)
+    # every pad's shape as a rounded rectangle in the assembly's frame (STACK.md §3): a round pad
+    # is D x D with corner D/2, `size W x H round R` is W x H with corner R; nan where no size is given
+    pad_width: np.ndarray
+    pad_height: np.ndarray
+    pad_corner: np.ndarray
     pad_face: np.ndarray  # 0 front, 1 back
     pad_element: np.ndarray  # index into Assembly.elements
     pad_array: np.ndarray  # index into Assembly.pad_arrays
@@ -32,6 +45,12 @@ class Netlist:
     mass_pad_b: np.ndarray  # -1 for a mass not yet joined to a second element
     mass_group: np.ndarray  # index into Assembly.mass_groups
     mass_diameter: np.ndarray
+    # every mass's shape as a rounded rectangle (see pad_width): `size W x H` is W x H with corner 0;
+    # a `diameter` D (given, or the smaller of its round pads') is D x D with corner D/2; a mass with
+    # neither and pads that are not round takes the shape of the smaller of its two pads
+    mass_width: np.ndarray
+    mass_height: np.ndarray
+    mass_corner: np.ndarray
     lead_pad: np.ndarray
     lead_mass: np.ndarray  # -1 where the lead ends on a pad
     lead_to_pad: np.ndarray  # -1 where the lead ends on a mass
@@ -74,6 +93,9 @@ class Netlist:
             pad_x=cat([a.x for a in arrays], float),
             pad_y=cat([a.y for a in arrays], float),
             pad_diameter=cat(fill(pad_sizes, [np.nan if a.diameter is None else a.diameter for a in arrays]), float),
+            pad_width=cat(fill(pad_sizes, [_extent(a.width, a.diameter) for a in arrays]), float),
+            pad_height=cat(fill(pad_sizes, [_extent(a.height, a.diameter) for a in arrays]), float),
+            pad_corner=cat(fill(pad_sizes, [_corner(a.corner, a.diameter) for a in arrays]), float),
             pad_face=cat(fill(pad_sizes, [FACE_CODE[a.face] for a in arrays]), np.int8),
             pad_element=cat(fill(pad_sizes, [a.element.index for a in arrays]), np.int64),
             pad_array=cat(fill(pad_sizes, list(range(len(arrays)))), np.int64),
@@ -81,6 +103,9 @@ class Netlist:
             mass_pad_b=cat([g.pads_b if g.pads_b is not None else np.full(g.count, -1) for g in groups], np.int64),
             mass_group=cat(fill([g.count for g in groups], list(range(len(groups)))), np.int64),
             mass_diameter=cat([g.diameter for g in groups], float),
+            mass_width=np.zeros(0),  # filled below, from the pads' shapes
+            mass_height=np.zeros(0),
+            mass_corner=np.zeros(0),
             lead_pad=cat([g.from_pads for g in leads], np.int64),
             lead_mass=cat([g.to_masses for g in leads], np.int64),
             lead_to_pad=cat([g.to_pads for g in leads], np.int64),
@@ -89,8 +114,40 @@ class Netlist:
             connect_b=cat([b for _, b, _ in assembly.connects], np.int64),
             mass_weight=np.repeat(np.array(weights, dtype=np.int64), [g.count for g in groups]),
         )
+        netlist.mass_width, netlist.mass_height, netlist.mass_corner = cls._mass_shapes(
+            assembly,
+            (netlist.pad_width, netlist.pad_height, netlist.pad_corner),
+            (netlist.mass_pad_a, netlist.mass_pad_b),
+        )
         netlist._default_layer_surrounds(assembly)
         return netlist
+
+    @staticmethod
+    def _mass_shapes(
+        assembly: Assembly, pad: tuple[np.ndarray, np.ndarray, np.ndarray], mass_pads: tuple[np.ndarray, np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each mass's width, height and corner (see the field's comment), vectorised over masses."""
+        groups = assembly.mass_groups
+        counts = [g.count for g in groups]
+        diameter = np.concatenate([g.diameter for g in groups]).astype(float) if groups else np.zeros(0)
+        width, height, corner = diameter.copy(), diameter.copy(), diameter / 2
+        pad_w, pad_h, pad_r = pad
+        a, b = mass_pads
+        shaped = np.isnan(diameter) & (a >= 0)
+        if shaped.any():  # the smaller of its two pads (by the area of their boxes); one pad: that pad
+            pa, pb = a[shaped], b[shaped]
+            pb = np.where(pb >= 0, pb, pa)
+            smaller = np.where(pad_w[pb] * pad_h[pb] < pad_w[pa] * pad_h[pa], pb, pa)
+            width[shaped], height[shaped], corner[shaped] = pad_w[smaller], pad_h[smaller], pad_r[smaller]
+        sized = [i for i, g in enumerate(groups) if g.extent is not None]
+        if sized:
+            starts = np.concatenate([[0], np.cumsum(counts)])
+            for i in sized:  # one slice per `size` declaration, not per mass
+                extent = groups[i].extent
+                assert extent is not None
+                width[starts[i] : starts[i + 1]], height[starts[i] : starts[i + 1]] = extent
+                corner[starts[i] : starts[i + 1]] = 0.0
+        return width, height, corner
 
     def seal(self) -> None:
         """Every array read-only, and no attribute settable (Assembly.seal)."""
