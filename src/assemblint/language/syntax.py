@@ -26,41 +26,10 @@ from assemblint.language import syntax_tree as st
 
 _Node = TypeVar("_Node")
 
-STATEMENT_KEYWORDS = (
-    "assembly",
-    "use",
-    "import",
-    "let",
-    "material",
-    "element",
-    "layer",
-    "mass",
-    "masses",
-    "lead",
-    "leads",
-    "net",
-    "nets",
-    "process",
-    "cell",
-    "place",
-    "waive",
-    "footprint",
-)
-BLOCK_KEYWORDS = (
-    "material",
-    "element",
-    "footprint",
-    "layer",
-    "mass",
-    "masses",
-    "lead",
-    "leads",
-    "net",
-    "nets",
-    "process",
-    "step",
-    "cell",
-)
+_STATEMENTS = "assembly use import let material element layer mass masses lead leads net nets process cell place waive"
+STATEMENT_KEYWORDS = (*_STATEMENTS.split(), "footprint")
+BLOCK_KEYWORDS = ("material", "element", "footprint", "layer", "mass", "masses", "lead", "leads", "net", "nets")
+BLOCK_KEYWORDS += ("process", "step", "cell")
 
 _CONTINUES_LINE = {"COMMA", "RANGE_DOTS"}
 _OPENERS = {"LPAR": 1, "LSQB": 1, "RPAR": -1, "RSQB": -1}

@@ -1,0 +1,95 @@
+"""ST004 pad-outside: a pad's shape does not lie inside its element's outline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
+from assemblint.model.assembly import Selection
+from assemblint.model.netlist import Netlist
+
+from ._examples import design
+from ._stack import Elements, describes_a_stack, length, positive
+
+
+def pad_half_extents(net: Netlist) -> tuple[np.ndarray, np.ndarray]:
+    """Per pad, the half width and half depth of its shape in the assembly's axes.
+
+    Every shape of STACK.md §3 (circle, rectangle, rounded rectangle, stadium) is convex and turns
+    by quarter turns, so it lies inside an element's (axis-aligned) outline exactly when its
+    bounding box does. The netlist's `pad_width`/`pad_height` give that box where the model has
+    shapes; otherwise a pad is a circle of its diameter. A pad with neither is a point.
+    """
+    width = getattr(net, "pad_width", None)
+    height = getattr(net, "pad_height", None)
+    if width is None or height is None:
+        width = height = net.pad_diameter
+    half_x = np.nan_to_num(np.asarray(width, dtype=float), nan=0.0) / 2
+    half_y = np.nan_to_num(np.asarray(height, dtype=float), nan=0.0) / 2
+    return half_x, half_y
+
+
+@rule(
+    id="ST004",
+    name="pad-outside",
+    severity=Severity.ERROR,
+    source="STACK.md §7; OpenROAD 3DBlox checker (bumps outside their region)",
+    examples={"fires": design(die_pads="grid 2 x 2 pitch 4.95 mm diameter 100 um"), "passes": design()},
+    doc="""
+    A pad's shape does not lie inside its element's outline (its `size` rectangle, placed and
+    turned with the element).
+
+    A pad past the edge of its die or substrate cannot be made there: it hangs in the air, or is
+    cut by the saw. It is almost always a mistake in the pattern or in the placement: a footprint
+    given to the wrong element, a pitch in the wrong unit, a mirror applied twice, a grid origin
+    in the wrong corner. One finding per pad declaration, naming its pads outside, and the pad
+    farthest outside with how far. A pad exactly at the edge is inside; a pad without a diameter
+    is a point. Elements without a `size` are skipped; a design that gives no element a `z` gets
+    no ST finding.
+    """,
+)
+def pad_outside(ctx: RuleContext) -> Iterator[Finding]:
+    if not describes_a_stack(ctx.assembly):
+        return
+    net = ctx.netlist
+    stack = Elements.of(ctx.assembly)
+    box = stack.box[net.pad_element]  # per pad; nan where its element has no outline
+    half_x, half_y = pad_half_extents(net)
+    beyond = np.stack(
+        [
+            box[:, 0] - (net.pad_x - half_x),
+            (net.pad_x + half_x) - box[:, 2],
+            box[:, 1] - (net.pad_y - half_y),
+            (net.pad_y + half_y) - box[:, 3],
+        ],
+        axis=1,
+    )
+    with np.errstate(invalid="ignore"):
+        outside = np.where(np.isnan(beyond), -np.inf, beyond).max(axis=1)
+    scale = np.abs(np.nan_to_num(box)).max(axis=1) if len(box) else np.zeros(0)
+    bad = np.flatnonzero(positive(outside, scale))
+    if len(bad) == 0:
+        return
+    arrays = net.pad_array[bad]
+    bounds = np.flatnonzero(np.diff(arrays)) + 1  # pad ids are ordered by array
+    for chunk in np.split(bad, bounds):
+        array = ctx.assembly.pad_arrays[int(net.pad_array[chunk[0]])]
+        element = array.element
+        worst = int(chunk[np.argmax(outside[chunk])])
+        distance = float(outside[worst])
+        x0, y0, x1, y1 = (float(v) for v in stack.box[element.index])
+        yield ctx.finding(
+            f"pads {OBJECTS} lie partly outside the {length(x1 - x0)} × {length(y1 - y0)} outline of {element.name}: "
+            f"{array.item_name(worst - array.start)} by {length(distance)}",
+            objects=Selection(array, chunk - array.start),
+            data={
+                "element": element.name,
+                "outline": [x0, y0, x1, y1],
+                "worst_pad": array.item_name(worst - array.start),
+                "outside": distance,
+                "pads": len(chunk),
+            },
+            cause=f"outside {element.name}",
+        )
