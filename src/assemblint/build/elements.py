@@ -209,9 +209,12 @@ class Elements(References, Materials):
             if origin is None:
                 origin = (-(cols - 1) * px / 2, -(rows - 1) * py / 2)
             index = np.arange(rows * cols)
+            row, col = index // cols, index % cols
+            keep = _kept(row, col, rows, cols, options, prop.loc)
+            row, col = row[keep], col[keep]
             with np.errstate(over="ignore", invalid="ignore"):  # a huge pitch: caught below
-                x = origin[0] + (index % cols) * px
-                y = origin[1] + (index // cols) * py
+                x = origin[0] + col * px + np.where(row % 2 == 1, px / 2, 0.0) * options.pop("stagger", False)
+                y = origin[1] + row * py
             indexed = True
         elif args.accept_keyword("at"):
             points = args.list_of(args.point)
@@ -299,6 +302,16 @@ class Elements(References, Materials):
                     options["barrier_thickness"] = args.quantity(LENGTH)
             elif args.accept_keyword("face"):
                 options["face"] = args.word("`front` or `back`", FACES, what="face")
+            elif allow_origin and args.accept_keyword("keep"):
+                if args.accept_keyword("ring"):
+                    options["ring"] = args.count("the number of rows and columns kept")
+                else:
+                    args.keyword("inside")
+                    options.setdefault("inside", []).append(args.grid_block())
+            elif allow_origin and args.accept_keyword("without"):
+                options.setdefault("without", []).append(args.grid_block())
+            elif allow_origin and args.accept_keyword("stagger"):
+                options["stagger"] = True
             elif args.accept_keyword("size"):
                 width, height = args.sides()
                 corner = 0.0
@@ -318,7 +331,8 @@ class Elements(References, Materials):
                 options["shape"] = (width, height, min(width, height) / 2)
             else:
                 wanted = (
-                    "`origin`, `diameter`, `size`, `oblong`, `barrier` or `face`"
+                    "`origin`, `keep ring`, `keep inside`, `without`, `stagger`, `diameter`, `size`, `oblong`, "
+                    "`barrier` or `face`"
                     if allow_origin
                     else "`diameter`, `size`, `oblong`, `barrier` or `face`"
                 )
@@ -329,6 +343,10 @@ class Elements(References, Materials):
     def _connect(self, e: Element, prop: st.Property, args: Args) -> None:
         assert self.assembly is not None
         left_ref = args.ref("pads such as `c[*]`")
+        if args.at_end():  # `connect vdd[*]`: a plane, every pad of it one node (STACK.md §4)
+            plane = self._element_pads(e, left_ref)
+            self.assembly.connects.append((plane.ids[:-1], plane.ids[1:], prop.loc))
+            return
         args.punct("--")
         right_ref = args.ref("pads such as `t[*]`")
         args.end()
@@ -380,6 +398,31 @@ class Frame:
     def place(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         out: tuple[np.ndarray, np.ndarray] = transform(x, y, self.mirror, self.rotate, self.at)
         return out
+
+
+def _kept(row: np.ndarray, col: np.ndarray, rows: int, cols: int, options: dict[str, Any], loc: Location) -> np.ndarray:
+    """Which positions of a full grid a partial one keeps (STACK.md §3): `keep ring K` the K outermost
+    rows and columns, `keep inside` only its blocks, `without` all but its blocks."""
+    inside, without = options.pop("inside", []), options.pop("without", [])
+    for block in (*inside, *without):
+        if block.rows[1] > rows or block.columns[1] > cols:
+            raise Problem("E008", f"the block reaches past the grid of {rows} x {cols}", block.loc)
+    keep = np.ones(len(row), dtype=bool)
+    ring = options.pop("ring", None)
+    if ring is not None:
+        keep &= (np.minimum(row, rows - 1 - row) < ring) | (np.minimum(col, cols - 1 - col) < ring)
+    if inside:
+        keep &= np.logical_or.reduce([_in_block(row, col, block) for block in inside])
+    for block in without:
+        keep &= ~_in_block(row, col, block)
+    if not keep.any():
+        raise Problem("E008", "the grid keeps no pad: its options remove every position", loc)
+    return keep
+
+
+def _in_block(row: np.ndarray, col: np.ndarray, block: st.GridBlock) -> np.ndarray:
+    (r0, r1), (c0, c1) = block.rows, block.columns
+    return (row >= r0) & (row < r1) & (col >= c0) & (col < c1)
 
 
 def rotation(args: Args) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from assemblint.base.diagnostics import Location
-from assemblint.base.units import LENGTH
+from assemblint.base.units import LENGTH, format_quantity
 from assemblint.build.materials import Materials
 from assemblint.build.references import References
 from assemblint.build.state import MassRow, PadSel, Scope
@@ -190,6 +190,11 @@ class Masses(References, Materials):
         if args.accept_punct("--"):
             right_ref = args.ref("pads such as `sub.p[*]`")
             right = self._pads_of(scope, right_ref)
+        if right is not None and args.accept_keyword("by"):
+            args.keyword("position")
+            tolerance = args.quantity(LENGTH) if args.accept_keyword("tolerance") else POSITION_TOLERANCE
+            args.end()
+            return left, self._partners(left, right, tolerance, prop)
         args.end()
         if right is not None and len(left) != len(right):
             raise Problem(
@@ -206,6 +211,52 @@ class Masses(References, Materials):
                 prop.span,
             )
         return left, right
+
+    def _partners(self, left: PadSel, right: PadSel, tolerance: float, prop: st.Property) -> PadSel:
+        """`joins A -- B by position`: for each pad of A, the pad of B at the same place (within the
+        tolerance, after every transform); a pad of A without one is E005, naming the nearest."""
+        from scipy.spatial import cKDTree  # imported here: scipy costs ~0.3 s to import
+
+        lx, ly = self._pad_positions(left.ids)
+        rx, ry = self._pad_positions(right.ids)
+        if not len(right):
+            raise Problem("E005", "`joins … by position`: the second side names no pad", prop.span)
+        found = cKDTree(np.column_stack([rx, ry])).query(np.column_stack([lx, ly]))
+        distance, nearest = np.asarray(found[0], dtype=float), np.asarray(found[1], dtype=np.int64)
+        alone = np.flatnonzero(~(distance <= tolerance))
+        if len(alone):
+            first = int(alone[0])
+            more = f" (and {len(alone) - 1} more pads without one)" if len(alone) > 1 else ""
+            pad, partner = self._pad_name(int(left.ids[first])), self._pad_name(int(right.ids[nearest[first]]))
+            raise Problem(
+                "E005",
+                f"`joins … by position`: pad {pad} has no partner within {format_quantity(tolerance, LENGTH)}; "
+                f"the nearest is {partner}, {format_quantity(float(distance[first]), LENGTH)} away{more}",
+                prop.span,
+            )
+        return PadSel(right.ids[nearest], right.diameter[nearest], right.element[nearest])
+
+    def _pad_positions(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of pads by global id (the arrays hold them; ids are in declaration order)."""
+        assert self.assembly is not None
+        arrays = self.assembly.pad_arrays
+        starts = np.array([a.start for a in arrays], dtype=np.int64)
+        which = np.searchsorted(starts, ids, side="right") - 1
+        xs = np.concatenate([a.x for a in arrays]) if arrays else np.zeros(0)
+        ys = np.concatenate([a.y for a in arrays]) if arrays else np.zeros(0)
+        offsets = np.concatenate([[0], np.cumsum([a.count for a in arrays])])
+        local = ids - starts[which] + offsets[which]
+        return xs[local], ys[local]
+
+    def _pad_name(self, pad_id: int) -> str:
+        assert self.assembly is not None
+        arrays = self.assembly.pad_arrays
+        starts = [a.start for a in arrays]
+        array = arrays[int(np.searchsorted(starts, pad_id, side="right")) - 1]
+        return array.item_name(pad_id - array.start)
+
+
+POSITION_TOLERANCE = 1.0  # µm: `joins … by position` without a tolerance (STACK.md §4)
 
 
 def _diameter(array: PadArray) -> float:

@@ -28,8 +28,8 @@ _Node = TypeVar("_Node")
 
 _STATEMENTS = "assembly use import let material element layer mass masses lead leads net nets process cell place waive"
 STATEMENT_KEYWORDS = (*_STATEMENTS.split(), "footprint")
-BLOCK_KEYWORDS = ("material", "element", "footprint", "layer", "mass", "masses", "lead", "leads", "net", "nets")
-BLOCK_KEYWORDS += ("process", "step", "cell")
+_BLOCKS = "material element footprint layer mass masses lead leads net nets process step cell"
+BLOCK_KEYWORDS = tuple(_BLOCKS.split())
 
 _CONTINUES_LINE = {"COMMA", "RANGE_DOTS"}
 _OPENERS = {"LPAR": 1, "LSQB": 1, "RPAR": -1, "RSQB": -1}
@@ -305,6 +305,11 @@ class ToSyntaxTree(Transformer):
         items = [x for x in c if not isinstance(x, Token)]
         group = st.Group(items, self._span(self._loc(c[0]), self._loc(c[-1])))
         return self._nested(group, self._loc(c[0]), *items)
+
+    def grid_block(self, c: list) -> st.GridBlock:
+        numbers = [x for x in c if isinstance(x, Token) and x.type == "NUMBER"]
+        r0, r1, c0, c1 = (_int(n, self._loc(n)) for n in numbers)
+        return st.GridBlock((r0, r1), (c0, c1), self._span(self._loc(c[0]), self._loc(c[-1])))
 
     def paren(self, c: list) -> st.Expr:
         """`( expr )` inside an expression: no node of its own, but one level of depth."""

@@ -121,8 +121,17 @@ class Group:
     loc: Location
 
 
+@dataclass(slots=True)
+class GridBlock:
+    """`(R0:R1, C0:C1)`: rows R0 to R1−1 and columns C0 to C1−1 of a grid of pads (STACK.md §3)."""
+
+    rows: tuple[int, int]
+    columns: tuple[int, int]
+    loc: Location
+
+
 Expr = Quantity | Number | Ref | BinOp | Neg
-Value = Quantity | Number | String | Punct | Ref | Group | Date
+Value = Quantity | Number | String | Punct | Ref | Group | Date | GridBlock
 
 # ---------------------------------------------------------------- properties and statements
 

@@ -476,6 +476,17 @@ class Args:
             xy.append(value.value)
         return xy[0], xy[1]
 
+    def grid_block(self) -> st.GridBlock:
+        """`(R0:R1, C0:C1)`: a block of a grid's rows and columns, each range not upside down."""
+        item = self.peek()
+        if not isinstance(item, st.GridBlock):
+            raise self.fail("a block of rows and columns such as `(10:20, 10:20)`")
+        self.pos += 1
+        for lo, hi in (item.rows, item.columns):
+            if lo >= hi:
+                raise Problem("E008", f"the block `{lo}:{hi}` is empty: the end comes after the start", item.loc)
+        return item
+
     def list_of(self, read: Callable[[], object]) -> list:
         """`A, B, C`: one or more items separated by commas."""
         out = [read()]
