@@ -26,6 +26,13 @@ def length(value: float) -> str:
     return format_quantity(float(value), "length")
 
 
+def declared(name: str) -> str:
+    """An element's or layer's name as declared (`units[4].chip` -> `chip`): what messages, data
+    and causes say, so that a cell's instances merge into one finding (their objects still name
+    each instance), whether the design is checked as cells or `--flat`."""
+    return name.rsplit(".", 1)[-1]
+
+
 def describes_a_stack(assembly: Assembly) -> bool:
     """Whether the design places anything in height: a version-1 design (no `z` anywhere) says
     nothing about the stack, and the ST rules say nothing about it."""

@@ -9,7 +9,7 @@ import numpy as np
 from assemblint import OBJECTS, Finding, RuleContext, Severity, exceeds, rule
 
 from ._examples import design
-from ._stack import Elements, describes_a_stack, joined_pairs, outline_pairs
+from ._stack import Elements, declared, describes_a_stack, joined_pairs, outline_pairs
 
 LID = "element lid : heat_sink { body copper; size 6 mm x 6 mm x 0.5 mm; z 2000 um }"
 
@@ -79,12 +79,14 @@ def floating(ctx: RuleContext) -> Iterator[Finding]:
     firsts = np.full(len(sizes), len(elements), dtype=np.int64)
     np.minimum.at(firsts, labels, np.arange(len(elements)))
     largest = int(np.lexsort((firsts, -sizes))[0])  # most elements, then the first-declared
-    holder = elements[int(firsts[largest])].name
+    holder = declared(elements[int(firsts[largest])].name)
+    weights = np.array([ctx.assembly.represented.weight(e.name) for e in elements], dtype=np.int64)
+    groups = int(weights[firsts].sum())  # every placed instance's group counted, as in a flat run
     for label in np.argsort(firsts).tolist():
         if label == largest:
             continue
         members = [elements[i] for i in np.flatnonzero(labels == label).tolist()]
-        names = [e.name for e in members]
+        names = sorted({declared(e.name) for e in members})
         one, count = len(members) == 1, int(sizes[largest])
         yield ctx.finding(
             f"{OBJECTS} {'is' if one else 'are'} held by nothing that holds the rest: no mass, lead or layer "
@@ -96,7 +98,7 @@ def floating(ctx: RuleContext) -> Iterator[Finding]:
                 "group_size": len(members),
                 "largest_group": int(sizes[largest]),
                 "largest_holds": holder,
-                "groups": len(sizes),
+                "groups": groups,
             },
             cause="floating: " + ", ".join(names),
         )

@@ -9,7 +9,7 @@ import numpy as np
 from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
 
 from ._examples import design
-from ._stack import Elements, describes_a_stack, length, outline_pairs, positive
+from ._stack import Elements, declared, describes_a_stack, length, outline_pairs, positive
 
 
 @rule(
@@ -60,7 +60,7 @@ def overlap(ctx: RuleContext) -> Iterator[Finding]:
             f"({length(top - bottom)}) are in both",
             objects=[first, second],
             data={
-                "elements": [first.name, second.name],
+                "elements": [declared(first.name), declared(second.name)],
                 "area": area,
                 "overlap_x": [float(x0), float(x1)],
                 "overlap_y": [float(y0), float(y1)],
@@ -68,6 +68,6 @@ def overlap(ctx: RuleContext) -> Iterator[Finding]:
                 "top": top,
                 "height": top - bottom,
             },
-            cause=f"overlap: {first.name}, {second.name}",
-            count=1,
+            cause=f"overlap: {declared(first.name)}, {declared(second.name)}: {area:g}, {bottom:g}..{top:g}",
+            count=ctx.assembly.represented.weight(first.name),  # one per pair, every instance it stands for
         )

@@ -10,7 +10,7 @@ from assemblint import OBJECTS, Finding, RuleContext, Severity, exceeds, quantit
 
 from ._examples import design
 from ._joints import StackJoints, by_group_and_pair
-from ._stack import Elements, describes_a_stack, length
+from ._stack import Elements, declared, describes_a_stack, length
 
 
 @rule(
@@ -64,7 +64,7 @@ def joint_gap(ctx: RuleContext) -> Iterator[Finding]:
         verb = "taller than" if difference < 0 else "shorter than"
         yield ctx.finding(
             f"masses {OBJECTS} are {length(mass_height)} high, {verb} the {length(gap_here)} gap between "
-            f"{below.name}'s top ({length(float(stack.top[low]))}) and {above.name}'s bottom "
+            f"{declared(below.name)}'s top ({length(float(stack.top[low]))}) and {declared(above.name)}'s bottom "
             f"({length(float(stack.z[high]))}): {length(abs(difference))} apart, more than the "
             f"{length(tolerance)} tolerance",
             objects=group.select(local),
@@ -73,8 +73,8 @@ def joint_gap(ctx: RuleContext) -> Iterator[Finding]:
                 "height": mass_height,
                 "difference": abs(difference),
                 "tolerance": tolerance,
-                "lower": below.name,
-                "upper": above.name,
+                "lower": declared(below.name),
+                "upper": declared(above.name),
             },
-            cause=f"gap {below.name} – {above.name}",
+            cause=f"gap {declared(below.name)} – {declared(above.name)}: {gap_here:g} vs {mass_height:g}",
         )

@@ -11,7 +11,7 @@ from assemblint.model.assembly import Selection
 from assemblint.model.netlist import Netlist
 
 from ._examples import design
-from ._stack import Elements, describes_a_stack, length, positive
+from ._stack import Elements, declared, describes_a_stack, length, positive
 
 
 def pad_half_extents(net: Netlist) -> tuple[np.ndarray, np.ndarray]:
@@ -80,16 +80,17 @@ def pad_outside(ctx: RuleContext) -> Iterator[Finding]:
         worst = int(chunk[np.argmax(outside[chunk])])
         distance = float(outside[worst])
         x0, y0, x1, y1 = (float(v) for v in stack.box[element.index])
+        worst_pad = f"{declared(element.name)}.{array.name}" + (f"[{worst - array.start}]" if array.indexed else "")
         yield ctx.finding(
-            f"pads {OBJECTS} lie partly outside the {length(x1 - x0)} × {length(y1 - y0)} outline of {element.name}: "
-            f"{array.item_name(worst - array.start)} by {length(distance)}",
+            f"pads {OBJECTS} lie partly outside the {length(x1 - x0)} × {length(y1 - y0)} outline of "
+            f"{declared(element.name)}: {worst_pad} by {length(distance)}",
             objects=Selection(array, chunk - array.start),
             data={
-                "element": element.name,
+                "element": declared(element.name),
                 "outline": [x0, y0, x1, y1],
-                "worst_pad": array.item_name(worst - array.start),
+                "worst_pad": worst_pad,
                 "outside": distance,
                 "pads": len(chunk),
             },
-            cause=f"outside {element.name}",
+            cause=f"outside {declared(element.name)}: {worst_pad} by {distance:g}",
         )

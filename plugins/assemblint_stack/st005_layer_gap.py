@@ -8,7 +8,7 @@ from assemblint import OBJECTS, Finding, RuleContext, Severity, exceeds, falls_s
 from assemblint.model.assembly import Layer, MassGroup
 
 from ._examples import design
-from ._stack import describes_a_stack, length
+from ._stack import declared, describes_a_stack, length
 
 UNDERFILL = "layer u : underfill {{ role underfill; between die, sub; thickness {} }}"
 
@@ -20,7 +20,7 @@ def _objects(layer: Layer) -> list:
 
 def _named(layer: Layer) -> str:
     """How a message names the layer: with its elements where it lies between two."""
-    return f"layer {layer.name} between {OBJECTS}" if layer.between is not None else f"layer {OBJECTS}"
+    return f"layer {declared(layer.name)} between {OBJECTS}" if layer.between is not None else f"layer {OBJECTS}"
 
 
 def _tallest(layer: Layer) -> tuple[float, MassGroup] | None:
@@ -74,11 +74,17 @@ def layer_gap(ctx: RuleContext) -> Iterator[Finding]:
             height, group = tallest
             yield ctx.finding(
                 f"{_named(layer)} is {length(thickness)} thick, less than the "
-                f"{length(height)} height of the masses {group.name} it surrounds: their tops stand out of it",
+                f"{length(height)} height of the masses {declared(group.name)} it surrounds: their tops stand out "
+                "of it",
                 objects=_objects(layer),
                 location=layer,
-                data={"layer": layer.name, "thickness": thickness, "mass_height": height, "masses": group.name},
-                cause=f"{layer.name}: thinner than its masses",
+                data={
+                    "layer": declared(layer.name),
+                    "thickness": thickness,
+                    "mass_height": height,
+                    "masses": declared(group.name),
+                },
+                cause=f"{declared(layer.name)}: thinner than its masses {height:g}",
             )
         stacked = _stacked(layer)
         if stacked is not None and exceeds(abs(thickness - stacked[2]), tolerance):
@@ -91,13 +97,13 @@ def layer_gap(ctx: RuleContext) -> Iterator[Finding]:
                 objects=_objects(layer),
                 location=layer,
                 data={
-                    "layer": layer.name,
+                    "layer": declared(layer.name),
                     "thickness": thickness,
                     "gap": gap,
                     "difference": abs(thickness - gap),
                     "tolerance": tolerance,
                 },
-                cause=f"{layer.name}: not the gap",
+                cause=f"{declared(layer.name)}: not the gap {gap:g}",
             )
 
 
@@ -110,6 +116,6 @@ def _stacked(layer: Layer) -> tuple[str, str, float] | None:
     for element in layer.between:
         if element.z is None or element.top is None:
             return None
-        spans.append((element.z + element.top, element.index, element.name, element.z, element.top))
+        spans.append((element.z + element.top, element.index, declared(element.name), element.z, element.top))
     (_, _, lower, _, lower_top), (_, _, upper, upper_z, _) = sorted(spans)
     return lower, upper, float(upper_z - lower_top)

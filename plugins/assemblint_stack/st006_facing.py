@@ -10,7 +10,7 @@ from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
 
 from ._examples import design
 from ._joints import StackJoints, by_group_and_pair
-from ._stack import Elements, describes_a_stack
+from ._stack import Elements, declared, describes_a_stack
 
 FACE_NAME = {0: "front", 1: "back"}  # netlist.FACE_CODE
 #: which pad is on the wrong face, as the cause code of by_group_and_pair
@@ -53,7 +53,7 @@ def facing(ctx: RuleContext) -> Iterator[Finding]:
     elements = ctx.assembly.elements
     found = by_group_and_pair(ctx, joints.ids[bad], joints.lower[bad], joints.upper[bad], cause[bad])
     for group, local, low, high, code in found:
-        below, above = elements[low], elements[high]
+        below, above = declared(elements[low].name), declared(elements[high].name)
         first = group.start + int(local[0])
         at = int(np.flatnonzero(joints.ids == first)[0])
         faces = {
@@ -62,12 +62,12 @@ def facing(ctx: RuleContext) -> Iterator[Finding]:
         }
         wrong = []
         if code in (LOWER, BOTH):
-            wrong.append(f"on {below.name}'s {faces['lower_face']} face, which looks down, away from {above.name}")
+            wrong.append(f"on {below}'s {faces['lower_face']} face, which looks down, away from {above}")
         if code in (UPPER, BOTH):
-            wrong.append(f"on {above.name}'s {faces['upper_face']} face, which looks up, away from {below.name}")
+            wrong.append(f"on {above}'s {faces['upper_face']} face, which looks up, away from {below}")
         yield ctx.finding(
             f"masses {OBJECTS} join pads " + " and pads ".join(wrong),
             objects=group.select(local),
-            data={"lower": below.name, "upper": above.name, **faces, "wrong": ["", "lower", "upper", "both"][code]},
-            cause=f"facing {below.name} – {above.name}: {code}",
+            data={"lower": below, "upper": above, **faces, "wrong": ["", "lower", "upper", "both"][code]},
+            cause=f"facing {below} – {above}: {code}",
         )

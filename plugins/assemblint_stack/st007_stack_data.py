@@ -9,7 +9,7 @@ import numpy as np
 from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
 
 from ._examples import design
-from ._stack import Elements, describes_a_stack, joined_pairs
+from ._stack import Elements, declared, describes_a_stack, joined_pairs
 
 
 @rule(
@@ -53,9 +53,9 @@ def stack_data(ctx: RuleContext) -> Iterator[Finding]:
         missing += ["thickness"] if element.thickness is None else []
         said = " and no ".join("`z`" if m == "z" else "thickness (a third value of `size`)" for m in missing)
         yield ctx.finding(
-            f"{OBJECTS} is joined to {support.name}, which has a height, but has no {said}: "
+            f"{OBJECTS} is joined to {declared(support.name)}, which has a height, but has no {said}: "
             "the stack rules cannot place it",
             objects=element,
-            data={"element": element.name, "missing": missing, "joined_to": support.name},
-            cause=f"{element.name}: no " + ", ".join(missing),
+            data={"element": declared(element.name), "missing": missing, "joined_to": declared(support.name)},
+            cause=f"{declared(element.name)}: no " + ", ".join(missing),
         )

@@ -48,6 +48,16 @@ DESIGNS = {
     "wafer-liquid": WAFER.replace("ALLOY", "SnBiPbInCd55"),
     "wafer-solder": WAFER.replace("ALLOY", "SAC305").replace("requires solid units[7].m", "requires liquid units[7].m"),
     "panel-of-cells": (EXAMPLES / "panel-of-cells.assy").read_text(encoding="utf-8"),
+    # version 2: instances turned, mirrored and raised; and in the stack, so that the ST rules judge them
+    "wafer-turned": WAFER.replace("ALLOY", "SAC305").replace(
+        "place units : Unit grid 3 x 4 pitch 5 mm", "place units : Unit grid 3 x 4 pitch 5 mm rotate 90 mirror z 100 um"
+    ),
+    "wafer-stacked": WAFER.replace("ALLOY", "SAC305")
+    .replace("size 2 mm x 2 mm x 0.5 mm;", "size 2 mm x 2 mm x 0.5 mm; z 35 um;")
+    .replace(
+        "        body fr4\n        pads p grid 4",
+        "        body fr4\n        size 3 mm x 3 mm x 20 um; z 0 um\n        pads p grid 4",
+    ),
 }
 
 
