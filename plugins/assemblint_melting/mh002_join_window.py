@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from assemblint import OBJECTS, Finding, RuleContext, Severity, quantity, rule
-from assemblint.analysis.timeline import NEVER, group_selection, group_slice, materials_text, temp
+from assemblint.analysis.timeline import NEVER, group_selection, group_slice, materials_text, selection_ids, temp
 
 from ._examples import design, two_region
 
@@ -51,15 +51,18 @@ def join_window(ctx: RuleContext) -> Iterator[Finding]:
     never = tl.fusible & (tl.joined_by == NEVER)
     for start in np.unique(tl.joinable_from[never]).tolist():  # split by when they could first be joined
         later = [m for m in tl.steps if m.index >= start]
-        hottest = max(later, key=lambda m: m.high) if later else None
-        reach = (
-            f"the hottest step from their forming on, `{hottest.name}`, reaches {temp(hottest.high)}"
-            if hottest
-            else "no step follows their forming"
-        )
         for masses in tl.by_declaration(never & (tl.joinable_from == start)):
             group = masses[0].target
             joining = float(tl.joining[group.start])
+            first = int(selection_ids(masses[0])[0])  # what a step exposes them to (a step may heat part)
+            hottest = max(later, key=lambda m: tl.temp_of_mass(m, first)) if later else None
+            hottest_temp = tl.temp_of_mass(hottest, first) if hottest else None
+            reach = (
+                f"the hottest step from their forming on, `{hottest.name}`, reaches {temp(hottest_temp)}"
+                + ("" if tl.heats_all(hottest) else " where they are (it heats only part of the assembly)")
+                if hottest is not None and hottest_temp is not None
+                else "no step follows their forming"
+            )
             yield ctx.finding(
                 f"no step joins {OBJECTS}: {reach}, below the {temp(joining)} joining temperature "
                 f"of {materials_text(group)}",
@@ -67,7 +70,7 @@ def join_window(ctx: RuleContext) -> Iterator[Finding]:
                 data={
                     "joining_temp": joining,
                     "hottest_step": hottest.name if hottest else None,
-                    "hottest_temp": hottest.high if hottest else None,
+                    "hottest_temp": hottest_temp,
                 },
                 cause=f"never joined after {start}",
             )
@@ -75,7 +78,7 @@ def join_window(ctx: RuleContext) -> Iterator[Finding]:
         joined_here = tl.joined_by == moment.index
         if not joined_here.any():
             continue
-        cold = joined_here & (moment.high < tl.joining + min_superheat)
+        cold = joined_here & (tl.temps(moment) < tl.joining + min_superheat)  # a joined mass sees the step's own
         for masses in tl.by_declaration(cold):
             group = masses[0].target
             joining = float(tl.joining[group.start])

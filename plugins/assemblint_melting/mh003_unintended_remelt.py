@@ -80,7 +80,7 @@ def _too_close(ctx: RuleContext, margin: float) -> Iterator[Finding]:
     """Steps after the joining one, with nothing containing the masses, within `margin` below their melting point."""
     tl = ctx.timeline
     for step in tl.steps:
-        gap = tl.melting - step.high  # nan (no melting point) compares False below
+        gap = tl.melting - tl.temps(step)  # what the step exposes each mass to; nan (no melting point): False
         near = (
             (tl.joined_by < step.index)
             & ~tl.liquid(step)
@@ -99,16 +99,17 @@ def _near_findings(
     for masses in tl.by_declaration(near):
         group = masses[0].target
         melting = float(tl.melting[group.start])
+        seen = tl.temp_of_mass(step, group.start)
         yield ctx.finding(
-            f"{step.describe()}, only {melting - step.high:g} K below the {temp(melting)} melting point of "
+            f"{step.describe()}, only {melting - seen:g} K below the {temp(melting)} melting point of "
             f"{materials_text(group)} in {OBJECTS}, joined at `{joined_at.name}`: less than the "
             f"{margin:g} K step-soldering margin, and no layer contains them at that step",
             objects=masses,
             data={
                 "step": step.name,
-                "step_temp": step.high,
+                "step_temp": seen,
                 "melting_temp": melting,
-                "margin": melting - step.high,
+                "margin": melting - seen,
                 "min_margin": margin,
                 "material": materials_text(group),
                 "joined_at": joined_at.name,

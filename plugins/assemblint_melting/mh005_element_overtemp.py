@@ -36,11 +36,12 @@ def element_overtemp(ctx: RuleContext) -> Iterator[Finding]:
         if element.max_temp is None:
             continue
         for moment in tl.steps:
-            if moment.high > element.max_temp and tl.exists(element, moment):
+            seen = tl.temp_of(moment, element)  # a step that heats only part of the assembly: its ambient elsewhere
+            if seen > element.max_temp and tl.exists(element, moment):
                 yield ctx.finding(
-                    f"{moment.describe()}, {moment.high - element.max_temp:g} K above the {temp(element.max_temp)} "
+                    f"{moment.describe()}, {seen - element.max_temp:g} K above the {temp(element.max_temp)} "
                     f"max_temp of {OBJECTS}",
                     objects=element,
-                    data={"step": moment.name, "step_temp": moment.high, "max_temp": element.max_temp},
+                    data={"step": moment.name, "step_temp": seen, "max_temp": element.max_temp},
                     cause=f"{moment.name}",
                 )

@@ -72,32 +72,35 @@ def intent(ctx: RuleContext) -> Iterator[Finding]:
             ("mixes", step.mixes, "fully molten temperature", tl.fully_molten),
         )
         for intent_name, targets, what, temps in checks:
-            for target, selection in _contradictions(tl, targets, intent_name, moment.high, temps):
+            for target, selection in _contradictions(tl, targets, intent_name, moment, temps):
                 yield _finding(ctx, moment, intent_name, target, selection, what, temps)
 
 
-def _violated(intent_name: str, temps: np.ndarray, high: float) -> np.ndarray:
+def _violated(intent_name: str, temps: np.ndarray, high: float | np.ndarray) -> np.ndarray:
     """Where the temperatures contradict the intent: solid means below the melting point."""
     reached = temps <= high  # nan (no melting point) and inf (never fully molten) are never reached
     return reached if intent_name == "requires solid" else ~reached
 
 
 def _contradictions(
-    tl: Timeline, targets: list[Any], intent_name: str, high: float, temps: np.ndarray
+    tl: Timeline, targets: list[Any], intent_name: str, moment: Moment, temps: np.ndarray
 ) -> Iterator[tuple[Any, Selection | None]]:
-    """(target, selection or None) for each named thing the temperatures contradict."""
+    """(target, selection or None) for each named thing the temperatures contradict, each judged at
+    the temperature the step exposes it to (a step may heat part of the assembly)."""
+    seen = tl.temps(moment)
     for target in targets:
         if isinstance(target, Selection) and isinstance(target.target, MassGroup):
             group = target.target
             bad = np.zeros(group.count, dtype=bool)
             ids = selection_ids(target)
+            high = seen if isinstance(seen, float | int) else seen[ids]
             bad[ids - group.start] = _violated(intent_name, temps[ids], high)
             selection = group_selection(group, bad)
             if selection is not None:
                 yield group, selection
         else:  # a layer or element: its material's solidus (or liquidus), if it has one
             limit = _material_limit(target, intent_name)
-            if _violated(intent_name, np.array([limit]), high)[0]:
+            if _violated(intent_name, np.array([limit]), tl.temp_of(moment, target))[0]:
                 yield target, None
 
 
@@ -119,16 +122,25 @@ def _finding(
     what: str,
     temps: np.ndarray,
 ) -> Finding:
+    tl = ctx.timeline
     if selection is not None:
         group = selection.target
         value = float(temps[group_slice(group)][0])
         material_name = materials_text(group)
         objects = selection
+        seen = tl.temp_of_mass(moment, int(selection_ids(selection)[0]))
     else:
         material = getattr(target, "material", None) or getattr(target, "body", None)
         value = _material_limit(target, intent_name)
         material_name = material.name if material is not None else "no material"
         objects = target
+        seen = tl.temp_of(moment, target)
+    if tl.heats_all(moment):
+        reach = f"it reaches {temp(seen)}"
+    elif seen == moment.high:
+        reach = f"it reaches {temp(seen)} where it heats them"
+    else:
+        reach = f"it leaves them at its {temp(seen)} ambient"
     wanted = {"requires solid": "requires {} solid", "requires liquid": "requires {} liquid", "mixes": "mixes {}"}
     if np.isnan(value):
         why = f"{material_name} has no melting point"
@@ -141,11 +153,11 @@ def _finding(
     else:
         why = f"below the {temp(value)} at which {material_name} is fully molten: they do not mix"
     return ctx.finding(
-        f"the `{moment.name}` step {wanted[intent_name].format(OBJECTS)}, but it reaches {temp(moment.high)}, {why}",
+        f"the `{moment.name}` step {wanted[intent_name].format(OBJECTS)}, but {reach}, {why}",
         objects=objects,
         data={
             "step": moment.name,
-            "step_temp": moment.high,
+            "step_temp": seen,
             "intent": intent_name,
             "melting_temp" if intent_name == "requires solid" else "fully_molten_temp": value,
         },

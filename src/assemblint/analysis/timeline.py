@@ -69,6 +69,10 @@ class Moment:
         """`the `mount` step reaches 245 °C`, `the operate range (40 °C .. 85 °C) reaches 85 °C`."""
         if self.step is None:
             return f"the {self.name} range ({temp(self.low)} .. {temp(self.high)}) reaches {temp(self.high)}"
+        if self.step.heats is not None:  # local heating: say what it heats
+            names = [o.name for o in self.step.heats]
+            heated = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            return f"the `{self.name}` step heats {heated or 'nothing'} to {temp(self.high)}"
         if self.low == self.high:
             return f"the `{self.name}` step reaches {temp(self.high)}"
         return f"the `{self.name}` step ({temp(self.low)} .. {temp(self.high)}) reaches {temp(self.high)}"
@@ -116,6 +120,7 @@ class Timeline:
         mass_count = assembly.mass_count
         self.mass_formed = np.full(mass_count, FROM_START, dtype=np.int32)
         self._mixes: dict[int, np.ndarray] = {}
+        self._exposed: dict[int, np.ndarray] = {}  # moment index -> per-mass temperature (local heating)
         self._read_steps()
         frozen(self.mass_formed)
         for mask in self._mixes.values():
@@ -223,8 +228,51 @@ class Timeline:
         return frozen(~np.isnan(self.melting))
 
     def liquid(self, moment: Moment) -> np.ndarray:
-        """Masses liquid at a moment: its temperature reaches their melting temperature."""
-        return self.melting <= moment.high  # nan compares False: a non-fusible mass is never liquid
+        """Masses liquid at a moment: the temperature it exposes them to reaches their melting temperature."""
+        return self.melting <= self.temps(moment)  # nan compares False: a non-fusible mass is never liquid
+
+    # ------------------------------------------------------------------ what each object sees
+    def temps(self, moment: Moment) -> float | np.ndarray:
+        """The temperature a moment exposes each mass to: the step's own where it heats everything
+        (a number, no array), else per mass: the step's for a mass joining an element it `heats`,
+        its `ambient` for the rest (STACK.md §5)."""
+        step = moment.step
+        if step is None or step.heats is None:
+            return moment.high
+        cached = self._exposed.get(moment.index)
+        if cached is None:
+            netlist = self.assembly.netlist
+            assert netlist is not None
+            heated = np.zeros(len(self.assembly.elements) + 1, dtype=bool)  # the last: "no element"
+            heated[[e.index for e in step.heats if isinstance(e, Element)]] = True
+            pad_b = netlist.mass_pad_b
+            element_b = np.where(pad_b >= 0, netlist.pad_element[np.maximum(pad_b, 0)], len(self.assembly.elements))
+            joined = heated[netlist.pad_element[netlist.mass_pad_a]] | heated[element_b]
+            cached = self._exposed[moment.index] = frozen(np.where(joined, moment.high, step.ambient))
+        return cached
+
+    def temp_of(self, moment: Moment, obj: Element | Layer) -> float:
+        """The temperature a moment exposes an element or a layer to: the step's, unless the step
+        heats only part of the assembly and not this (a layer is heated when named, or when it lies
+        between two heated elements); then its ambient."""
+        step = moment.step
+        if step is None or step.heats is None:
+            return moment.high
+        named = {id(o) for o in step.heats}
+        if id(obj) in named:
+            return moment.high
+        if isinstance(obj, Layer) and obj.between is not None and all(id(e) in named for e in obj.between):
+            return moment.high
+        return step.ambient
+
+    def temp_of_mass(self, moment: Moment, mass: int) -> float:
+        """The temperature a moment exposes one mass (by global id) to."""
+        seen = self.temps(moment)
+        return float(seen if isinstance(seen, float | int) else seen[mass])
+
+    def heats_all(self, moment: Moment) -> bool:
+        """Whether the moment exposes everything to its temperature (no `heats`)."""
+        return moment.step is None or moment.step.heats is None
 
     # ------------------------------------------------------------------ joining and remelting
     @cached_property
@@ -250,7 +298,7 @@ class Timeline:
         fusible = self.fusible
         for moment in self.steps:
             ready = open_ & (self.joinable_from <= moment.index)
-            hit = ready & fusible & (self.joining <= moment.high)
+            hit = ready & fusible & (self.joining <= self.temps(moment))
             if moment.kind == "bond":
                 hit |= ready & ~fusible
             joined[hit] = moment.index

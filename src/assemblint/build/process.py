@@ -17,7 +17,7 @@ from assemblint.language import syntax_tree as st
 from assemblint.language.values import Args, Problem
 from assemblint.model.assembly import STEP_KINDS, Element, Layer, MassGroup, Selection, Step
 
-STEP_PROPERTIES = ("kind", "peak", "temp", "forms", "mixes", "requires")
+STEP_PROPERTIES = ("kind", "peak", "temp", "forms", "mixes", "requires", "heats", "ambient")
 PROCESS_PROPERTIES = ("operate", "store", "cycle")
 
 
@@ -77,6 +77,12 @@ class Process(References):
         elif prop.name in ("forms", "mixes"):
             targets = args.list_of(lambda: self._step_target(args))
             getattr(step, prop.name).extend(t for group in targets for t in group)
+        elif prop.name == "heats":  # local heating: these elements and layers, and what joins them
+            targets = args.list_of(lambda: self._step_target(args))
+            heated = [t for group in targets for t in group if isinstance(t, Element | Layer)]
+            step.heats = [*(step.heats or []), *heated]
+        elif prop.name == "ambient":
+            step.ambient = args.quantity(TEMPERATURE)
         elif prop.name == "requires":
             which = args.word("`solid` or `liquid`", ("solid", "liquid"), what="requirement")
             targets = args.list_of(lambda: self._step_target(args))

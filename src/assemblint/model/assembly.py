@@ -239,6 +239,9 @@ def transform(x: Any, y: Any, mirror: bool, rotate: int, shift: tuple[float, flo
     return x + shift[0], y + shift[1]
 
 
+DEFAULT_AMBIENT = 25.0  # °C: what a step that heats only part of the assembly exposes the rest to
+
+
 @dataclass(eq=False)
 class Region:
     """One region of a two-region mass: `region core : Pb95Sn5 on die`."""
@@ -403,6 +406,11 @@ class Step:
     requires_solid: list[Any] = field(default_factory=list)
     requires_liquid: list[Any] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: local heating (STACK.md §5): the elements and layers the step heats (None: everything); every
+    #: mass joining a heated element and every layer between two heated elements is heated too;
+    #: the rest sees `ambient` (°C)
+    heats: list[Any] | None = None  # Element | Layer
+    ambient: float = DEFAULT_AMBIENT
 
     def __repr__(self) -> str:
         return f"Step({self.name})"
