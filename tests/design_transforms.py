@@ -73,6 +73,8 @@ def print_value(value: st.Value) -> str:
         return value.value
     if isinstance(value, st.Punct):
         return value.text
+    if isinstance(value, st.GridBlock):
+        return f"({value.rows[0]}:{value.rows[1]}, {value.columns[0]}:{value.columns[1]})"
     return print_expr(value)  # type: ignore[arg-type]
 
 
@@ -189,8 +191,9 @@ def declared_names(statements: Sequence[st.Statement]) -> Names:
                 names.materials.add(stmt.name)
                 continue
             names.shared.add(stmt.name)
-            if stmt.keyword == "element":
-                names.elements.add(stmt.name)
+            if stmt.keyword in ("element", "footprint"):
+                if stmt.keyword == "element":
+                    names.elements.add(stmt.name)
                 for prop in stmt.properties:
                     if prop.name in ("pad", "pads") and prop.args and isinstance(prop.args[0], st.Ref):
                         names.pads.add(prop.args[0].head)
@@ -274,6 +277,14 @@ _FOLLOWS = {
     "barrier": ["material", "optional-let"],
     "face": ["keyword"],
     "count": ["let"],
+    # version 2 (STACK.md): shapes, partial grids, placement
+    "size": ["let"],
+    "round": ["let"],
+    "oblong": ["let"],
+    "ring": ["let"],
+    "z": ["let"],
+    "rotate": ["let"],
+    "tolerance": ["let"],
 }
 
 
@@ -322,8 +333,12 @@ def _rename_property(kind: str, prop: st.Property, r: Renaming) -> st.Property:
             new = _rename_slots(args, r, ["pad"])
         elif name == "connect":
             new = objects("pad")
+        elif name == "footprint":  # footprint NAME [mirror] [rotate R] [at (X, Y)]
+            new = [st.Ref([r.shared.get(args[0].head, args[0].head)], args[0].loc), *_rename_slots(args[1:], r, [])]  # type: ignore[union-attr]
         else:
             new = lets()
+    elif kind == "footprint":
+        new = _rename_slots(args, r, ["pad"])
     elif kind == "layer":
         if name == "role":
             new = list(args)
@@ -332,8 +347,12 @@ def _rename_property(kind: str, prop: st.Property, r: Renaming) -> st.Property:
         else:
             new = lets()
     elif kind in ("mass", "masses"):
-        if name == "joins" or name == "in":
+        if name == "joins":
+            new = objects(keep=("by", "position", "tolerance"))
+        elif name == "in":
             new = objects()
+        elif name == "size":
+            new = [v if _is_word(v, "x") and i % 2 else r.expr(v) for i, v in enumerate(args)]
         elif name == "region":
             new = list(args)
             # region NAME : MATERIAL on ELEMENT
@@ -346,7 +365,7 @@ def _rename_property(kind: str, prop: st.Property, r: Renaming) -> st.Property:
     elif kind == "step":
         if name == "kind":
             new = list(args)
-        elif name in ("forms", "mixes"):
+        elif name in ("forms", "mixes", "heats"):
             new = objects()
         elif name == "requires":
             new = [args[0], *(r.ref(v) if isinstance(v, st.Ref) else v for v in args[1:])]

@@ -53,16 +53,40 @@ def decisive(primary: np.ndarray, secondary: np.ndarray) -> int:
 def joint_strains(
     assembly: Assembly, heights: np.ndarray, joints: np.ndarray, delta_alpha: float, delta_t: float
 ) -> Strains:
-    """Shear strain of each joint that has a height; the neutral point is the joints' centroid."""
+    """Shear strain of each joint that has a height; the neutral point is the joints' centroid.
+
+    A joint's DNP is the distance from the neutral point to the farthest point of its shape
+    (STACK.md §3): the mass's rounded rectangle (w x h, corner r, in the assembly's frame) centred
+    on its first pad, whose farthest point from P is a corner disc's centre, farthest from P,
+    plus r: hypot(|dx| + w/2 − r, |dy| + h/2 − r) + r. A round joint's is its centre's distance
+    plus its radius; a single large joint (one preform under a die) is strained by its own
+    half-diagonal. A joint with no size is a point at its centre.
+    """
     netlist = assembly.netlist
     assert netlist is not None
     x = netlist.pad_x[netlist.mass_pad_a[joints]]
     y = netlist.pad_y[netlist.mass_pad_a[joints]]
-    dnp = np.hypot(x - x.mean(), y - y.mean()) if len(joints) else np.zeros(0)
+    dnp = farthest_from_centroid(x, y, *(getattr(netlist, f"mass_{k}")[joints] for k in ("width", "height", "corner")))
     height = heights[joints]
     known = ~np.isnan(height)
     strain = delta_alpha * PPM * delta_t * dnp[known] / height[known]
     return Strains(joints[known], dnp[known], height[known], strain)
+
+
+def farthest_from_centroid(
+    x: np.ndarray, y: np.ndarray, width: np.ndarray, height: np.ndarray, corner: np.ndarray
+) -> np.ndarray:
+    """The distance from the centroid of the centres (x, y) to the farthest point of each rounded
+    rectangle centred there (nan sizes: points)."""
+    if len(x) == 0:
+        return np.zeros(0)
+    dx, dy = x - x.mean(), y - y.mean()
+    if not np.isnan(width).any() and bool((width == height).all()) and bool((width == 2 * corner).all()):
+        return np.hypot(dx, dy) + corner  # circles (and points): the usual case
+    w, h = np.nan_to_num(width, nan=0.0), np.nan_to_num(height, nan=0.0)
+    r = np.minimum(np.nan_to_num(corner, nan=0.0), np.minimum(w, h) / 2)
+    reach_x, reach_y = np.maximum(w / 2 - r, 0.0), np.maximum(h / 2 - r, 0.0)
+    return np.hypot(np.abs(dx) + reach_x, np.abs(dy) + reach_y) + r
 
 
 def by_declaration(ctx: RuleContext, strains: Strains) -> list[Strains]:

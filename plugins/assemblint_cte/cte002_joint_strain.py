@@ -38,10 +38,14 @@ def swing(tl: Timeline) -> Moment:
     `max_shear_strain`; reported as info when an underfill or mold layer mitigates the pair.
 
     Δα is the difference of the two elements' CTEs, ΔT the temperature swing (the `cycle` range
-    if given, else the operating range), DNP the joint's distance from the neutral point (the
-    centroid of the rigid joints between the pair: the point that does not move) and h the
-    joint's `height`. The corner joints, farthest from the neutral point, take the most strain
-    and fail first; the finding names the corner joint that decides and gives every factor.
+    if given, else the operating range), DNP the distance from the neutral point (the centroid
+    of the rigid joints' centres between the pair: the point that does not move) to the farthest
+    point of the joint's shape, and h the joint's `height`. The shape is the true one (STACK.md
+    §3): a round joint's DNP is its centre's distance plus its radius, a rectangular joint's
+    (`size W x H`, or a joint that takes its rectangular pad's shape) reaches its farthest
+    corner, so a single large joint (one preform under a die, whose neutral point is its own
+    centre) is strained by its own half-diagonal. The corner joints, farthest from the neutral
+    point, take the most strain and fail first; the finding names the corner joint that decides and gives every factor.
     An underfill or mold couples the two elements and carries most of the load, so a mitigated
     pair is listed for review instead (seed 004). Joints without a height are CTE005's.
     Exactly `max_shear_strain` passes.

@@ -56,7 +56,8 @@ from ._strain import (
     solder joint is below N.
 
     Engelmaier's model: Nf = ½ (Δγ / 2εf)^(1/c), with Δγ = F · Δα · ΔT · DNP / h the cyclic shear
-    strain of the joint (CTE002's, times the empirical `strain_factor` F), εf the fatigue
+    strain of the joint (CTE002's, times the empirical `strain_factor` F; DNP to the farthest
+    point of the joint's shape, so a single preform is strained by its own half-diagonal), εf the fatigue
     ductility coefficient and c = c0 + c1·T̄ + c2·ln(1 + f) the fatigue ductility exponent, T̄ the
     mean temperature of the `cycle` range in °C and f the cycles per day (`cycles_per_day`). The
     constants are Engelmaier–Wild's for eutectic SnPb (εf = `fatigue_ductility`, c0 −0.442,

@@ -16,6 +16,7 @@ from assemblint.model.assembly import Assembly
 from . import _blocks
 from ._examples import STRAIGHT, design
 from ._geometry import Cells, Placement, Tally, face_name, forward_offsets, pair_batches_within
+from ._shapes import Shapes, box_distance
 
 
 def um(value: float) -> str:
@@ -33,13 +34,19 @@ def um(value: float) -> str:
     Two masses on different electrical nodes that touch the same face of a common element are
     closer, edge to edge, than `min_spacing`. An overlap is reported too, as a negative distance.
 
-    Edge-to-edge distance = centre distance − (d₁ + d₂) / 2, with each mass at the position of its
-    first pad and of its `diameter`. Too little dielectric between two masses breaks down, lets
-    them bridge when they are liquid (seed 003's masses melt in operation) or when solder
-    spreads in reflow, and leaves no room for alignment error. Each pair is counted once, and the
-    finding points at the later-declared mass of the pair; its `count` is the number of pairs.
-    The search bins the masses into cells as wide as the reach (a cell list, over all faces at
-    once), so a million masses cost a fraction of a second, not an all-pairs loop; the pairs are
+    The distance is measured between the masses' true shapes (STACK.md §3), each centred at the
+    position of its first pad: a circle of its `diameter`, the rectangle of its `size`, or, for a
+    mass with neither, the shape of the smaller of its pads (a rectangle, a rounded rectangle, an
+    `oblong` stadium), turned with its element. Every such shape is a rounded rectangle, so the
+    edge-to-edge distance is exact: the distance between the shapes' inner boxes less both corner
+    radii; for two circles, centre distance − (d₁ + d₂) / 2. An overlap is given as the depth of
+    penetration (the least move that separates the two, negative). Too little dielectric between
+    two masses breaks down, lets them bridge when they are liquid (seed 003's masses melt in
+    operation) or when solder spreads in reflow, and leaves no room for alignment error. Each
+    pair is counted once, and the finding points at the later-declared mass of the pair; its
+    `count` is the number of pairs. The search bins the masses into cells as wide as the reach
+    (the largest half-diagonal, twice, plus `min_spacing`: a cell list, over all faces at once),
+    so a million masses cost a fraction of a second, not an all-pairs loop; the pairs are
     counted batch by batch, so a cluster of masses on one spot is counted exactly without being
     kept. Exactly `min_spacing` passes.
     """,
@@ -47,10 +54,11 @@ def um(value: float) -> str:
 def spacing(ctx: RuleContext) -> Iterator[Finding]:
     netlist = ctx.netlist
     limit = ctx.params["min_spacing"]
-    diameter = np.nan_to_num(netlist.mass_diameter, nan=0.0)
     if netlist.mass_count < 2:
         return
-    radius = float(diameter.max()) + limit
+    shapes = Shapes.of(netlist.mass_width, netlist.mass_height, netlist.mass_corner)
+    boxes = not shapes.all_round  # circles: the centre distance, as before the shapes, to the bit
+    radius = 2 * float(shapes.reach.max()) + limit  # circles: the largest diameter + limit
     if radius <= 0:
         return
     place = Placement.of(ctx.assembly)
@@ -58,7 +66,7 @@ def spacing(ctx: RuleContext) -> Iterator[Finding]:
     decl = _declaration(ctx.assembly)
     weight = netlist.mass_weight
     cells = Cells(place.linked_faces, place.x, place.y, radius)
-    blocks = _Blocks(ctx, place, cells, diameter, limit, rank, decl)
+    blocks = _Blocks(ctx, place, cells, shapes, limit, rank, decl)
     parts = [blocks.tally]
     # one point per mass, searched among the masses its faces are linked to; then each pair kept
     # only if the two masses touch a common face. The pairs come in batches and are summed up
@@ -68,7 +76,7 @@ def spacing(ctx: RuleContext) -> Iterator[Finding]:
         keys, shared = _common_face(place.face_a, place.face_b, a, b)
         keep = shared & (netlist.mass_node[a] != netlist.mass_node[b])
         a, b, keys = a[keep], b[keep], keys[keep]
-        gap = np.hypot(place.x[a] - place.x[b], place.y[a] - place.y[b]) - (diameter[a] + diameter[b]) / 2
+        gap = _gap(shapes, boxes, place, a, b)
         close = falls_short(gap, limit)  # past rounding, so a translated design gives the same pairs
         first, later = _order_by_declaration(rank[netlist.mass_group], a[close], b[close])
         pair_key = decl[netlist.mass_group[later]] * len(ctx.assembly.mass_groups) + decl[netlist.mass_group[first]]
@@ -86,31 +94,37 @@ def spacing(ctx: RuleContext) -> Iterator[Finding]:
 class _Blocks:
     """The pairs of cells whose masses all offend each other, counted as wholes (`_blocks.py`).
 
-    A pair of cells is a block when its farthest masses, by their boxes and smallest diameters,
+    A pair of cells is a block when its farthest masses, by their boxes and smallest shapes,
     still fall short of `min_spacing`, when its masses are on pairwise different nodes (or all
-    on one: then no pair counts), and when its masses fall into few classes (declaration, faces,
-    diameter): within a pair of classes, every pair has the same face and key, its later mass is
-    decided by declaration then id, and its gap grows with the centre distance alone.
+    on one: then no pair counts), when they are all round, and when its masses fall into few
+    classes (declaration, faces, diameter): within a pair of classes, every pair has the same
+    face and key, its later mass is decided by declaration then id, and its gap grows with the
+    centre distance alone. The farthest masses are judged by the largest disc each shape holds
+    (min(w, h) / 2 about its centre), so a block of any shapes certainly offends; but the gap of
+    other shapes does not grow with the centre distance alone, so a block with a mass that is
+    not round is enumerated pair by pair, as its closest pair could not be found by its centres.
     """
 
     ctx: RuleContext
     place: Placement
     cells: Cells
-    diameter: np.ndarray
+    shapes: Shapes
     limit: float
     rank: np.ndarray
     decl: np.ndarray
     skip: np.ndarray = field(init=False)
     tally: Tally = field(init=False)
+    diameter: np.ndarray = field(init=False)  # of each round mass; nan where not round: `Unsure`
 
     def __post_init__(self) -> None:
         cells, place = self.cells, self.place
         self.skip, self.tally = np.zeros(0, np.int64), Tally.blocks([])
+        self.diameter = self.shapes.diameter
         if not _blocks.crowded(cells.sorted_cell):
             return
         sx, sy = cells.sorted(place.x), cells.sorted(place.y)
         runs = _blocks.Runs.of(cells.sorted_cell, sx, sy)
-        small = runs.least(cells.sorted(self.diameter))
+        small = runs.least(cells.sorted(2 * self.shapes.inscribed))  # circles: the diameter
         size = runs.size
 
         def pairs(u: np.ndarray, v: np.ndarray, k: int) -> np.ndarray:
@@ -138,6 +152,8 @@ class _Blocks:
         second = None if u == v else order[runs.start[v] : runs.stop[v]]
         masses = first if second is None else np.concatenate([first, second])
         netlist = self.ctx.netlist
+        if np.isnan(self.diameter[masses]).any():
+            raise _blocks.Unsure  # a shape that is not round: its closest pair is not by its centres
         nodes = netlist.mass_node[masses]
         if nodes.min() == nodes.max():
             return []  # all on one node: no pair counts
@@ -203,6 +219,15 @@ class _Blocks:
         key = int(self.decl[group[last]]) * len(self.ctx.assembly.mass_groups) + int(self.decl[group[least]])
         members = a if b is None else np.concatenate([a, b])
         return (key, count, float(_rounded(np.array([gap]))[0]), last, least, gap, int(face[0]), members)
+
+
+def _gap(shapes: Shapes, boxes: bool, place: Placement, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The signed edge-to-edge distance of mass pairs (a, b): between their inner boxes, less both
+    corners (`_shapes.py`); `boxes` False (every shape round): centre distance − (d₁ + d₂) / 2."""
+    s = shapes
+    half_w, half_h = (s.half_w[a] + s.half_w[b], s.half_h[a] + s.half_h[b]) if boxes else (None, None)
+    between = box_distance(place.x[a] - place.x[b], place.y[a] - place.y[b], half_w, half_h)
+    return between - (s.corner[a] + s.corner[b])
 
 
 def _later_weights(a: np.ndarray, b: np.ndarray | None, weight: np.ndarray) -> int:

@@ -9,10 +9,12 @@ import numpy as np
 from assemblint import Finding, RuleContext, Severity, falls_short, quantity, rule
 from assemblint.base.diagnostics import Location
 from assemblint.base.units import format_quantity
+from assemblint.model.netlist import Netlist
 
 from . import _blocks
 from ._examples import STRAIGHT, design
 from ._geometry import Cells, Placement, Tally, around_offsets, face_name, pair_batches_between, stable_order
+from ._shapes import Shapes, box_distance, describe, sqrt_of_squares
 
 
 def um(value: float) -> str:
@@ -36,16 +38,24 @@ def um(value: float) -> str:
         "passes": design(STRAIGHT),
     },
     doc="""
-    A mass's footprint — a circle of radius diameter / 2 + `alignment_tolerance` around its
-    position — overlaps a pad of another electrical node, on the face the mass touches of either
-    element it joins.
+    A mass's footprint — its shape grown by `alignment_tolerance` on every side — overlaps the
+    shape of a pad of another electrical node, on the face the mass touches of either element
+    it joins.
 
     A mass sits at the position of its first pad, on both elements. If the two elements' pads
     are not aligned, or the mass is routed to a pad that is not opposite, its footprint lands on
     a neighbouring contact too: seed 003 aligns the elements so that each contact touches only
-    its own mass. The tolerance accounts for placement error and solder spread. Overlap means
-    the centre distance is less than the footprint's radius plus the pad's; exactly touching
-    passes. Each (mass, pad) pair counts once; the search uses a cell list of each face's pads.
+    its own mass. The tolerance accounts for placement error and solder spread. The shapes are
+    the true ones (STACK.md §3), turned with their element: a circle of the mass's `diameter`,
+    the rectangle of its `size`, or the shape of the smaller of its pads; each pad's circle,
+    rectangle, rounded rectangle or `oblong` stadium. A shape w x h with corner r grown by t is
+    (w + 2t) x (h + 2t) with corner r + t, and two such rounded rectangles overlap when the
+    distance between their inner boxes, (w − 2r) x (h − 2r), is less than the sum of their
+    corners: for a round mass and a round pad, when the centre distance is less than the
+    footprint's radius plus the pad's. Exactly touching passes. The finding gives, for a round
+    mass over a round pad, the centre distance and both radii; otherwise both shapes, how deep
+    they overlap (the least move that separates them) and the centre distance. Each (mass, pad)
+    pair counts once; the search uses a cell list of each face's pads.
     """,
 )
 def misalignment(ctx: RuleContext) -> Iterator[Finding]:
@@ -53,9 +63,13 @@ def misalignment(ctx: RuleContext) -> Iterator[Finding]:
     tolerance = ctx.params["alignment_tolerance"]
     if netlist.mass_count == 0:
         return
-    mass_r = np.nan_to_num(netlist.mass_diameter, nan=0.0) / 2 + tolerance
-    pad_r = np.nan_to_num(netlist.pad_diameter, nan=0.0) / 2
-    radius = float(mass_r.max() + (pad_r.max() if len(pad_r) else 0.0))
+    mass_shape = Shapes.of(netlist.mass_width, netlist.mass_height, netlist.mass_corner)
+    pad_shape = Shapes.of(netlist.pad_width, netlist.pad_height, netlist.pad_corner)
+    mass_r = mass_shape.corner + tolerance  # the footprint's corner (a round mass's radius + tolerance)
+    pad_r = pad_shape.corner
+    boxes = not (mass_shape.all_round and pad_shape.all_round)  # circles: centre distances, as before
+    reach = mass_shape.reach + tolerance
+    radius = float(reach.max() + (pad_shape.reach.max() if len(pad_r) else 0.0))
     if radius <= 0:
         return
     place = Placement.of(ctx.assembly)
@@ -70,7 +84,9 @@ def misalignment(ctx: RuleContext) -> Iterator[Finding]:
     declaration = np.array([first_of.setdefault(g.loc, k) for k, g in enumerate(groups)], dtype=np.int64)
     labels = int(max(face.max(initial=-1), place.pad_face.max(initial=-1))) + 1
     cells = Cells(place.pad_face, netlist.pad_x, netlist.pad_y, radius, labels)
-    skip, block_tally = _blocks_of(ctx, place, cells, face, owner, mass_r, pad_r, declaration)
+    round_mass, round_pad = mass_shape.round, pad_shape.round
+    inscribed = (mass_shape.inscribed + tolerance, pad_shape.inscribed)
+    skip, block_tally = _blocks_of(ctx, place, cells, face, owner, inscribed, (round_mass, round_pad), declaration)
     parts = [block_tally]
     # the pairs come in batches, summed up per declaration as they come: a cluster's pairs never
     # sit in memory (and the blocks of `_blocks_of` are not looked at); ties of the closest pair
@@ -79,7 +95,14 @@ def misalignment(ctx: RuleContext) -> Iterator[Finding]:
     for i, pad in batches:
         mass = owner[i]
         dx, dy = place.x[mass] - netlist.pad_x[pad], place.y[mass] - netlist.pad_y[pad]
-        distance = np.sqrt(dx * dx + dy * dy)  # as scipy's cKDTree computed it, bit for bit (it is in the data)
+        # between the inner boxes (`_shapes.py`); circles: the centre distance, as scipy's cKDTree
+        # computed it, bit for bit (it is in the data)
+        half_w, half_h = (
+            (mass_shape.half_w[mass] + pad_shape.half_w[pad], mass_shape.half_h[mass] + pad_shape.half_h[pad])
+            if boxes
+            else (None, None)
+        )
+        distance = box_distance(dx, dy, half_w, half_h, root=sqrt_of_squares)
         hit = falls_short(distance, mass_r[mass] + pad_r[pad])
         mass, pad, distance = mass[hit], pad[hit], distance[hit]
         by_declaration = declaration[netlist.mass_group[mass]]
@@ -88,31 +111,58 @@ def misalignment(ctx: RuleContext) -> Iterator[Finding]:
         parts.append(Tally.of(by_declaration, weight, rounded, mass, pad, distance, place.pad_face[pad], [mass]))
     tally = Tally.merge(parts)
     for k in range(len(tally.key)):
-        m, p, distance = int(tally.first[k]), int(tally.second[k]), float(tally.value[k])
+        m, p, apart = int(tally.first[k]), int(tally.second[k]), float(tally.value[k])
         mass_name = netlist.node_name(ctx.assembly, netlist.pad_count + m)
         pad_name = netlist.node_name(ctx.assembly, p)
         count = int(tally.count[k])  # every placed instance's pairs
-        detail = (
-            f"the footprint of {mass_name} (radius {um(mass_r[m] - tolerance)} + {um(tolerance)} tolerance) overlaps "
-            f"pad {pad_name} of another electrical node on {face_name(ctx.assembly, int(tally.face[k]))}: centres "
-            f"{um(distance)} apart, less than {um(float(mass_r[m] + pad_r[p]))}"
-        )
+        on = face_name(ctx.assembly, int(tally.face[k]))
+        if bool(round_mass[m] and round_pad[p]):
+            detail = (
+                f"the footprint of {mass_name} (radius {um(mass_r[m] - tolerance)} + {um(tolerance)} tolerance) "
+                f"overlaps pad {pad_name} of another electrical node on {on}: centres {um(apart)} apart, "
+                f"less than {um(float(mass_r[m] + pad_r[p]))}"
+            )
+            data = {
+                "pairs": count,
+                "mass": mass_name,
+                "pad": pad_name,
+                "distance": apart,
+                "footprint_radius": float(mass_r[m]),
+                "pad_radius": float(pad_r[p]),
+                "alignment_tolerance": tolerance,
+            }
+        else:
+            centres = float(np.hypot(place.x[m] - netlist.pad_x[p], place.y[m] - netlist.pad_y[p]))
+            depth = float(mass_r[m] + pad_r[p] - apart)
+            shapes = [_describe(netlist, "mass", m), _describe(netlist, "pad", p)]
+            detail = (
+                f"the footprint of {mass_name} ({shapes[0]} + {um(tolerance)} tolerance) overlaps pad {pad_name} "
+                f"({shapes[1]}) of another electrical node on {on}: by {um(depth)}, centres {um(centres)} apart"
+            )
+            data = {
+                "pairs": count,
+                "mass": mass_name,
+                "pad": pad_name,
+                "distance": centres,
+                "overlap": depth,
+                "mass_shape": shapes[0],
+                "pad_shape": shapes[1],
+                "alignment_tolerance": tolerance,
+            }
         message = detail if count == 1 else f"{count} mass footprints overlap pads of other electrical nodes; {detail}"
         yield ctx.finding(
             message,
             objects=list(ctx.timeline.selections(tally.members(k))),
-            data={
-                "pairs": count,
-                "mass": mass_name,
-                "pad": pad_name,
-                "distance": distance,
-                "footprint_radius": float(mass_r[m]),
-                "pad_radius": float(pad_r[p]),
-                "alignment_tolerance": tolerance,
-            },
+            data=data,
             cause="misaligned",
             count=count,
         )
+
+
+def _describe(netlist: Netlist, kind: str, index: int) -> str:
+    """A mass's or pad's shape in words (`200 × 100 µm`)."""
+    width, height, corner = (float(getattr(netlist, f"{kind}_{side}")[index]) for side in ("width", "height", "corner"))
+    return describe(*(np.nan_to_num(v) for v in (width, height, corner)))
 
 
 def _blocks_of(
@@ -121,14 +171,16 @@ def _blocks_of(
     cells: Cells,
     face: np.ndarray,
     owner: np.ndarray,
-    mass_r: np.ndarray,
-    pad_r: np.ndarray,
+    inscribed: tuple[np.ndarray, np.ndarray],
+    round_shapes: tuple[np.ndarray, np.ndarray],
     declaration: np.ndarray,
 ) -> tuple[np.ndarray, Tally]:
     """(skip, tally): the pairs of cells (masses' cell, pads' cell) counted as wholes (`_blocks.py`).
 
     A block: every centre distance, by the cells' boxes, certainly short of the smallest footprint
-    radius plus the smallest pad radius. Its pairs are every (mass, pad) but those of one node:
+    radius plus the smallest pad radius (of shapes that are not round: the largest disc about the
+    centre that each holds). A block with a shape that is not round is enumerated: its closest
+    pair is not the pair of nearest centres. Its pairs are every (mass, pad) but those of one node:
     per mass, the pads less those of its own node, which are few (a mass's own pads), else the
     block is enumerated. Per declaration, the closest pair is the nearest pad of another node of
     each mass (the `MOST_SHARED` nearest pads hold it), the least mass among the ties, then the
@@ -147,7 +199,7 @@ def _blocks_of(
     masses = _blocks.Runs.of(here, mx, my)
     pad_order = np.arange(netlist.pad_count) if cells.order is None else cells.order
     pads = _blocks.Runs.of(cells.sorted_cell, cells.sorted(netlist.pad_x), cells.sorted(netlist.pad_y))
-    least_mass, least_pad = masses.least(mass_r[point]), pads.least(cells.sorted(pad_r))
+    least_mass, least_pad = masses.least(inscribed[0][point]), pads.least(cells.sorted(inscribed[1]))
 
     def pairs(u: np.ndarray, v: np.ndarray, k: int) -> np.ndarray:
         return masses.size[u] * pads.size[v]
@@ -164,6 +216,8 @@ def _blocks_of(
             block_masses = point[masses.start[one] : masses.stop[one]]
             block_pads = pad_order[pads.start[other] : pads.stop[other]]
             try:
+                if not (round_shapes[0][block_masses].all() and round_shapes[1][block_pads].all()):
+                    raise _blocks.Unsure
                 rows += _block(ctx, place, block_masses, block_pads, declaration)
             except _blocks.Unsure:
                 continue

@@ -8,6 +8,7 @@ indexed by `Element.index`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -27,10 +28,14 @@ def length(value: float) -> str:
 
 
 def declared(name: str) -> str:
-    """An element's or layer's name as declared (`units[4].chip` -> `chip`): what messages, data
-    and causes say, so that a cell's instances merge into one finding (their objects still name
-    each instance), whether the design is checked as cells or `--flat`."""
-    return name.rsplit(".", 1)[-1]
+    """An element's or layer's name with the instance of a placed grid left open (`units[4].chip` ->
+    `units[*].chip`; `hbm.d1.die` stays): what messages, data and causes say, so that a grid's
+    instances merge into one finding (their objects still name each instance), whether the design
+    is checked as cells or `--flat`, while two single placements stay apart."""
+    return _INSTANCE.sub("[*]", name)
+
+
+_INSTANCE = re.compile(r"\[\d+\]")
 
 
 def describes_a_stack(assembly: Assembly) -> bool:

@@ -26,6 +26,8 @@ SIZES = {
     "flip-chip-fr4-underfill.assy": (800, 400, 2, "Flip chip on FR-4 with underfill"),
     "flip-chip-fr4.assy": (800, 400, 2, "Flip chip on FR-4 without underfill"),
     "containment.assy": (408, 204, 3, "Chip-scale package with liquid interconnects and a weak container"),
+    "fcbga.assy": (1424, 712, 3, "FCBGA: a flip-chip die on a BT substrate, on an FR-4 board"),
+    "interposer-2p5d.assy": (17936, 8848, 8, "2.5D package: an SoC and an HBM stack on a silicon interposer"),
     "hierarchical-solder.assy": (512, 256, 2, "Two-level solder hierarchy with test before permanent attachment"),
     "melting-hierarchy.assy": (1000, 500, 3, "Two-level module reflowed twice with one alloy family"),
     "insulation-faults.assy": (40, 20, 2, "Insulation faults"),

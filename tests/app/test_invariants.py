@@ -89,11 +89,11 @@ BOUNDARIES = {
         use std
         element die : chip {
             body silicon; cte 3 ppm/K
-            pads c grid 2 x 2 pitch 2.4 mm x 3.2 mm diameter 100 um
+            pads c grid 2 x 2 pitch 2.34 mm x 3.12 mm diameter 100 um  # DNP 1950 + 50 µm radius: 2000 µm
         }
         element board : circuit_board {
             body fr4; cte 13 ppm/K
-            pads p grid 2 x 2 pitch 2.4 mm x 3.2 mm diameter 100 um
+            pads p grid 2 x 2 pitch 2.34 mm x 3.12 mm diameter 100 um
             pads r grid 3 x 3 pitch 1 mm origin (10 mm, 10 mm) diameter 300 um
         }
         element cap : package {

@@ -235,3 +235,41 @@ def test_insulation_faults_marks_the_short_the_open_and_the_close_masses(driver,
     shot = tmp_path / "insulation-faults-topview.png"
     assert view.screenshot(str(shot))
     assert_png(shot)
+
+
+SIDE_MARKS = """return Array.from(document.querySelectorAll('svg.picture.sideview g.mark')).map(function (g) {
+    var box = g.getBoundingClientRect();
+    return {rule: g.getAttribute('data-rule'), width: box.width, height: box.height};
+});"""
+
+
+def test_the_side_view_of_a_stack_renders_with_its_marks(driver, monkeypatch, tmp_path):
+    from .test_review_side_view import STACK
+
+    design = tmp_path / "stack.assy"
+    design.write_text(STACK, encoding="utf-8")
+    page = tmp_path / "stack.html"
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", design.name, "-o", str(page), "-q"]) in (0, 1)
+    open_page(driver, page)
+    assert console_errors(driver) == []
+    sizes = driver.execute_script(PICTURE_SIZES)
+    side = [s for s in sizes if "sideview" in s["classes"].split()]
+    assert len(side) == 1 and side[0]["width"] > 0 and side[0]["height"] > 0, sizes
+    assert not driver.find_elements(By.CSS_SELECTOR, ".picture-failed")
+    drawn = {m["rule"] for m in driver.execute_script(SIDE_MARKS) if m["width"] > 0 and m["height"] > 0}
+    assert {"ST001", "ST003", "ST005"} <= drawn, drawn
+    element_boxes = driver.execute_script(
+        "return Array.from(document.querySelectorAll('svg.picture.sideview g.element rect')).map(function (r) {"
+        " var b = r.getBoundingClientRect(); return b.width * b.height; });"
+    )
+    assert len(element_boxes) == 3 and all(area > 0 for area in element_boxes), element_boxes
+    view = driver.find_element(By.CSS_SELECTOR, "svg.picture.sideview")
+    driver.execute_script("arguments[0].scrollIntoView();", view)
+    shot = tmp_path / "stack-sideview.png"
+    assert view.screenshot(str(shot))
+    assert_png(shot)
+    topview = driver.find_element(By.CSS_SELECTOR, "svg.picture.topview")
+    driver.execute_script("arguments[0].scrollIntoView();", topview)
+    assert topview.screenshot(str(tmp_path / "stack-topview.png"))
+    assert console_errors(driver) == []

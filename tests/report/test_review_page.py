@@ -199,7 +199,7 @@ def test_the_header_names_design_tool_deck_plugins_and_inputs(monkeypatch, tmp_p
     assert cells == [str(report["summary"][b]) for b in buckets]
     families = tree.by_id("summary-family")
     rows = {tr.find("th").text().split()[0]: tr for tr in families.find("tbody").find_all("tr")}
-    assert list(rows) == ["MH", "CT", "IN", "CTE", "WV", "other"]
+    assert list(rows) == ["MH", "CT", "IN", "CTE", "ST", "WV", "other"]
     assert sum(int(tr.find_all("td")[-1].text()) for tr in rows.values()) == len(report["findings"])
     # every finding is listed, under its rule, in the report's order
     listed = findings(tree)
@@ -419,6 +419,7 @@ def test_the_filter_bar_and_print_styles_are_there(monkeypatch, tmp_path):
         "CT",
         "IN",
         "CTE",
+        "ST",
         "WV",
         "other",
     ]

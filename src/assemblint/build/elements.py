@@ -21,7 +21,8 @@ from assemblint.build.state import PadSel, Scope
 from assemblint.language import explicit
 from assemblint.language import syntax_tree as st
 from assemblint.language.values import MAX_COORDINATE, Args, Lets, Problem, describe, too_far
-from assemblint.model.assembly import FACES, Element, PadArray, transform
+from assemblint.model.assembly import FACES, Element, PadArray
+from assemblint.model.placing import transform
 
 ELEMENT_PROPERTIES = (
     "body",

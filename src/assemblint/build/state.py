@@ -32,9 +32,9 @@ from assemblint.model.assembly import (
     NetGroup,
     Placement,
     Selection,
-    transform,
 )
 from assemblint.model.hierarchy import Reach
+from assemblint.model.placing import transform
 
 T = TypeVar("T")
 

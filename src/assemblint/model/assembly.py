@@ -18,6 +18,7 @@ import numpy as np
 
 from assemblint.base.diagnostics import Location
 from assemblint.model.hierarchy import Represented
+from assemblint.model.placing import transform
 from assemblint.model.readonly import (
     frozen,
     frozen_dict,
@@ -222,21 +223,6 @@ class Element:
 
     def __repr__(self) -> str:
         return f"Element({self.name})"
-
-
-def transform(x: Any, y: Any, mirror: bool, rotate: int, shift: tuple[float, float]) -> tuple[Any, Any]:
-    """Points (numbers or arrays) mirrored (x → −x), turned `rotate` degrees counter-clockwise (a
-    quarter turn), then shifted: the one placing transform of STACK.md §2, for elements, footprints
-    and cell instances alike."""
-    if mirror:
-        x = -x
-    if rotate == 90:
-        x, y = -y, x
-    elif rotate == 180:
-        x, y = -x, -y
-    elif rotate == 270:
-        x, y = y, -x
-    return x + shift[0], y + shift[1]
 
 
 DEFAULT_AMBIENT = 25.0  # °C: what a step that heats only part of the assembly exposes the rest to

@@ -44,12 +44,15 @@ process {{
 
 
 # The default design by hand: Δα = 12.6 − 2.6 = 10 ppm/K, ΔT = 125 − (−40) = 165 K (the cycle),
-# a 3 x 3 grid of pitch 1 mm centred on the die: corners at (±1000, ±1000) µm, DNP = √2 · 1000 µm.
-SMALL_DNP = math.sqrt(2) * 1000  # 1414.21 µm
-SMALL_STRAIN = 10 * PPM * 165 * SMALL_DNP / 100  # = 0.0233345
+# a 3 x 3 grid of pitch 1 mm centred on the die: corners at (±1000, ±1000) µm. DNP reaches the
+# farthest point of each joint (STACK.md §3): a round joint's centre distance plus its radius,
+# here √2 · 1000 + 50 µm.
+RADIUS = 50.0  # the joints' diameter is 100 µm
+SMALL_DNP = math.sqrt(2) * 1000 + RADIUS  # 1464.21 µm
+SMALL_STRAIN = 10 * PPM * 165 * SMALL_DNP / 100  # = 0.0241595
 # Engelmaier for -40 .. 125 C and 24 cycles/day: T̄ = 42.5 °C, c = −0.442 − 0.0255 + 0.0174 · ln 25.
 C_DEFAULT = -0.442 - 6e-4 * 42.5 + 1.74e-2 * math.log(25)  # = −0.411492
-SMALL_NF = 0.5 * (SMALL_STRAIN / (2 * 0.325)) ** (1 / C_DEFAULT)  # = 0.5 · 0.0358992^−2.43018 = 1623.2
+SMALL_NF = 0.5 * (SMALL_STRAIN / (2 * 0.325)) ** (1 / C_DEFAULT)  # = 0.5 · 0.0371685^−2.43018 = 1491.8
 
 
 def sig3(x: float) -> float:

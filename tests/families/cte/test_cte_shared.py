@@ -59,12 +59,13 @@ def centred_grid(rows: int, cols: int, pitch: float) -> list[tuple[float, float]
 
 # ============================================================================== shared flip-chip examples
 # Die 2.6 ppm/K on FR-4 16 ppm/K: Δα = 13.4 ppm/K; cycle -40 .. 125 C: ΔT = 165 K; a 20 x 20 grid of
-# pitch 400 µm centred: corner at (±3800, ±3800) µm, DNP = √2 · 3800 = 5374 µm; joints 80 µm high.
+# pitch 400 µm centred: corner at (±3800, ±3800) µm; DNP to the joints' far edges (100 µm joints)
+# = √2 · 3800 + 50 = 5424 µm; joints 80 µm high.
 FC_DA, FC_DT, FC_H = 16 - 2.6, 165, 80
 FC_GRID = centred_grid(20, 20, 400)
-FC_DNP = [math.hypot(x, y) for x, y in FC_GRID]
-FC_STRAIN = FC_DA * PPM * FC_DT * (math.sqrt(2) * 3800) / FC_H  # 13.4e-6 · 165 · 5374 / 80 = 0.1485
-FC_NF = 0.5 * (FC_STRAIN / (2 * 0.325)) ** (1 / C_DEFAULT)  # ≈ 18.1
+FC_DNP = [math.hypot(x, y) + 50 for x, y in FC_GRID]
+FC_STRAIN = FC_DA * PPM * FC_DT * (math.sqrt(2) * 3800 + 50) / FC_H  # 13.4e-6 · 165 · 5424 / 80 = 0.1499
+FC_NF = 0.5 * (FC_STRAIN / (2 * 0.325)) ** (1 / C_DEFAULT)  # ≈ 17.7
 
 
 def fc_report(check_text, name: str):
@@ -88,37 +89,40 @@ def test_flip_chip_fr4_cte001_names_the_pair_and_the_134_ppm_difference(check_te
     assert "differ by 13.4 ppm/K" in f.message and "more than 3 ppm/K" in f.message
 
 
-def test_flip_chip_fr4_cte002_corner_strain_is_0_1485_by_hand(check_text):
+def test_flip_chip_fr4_cte002_corner_strain_is_0_1499_by_hand(check_text):
     text, report = fc_report(check_text, "flip-chip-fr4.assy")
     f = only(report, "CTE002")
-    assert sig3(FC_STRAIN) == 0.149
+    assert sig3(FC_STRAIN) == 0.150
     assert f.data["strain"] == pytest.approx(FC_STRAIN, rel=5e-4)
-    assert f.data["strain"] == pytest.approx(0.1485, rel=5e-4)
-    assert f.data["dnp"] == pytest.approx(5374, rel=5e-4)
+    assert f.data["strain"] == pytest.approx(0.1499, rel=5e-4)
+    assert f.data["dnp"] == pytest.approx(5424, rel=5e-4)
     assert (f.data["delta_alpha"], f.data["delta_t"], f.data["height"]) == (pytest.approx(13.4), 165, 80)
     assert f.data["corner"] == "s[0]"
-    # Over 0.02 when DNP > 0.02 · 80 / (13.4e-6 · 165) = 723.7 µm: all but the 12 innermost joints.
+    # Over 0.02 when DNP > 0.02 · 80 / (13.4e-6 · 165) = 723.7 µm, centres beyond 673.7 µm: all but
+    # the 12 innermost joints (centres 282.8 and 632.5 µm out; the next ring is at 848.5 µm).
     over = [i for i, d in enumerate(FC_DNP) if FC_DA * PPM * FC_DT * d / FC_H > 0.02]
     assert len(over) == 388
     assert (f.object_names, f.count) == (compact("s", over), 388)
     assert f.object_names == ["s[0:169]", "s[171:188]", "s[192:208]", "s[212:229]", "s[231:400]"]
     assert f.location.line == line_of(text, "masses s")
-    assert "DNP 5374 µm" in f.message and "= 0.149" in f.message and "ΔT 165 K (cycle)" in f.message
+    assert "DNP 5424 µm" in f.message and "= 0.15" in f.message and "ΔT 165 K (cycle)" in f.message
 
 
-def test_flip_chip_fr4_cte003_engelmaier_life_is_18_cycles_by_hand(check_text):
+def test_flip_chip_fr4_cte003_engelmaier_life_is_17_7_cycles_by_hand(check_text):
     text, report = fc_report(check_text, "flip-chip-fr4.assy")
     f = only(report, "CTE003")
-    assert sig3(FC_NF) == 18.1
+    assert sig3(FC_NF) == 17.7
     assert f.data["cycles_to_failure"] == pytest.approx(FC_NF, rel=5e-4)
     assert f.data["exponent"] == pytest.approx(C_DEFAULT, rel=5e-4)
     assert f.data["exponent"] == pytest.approx(-0.4115, rel=5e-4)
     assert (f.data["mean_temp"], f.data["cycles_required"], f.data["corner"]) == (42.5, 1000, "s[0]")
     short = [i for i, d in enumerate(FC_DNP) if 0.5 * (FC_DA * PPM * FC_DT * d / FC_H / 0.65) ** (1 / C_DEFAULT) < 1000]
     assert (f.object_names, f.count) == (compact("s", short), len(short))
-    assert f.count == 376
+    # Nf < 1000 where Δγ > 0.65 · 2000^c = 0.02848, DNP > 1030.4 µm: centres beyond 980.4 µm, so the
+    # eight joints at (±1000, ±200) and (±200, ±1000) µm (1019.8 µm out) now fall short too
+    assert f.count == 384
     assert f.location.line == line_of(text, "masses s")
-    assert "Nf ≈ 18.1 cycles" in f.message and "c -0.4115" in f.message and "T̄ 42.5 °C" in f.message
+    assert "Nf ≈ 17.7 cycles" in f.message and "c -0.4115" in f.message and "T̄ 42.5 °C" in f.message
 
 
 def test_flip_chip_fr4_underfill_turns_strain_and_fatigue_into_info_and_drops_cte001(check_text):
@@ -129,7 +133,7 @@ def test_flip_chip_fr4_underfill_turns_strain_and_fatigue_into_info_and_drops_ct
     # CHECKS.md (v2): under underfill or mold the model does not hold: one info finding, no number
     assert "cycles_to_failure" not in life.data and "Nf" not in life.message
     assert "without the underfill uf" in life.message and "no life is estimated" in life.message
-    assert life.count == 376  # the joints whose unmitigated estimate (FC_NF at the corner) falls short
+    assert life.count == 384  # the joints whose unmitigated estimate (FC_NF at the corner) falls short
     assert strain.data["mitigated_by"] == life.data["mitigated_by"] == "uf"
     assert "the underfill uf couples the elements: for review" in strain.message
 
@@ -229,13 +233,14 @@ def test_other_layer_roles_do_not_mitigate(check_text, role):
     [
         # |5.9 − 2.6| = 3.3 ppm/K = max_delta (computes as 3.3000000000000003): must pass.
         ("CTE001", design(board="cte 5.9 ppm/K;"), {"max_delta": "3.3 ppm/K"}, False),
-        # 3 ppm/K · 100 K · 500 µm / 75 µm = 0.002 = max_shear_strain (computes as 0.0020000000000000005).
+        # 3 ppm/K · 100 K · 500 µm / 75 µm = 0.002 = max_shear_strain (computes as 0.0020000000000000005);
+        # DNP 450 µm to the centres + 50 µm to the joints' far edges = 500 µm.
         (
             "CTE002",
             design(
                 die="cte 3 ppm/K;",
                 board="cte 6 ppm/K;",
-                pads="grid 1 x 2 pitch 1 mm",
+                pads="grid 1 x 2 pitch 0.9 mm",
                 joints=masses(height="height 75 um"),
                 service=OPERATE,
             ),

@@ -1,6 +1,8 @@
 """The top views: one per pair of elements joined by masses, with the findings marked.
 
-Pads and masses are drawn to scale, coloured by electrical node; a mass routed to a pad that is
+Pads and masses are drawn to scale as their shapes (round, rounded rectangles, oblongs: the
+netlist's arrays, in the assembly's frame, so turned and mirrored with their elements), over the
+elements' outlines, coloured by electrical node; a mass routed to a pad that is
 not opposite gets a dashed line to it. Beyond `MAX_CIRCLES` masses a view draws their density
 instead of one circle each (the layers: gaps_layers.py). The findings are marked as their
 families' markers say (marks.py): red rings on masses, red squares on pads, numbered, with a
@@ -20,7 +22,7 @@ import numpy as np
 from assemblint.checking.findings import Finding
 from assemblint.model.assembly import Assembly, Element
 from assemblint.report.review.gaps_layers import PALETTE, draw_density, draw_masses, draw_pads, radius, scale_bar
-from assemblint.report.review.labels import clip, compact, naming, represented
+from assemblint.report.review.labels import clip, compact, naming, num, represented
 from assemblint.report.review.marks import EMPTY, ObjectMark, Review
 from assemblint.report.review.svg import (
     BAND,
@@ -154,7 +156,7 @@ def _draw_view(assembly: Assembly, view: _View) -> str:
     ids = view.masses
     pad_a, pad_b = netlist.mass_pad_a[ids], netlist.mass_pad_b[ids]
     mx, my = netlist.pad_x[pad_a], netlist.pad_y[pad_a]
-    diameter = netlist.mass_diameter[ids]
+    diameter = np.fmax(netlist.mass_width[ids], netlist.mass_height[ids])  # the larger side; nan if unknown
     dense = len(ids) > MAX_CIRCLES
 
     # the pads: every pad of the declarations the masses touch, else just the touched pads
@@ -176,19 +178,22 @@ def _draw_view(assembly: Assembly, view: _View) -> str:
     mark_pads = np.concatenate([p for _, _, p in marks]) if marks else EMPTY
 
     # the extent, in µm
-    finite = np.where(np.isnan(diameter), 0.0, diameter)
-    pad_d = np.nan_to_num(netlist.pad_diameter[pads], nan=0.0) if len(pads) else EMPTY.astype(float)
-    xs = [mx - finite / 2, mx + finite / 2]
-    ys = [my - finite / 2, my + finite / 2]
+    mass_w = np.nan_to_num(netlist.mass_width[ids], nan=0.0)
+    mass_h = np.nan_to_num(netlist.mass_height[ids], nan=0.0)
+    xs = [mx - mass_w / 2, mx + mass_w / 2]
+    ys = [my - mass_h / 2, my + mass_h / 2]
     if len(pads):
-        xs += [netlist.pad_x[pads] - pad_d / 2, netlist.pad_x[pads] + pad_d / 2]
-        ys += [netlist.pad_y[pads] - pad_d / 2, netlist.pad_y[pads] + pad_d / 2]
+        pad_w = np.nan_to_num(netlist.pad_width[pads], nan=0.0)
+        pad_h = np.nan_to_num(netlist.pad_height[pads], nan=0.0)
+        xs += [netlist.pad_x[pads] - pad_w / 2, netlist.pad_x[pads] + pad_w / 2]
+        ys += [netlist.pad_y[pads] - pad_h / 2, netlist.pad_y[pads] + pad_h / 2]
     if len(mark_pads):
         xs.append(netlist.pad_x[mark_pads])
         ys.append(netlist.pad_y[mark_pads])
     xmin, xmax = float(min(x.min() for x in xs)), float(max(x.max() for x in xs))
     ymin, ymax = float(min(y.min() for y in ys)), float(max(y.max() for y in ys))
-    typical = float(np.nanmedian(diameter)) if np.isfinite(diameter).any() else 100.0
+    sizes = np.fmax(netlist.mass_width[ids], netlist.mass_height[ids])
+    typical = float(np.nanmedian(sizes)) if np.isfinite(sizes).any() else 100.0
     margin = max(typical, 0.03 * max(xmax - xmin, ymax - ymin))
     xmin, xmax, ymin, ymax = xmin - margin, xmax + margin, ymin - margin, ymax + margin
 
@@ -228,6 +233,7 @@ def _draw_view(assembly: Assembly, view: _View) -> str:
         )
     )
 
+    _draw_outlines(d, view, (xmin, ymin, xmax, ymax), px, py)
     if not dense:
         colours = np.arange(len(PALETTE))  # node label -> palette index: label % len(PALETTE)
         draw_masses(d, netlist, ids, mx, my, diameter, colours, px, py, scale)
@@ -246,7 +252,7 @@ def _draw_view(assembly: Assembly, view: _View) -> str:
             faint = np.setdiff1d(mark.faint[np.isin(mark.faint, ids)], masses)[:200]
             for m in faint.tolist():
                 x, y = px(netlist.pad_x[netlist.mass_pad_a[m]]), py(netlist.pad_y[netlist.mass_pad_a[m]])
-                r = radius(netlist.mass_diameter[m], scale) + 2
+                r = radius(np.fmax(netlist.mass_width[m], netlist.mass_height[m]), scale) + 2
                 group.append(dw.Circle(coord(x), coord(y), coord(r), fill="none", stroke=colour, stroke_width=0.8))
         if mark.link is not None and np.isin(list(mark.link), ids).all():
             first, second = (netlist.mass_pad_a[m] for m in mark.link)
@@ -265,9 +271,11 @@ def _draw_view(assembly: Assembly, view: _View) -> str:
         places = []
         for m in masses[:MAX_MARK_SPOTS].tolist():
             pad = netlist.mass_pad_a[m]
-            places.append(("mass", px(netlist.pad_x[pad]), py(netlist.pad_y[pad]), netlist.mass_diameter[m]))
+            size = np.fmax(netlist.mass_width[m], netlist.mass_height[m])
+            places.append(("mass", px(netlist.pad_x[pad]), py(netlist.pad_y[pad]), size))
         for p in mark_pads_here[:MAX_MARK_SPOTS].tolist():
-            places.append(("pad", px(netlist.pad_x[p]), py(netlist.pad_y[p]), netlist.pad_diameter[p]))
+            size = np.fmax(netlist.pad_width[p], netlist.pad_height[p])
+            places.append(("pad", px(netlist.pad_x[p]), py(netlist.pad_y[p]), size))
         for place, (kind, x, y, size) in enumerate(places):
             spot = (round(x), round(y))
             stacked = rings.get(spot, 0)
@@ -317,6 +325,32 @@ def _draw_view(assembly: Assembly, view: _View) -> str:
         y = key_top + 15 * len(marks) + 10
         draw_text(d, f"and {len(view.marks) - len(marks)} more marked findings, not drawn", 34, y, size=11, fill=MUTED)
     return as_svg(d)
+
+
+def _draw_outlines(d: dw.Drawing, view: _View, extent: tuple[float, float, float, float], px: Any, py: Any) -> None:
+    """The two elements' outlines (`Element.outline()`: turned with them), where they fall in the view."""
+    group = dw.Group(class_="outlines", fill="none", stroke=GREY, stroke_width=1)
+    for side, element in enumerate((view.low, view.high)):
+        outline = element.outline()
+        if outline is None:
+            continue
+        x0, y0 = max(outline[0], extent[0]), max(outline[1], extent[1])
+        x1, y1 = min(outline[2], extent[2]), min(outline[3], extent[3])
+        if x1 <= x0 or y1 <= y0:
+            continue
+        extra = {"stroke_dasharray": "6 3"} if side else {}
+        box = dw.Rectangle(
+            coord(px(x0)),
+            coord(py(y1)),
+            coord(px(x1) - px(x0)),
+            coord(py(y0) - py(y1)),
+            class_="outline",
+            data_element=attr(element.name),
+            **extra,
+        )
+        box.append_title(f"{element.name}: outline {num(outline[2] - outline[0])} × {num(outline[3] - outline[1])} µm")
+        group.append(box)
+    d.append(group)
 
 
 def _present(values: np.ndarray, *ids: np.ndarray) -> list[int]:

@@ -1,7 +1,9 @@
 """The layers a top view is drawn in: the masses (or their density), the pads, the scale bar.
 
 Apart from the view itself (gaps.py), which places them and marks the findings over them. Every
-pad and mass is drawn to scale, coloured by its electrical node; beyond `gaps.MAX_CIRCLES`
+pad and mass is drawn to scale as its shape (round, a rounded rectangle or an oblong, from the
+netlist's width, height and corner arrays, which are in the assembly's frame: already turned and
+mirrored with its element), coloured by its electrical node; beyond `gaps.MAX_CIRCLES`
 masses the view draws their density on a raster of at most `DENSITY_CELLS` cells a side, one
 rect per run of cells of one shade, so a million masses stay a small picture.
 """
@@ -42,6 +44,43 @@ def radius(diameter: float, scale: float) -> float:
     return max(float(diameter) * scale / 2, 0.6)
 
 
+def shapes(
+    x: np.ndarray, y: np.ndarray, width: np.ndarray, height: np.ndarray, corner: np.ndarray, scale: float
+) -> list[tuple[str, tuple[float, ...]]]:
+    """Pads or masses as their shapes, in px, worked out on whole arrays (x, y: the centres in px;
+    width, height, corner in µm, in the assembly's frame, so already turned and mirrored):
+    `("circle", (cx, cy, r))` for a round one (a square with corners of half its side),
+    `("rect", (x, y, w, h, rx))` for a rectangle with rounded corners or a stadium (rx: the corner
+    radius, at most half the smaller side). Unknown sizes are dots of `radius(nan)`."""
+    known = ~(np.isnan(width) | np.isnan(height))
+    w = np.where(known, np.maximum(np.nan_to_num(width) * scale, 1.2), 2 * radius(float("nan"), scale))
+    h = np.where(known, np.maximum(np.nan_to_num(height) * scale, 1.2), w)
+    r = np.minimum(np.nan_to_num(corner, nan=np.inf) * scale, np.minimum(w, h) / 2)
+    r = np.where(known, r, w / 2)
+    round_ = np.isclose(w, h) & (r >= w / 2 - 1e-9)
+    cx, cy = np.round(x, 2), np.round(y, 2)
+    left, top = np.round(x - w / 2, 2), np.round(y - h / 2, 2)
+    w, h, r = np.round(w, 2), np.round(h, 2), np.round(r, 2)
+    out: list[tuple[str, tuple[float, ...]]] = []
+    for k, is_round in enumerate(round_.tolist()):  # one SVG element per drawn shape (capped by the caller)
+        if is_round:
+            out.append(("circle", (cx[k], cy[k], w[k] / 2)))
+        else:
+            out.append(("rect", (left[k], top[k], w[k], h[k], r[k])))
+    return out
+
+
+def shape_element(kind: str, values: tuple[float, ...], **attrs: Any) -> Any:
+    """The drawsvg element of one of `shapes`."""
+    if kind == "circle":
+        cx, cy, r = values
+        return dw.Circle(coord(cx), coord(cy), coord(r), **attrs)
+    x, y, w, h, rx = values
+    if rx > 0:
+        attrs["rx"] = coord(rx)
+    return dw.Rectangle(coord(x), coord(y), coord(w), coord(h), **attrs)
+
+
 def draw_pads(
     d: dw.Drawing,
     netlist: Any,
@@ -53,6 +92,7 @@ def draw_pads(
     py: Any,
     scale: float,
 ) -> None:
+    """Each pad as its shape (round, rounded rectangle or oblong), turned and mirrored with its element."""
     if len(pads) == 0:
         return
     nodes = netlist.pad_node[pads] % len(PALETTE)
@@ -66,12 +106,19 @@ def draw_pads(
             attrs["stroke_dasharray"] = dash
         group = dw.Group(class_="pads", data_element=attr(owner.name), data_side=side, **attrs)
         chosen = pads[mine]
-        for colour in sorted(set(colours[nodes[mine]].tolist())):
-            these = chosen[colours[nodes[mine]] == colour]
+        palette = colours[nodes[mine]]
+        drawn = shapes(
+            px(netlist.pad_x[chosen]),
+            py(netlist.pad_y[chosen]),
+            netlist.pad_width[chosen],
+            netlist.pad_height[chosen],
+            netlist.pad_corner[chosen],
+            scale,
+        )
+        for colour in sorted(set(palette.tolist())):
             sub = dw.Group(stroke=PALETTE[colour])
-            for p in these.tolist():
-                r = radius(netlist.pad_diameter[p], scale)
-                sub.append(dw.Circle(coord(px(netlist.pad_x[p])), coord(py(netlist.pad_y[p])), coord(r)))
+            for k in np.flatnonzero(palette == colour).tolist():
+                sub.append(shape_element(*drawn[k]))
             group.append(sub)
         d.append(group)
 
@@ -94,19 +141,25 @@ def draw_masses(
     pad_b = netlist.mass_pad_b[ids]
     bx, by = netlist.pad_x[pad_b], netlist.pad_y[pad_b]
     away = np.hypot(bx - mx, by - my) > np.maximum(1.0, 0.25 * np.nan_to_num(diameter, nan=0.0))
+    x, y = px(mx), py(my)
+    drawn = shapes(x, y, netlist.mass_width[ids], netlist.mass_height[ids], netlist.mass_corner[ids], scale)
     group = dw.Group(class_="masses", fill_opacity=0.55)
     for colour in sorted(set(palette.tolist())):
         here = np.flatnonzero(palette == colour)
         sub = dw.Group(fill=PALETTE[colour], stroke=PALETTE[colour])
         for k in here.tolist():
-            x, y = px(mx[k]), py(my[k])
             if away[k]:
                 sub.append(
                     dw.Line(
-                        coord(x), coord(y), coord(px(bx[k])), coord(py(by[k])), stroke_width=1.5, stroke_dasharray="2 2"
+                        coord(x[k]),
+                        coord(y[k]),
+                        coord(px(bx[k])),
+                        coord(py(by[k])),
+                        stroke_width=1.5,
+                        stroke_dasharray="2 2",
                     )
                 )
-            sub.append(dw.Circle(coord(x), coord(y), coord(radius(diameter[k], scale)), stroke="none"))
+            sub.append(shape_element(*drawn[k], stroke="none"))
         group.append(sub)
     d.append(group)
 

@@ -6,7 +6,8 @@ summary and an entry of its filter), and per rule a *marker*, `marker(finding, a
 returns what the pictures draw for one finding:
 
 - `ObjectMark`: masses and pads to ring and number on the top views, with a label and a note
-  for the key below the view;
+  for the key below the view; the masses, and the elements and layers it names, are also
+  outlined on the side view of the stack;
 - `PairMark`: the joined pairs of elements the finding concerns on the CTE map, with the
   figures it reports (strain, cycles to failure, the Δα limit).
 
@@ -30,7 +31,7 @@ from numpy.typing import ArrayLike
 
 from assemblint.checking.findings import Finding, Objects, objects_phrase
 from assemblint.checking.problems import PluginProblem
-from assemblint.model.assembly import Assembly, Element, MassGroup, NetGroup, PadArray
+from assemblint.model.assembly import Assembly, Element, Layer, MassGroup, NetGroup, PadArray
 from assemblint.report.review.labels import num as number
 
 __all__ = [
@@ -53,12 +54,20 @@ def _ids(values: ArrayLike | None) -> np.ndarray:
     return EMPTY if values is None else np.asarray(values, dtype=np.int64).reshape(-1)
 
 
+def _names(values: Collection[str] | str) -> tuple[str, ...]:
+    """Names in a stable order, each once (a lone string is one name, not its letters)."""
+    return (str(values),) if isinstance(values, str) else tuple(dict.fromkeys(str(v) for v in values))
+
+
 @dataclass(frozen=True, eq=False)
 class ObjectMark:
-    """Masses and pads to mark on the top views of the pairs of elements they belong to.
+    """Masses and pads to mark on the top views of the pairs of elements they belong to, and
+    masses, elements and layers to mark on the side view of the stack.
 
     The masses are ringed and the pads boxed, in red (grey when the finding is waived), and the
-    mark is numbered; the key below the view reads `N  RULE label — note`.
+    mark is numbered; the key below the view reads `N  RULE label — note`. On the side view the
+    masses' joints, the `elements` and the `layers` (by name, as `Element.name` and `Layer.name`
+    write them) are outlined the same way; a name the design does not have is left out.
     """
 
     label: str  # what is marked: `x`, `z[0] – z[1]`, `n[8]`
@@ -67,9 +76,13 @@ class ObjectMark:
     pads: ArrayLike = ()  # global pad ids to box
     link: tuple[int, int] | None = None  # two mass ids to join with a dashed line (a closest pair)
     others: ArrayLike | None = None  # further masses to ring thinly, unnumbered (the rest of the finding's)
+    elements: Collection[str] = ()  # element names to outline on the side view
+    layers: Collection[str] = ()  # layer names to outline on the side view
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "masses", _ids(self.masses))
+        object.__setattr__(self, "elements", _names(self.elements))
+        object.__setattr__(self, "layers", _names(self.layers))
         object.__setattr__(self, "pads", _ids(self.pads))
         if self.others is not None:
             object.__setattr__(self, "others", _ids(self.others))
@@ -78,10 +91,13 @@ class ObjectMark:
 
     @classmethod
     def of(cls, finding: Finding) -> ObjectMark:
-        """The finding's own masses and pads, labelled with its objects, its message as the note."""
-        masses, pads, _ = objects_of(finding)
+        """The finding's own masses, pads, elements and layers, labelled with its objects, its
+        message as the note."""
+        masses, pads, named = objects_of(finding)
         label = objects_phrase(list(finding.object_names)) or finding.rule
-        return cls(label, finding.message, masses, pads)
+        elements = [o.name for o in named if isinstance(o, Element)]
+        layers = [o.name for o in named if isinstance(o, Layer)]
+        return cls(label, finding.message, masses, pads, elements=elements, layers=layers)
 
 
 @dataclass(frozen=True, eq=False)
@@ -142,6 +158,9 @@ class Review:
 
     families: list[ReviewFamily] = field(default_factory=list)
     problems: list[PluginProblem] = field(default_factory=list)
+    # the marks each finding's marker gave, asked once per finding and design for every picture:
+    # id(finding) -> (finding, assembly, marks); the finding and the design are kept so ids stay theirs
+    _asked: dict[int, tuple[Finding, Assembly, list[Mark]]] = field(default_factory=dict, repr=False, compare=False)
 
     def marker(self, rule: str) -> tuple[ReviewFamily, Marker] | None:
         """The marker of a rule: the first family that declares one for it."""
@@ -159,12 +178,20 @@ class Review:
         """
         out: list[tuple[Finding, M]] = []
         for finding in findings:
-            found = self.marker(finding.rule)
-            if found is None:
-                continue
+            out.extend((finding, mark) for mark in self._marks_of(finding, assembly) if isinstance(mark, kind))
+        return out
+
+    def _marks_of(self, finding: Finding, assembly: Assembly) -> list[Mark]:
+        """The valid marks of one finding, its marker asked once per design (the pictures share them)."""
+        asked = self._asked.get(id(finding))
+        if asked is not None and asked[0] is finding and asked[1] is assembly:
+            return asked[2]
+        found = self.marker(finding.rule)
+        marks: list[Mark] = []
+        if found is not None:
             family, marker = found
             try:
-                marks = list(marker(finding, assembly) or ())
+                given = list(marker(finding, assembly) or ())
             except Exception as error:
                 where = traceback.extract_tb(error.__traceback__)[-1]
                 self._problem(
@@ -173,15 +200,16 @@ class Review:
                     f"its review marker raised {type(error).__name__}: {error} "
                     f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})",
                 )
-                continue
-            for mark in marks:
+                given = []
+            for mark in given:
                 if not isinstance(mark, ObjectMark | PairMark):
                     self._problem(family, finding.rule, f"its review marker returned {type(mark).__name__}, not a mark")
                 elif not _fits(mark, assembly):
                     self._problem(family, finding.rule, "its review marker gave a mass or pad id outside the design")
-                elif isinstance(mark, kind):
-                    out.append((finding, mark))
-        return out
+                else:
+                    marks.append(mark)
+        self._asked[id(finding)] = (finding, assembly, marks)
+        return marks
 
     def _problem(self, family: ReviewFamily, rule: str, message: str) -> None:
         problem = PluginProblem(family.plugin, rule, message)
@@ -232,6 +260,8 @@ def objects_of(finding: Finding) -> tuple[np.ndarray, np.ndarray, list[Any]]:
         named.extend(objects.names.values())
 
     def cat(parts: list[np.ndarray]) -> np.ndarray:
+        if len(parts) == 1 and (len(parts[0]) < 2 or bool((np.diff(parts[0]) > 0).all())):
+            return parts[0]  # one selection, already sorted and distinct: no sort of a million ids
         return np.unique(np.concatenate(parts)) if parts else EMPTY
 
     return cat(masses), cat(pads), named

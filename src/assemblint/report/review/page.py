@@ -102,9 +102,11 @@ class PictureSet:
     path: str
     title: str | None
     ladder: Markup | None
+    side_view: Markup | None
+    stacked: bool  # the design gives some element a `z`: without one it describes no stack, and no side view is named
     top_views: list[tuple[str, Markup]]
     cte_map: Markup | None
-    failures: dict[str, str]  # picture (ladder, topview, ctemap) -> why it could not be drawn
+    failures: dict[str, str]  # picture (ladder, sideview, topview, ctemap) -> why it could not be drawn
 
 
 def write(report: Report, review: Review | None = None) -> str:
@@ -307,8 +309,8 @@ def _by_family(findings: list[FindingView], families: dict[str, str]) -> list[di
 
 # ------------------------------------------------------------------------------------------ pictures
 def _pictures(report: Report, review: Review) -> list[PictureSet]:
-    """The melting ladder, the top views and the CTE map of each checked design, the findings drawn
-    through the families' markers (`review`).
+    """The melting ladder, the side view of the stack, the top views and the CTE map of each checked
+    design, the findings drawn through the families' markers (`review`).
 
     A picture that fails to draw is named on the page and recorded as an internal error (exit 3):
     the rest of the report is still written.
@@ -318,6 +320,7 @@ def _pictures(report: Report, review: Review) -> list[PictureSet]:
         mine = _findings_of(report, assembly)
         failures: dict[str, str] = {}
         ladder = _draw(failures, "ladder", "melting_ladder", assembly)
+        side = _draw(failures, "sideview", "side_view", assembly, mine, review)
         views = _draw(failures, "topview", "top_views", assembly, mine, review) or []
         cte = _draw(failures, "ctemap", "cte_map", assembly, mine, review)
         for failure in failures.values():
@@ -329,6 +332,8 @@ def _pictures(report: Report, review: Review) -> list[PictureSet]:
                 path=assembly.path,
                 title=assembly.title,
                 ladder=Markup(ladder) if ladder else None,
+                side_view=Markup(side) if side else None,
+                stacked=any(e.z is not None for e in assembly.elements),
                 top_views=[(title, Markup(svg)) for title, svg in views],
                 cte_map=Markup(cte) if cte else None,
                 failures=failures,
