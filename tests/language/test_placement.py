@@ -102,3 +102,18 @@ def test_placement_errors(tmp_path: Path, text: str, code: str, line: int, colum
     assert (first.code, first.location.line, first.location.column) == (code, line, column)
     if message:
         assert first.message == message
+
+
+def test_a_cell_never_placed_is_still_checked_and_adds_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "d.assy"
+    path.write_text("use std\ncell Never { element e : chip { body silicn } }\nelement ok : chip { body silicon }\n")
+    with pytest.raises(LanguageError) as raised:
+        assemblint.load(path)
+    (error,) = raised.value.diagnostics
+    assert (error.code, error.location.line, error.location.column) == ("E002", 2, 38)
+    path.write_text(
+        "use std\ncell Never { element e : chip { body silicon; pad p at (0 mm, 0 mm) } }\n"
+        "element ok : chip { body silicon }\n"
+    )
+    a = assemblint.load(path)
+    assert [e.name for e in a.elements] == ["ok"] and a.pad_arrays == [] and a.pad_count == 0

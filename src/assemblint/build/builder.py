@@ -79,6 +79,7 @@ class Builder(Cells, Process, Waivers):
             self._build_process(process_decls)
             for waive in waives:
                 self._guard(self._build_waiver, waive)
+            self._check_unplaced_cells()
         if self.errors:
             raise LanguageError(self.errors)
         return asm

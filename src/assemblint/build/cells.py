@@ -68,6 +68,7 @@ class Cells(Namespaces, Elements, Layers, Masses, Leads, Nets):
         cell = self.cells.get(place.cell)
         if cell is None:
             raise Problem("E002", f"unknown cell `{place.cell}`" + did_you_mean(place.cell, self.cells), place.cell_loc)
+        self.placed_cells.add(place.cell)
         chain = [*self.placing, place.cell]
         if place.cell in self.placing:
             shown = " → ".join(chain[chain.index(place.cell) :])
@@ -149,3 +150,38 @@ class Cells(Namespaces, Elements, Layers, Masses, Leads, Nets):
             if n == 0:  # the limit counts every instance, built or represented, before building the others
                 per_instance = self.pad_total + self.mass_total - objects_before
                 self._count_objects(place.loc, pads=per_instance * (count - 1))
+
+    def _check_unplaced_cells(self) -> None:
+        """A cell that is never placed is still checked for language errors (STACK.md §2): built
+        once at the origin in a scope of its own, its errors kept, the objects it made taken back."""
+        assert self.assembly is not None
+        asm = self.assembly
+        for name, cell in self.cells.items():
+            if name in self.placed_cells or self.limit_hit:
+                continue
+            kept = {key: len(getattr(asm, key)) for key in _BUILT_LISTS}
+            totals = (self.pad_total, self.mass_total)
+            scope = Scope(f"{name}.")
+            for stmt in cell.statements:
+                if getattr(stmt, "name", None) is not None and not isinstance(stmt, st.Let):
+                    self._declare_shared(scope, stmt.name, stmt, Origin())  # type: ignore[attr-defined]
+            self.placing.append(name)
+            try:
+                self._build_scope(scope, [s for s, _ in scope.declarations.values()])
+            finally:
+                self.placing.pop()
+            for key, length in kept.items():
+                del getattr(asm, key)[length:]
+            self.pad_total, self.mass_total = totals
+
+
+_BUILT_LISTS = (
+    "elements",
+    "pad_arrays",
+    "mass_groups",
+    "layers",
+    "lead_groups",
+    "net_groups",
+    "placements",
+    "connects",
+)
