@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -74,7 +75,7 @@ def floating(ctx: RuleContext) -> Iterator[Finding]:
         return
     labels = groups_of(ctx)
     sizes = np.bincount(labels)
-    if len(sizes) < 2:
+    if len(sizes) < 2 and not ctx.assembly.represented:  # one group (of one instance each): nothing floats
         return
     firsts = np.full(len(sizes), len(elements), dtype=np.int64)
     np.minimum.at(firsts, labels, np.arange(len(elements)))
@@ -83,19 +84,28 @@ def floating(ctx: RuleContext) -> Iterator[Finding]:
     weights = np.array([ctx.assembly.represented.weight(e.name) for e in elements], dtype=np.int64)
     groups = int(weights[firsts].sum())  # every placed instance's group counted, as in a flat run
     for label in np.argsort(firsts).tolist():
+        members: list[Any] = [elements[i] for i in np.flatnonzero(labels == label).tolist()]
+        group_size = len(members)  # of one instance's group
         if label == largest:
-            continue
-        members = [elements[i] for i in np.flatnonzero(labels == label).tolist()]
-        names = sorted({declared(e.name) for e in members})
-        one, count = len(members) == 1, int(sizes[largest])
+            # a placed-cell representative stands for instances that are each a group of their own: every
+            # one but itself floats, as a flat run finds (named by path; no object of theirs is built)
+            others = [name for e in members for name in ctx.assembly.represented.expand(e.name)[1:]]
+            if not others:
+                continue
+            location, members = members[0], others
+        else:
+            location = members[0]
+        names = sorted({declared(e if isinstance(e, str) else e.name) for e in members})
+        one, count = group_size == 1, int(sizes[largest])
         yield ctx.finding(
             f"{OBJECTS} {'is' if one else 'are'} held by nothing that holds the rest: no mass, lead or layer "
             f"joins {'it' if one else 'them'} to the largest group ({count} element{'s' if count > 1 else ''}, with "
             f"{holder}), and {'it neither rests on nor touches' if one else 'they neither rest on nor touch'} it",
             objects=members,
+            location=location,
             data={
                 "elements": names,
-                "group_size": len(members),
+                "group_size": group_size,
                 "largest_group": int(sizes[largest]),
                 "largest_holds": holder,
                 "groups": groups,

@@ -52,6 +52,15 @@ DESIGNS = {
     "wafer-turned": WAFER.replace("ALLOY", "SAC305").replace(
         "place units : Unit grid 3 x 4 pitch 5 mm", "place units : Unit grid 3 x 4 pitch 5 mm rotate 90 mirror z 100 um"
     ),
+    # a panel of units held by nothing in common: the representative's own instances float too (ST001)
+    "panel-floating": """use std
+cell Unit {
+    element chip : chip { body silicon; size 2 mm x 2 mm x 0.5 mm; z 100 um; pads c grid 2 x 2 pitch 1 mm diameter 100 um }
+    element sheet : substrate { body fr4; size 3 mm x 3 mm x 100 um; z 0 um; pads p grid 2 x 2 pitch 1 mm diameter 100 um }
+    masses m : SAC305 { joins chip.c[*] -- sheet.p[*]; diameter 90 um; height 10 um }
+}
+place units : Unit grid 3 x 4 pitch 5 mm
+""",
     "wafer-stacked": WAFER.replace("ALLOY", "SAC305")
     .replace("size 2 mm x 2 mm x 0.5 mm;", "size 2 mm x 2 mm x 0.5 mm; z 35 um;")
     .replace(
