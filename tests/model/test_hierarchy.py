@@ -55,8 +55,10 @@ DESIGNS = {
     # a panel of units held by nothing in common: the representative's own instances float too (ST001)
     "panel-floating": """use std
 cell Unit {
-    element chip : chip { body silicon; size 2 mm x 2 mm x 0.5 mm; z 100 um; pads c grid 2 x 2 pitch 1 mm diameter 100 um }
-    element sheet : substrate { body fr4; size 3 mm x 3 mm x 100 um; z 0 um; pads p grid 2 x 2 pitch 1 mm diameter 100 um }
+    element chip : chip { body silicon; size 2 mm x 2 mm x 0.5 mm; z 100 um
+        pads c grid 2 x 2 pitch 1 mm diameter 100 um }
+    element sheet : substrate { body fr4; size 3 mm x 3 mm x 100 um; z 0 um
+        pads p grid 2 x 2 pitch 1 mm diameter 100 um }
     masses m : SAC305 { joins chip.c[*] -- sheet.p[*]; diameter 90 um; height 10 um }
 }
 place units : Unit grid 3 x 4 pitch 5 mm
