@@ -374,6 +374,7 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
     options.keep_designs = not all(
         writer.plugin == "builtin" and writer.name in parallel.PLAIN_FORMATS for writer, _ in outputs
     )
+    options.lean = not options.keep_designs
     written = [(f"--report {name}={path}" if i else f"-o {path}", path) for i, (name, path) in enumerate(selections)]
     refuse_overwrite(written, named_inputs([Path(p) for p in args.paths], options))
     progress = for_terminal(args.quiet)

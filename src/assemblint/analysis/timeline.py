@@ -17,7 +17,6 @@ Readings where the spec is silent (docs/timeline.md):
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -436,15 +435,20 @@ class Timeline:
         return frozen(np.array([g.start for g in self.assembly.mass_groups], dtype=np.int64))
 
 
-_TIMELINES: weakref.WeakKeyDictionary[Assembly, Timeline] = weakref.WeakKeyDictionary()
-
-
 def timeline_of(assembly: Assembly) -> Timeline:
-    """The design's timeline, built on first use and kept while the design lives (every rule reads one)."""
-    timeline = _TIMELINES.get(assembly)
+    """The design's timeline, built on first use and kept with the design (every rule reads one).
+
+    Kept in the design's own `__dict__`, as `functools.cached_property` keeps a value (the design is
+    sealed against attribute writes, not against that): the two refer to each other and are freed
+    together. A table keyed weakly by design would never free one, since its value, the timeline,
+    refers to its key."""
+    timeline = assembly.__dict__.get(_KEPT)
     if timeline is None:
-        timeline = _TIMELINES[assembly] = Timeline(assembly)
+        timeline = assembly.__dict__[_KEPT] = Timeline(assembly)
     return timeline
+
+
+_KEPT = "_timeline"
 
 
 def group_selection(group: MassGroup, local: np.ndarray) -> Selection | None:

@@ -12,7 +12,8 @@ objects, at the same addresses, in both processes).
 
 The parent waits for that message and nothing else. A worker that dies, exits (any code, before
 or instead of answering), is killed by a signal, runs past its time budget plus `GRACE` whatever
-it does with signals, or leaves a non-daemon thread running, is killed with every process it
+it does with signals, grows its resident memory past its memory budget, or leaves a non-daemon
+thread running, is killed with every process it
 started (its own process group), and the rule is reported crashed with the reason: the run exits
 3 and every other rule's findings stand.
 
@@ -44,7 +45,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
-from assemblint.checking.budgets import Budget, OverBudget, describe_seconds
+from assemblint.checking.budgets import Budget, OverBudget, describe_seconds, describe_size
 from assemblint.checking.findings import Finding, Objects
 from assemblint.checking.rules import Severity
 
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
 MODES = ("none", "plugins", "all")  # --isolate: no rule, third-party rules (the default), every rule
 DEFAULT_MODE = "plugins"
 GRACE = 2.0  # seconds past its time budget before a worker that did not stop at its alarm is killed
+WATCH = 0.05  # seconds between two looks at a worker's memory
 _HEADER = struct.Struct("<Q")  # the length of the pickled answer that follows
 _REQUEST = struct.Struct("<I")  # the index of the job to run
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
@@ -111,7 +113,7 @@ def run_forked(
     try:
         for index in range(len(jobs)):
             if worker is None:
-                worker = _Worker(jobs)
+                worker = _Worker(jobs, budget)
                 worker.ask(range(index, len(jobs)))  # all at once: no round trip per rule
             if starting is not None:
                 starting(index)
@@ -129,7 +131,7 @@ def run_forked(
 class _Worker:
     """A process forked from the checker: runs the job it is told, answers, waits for the next."""
 
-    def __init__(self, jobs: Sequence[Callable[[], Execution]]) -> None:
+    def __init__(self, jobs: Sequence[Callable[[], Execution]], budget: Budget) -> None:
         for stream in (sys.stdout, sys.stderr):  # or the worker would inherit, and print, what is buffered
             with contextlib.suppress(Exception):
                 stream.flush()
@@ -139,7 +141,7 @@ class _Worker:
         if self.pid == 0:  # the worker: never returns
             os.close(self.requests)
             os.close(self.answers)
-            _serve(jobs, requests_read, answers_write)
+            _serve(jobs, budget, requests_read, answers_write)
         os.close(requests_read)
         os.close(answers_write)
         with contextlib.suppress(OSError):  # its own process group (the worker sets it too: no race)
@@ -156,7 +158,8 @@ class _Worker:
         """The next answer, job `index`'s Execution, and whether the worker may serve another."""
         started = time.perf_counter()
         deadline = started + budget.seconds + GRACE if budget.seconds else None
-        answer, timed_out = _receive(self.answers, deadline, self.received)
+        over = _memory_watch(self.pid, budget.memory) if budget.memory else None
+        answer, verdict = _receive(self.answers, deadline, self.received, over)
         seconds = time.perf_counter() - started
         if answer is not None:
             try:
@@ -165,12 +168,15 @@ class _Worker:
             except Exception as error:  # a garbled answer: the rule's fault, reported
                 reason = f"its worker sent back an answer that could not be read ({type(error).__name__})"
                 return _crashed(reason, seconds), False
-        if timed_out:
-            spent = describe_seconds(budget.seconds)
-            reason = f"exceeded its time budget of {spent} and did not stop: its worker was killed"
-            return Execution(
-                "crashed", reason, seconds, problem=OverBudget(reason, "rule-timeout", []).message()
-            ), False
+        if verdict:
+            if verdict == "time":
+                spent, setting = describe_seconds(budget.seconds), "rule-timeout"
+                reason = f"exceeded its time budget of {spent} and did not stop: its worker was killed"
+            else:
+                spent, setting = describe_size(budget.memory), "rule-memory"
+                reason = f"exceeded its memory budget of {spent}"  # the verdict of the guard in the worker
+            problem = OverBudget(reason, setting, []).message()
+            return Execution("crashed", reason, seconds, problem=problem), False
         self.stop()
         return _crashed(_death(self.status or 0), seconds), False
 
@@ -189,9 +195,12 @@ def _crashed(reason: str, seconds: float) -> Execution:
     return Execution("crashed", reason, seconds, problem=reason)
 
 
-def _receive(read_fd: int, deadline: float | None, received: bytearray) -> tuple[bytes | None, bool]:
-    """The worker's next whole answer (None if it ended without one), and whether the deadline
-    passed. `received`: bytes read and not yet used; what follows this answer stays in it."""
+def _receive(
+    read_fd: int, deadline: float | None, received: bytearray, over: Callable[[], bool] | None = None
+) -> tuple[bytes | None, str]:
+    """The worker's next whole answer (None if it ended without one), and why it was given up on:
+    "" (it answered, or ended), "time" (the deadline passed) or "memory" (`over()` said so, asked
+    every WATCH seconds). `received`: bytes read and not yet used; what follows this answer stays."""
     poller = select.poll()
     poller.register(read_fd, select.POLLIN | select.POLLHUP | select.POLLERR)
     while True:
@@ -200,20 +209,42 @@ def _receive(read_fd: int, deadline: float | None, received: bytearray) -> tuple
             if len(received) >= wanted:
                 answer = bytes(received[_HEADER.size : wanted])
                 del received[:wanted]
-                return answer, False
-        if deadline is None:
-            timeout = None
-        else:
+                return answer, ""
+        timeout = None if over is None else int(WATCH * 1000)
+        if deadline is not None:
             left = deadline - time.perf_counter()
             if left <= 0:
-                return None, True
-            timeout = int(left * 1000) + 1
+                return None, "time"
+            timeout = min(timeout or 1 << 30, int(left * 1000) + 1)
         if not poller.poll(timeout):
+            if over is not None and over():
+                return None, "memory"
             continue
         chunk = os.read(read_fd, 1 << 20)
         if not chunk:
-            return None, False  # it ended (or closed its end) without a whole answer
+            return None, ""  # it ended (or closed its end) without a whole answer
         received += chunk
+
+
+def _memory_watch(pid: int, budget: int) -> Callable[[], bool] | None:
+    """Whether the worker's resident memory has grown by more than `budget` since now (Linux).
+
+    In the worker the address-space limit of budgets.py stands too, and stops one huge allocation
+    at once; but the free memory a process already holds counts as used there, so a rule filling
+    it a megabyte at a time would pass. Pages it touches are what this counts."""
+    page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+    def resident() -> int | None:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as statm:
+                return int(statm.read().split()[1]) * page
+        except (OSError, ValueError, IndexError):
+            return None
+
+    start = resident()
+    if start is None:
+        return None
+    return lambda: (resident() or 0) - start > budget
 
 
 def _end(pid: int, wait: bool = True) -> int:
@@ -260,7 +291,7 @@ def _death(status: int) -> str:
 # ---------------------------------------------------------------------------------- the worker
 
 
-def _serve(jobs: Sequence[Callable[[], Execution]], requests: int, answers: int) -> NoReturn:
+def _serve(jobs: Sequence[Callable[[], Execution]], budget: Budget, requests: int, answers: int) -> NoReturn:
     """In the forked worker: run each job asked for and answer, until the parent closes the pipe or
     a job leaves the worker unfit; then leave at once (no atexit, no thread joined)."""
     code = _FAILED
@@ -272,7 +303,14 @@ def _serve(jobs: Sequence[Callable[[], Execution]], requests: int, answers: int)
                 code = 0
                 break
             before = threading.enumerate()
+            resident = _peak_reset()
             execution = jobs[_REQUEST.unpack(request)[0]]()
+            grown = _peak() - resident if resident is not None else 0
+            if budget.memory and grown > budget.memory and execution.status != "crashed":
+                # it finished, over its budget: the verdict a rule gets that is stopped there
+                reason = f"exceeded its memory budget of {describe_size(budget.memory)}"
+                problem = OverBudget(reason, "rule-memory", []).message()
+                execution = Execution("crashed", reason, execution.seconds, execution.output, problem)
             with contextlib.suppress(Exception):
                 signal.setitimer(signal.ITIMER_REAL, 0)  # nothing may interrupt the answer
             left = leftover_threads(before)
@@ -297,6 +335,32 @@ def _serve(jobs: Sequence[Callable[[], Execution]], requests: int, answers: int)
         os._exit(code)
 
 
+def _peak_reset() -> int | None:
+    """The worker's resident memory now, its peak reset to it (Linux: /proc/self/clear_refs)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
+            clear.write("5")  # resets VmHWM, the peak resident size
+        return _status("VmRSS")
+    except OSError:
+        return None
+
+
+def _peak() -> int:
+    return _status("VmHWM") or 0
+
+
+def _status(field: str) -> int | None:
+    """A size from /proc/self/status, in bytes."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def _read_exactly(fd: int, size: int) -> bytes | None:
     data = b""
     while len(data) < size:
@@ -314,6 +378,7 @@ def _settle() -> None:
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
     _die_with_parent()
+    _fresh_allocations()
     with contextlib.suppress(OSError):
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 0)
@@ -330,19 +395,35 @@ def _die_with_parent() -> None:
             _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _prctl() -> Any:
-    """libc's prctl, looked up once in the parent (in each worker it would cost a few ms)."""
+def _libc(name: str) -> Any:
+    """A function of the C library, looked up once in the parent (in each worker it would cost ms)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
         import ctypes
 
-        return ctypes.CDLL(None, use_errno=True).prctl
+        return getattr(ctypes.CDLL(None, use_errno=True), name)
     except (OSError, AttributeError):
         return None
 
 
-_PRCTL = _prctl()
+_PRCTL = _libc("prctl")
+_MALLOPT = _libc("mallopt")
+_MALLOC_TRIM = _libc("malloc_trim")
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+
+
+def _fresh_allocations() -> None:
+    """Every large allocation of the worker a new mapping (glibc: the mmap threshold pinned at its
+    default, 128 KiB), so that the memory budget's address-space limit sees it. The checker's own
+    free memory, inherited, would otherwise serve a rule's allocations (the threshold grows as big
+    blocks are freed) without growing the address space the budget measures."""
+    if _MALLOPT is not None:
+        with contextlib.suppress(Exception):
+            _MALLOPT(_M_MMAP_THRESHOLD, 128 * 1024)
+    if _MALLOC_TRIM is not None:
+        with contextlib.suppress(Exception):
+            _MALLOC_TRIM(0)  # and the free memory at the heap's top given back
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -73,6 +73,10 @@ class CheckOptions:
     executor: str = "process"
     scheduler: str | None = None
     keep_designs: bool = False
+    # only names and counts are read once a design is checked (the command line, when every output
+    # is a plain format): its model is let go, so a run over thousands of files stays small (and a
+    # rule's forked worker, which copies the process's page tables, stays cheap)
+    lean: bool = False
 
     def __post_init__(self) -> None:
         if self.isolate not in isolation.MODES:  # a mode misspelt in the API would isolate nothing, silently
@@ -334,7 +338,8 @@ def check_serially(
     if progress:
         progress.expect(len(files))
     for path in files:
-        merge(report, check_design(path, report.settings, report.rules, options, extensions, progress))
+        result = check_design(path, report.settings, report.rules, options, extensions, progress)
+        merge(report, portable(result, ()) if options.lean and not options.keep_designs else result)
         if progress:
             progress.finish()
 
