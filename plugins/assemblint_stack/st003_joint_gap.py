@@ -38,7 +38,8 @@ from ._stack import Elements, declared, describes_a_stack, length
     tolerance.
 
     Only masses joining two elements that both have a height are checked (ST007 reports an element
-    joined to the stack without one), and only masses with a `height`; elements at the same
+    joined to the stack without one); masses without a `height` get an info finding that their gap
+    cannot be checked, never a silent pass; elements at the same
     mid-height face no gap (ST002 reports them if they overlap). A design that gives no element a
     `z` gets no ST finding.
     """,
@@ -77,4 +78,18 @@ def joint_gap(ctx: RuleContext) -> Iterator[Finding]:
                 "upper": declared(above.name),
             },
             cause=f"gap {declared(below.name)} – {declared(above.name)}: {gap_here:g} vs {mass_height:g}",
+        )
+    unknown = ~known  # no `height`: the gap cannot be judged, and the rule says so rather than pass
+    for group, local, low, high, _ in by_group_and_pair(
+        ctx, joints.ids[unknown], joints.lower[unknown], joints.upper[unknown]
+    ):
+        lower, upper = declared(elements[low].name), declared(elements[high].name)
+        gap_here = float(stack.z[high] - stack.top[low])
+        yield ctx.finding(
+            f"masses {OBJECTS} have no `height`: the {length(gap_here)} gap between {lower}'s top and "
+            f"{upper}'s bottom cannot be checked against them",
+            objects=group.select(local),
+            severity="info",
+            data={"gap": gap_here, "height": None, "lower": lower, "upper": upper},
+            cause=f"no height {lower} – {upper}: {gap_here:g}",
         )

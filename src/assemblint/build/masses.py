@@ -237,22 +237,25 @@ class Masses(References, Materials):
         return PadSel(right.ids[nearest], right.diameter[nearest], right.element[nearest])
 
     def _pad_positions(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The positions of pads by global id (the arrays hold them; ids are in declaration order)."""
+        """The positions of pads by global id, read from the arrays that hold them (only those: a
+        design of many `joins … by position` statements must not gather every pad for each)."""
         assert self.assembly is not None
         arrays = self.assembly.pad_arrays
-        starts = np.array([a.start for a in arrays], dtype=np.int64)
-        which = np.searchsorted(starts, ids, side="right") - 1
-        xs = np.concatenate([a.x for a in arrays]) if arrays else np.zeros(0)
-        ys = np.concatenate([a.y for a in arrays]) if arrays else np.zeros(0)
-        offsets = np.concatenate([[0], np.cumsum([a.count for a in arrays])])
-        local = ids - starts[which] + offsets[which]
-        return xs[local], ys[local]
+        if len(self._pad_starts) != len(arrays):  # arrays grow while building: extend, once each
+            known = self._pad_starts.tolist() if len(self._pad_starts) < len(arrays) else []  # or taken back
+            self._pad_starts = np.array(known + [a.start for a in arrays[len(known) :]], dtype=np.int64)
+        which = np.searchsorted(self._pad_starts, ids, side="right") - 1
+        x, y = np.empty(len(ids)), np.empty(len(ids))
+        for k in np.unique(which).tolist():  # one pass per array named, not per pad
+            at = which == k
+            local = ids[at] - arrays[k].start
+            x[at], y[at] = arrays[k].x[local], arrays[k].y[local]
+        return x, y
 
     def _pad_name(self, pad_id: int) -> str:
         assert self.assembly is not None
-        arrays = self.assembly.pad_arrays
-        starts = [a.start for a in arrays]
-        array = arrays[int(np.searchsorted(starts, pad_id, side="right")) - 1]
+        self._pad_positions(np.array([pad_id]))  # the starts, up to date
+        array = self.assembly.pad_arrays[int(np.searchsorted(self._pad_starts, pad_id, side="right")) - 1]
         return array.item_name(pad_id - array.start)
 
 

@@ -170,6 +170,7 @@ class BuildState:
         self.cells: dict[str, st.CellDecl] = {}
         self.footprints: dict[str, tuple[st.Declaration, Origin]] = {}  # `footprint NAME { pads … }`
         self.placing: list[str] = []  # the cells being placed, outermost first: a cell placing itself is E006
+        self._pad_starts = np.zeros(0, dtype=np.int64)  # each pad array's first global id (masses.py)
         self.placed_cells: set[str] = set()  # the cells some `place` names: the others are checked alone
         self.top = Scope("")
         self.assembly: Assembly | None = None

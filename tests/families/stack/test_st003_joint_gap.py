@@ -56,8 +56,17 @@ def test_st003_deck_tolerance(check_text, deck, fires) -> None:
         assert findings[0].data["tolerance"] == 19.9
 
 
-def test_st003_skips_masses_without_height_and_elements_without_one(check_text) -> None:
-    assert fired(check_text, design(die=die("1100 um"), mass="diameter 100 um"), "ST003") == []
+def test_st003_says_it_cannot_check_masses_without_height(check_text) -> None:
+    [finding] = fired(check_text, design(die=die("1100 um"), mass="diameter 100 um"), "ST003")
+    assert (finding.severity.value, finding.object_names, finding.count) == ("info", ["b[0:4]"], 4)
+    assert finding.data == {"gap": 100.0, "height": None, "lower": "sub", "upper": "die"}
+    assert finding.message == (
+        "masses b[0:4] have no `height`: the 100 µm gap between sub's top and die's bottom cannot be checked "
+        "against them"
+    )
+
+
+def test_st003_skips_elements_without_height(check_text) -> None:
     assert fired(check_text, design(die=die("")), "ST003") == []
     assert fired(check_text, design(die=die("1100 um", size="5 mm x 5 mm")), "ST003") == []
 
