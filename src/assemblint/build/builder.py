@@ -25,7 +25,7 @@ from assemblint.build.leads import LEAD_PROPERTIES
 from assemblint.build.masses import MASS_PROPERTIES
 from assemblint.build.materials import MATERIAL_PROPERTIES
 from assemblint.build.process import PROCESS_PROPERTIES, STEP_PROPERTIES, Process
-from assemblint.build.state import Origin, PadSel, PlacedCell, Scope
+from assemblint.build.state import BuildInput, Origin, PadSel, PlacedCell, Scope
 from assemblint.build.waivers import Waivers
 from assemblint.language import syntax_tree as st
 from assemblint.model.assembly import Assembly
@@ -58,11 +58,11 @@ class Builder(Cells, Process, Waivers):
     layers, masses, leads, nets, and references under them all); Process and Waivers come last.
     """
 
-    def build(self, path: str, statements: Sequence[tuple[st.Statement | st.MassRows, Origin]]) -> Assembly:
+    def build(self, path: str, statements: Sequence[tuple[BuildInput, Origin]]) -> Assembly:
         with suggestion_budget():  # thousands of unknown names among thousands: seconds, not minutes
             return self._build(path, statements)
 
-    def _build(self, path: str, statements: Sequence[tuple[st.Statement | st.MassRows, Origin]]) -> Assembly:
+    def _build(self, path: str, statements: Sequence[tuple[BuildInput, Origin]]) -> Assembly:
         self.assembly = asm = Assembly(path=path)
         steps: list[st.Step] = []
         process_decls: list[st.ProcessDecl] = []
@@ -80,6 +80,7 @@ class Builder(Cells, Process, Waivers):
             for waive in waives:
                 self._guard(self._build_waiver, waive)
             self._check_unplaced_cells()
+            self._unused_refines()
         if self.errors:
             raise LanguageError(self.errors)
         return asm

@@ -18,7 +18,7 @@ from assemblint.build.elements import Elements, pitch, rotation
 from assemblint.build.layers import Layers
 from assemblint.build.leads import Leads
 from assemblint.build.masses import Masses
-from assemblint.build.namespaces import Namespaces
+from assemblint.build.namespaces import Declared, Namespaces
 from assemblint.build.nets import Nets
 from assemblint.build.state import MassRow, Origin, PlacedCell, Scope
 from assemblint.language import syntax_tree as st
@@ -30,7 +30,7 @@ from assemblint.model.hierarchy import plan_instances, reaches_of
 class Cells(Namespaces, Elements, Layers, Masses, Leads, Nets):
     """A scope built in dependency order, and the cell instances it places."""
 
-    def _build_scope(self, scope: Scope, statements: list[st.Statement | MassRow]) -> None:
+    def _build_scope(self, scope: Scope, statements: list[Declared]) -> None:
         """Build one scope's objects in dependency order: elements, cells, layers, masses, leads, nets."""
         placements = {s.name for s in statements if isinstance(s, st.Place)}
         # a MassRow holds no reference to a placement: reaches_of passes over it
@@ -41,6 +41,8 @@ class Cells(Namespaces, Elements, Layers, Masses, Leads, Nets):
             by_kind.setdefault({"masses": "mass", "leads": "lead", "MassRow": "mass"}.get(key, key), []).append(stmt)
         for decl in by_kind.get("element", []):
             self._guard(self._element, scope, decl)
+        for item in by_kind.get("ImportedElement", []):
+            self._guard(self._imported_element, scope, item)
         for place in by_kind.get("Place", []):
             if self.limit_hit:
                 return
@@ -54,6 +56,8 @@ class Cells(Namespaces, Elements, Layers, Masses, Leads, Nets):
                 self._mass_row(scope, decl)
             else:
                 self._guard(self._mass, scope, decl)
+        for conn in by_kind.get("ImportedConnection", []):
+            self._guard(self._imported_connection, scope, conn)
         for decl in by_kind.get("lead", []):
             self._guard(self._lead, scope, decl)
         for decl in by_kind.get("layer", []):
@@ -62,6 +66,8 @@ class Cells(Namespaces, Elements, Layers, Masses, Leads, Nets):
                 self._guard(self._layer_surrounds, scope, decl, layer)
         for decl in by_kind.get("NetDecl", []):
             self._guard(self._net, scope, decl)
+        if scope is self.top:
+            self._imported_net_groups()
 
     def _place(self, scope: Scope, place: st.Place) -> None:
         assert self.assembly is not None

@@ -15,8 +15,7 @@ import numpy as np
 
 from assemblint.base.diagnostics import Location, Note, did_you_mean
 from assemblint.base.units import EXPANSION, LENGTH, NUMBER, TEMPERATURE
-from assemblint.build.materials import Materials
-from assemblint.build.references import References
+from assemblint.build.imports import Imports
 from assemblint.build.state import PadSel, Scope
 from assemblint.language import explicit
 from assemblint.language import syntax_tree as st
@@ -46,7 +45,7 @@ ROTATIONS = (0, 90, 180, 270)
 T = TypeVar("T")
 
 
-class Elements(References, Materials):
+class Elements(Imports):
     """Elements, their pads and their `connect`s."""
 
     def _element(self, scope: Scope, decl: st.Declaration) -> None:
@@ -196,6 +195,9 @@ class Elements(References, Materials):
         name = args.word("a pad name")
         if name in e.pads:
             raise self._dup_pad(e, name, name_item)
+        if prop.name == "pads" and frame is None and args.accept_keyword("from"):
+            self._pads_from(e, prop, args, name)
+            return
         if args.accept_keyword("grid"):
             rows = args.count("the number of rows")
             args.keyword("x")

@@ -27,6 +27,9 @@ from assemblint.base.diagnostics import SOURCES, Diagnostic, LanguageError, Loca
 from assemblint.base.inputs import BOM, NotRegularFile, TooLarge, position, read_capped
 from assemblint.base.limits import Limits, how_to_raise, size_text, suggested_size
 from assemblint.build.builder import DEFAULT_MAX_OBJECTS, Builder, Origin
+from assemblint.build.state import BuildInput
+from assemblint.importing.problems import ImportProblem
+from assemblint.importing.threedblox import read_stack
 from assemblint.language import syntax_tree as st
 from assemblint.language.syntax import parse
 from assemblint.model.assembly import Assembly
@@ -128,6 +131,7 @@ class _Reading:
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+STACK_SUFFIX = ".3dbx"  # a 3DBlox design, read by importing/threedblox.py rather than parsed as .assy
 
 
 def _printable(path: str) -> str:
@@ -165,12 +169,13 @@ class Loader:
         self.display_base = display_base or Path.cwd()
         self.limits = limits or Limits()
         self.errors: list[Diagnostic] = []
-        self.statements: list[tuple[st.Statement, Origin]] = []
+        self.statements: list[tuple[BuildInput, Origin]] = []
         self.done: set[Path] = set()
         self.chain: list[Path] = []  # the files being read, outermost first
         self.reading: set[Path] = set()  # the same, to test a cycle in constant time whatever the depth
         self.libraries_loaded: set[str] = set()
         self.files: list[tuple[str, str]] = []
+        self.folders: dict[str, Path] = {}  # each file read, by its shown path: the folder its paths are relative to
         self.timings = Timings()
 
     def display(self, path: Path) -> str:
@@ -186,6 +191,9 @@ class Loader:
         The files being read are an explicit stack, not Python recursion, so an import chain as
         deep as `--max-import-depth` allows costs no interpreter frames.
         """
+        if path.suffix == STACK_SUFFIX and text is None:
+            self._read_stack(path, None)
+            return
         first = self._open(path, text, None)
         stack = [first] if first else []
         while stack:
@@ -199,6 +207,9 @@ class Loader:
                 continue
             if isinstance(stmt, st.Import):
                 target = self._import(stmt, reading.resolved.parent)
+                if target is not None and target.suffix == STACK_SUFFIX:
+                    self._read_stack(target, stmt)
+                    continue
                 opened = self._open(target, None, stmt) if target else None
                 if opened:
                     stack.append(opened)
@@ -260,6 +271,7 @@ class Loader:
         self.reading.add(resolved)
         self.done.add(resolved)
         self.files.append((shown, hashlib.sha256(text.encode("utf-8")).hexdigest()))
+        self.folders[shown] = resolved.parent
         SOURCES.add(shown, text)
         started = time.perf_counter()
         try:
@@ -268,27 +280,96 @@ class Loader:
             self.timings.parse += time.perf_counter() - started
         return _Reading(resolved, iter(tree.statements), via)
 
-    def _import(self, stmt: st.Import, folder: Path) -> Path | None:
-        """The file an `import` reads, or None: refused (E006), over the depth (E009), or already read."""
-        shown = _printable(stmt.path)
-        refused = _refused_form(stmt.path)
+    def _confine(self, written: str, loc: Location, folder: Path) -> Path:
+        """The file a path written in a design names, confined to the root (docs/safety.md); raises
+        ImportProblem (E006) when refused, outside the root, missing or not a regular file."""
+        shown = _printable(written)
+        refused = _refused_form(written)
         if refused:
-            self.errors.append(Diagnostic("E006", f"import `{shown}` is refused: {refused}", stmt.loc))
-            return None
+            raise ImportProblem(Diagnostic("E006", f"`{shown}` is refused: {refused}", loc))
         try:
-            target = (folder / stmt.path).resolve()
+            target = (folder / written).resolve()
         except (OSError, RuntimeError) as error:  # a loop of symbolic links
-            self.errors.append(Diagnostic("E006", f"import `{shown}` cannot be resolved: {error}", stmt.loc))
-            return None
+            raise ImportProblem(Diagnostic("E006", f"`{shown}` cannot be resolved: {error}", loc)) from None
         if not target.is_relative_to(self.root):
-            self.errors.append(
+            raise ImportProblem(
                 Diagnostic(
                     "E006",
-                    f"import `{shown}` resolves outside the root folder "
-                    f"{self.root} and is refused (use `--root` to widen it)",
-                    stmt.loc,
+                    f"`{shown}` resolves outside the root folder {self.root} and is refused (use `--root` to widen it)",
+                    loc,
                 )
             )
+        if target in self.reading:
+            return target  # an import cycle: the caller says so
+        if not target.exists():
+            raise ImportProblem(Diagnostic("E006", f"`{shown}` not found (looked for {self.display(target)})", loc))
+        if not target.is_file():
+            raise ImportProblem(
+                Diagnostic("E006", f"`{shown}` is not a regular file (a folder, pipe or device) and is not read", loc)
+            )
+        return target
+
+    def read_data(self, written: str, loc: Location, folder: Path | None = None) -> tuple[bytes, str, Path]:
+        """A data file a design names (a bump map, a 3DBlox include): its bytes, shown path and
+        resolved path, read as a design file is (confined, regular, within the size limit, E009)."""
+        if folder is None:
+            folder = self.folders.get(loc.path, self.root)
+        target = self._confine(written, loc, folder)
+        shown = self.display(target)
+        limit = self.limits.max_file_size
+        try:
+            data = read_capped(target, limit)
+        except TooLarge as large:
+            raise ImportProblem(
+                Diagnostic(
+                    "E009",
+                    f"{shown} is {size_text(large.size)}, more than the limit of {size_text(limit)} for one file, "
+                    "and was not read; "
+                    + how_to_raise(
+                        "--max-file-size",
+                        "max-file-size",
+                        suggested_size(large.size),
+                        f'"{suggested_size(large.size)}"',
+                    ),
+                    loc,
+                )
+            ) from None
+        except OSError as error:
+            raise ImportProblem(Diagnostic("E006", f"cannot read {shown}: {error.strerror or error}", loc)) from None
+        self.folders.setdefault(shown, target.parent)
+        return data, shown, target
+
+    def _read_stack(self, path: Path, via: st.Import | None) -> None:
+        """A 3DBlox design (.3dbx): read with its includes and bump maps into one statement."""
+        shown = self.display(path.absolute())
+        loc = via.loc if via is not None else Location(shown, 1, 1)
+        try:
+            data, shown, resolved = self.read_data(path.name, loc, path.absolute().parent)
+            text = data.removeprefix(BOM).decode("utf-8")
+        except ImportProblem as problem:
+            self.errors.append(problem.diagnostic)
+            return
+        except UnicodeDecodeError as error:
+            self.errors.append(Diagnostic("E001", f"not a text file (byte {error.start + 1} is not UTF-8)", loc))
+            return
+        SOURCES.add(shown, text)
+        self.files.append((shown, hashlib.sha256(data).hexdigest()))
+        self.done.add(resolved)
+        try:
+            stack = read_stack(text, shown, resolved.parent, loc, self.read_data)
+        except ImportProblem as problem:
+            self.errors.append(problem.diagnostic)
+            return
+        self.files.extend(stack.files)
+        self.statements.append((stack, Origin()))
+
+    def _import(self, stmt: st.Import, folder: Path) -> Path | None:
+        """The file an `import` reads, or None: refused (E006), over the depth (E009), or already read."""
+        try:
+            target = self._confine(stmt.path, stmt.loc, folder)
+        except ImportProblem as problem:
+            problem.diagnostic.message = "import " + problem.diagnostic.message
+            self.errors.append(problem.diagnostic)
             return None
         if target in self.reading:
             cycle = [*self.chain[self.chain.index(target) :], target]
@@ -297,20 +378,6 @@ class Loader:
             return None
         if target in self.done:
             return None  # importing a file that was already read is a no-op
-        if not target.exists():
-            self.errors.append(
-                Diagnostic("E006", f"import `{shown}` not found (looked for {self.display(target)})", stmt.loc)
-            )
-            return None
-        if not target.is_file():
-            self.errors.append(
-                Diagnostic(
-                    "E006",
-                    f"import `{shown}` is not a regular file (a folder, pipe or device) and is not read",
-                    stmt.loc,
-                )
-            )
-            return None
         depth = len(self.chain)  # the checked file is depth 0; what it imports, 1
         if depth > self.limits.max_import_depth:
             self.errors.append(
@@ -420,6 +487,7 @@ def _load(
         element_types=extensions.element_types,
         max_objects=max_objects,
         hierarchical=not flat,
+        read_data=loader.read_data,
     )
     try:
         assembly = builder.build(loader.display(path.absolute()), loader.statements)

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from assemblint.base.diagnostics import Note
-from assemblint.build.state import BuildState, MassRow, Origin, Scope
+from assemblint.build.state import BuildInput, BuildState, MassRow, Origin, Scope
+from assemblint.importing.stack import ImportedConnection, ImportedElement, ImportedStack
 from assemblint.language import syntax_tree as st
 
-_Declared = TypeVar("_Declared", bound=st.Statement | MassRow)
+Declared = st.Statement | MassRow | ImportedElement | ImportedConnection  # what a name in a scope stands for
+_Declared = TypeVar("_Declared", bound=Declared)
 
 
 class Namespaces(BuildState):
@@ -23,7 +25,7 @@ class Namespaces(BuildState):
 
     def _collect(
         self,
-        statements: Sequence[tuple[st.Statement | st.MassRows, Origin]],
+        statements: Sequence[tuple[BuildInput, Origin]],
         steps: list[st.Step],
         process_decls: list[st.ProcessDecl],
         waives: list[st.Waive],
@@ -62,6 +64,12 @@ class Namespaces(BuildState):
                     waives.append(stmt)
             elif isinstance(stmt, st.Declaration | st.NetDecl | st.Place):
                 self._declare_shared(self.top, stmt.name, stmt, origin)
+            elif isinstance(stmt, ImportedStack):
+                items: list[ImportedElement | ImportedConnection] = [*stmt.elements, *stmt.connections]
+                for item in items:
+                    self._declare_shared(self.top, item.name, item, origin)
+            elif isinstance(stmt, st.Refine):
+                self.refines.setdefault(".".join(str(p) for p in stmt.target.parts), []).append(stmt)
             elif isinstance(stmt, st.MassRows):
                 for i, row in enumerate(stmt.rows):
                     handle = MassRow(stmt, i)
@@ -93,5 +101,5 @@ class Namespaces(BuildState):
                 return  # the design's own declaration shadows the library's, silently
         table[name] = (stmt, origin)
 
-    def _declare_shared(self, scope: Scope, name: str, stmt: st.Statement | MassRow, origin: Origin) -> None:
+    def _declare_shared(self, scope: Scope, name: str, stmt: Declared, origin: Origin) -> None:
         self._declare(scope.declarations, name, stmt, origin, "the name")

@@ -28,6 +28,8 @@ class Nets(References):
             return
         if decl.keyword == "net":
             ids = np.concatenate([p.ids for _, p in members]) if members else np.zeros(0, dtype=np.int64)
+            if scope is self.top and decl.name in self.imported_nets:  # a net a bump map names: more pins
+                ids = np.concatenate([*self.imported_nets.pop(decl.name), ids])
             pins = [ids]
         else:
             lengths = {len(p) for _, p in members}

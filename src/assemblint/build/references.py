@@ -147,7 +147,11 @@ class References(BuildState):
             local = _select(cast("st.Index", rest[0]), array.count, array.qualified_name, ref.loc)  # checked above
         if local is None:
             local = np.arange(array.count)
-        diam = np.full(len(local), np.nan if array.diameter is None else array.diameter)
+        diam = (
+            array.diameter_of_each()[local]
+            if array.diameters is not None
+            else np.full(len(local), np.nan if array.diameter is None else array.diameter)
+        )
         return PadSel(local + array.start, diam, np.full(len(local), array.element.index))
 
 

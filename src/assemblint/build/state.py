@@ -18,6 +18,7 @@ import numpy as np
 
 from assemblint.base.diagnostics import Diagnostic, Location, Note, did_you_mean
 from assemblint.base.limits import DEFAULT_MAX_OBJECTS, how_to_raise
+from assemblint.importing.stack import ImportedConnection, ImportedElement, ImportedStack
 from assemblint.language import explicit
 from assemblint.language import syntax_tree as st
 from assemblint.language.values import Lets, Problem
@@ -37,6 +38,11 @@ from assemblint.model.hierarchy import Reach
 from assemblint.model.placing import transform
 
 T = TypeVar("T")
+
+
+#: what the builder reads: the statements of the design's files, the one-line masses explicit.py
+#: gathered, and the designs read from other tools' files (importing/)
+BuildInput: TypeAlias = "st.Statement | st.MassRows | ImportedStack"
 
 
 @dataclass
@@ -100,7 +106,9 @@ class Scope:
 
     prefix: str  # "" at top level, "units[4]." in an instance
     offset: tuple[float, float] = (0.0, 0.0)
-    declarations: dict[str, tuple[st.Statement | MassRow, Origin]] = field(default_factory=dict)
+    declarations: dict[str, tuple[st.Statement | MassRow | ImportedElement | ImportedConnection, Origin]] = field(
+        default_factory=dict
+    )
     objects: dict[str, Built] = field(default_factory=dict)
     reaches: list[Reach] = field(default_factory=list)  # references into this scope (hierarchy.py)
     # how the instance is placed (STACK.md §2): x → −x first, then turned counter-clockwise, then
@@ -157,8 +165,13 @@ class BuildState:
         element_types: Iterable[str] = (),
         max_objects: int = DEFAULT_MAX_OBJECTS,
         hierarchical: bool = True,
+        read_data: Callable[[str, Location], tuple[bytes, str, Any]] | None = None,
     ) -> None:
         self.hierarchical = hierarchical  # build one representative per kind of placed instance
+        self.read_data = read_data  # reads the data files a design names (tables, imports.py); None: none
+        self.refines: dict[str, list[st.Refine]] = {}  # `refine TARGET {…}` by target, taken as targets are built
+        self.imported_nets: dict[str, list[np.ndarray]] = {}  # nets bump maps name: pins, by net name
+        self.imported_net_locs: dict[str, Location] = {}
         self.errors: list[Diagnostic] = []
         self.lets = Lets()
         self.extra_material = dict(extra_material_properties or {})

@@ -191,6 +191,9 @@ class ToSyntaxTree(Transformer):
     def footprint(self, c: list) -> st.Declaration:
         return self._declaration("footprint", c[0], None, c[1])
 
+    def refine(self, c: list) -> st.Refine:
+        return st.Refine(c[0].loc, c[0], c[1])
+
     def layer(self, c: list) -> st.Declaration:
         return self._declaration("layer", c[0], c[1], c[2])
 
@@ -310,6 +313,14 @@ class ToSyntaxTree(Transformer):
         numbers = [x for x in c if isinstance(x, Token) and x.type == "NUMBER"]
         r0, r1, c0, c1 = (_int(n, self._loc(n)) for n in numbers)
         return st.GridBlock((r0, r1), (c0, c1), self._span(self._loc(c[0]), self._loc(c[-1])))
+
+    def column_map(self, c: list) -> tuple[str, str, Location]:
+        header = _unquote(c[1]) if c[1].type == "STRING" else str(c[1])
+        return str(c[0]), header, self._span(self._loc(c[0]), self._loc(c[1]))
+
+    def columns(self, c: list) -> st.Columns:
+        mapping = [x for x in c if isinstance(x, tuple)]
+        return st.Columns(mapping, self._span(self._loc(c[0]), self._loc(c[-1])))
 
     def paren(self, c: list) -> st.Expr:
         """`( expr )` inside an expression: no node of its own, but one level of depth."""

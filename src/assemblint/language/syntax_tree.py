@@ -130,8 +130,16 @@ class GridBlock:
     loc: Location
 
 
+@dataclass(slots=True)
+class Columns:
+    """`(name pin, x "X (um)")`: which column of a table gives what (STACK.md §6): role → header."""
+
+    mapping: list[tuple[str, str, Location]]  # (role, header as written, where the pair is)
+    loc: Location
+
+
 Expr = Quantity | Number | Ref | BinOp | Neg
-Value = Quantity | Number | String | Punct | Ref | Group | Date | GridBlock
+Value = Quantity | Number | String | Punct | Ref | Group | Date | GridBlock | Columns
 
 # ---------------------------------------------------------------- properties and statements
 
@@ -185,6 +193,15 @@ class Declaration(Statement):
     name: str
     base: str | None
     base_loc: Location | None
+    properties: list[Property] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Refine(Statement):
+    """`refine TARGET { properties }`: what another tool's file does not carry (materials, sizes),
+    added to an imported element, region or connection (STACK.md §6)."""
+
+    target: Ref
     properties: list[Property] = field(default_factory=list)
 
 

@@ -130,6 +130,17 @@ class PadArray:
     width: float | None = None
     height: float | None = None
     corner: float | None = None
+    # pads read from another tool's file (STACK.md §6): each pad's name as the file gives it (a bump
+    # name), and each pad's own diameter where the file gives one (NaN: the array's `diameter`)
+    labels: np.ndarray | None = None
+    diameters: np.ndarray | None = None
+
+    def diameter_of_each(self) -> np.ndarray:
+        """Each pad's diameter, µm (NaN where none is given)."""
+        default = np.nan if self.diameter is None else self.diameter
+        if self.diameters is None:
+            return np.full(self.count, default)
+        return np.where(np.isnan(self.diameters), default, self.diameters)
 
     @property
     def shape(self) -> str:

@@ -114,6 +114,12 @@ class Netlist:
             connect_b=cat([b for _, b, _ in assembly.connects], np.int64),
             mass_weight=np.repeat(np.array(weights, dtype=np.int64), [g.count for g in groups]),
         )
+        for array in arrays:
+            if array.diameters is not None and array.width is None:  # each pad its own diameter (imported)
+                part = slice(array.start, array.start + array.count)
+                each = array.diameter_of_each()
+                netlist.pad_diameter[part] = netlist.pad_width[part] = netlist.pad_height[part] = each
+                netlist.pad_corner[part] = each / 2
         netlist.mass_width, netlist.mass_height, netlist.mass_corner = cls._mass_shapes(
             assembly,
             (netlist.pad_width, netlist.pad_height, netlist.pad_corner),

@@ -1,0 +1,286 @@
+"""Design data from other tools into the model (STACK.md §6): imported chiplets, their bumps and
+connections, bump maps read from tables (`pads NAME from "f.csv" columns (…) unit um`), the nets a
+bump map names, and `refine`, which adds what no such file carries (materials, sizes).
+
+The importers (assemblint.importing) give arrays; this module makes them elements, pad arrays,
+masses and nets directly, never through statements, so a million bumps cost what their arrays do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from assemblint.base.diagnostics import Location, did_you_mean
+from assemblint.base.units import LENGTH, to_base
+from assemblint.build.materials import Materials
+from assemblint.build.references import References
+from assemblint.build.state import Scope
+from assemblint.importing.problems import ImportProblem
+from assemblint.importing.stack import ImportedConnection, ImportedElement, ImportedPads
+from assemblint.importing.tables import read_table
+from assemblint.language import syntax_tree as st
+from assemblint.language.values import MAX_COORDINATE, Args, Problem, too_far
+from assemblint.model.assembly import Element, MassGroup, NetGroup, PadArray
+
+#: reads a data file a design names: (path as written, where) → (bytes, shown path, resolved path)
+ReadData = Callable[[str, Location], tuple[bytes, str, Path]]
+TABLE_ROLES = ("name", "x", "y", "net", "diameter", "size")
+REFINE_PLACING = ("size", "position", "z", "flip", "rotate", "mirror")  # what a 3DBlox file already says
+REFINE_PADS = ("diameter", "size", "oblong", "barrier")
+REFINE_MASSES = ("material", "diameter")
+
+
+class Imports(References, Materials):
+    """Imported elements and connections, table pads, imported nets and `refine`."""
+
+    # -- tables: `pads NAME from "file.csv" columns (…) unit U [options]` ------------------------
+
+    def _pads_from(self, e: Element, prop: st.Property, args: Args, name: str) -> None:
+        assert self.assembly is not None
+        path_item = args.peek()
+        written = args.string()
+        args.keyword("columns")
+        columns = args.next()
+        if not isinstance(columns, st.Columns):
+            raise Problem("E001", "expected the column mapping: `columns (name PIN, x X, y Y, …)`", columns.loc)
+        mapping = []
+        for role, header, loc in columns.mapping:
+            if role not in TABLE_ROLES:
+                raise Problem(
+                    "E010",
+                    f"unknown column role `{role}`{did_you_mean(role, TABLE_ROLES)}; known: {', '.join(TABLE_ROLES)}",
+                    loc,
+                )
+            mapping.append((role, header, loc))
+        for role in ("name", "x", "y"):
+            if role not in {m[0] for m in mapping}:
+                raise Problem("E001", f"the column mapping has no `{role}`: name, x and y are required", columns.loc)
+        args.keyword("unit")
+        unit_item = args.peek()
+        unit = args.word("a length unit such as `um`")
+        try:
+            scale, dimension = to_base(1.0, unit)
+        except ValueError:
+            dimension = ""
+        if dimension != LENGTH:
+            assert unit_item is not None
+            raise Problem("E003", f"`{unit}` is not a unit of length (um, mm, mil, …)", unit_item.loc)
+        options = self._pad_options(args, allow_origin=False)  # type: ignore[attr-defined]
+        if self.read_data is None:
+            raise Problem("E006", "this design is read from text: a table it names cannot be read", prop.loc)
+        assert path_item is not None
+        try:
+            data, shown, _ = self.read_data(written, path_item.loc)
+            table = read_table(data, shown, mapping)
+        except ImportProblem as problem:
+            raise Problem(problem.diagnostic.code, problem.diagnostic.message, problem.diagnostic.location) from None
+        self._count_objects(prop.loc, pads=table.rows)
+        x, y = e.place(table.numbers["x"] * scale, table.numbers["y"] * scale)
+        if table.rows:
+            with np.errstate(invalid="ignore"):
+                far = max(float(np.abs(x).max()), float(np.abs(y).max()))
+            if not far <= MAX_COORDINATE:
+                raise too_far(f"pads `{name}` would reach", far, prop.loc)
+        diameters = None
+        if "diameter" in table.numbers:
+            diameters = table.numbers["diameter"] * scale
+        elif "size" in table.numbers:
+            diameters = table.numbers["size"] * scale
+        if diameters is not None and (diameters[~np.isnan(diameters)] <= 0).any():
+            raise Problem("E008", f"a pad of `{name}` in {shown} has a diameter that is not positive", path_item.loc)
+        pads = ImportedPads(
+            name,
+            options.get("face", "front"),
+            x,
+            y,
+            table.names if table.names is not None else np.zeros(0, dtype=object),
+            table.net_codes if table.net_codes is not None else np.full(table.rows, -1),
+            table.net_names,
+            prop.loc,
+            diameters,
+        )
+        self._add_imported_pads(e, pads, options)
+
+    # -- 3DBlox: elements, their regions' bumps, connections -----------------------------------
+
+    def _imported_element(self, scope: Scope, item: ImportedElement) -> None:
+        assert self.assembly is not None
+        element = Element(
+            scope.qualified(item.name),
+            item.type,
+            item.loc,
+            size=item.size,
+            position=item.position,
+            z=item.z,
+            flip=item.flip,
+            index=len(self.assembly.elements),
+        )
+        scope.objects[item.name] = element
+        self.assembly.elements.append(element)
+        for refine in self.refines.pop(item.name, []):
+            for prop in refine.properties:
+                self._guard(self._refine_element, element, prop)
+        for pads in item.pads:
+            self._count_objects(pads.loc, pads=len(pads.x))
+            options: dict = {}
+            for refine in self.refines.pop(f"{item.name}.{pads.name}", []):
+                for prop in refine.properties:
+                    refined = self._guard(self._refine_pads, prop)
+                    if refined:
+                        options.update(refined)
+            self._add_imported_pads(element, pads, options)
+
+    def _refine_element(self, e: Element, prop: st.Property) -> None:
+        if prop.name in REFINE_PLACING:
+            raise Problem(
+                "E004",
+                f"`{prop.name}` of `{e.name}` is already given by the imported design ({e.loc}); `refine` adds "
+                "what it does not give",
+                prop.loc,
+            )
+        self._element_property(e, prop)  # type: ignore[attr-defined]
+
+    def _refine_pads(self, prop: st.Property) -> dict:
+        if prop.name not in REFINE_PADS:
+            raise Problem(
+                "E010",
+                f"`refine` of a region takes {', '.join(REFINE_PADS)}, not `{prop.name}`"
+                + did_you_mean(prop.name, REFINE_PADS),
+                prop.loc,
+            )
+        as_option = st.Property("pads", [st.Ref([prop.name], prop.loc), *prop.args], prop.loc)
+        return self._pad_options(Args(as_option, self.lets), allow_origin=False)  # type: ignore[attr-defined]
+
+    def _add_imported_pads(self, e: Element, pads: ImportedPads, options: dict) -> None:
+        assert self.assembly is not None
+        if pads.name in e.pads:
+            raise self._dup_pad(e, pads.name, None)  # type: ignore[attr-defined]
+        width = height = corner = None
+        if "shape" in options:
+            width, height, corner = options["shape"]
+        array = PadArray(
+            e,
+            pads.name,
+            True,
+            np.ascontiguousarray(pads.x, dtype=float),
+            np.ascontiguousarray(pads.y, dtype=float),
+            options.get("diameter"),
+            options.get("barrier"),
+            options.get("barrier_thickness"),
+            pads.face,
+            pads.loc,
+            start=self.pad_total,
+            width=width,
+            height=height,
+            corner=corner,
+            labels=pads.labels if len(pads.labels) else None,
+            diameters=pads.diameters,
+        )
+        self._add_pads(e, array)  # type: ignore[attr-defined]
+        self._imported_pad_nets(array, pads)
+
+    def _imported_pad_nets(self, array: PadArray, pads: ImportedPads) -> None:
+        """Each distinct net a bump map names is a design-level net: the pins of each, in one pass."""
+        codes = pads.net_codes
+        if not pads.net_names or not len(codes):
+            return
+        order = np.argsort(codes, kind="stable")
+        sorted_codes = codes[order]
+        bounds = np.searchsorted(sorted_codes, np.arange(len(pads.net_names) + 1))
+        for k, net in enumerate(pads.net_names):
+            pins = order[bounds[k] : bounds[k + 1]] + array.start
+            if len(pins):
+                self.imported_nets.setdefault(net, []).append(pins)
+                self.imported_net_locs.setdefault(net, pads.loc)
+
+    def _imported_connection(self, scope: Scope, conn: ImportedConnection) -> None:
+        """Masses joining the two regions' bumps that coincide (exactly, on the file's grid)."""
+        assert self.assembly is not None
+        sides: list[PadArray | None] = []
+        for end in (conn.top, conn.bottom):
+            if end is None:
+                sides.append(None)
+                continue
+            element = scope.objects.get(end[0])
+            sides.append(element.pads.get(end[1]) if isinstance(element, Element) else None)
+        top, bottom = sides
+        a = b = np.zeros(0, dtype=np.int64)
+        if top is not None and bottom is not None and top.count and bottom.count:
+            a, b = _coinciding(top, bottom)
+            a, b = a + top.start, b + bottom.start
+        material = None
+        diameter: float | None = None
+        for refine in self.refines.pop(conn.name, []):
+            for prop in refine.properties:
+                if prop.name not in REFINE_MASSES:
+                    self._error(
+                        "E010",
+                        f"`refine` of a connection takes {', '.join(REFINE_MASSES)}, not `{prop.name}`"
+                        + did_you_mean(prop.name, REFINE_MASSES),
+                        prop.loc,
+                    )
+                    continue
+                args = Args(prop, self.lets)
+                if prop.name == "material":
+                    word = args.peek()
+                    assert word is not None
+                    material = self._guard(self._material_ref, args.word("a material"), word.loc)
+                else:
+                    diameter = self._guard(args.quantity, LENGTH)
+        self._count_objects(conn.loc, masses=len(a))
+        if diameter is not None:
+            diam = np.full(len(a), diameter)
+        else:
+            assert self.assembly is not None
+            pad_diameters = [arr.diameter_of_each() if arr is not None else np.zeros(0) for arr in (top, bottom)]
+            diam = (
+                np.fmin(pad_diameters[0][a - top.start], pad_diameters[1][b - bottom.start])
+                if len(a) and top is not None and bottom is not None
+                else np.zeros(0)
+            )
+        group = MassGroup(
+            scope.qualified(conn.name), True, conn.loc, material, [], a, b, diam, conn.thickness, start=self.mass_total
+        )
+        group.joins_loc = conn.loc
+        self.mass_total += len(a)
+        scope.objects[conn.name] = group
+        self.assembly.mass_groups.append(group)
+
+    # -- nets and leftovers ----------------------------------------------------------------------
+
+    def _imported_net_groups(self) -> None:
+        """The nets the bump maps name that no `net` of the design took up: one net group each."""
+        assert self.assembly is not None
+        for name, parts in self.imported_nets.items():
+            pins = np.concatenate(parts) if len(parts) > 1 else parts[0]
+            self.assembly.net_groups.append(NetGroup(name, False, self.imported_net_locs[name], [pins]))
+        self.imported_nets.clear()
+
+    def _unused_refines(self) -> None:
+        for target, refines in self.refines.items():
+            for refine in refines:
+                self._error(
+                    "E002",
+                    f"`refine {target}`: no imported element, region or connection is named `{target}`; `refine` adds "
+                    "to what an import brings, a design's own objects take their properties where they are declared",
+                    refine.target.loc,
+                )
+        self.refines.clear()
+
+
+def _coinciding(top: PadArray, bottom: PadArray) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs of pads at the same place, as OpenROAD pairs bumps: exactly, on the file's grid
+    (positions that are equal there are equal here, to far below a database unit)."""
+    from scipy.spatial import cKDTree  # imported here: scipy costs ~0.3 s to import
+
+    distance, nearest = cKDTree(np.column_stack([bottom.x, bottom.y])).query(
+        np.column_stack([top.x, top.y]), distance_upper_bound=SAME_PLACE
+    )
+    found = np.flatnonzero(np.isfinite(distance))
+    return found.astype(np.int64), np.asarray(nearest, dtype=np.int64)[found]
+
+
+SAME_PLACE = 1e-6  # µm: two bumps closer than this are at the same place (a database unit is 0.5 nm or more)

@@ -1,0 +1,115 @@
+"""3DBlox bump maps (`.bmap`): one bump per line, six fields separated by blanks, as OpenROAD reads them.
+
+    # bumpInstName bumpCellType x y portName netName
+    bump1 BUMP 100.0 200.0 SIG1 SIG1
+
+A line starting with `#` is a comment, a blank line is skipped, and every other line has exactly six
+fields (OpenROAD's ODB-0536) with numbers for x and y (ODB-0537). The columns are read by pyarrow
+once runs of blanks are made single spaces, so a million bumps never become Python objects; when
+the fast reader refuses the data the file is read again line by line to say where.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assemblint.importing.problems import ImportProblem, problem_at
+
+FIELDS = ("name", "cell", "x", "y", "port", "net")
+_COMMENT = re.compile(rb"(?m)^#[^\n]*")
+_BLANKS = re.compile(rb"[ \t\r\f\v]+")
+_EDGES = re.compile(rb"(?m)^ | $")
+
+
+@dataclass
+class BumpMap:
+    names: np.ndarray  # object array of str
+    x: np.ndarray  # µm as written (the chiplet's frame)
+    y: np.ndarray
+    net_codes: np.ndarray  # -1: `-`, no net
+    net_names: list[str]
+
+
+def read_bmap(data: bytes, path: str) -> BumpMap:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    cleaned = _EDGES.sub(b"", _BLANKS.sub(b" ", _COMMENT.sub(b"", data)))
+    if not cleaned.strip():
+        return BumpMap(np.zeros(0, dtype=object), np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64), [])
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(cleaned),
+            read_options=pacsv.ReadOptions(column_names=list(FIELDS), block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=" ", quote_char=False, escape_char=False),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=["name", "x", "y", "net"],
+                column_types={"name": pa.string(), "x": pa.float64(), "y": pa.float64(), "net": pa.string()},
+                strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException) as error:
+        raise _locate(data, path, str(error)) from None
+    x = table.column("x").to_numpy(zero_copy_only=False).astype(float, copy=False)
+    y = table.column("y").to_numpy(zero_copy_only=False).astype(float, copy=False)
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise _locate(data, path, "a coordinate that is not a finite number")
+    encoded = table.column("net").combine_chunks().dictionary_encode()
+    dictionary = encoded.dictionary.to_pylist()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    keep = np.array([n != "-" for n in dictionary], dtype=bool)
+    remap = np.where(keep, np.cumsum(keep) - 1, -1)
+    net_codes = remap[codes] if len(dictionary) else codes
+    names = table.column("name").to_numpy(zero_copy_only=False)
+    return BumpMap(names, x, y, net_codes, [n for n, k in zip(dictionary, keep, strict=True) if k])
+
+
+def _locate(data: bytes, path: str, reason: str) -> ImportProblem:
+    """The first line the fast reader refused, read again on its own, with what is wrong with it."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return problem_at(path, None, "E001", f"byte 0x{data[error.start]:02x} is not UTF-8 text", line, 1)
+    for number, row in enumerate(text.split("\n"), start=1):
+        if not row.strip() or row.startswith("#"):
+            continue
+        fields = row.split()
+        if len(fields) != len(FIELDS):
+            return problem_at(
+                path,
+                text,
+                "E001",
+                f"this line has {len(fields)} field{'s' * (len(fields) != 1)}, a bump map line has 6: "
+                "bumpInstName bumpCellType x y portName netName",
+                number,
+                1,
+                len(row.rstrip()),
+            )
+        for index in (2, 3):
+            try:
+                value = float(fields[index])
+            except ValueError:
+                value = float("nan")
+            if not np.isfinite(value):
+                column = _token_column(row, index)
+                return problem_at(
+                    path,
+                    text,
+                    "E001",
+                    f"`{fields[index]}` is not a number ({FIELDS[index]} of bump `{fields[0]}`)",
+                    number,
+                    column,
+                    len(fields[index]),
+                )
+    return problem_at(path, text, "E001", f"the bump map cannot be read: {reason}", 1, 1)
+
+
+def _token_column(line: str, index: int) -> int:
+    """Where the index-th blank-separated field of a line starts (1-based)."""
+    matches = list(re.finditer(r"\S+", line))
+    return matches[index].start() + 1 if index < len(matches) else len(line) + 1

@@ -1,0 +1,23 @@
+"""An input from another tool that cannot be read, said as a language error is (E001–E010)."""
+
+from __future__ import annotations
+
+from assemblint.base.diagnostics import SOURCES, Diagnostic, Location
+
+
+class ImportProblem(Exception):
+    """One diagnostic, with the file, line and column where the imported data went wrong."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def problem_at(
+    path: str, source: bytes | str | None, code: str, message: str, line: int, column: int, width: int = 1
+) -> ImportProblem:
+    """A problem in an imported file; its text is kept so that the line is quoted under the message."""
+    if source is not None:
+        text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
+        SOURCES.add(path, text)
+    return ImportProblem(Diagnostic(code, message, Location(path, line, column, line, column + max(width, 1))))

@@ -1,0 +1,200 @@
+"""Delimited tables (bump maps written as CSV by layout tools) read column by column.
+
+A bump map of a million rows must read in about the time `json.load` takes for the same data
+(STACK.md §6), so the rows never become Python objects: pyarrow's CSV reader parses the columns
+that are mapped, straight into arrays, on several threads. Only when it refuses the data does this
+module read the file again the slow way (the `csv` module) to find the first row that is wrong and
+say where, with its line and column; that costs nothing on the path that succeeds.
+
+RFC 4180: a header row, fields separated by a comma, a semicolon or a tab (the one the header line
+uses), quotes around a field that holds the separator, a line end or a quote (written twice).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import numpy as np
+
+from assemblint.base.diagnostics import SOURCES, Diagnostic, Location, did_you_mean
+from assemblint.base.inputs import BOM
+from assemblint.importing.problems import ImportProblem, problem_at
+
+DELIMITERS = (",", ";", "\t")
+NUMERIC_ROLES = frozenset({"x", "y", "diameter", "width", "height"})
+TEXT_ROLES = frozenset({"name", "net"})
+
+
+@dataclass
+class Table:
+    """The mapped columns of a table: numbers as float arrays (NaN where a cell is empty), names as
+    an object array of str, nets as codes into `net_names` (-1: no net, an empty cell or `-`)."""
+
+    rows: int
+    numbers: dict[str, np.ndarray]
+    names: np.ndarray | None
+    net_codes: np.ndarray | None
+    net_names: list[str]
+    path: str
+
+    def line_of(self, row: int) -> int:
+        """The line a data row starts on (1-based): the header is line 1; exact unless a quoted field
+        holds a line end, which only the error path of this module counts."""
+        return row + 2
+
+
+def read_table(data: bytes, path: str, mapping: list[tuple[str, str, Location]]) -> Table:
+    """Read the columns `mapping` names (role, header, where the mapping is written) from `data`."""
+    data = data.removeprefix(BOM)
+    header_line = data.split(b"\n", 1)[0].rstrip(b"\r")
+    delimiter = _delimiter(header_line)
+    try:
+        header_text = header_line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _error(path, data, "E001", f"the header row is not UTF-8 text (byte {error.start + 1})", 1, 1) from None
+    headers = next(csv.reader([header_text], delimiter=delimiter), [])
+    headers = [h.strip() for h in headers]
+    if not headers or headers == [""]:
+        raise _error(path, data, "E001", "the table is empty: a bump map starts with a header row", 1, 1)
+    wanted: dict[str, str] = {}
+    for role, header, loc in mapping:
+        if header not in headers:
+            raise ImportProblem(
+                Diagnostic(
+                    "E002",
+                    f"column `{header}` is not in the header of {path}{did_you_mean(header, headers)}; "
+                    f"its columns: {', '.join(headers)}",
+                    loc,
+                )
+            )
+        wanted[role] = header
+    return _read_columns(data, path, delimiter, headers, wanted)
+
+
+def _delimiter(header: bytes) -> str:
+    """The separator the header row uses: the most frequent of comma, semicolon and tab outside quotes."""
+    outside = b"".join(header.split(b'"')[::2])
+    counts = {d: outside.count(d.encode()) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_columns(data: bytes, path: str, delimiter: str, headers: list[str], wanted: dict[str, str]) -> Table:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    types = {header: pa.float64() if role in NUMERIC_ROLES else pa.string() for role, header in wanted.items()}
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=headers, skip_rows=1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=b'"' in data),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=list(dict.fromkeys(wanted.values())),
+                column_types=types,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException) as error:
+        raise _locate(data, path, delimiter, headers, wanted, str(error)) from None
+    numbers: dict[str, np.ndarray] = {}
+    for role, header in wanted.items():
+        if role in NUMERIC_ROLES:
+            column = table.column(header).to_numpy(zero_copy_only=False).astype(float, copy=False)
+            numbers[role] = column
+    for role in ("x", "y"):
+        if role in numbers:
+            bad = np.flatnonzero(~np.isfinite(numbers[role]))
+            if len(bad):
+                raise _locate(data, path, delimiter, headers, wanted, f"an empty or infinite {role}")
+    names = table.column(wanted["name"]).to_numpy(zero_copy_only=False) if "name" in wanted else None
+    net_codes = None
+    net_names: list[str] = []
+    if "net" in wanted:
+        encoded = table.column(wanted["net"]).combine_chunks().dictionary_encode()
+        dictionary = encoded.dictionary.to_pylist()
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        keep = np.array([bool(n.strip()) and n.strip() != "-" for n in dictionary], dtype=bool)
+        remap = np.where(keep, np.cumsum(keep) - 1, -1)
+        net_codes = remap[codes] if len(dictionary) else codes
+        net_names = [n.strip() for n, k in zip(dictionary, keep, strict=True) if k]
+    return Table(table.num_rows, numbers, names, net_codes, net_names, path)
+
+
+def _locate(
+    data: bytes, path: str, delimiter: str, headers: list[str], wanted: dict[str, str], reason: str
+) -> ImportProblem:
+    """Read the table again, row by row, to find the first row the fast reader refused and say where."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start].decode("utf-8", errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        SOURCES.hide(path)
+        return ImportProblem(
+            Diagnostic("E001", f"byte 0x{data[error.start]:02x} is not UTF-8 text", Location(path, line, column))
+        )
+    lines = text.split("\n")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    indexes = {role: headers.index(header) for role, header in wanted.items()}
+    try:
+        next(reader)  # the header
+        start = reader.line_num + 1
+        for row in reader:
+            line = start
+            start = reader.line_num + 1
+            if len(row) <= 1 and not "".join(row).strip():
+                continue  # a blank line, as the fast reader skips it
+            if len(row) != len(headers):
+                return _error(
+                    path,
+                    text,
+                    "E001",
+                    f"this row has {len(row)} field{'s' * (len(row) != 1)}, the header has {len(headers)}",
+                    line,
+                    1,
+                )
+            for role, index in indexes.items():
+                value = row[index].strip()
+                if role in NUMERIC_ROLES and (value or role in ("x", "y")):
+                    try:
+                        number = float(value)
+                    except ValueError:
+                        number = float("nan")
+                    if not np.isfinite(number):
+                        column = _field_column(lines[line - 1], delimiter, index)
+                        return _error(
+                            path,
+                            text,
+                            "E001",
+                            f"`{row[index]}` in column `{headers[index]}` is not a number ({role} of a bump)",
+                            line,
+                            column,
+                            len(row[index]) or 1,
+                        )
+    except csv.Error as error:
+        return _error(path, text, "E001", f"this row cannot be read: {error}", reader.line_num, 1)
+    return _error(path, text, "E001", f"the table cannot be read: {reason}", 1, 1)
+
+
+def _field_column(line: str, delimiter: str, index: int) -> int:
+    """The column (1-based) where field `index` of a line starts, quotes respected."""
+    field, quoted = 0, False
+    for position, char in enumerate(line):
+        if field == index:
+            return position + 1
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            field += 1
+    return len(line) + 1
+
+
+def _error(
+    path: str, source: bytes | str, code: str, message: str, line: int, column: int, width: int = 1
+) -> ImportProblem:
+    return problem_at(path, source, code, message, line, column, width)
