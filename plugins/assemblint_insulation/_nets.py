@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assemblint.checking.findings import Objects
-from assemblint.model.assembly import Assembly, NetGroup, Selection
+from assemblint.model.assembly import Assembly, NetGroup, Selection, SplitPins
 
 _PINS: weakref.WeakKeyDictionary[Assembly, Pins] = weakref.WeakKeyDictionary()
 
@@ -32,12 +32,20 @@ class Pins:
     @classmethod
     def _build(cls, assembly: Assembly) -> Pins:
         groups = assembly.net_groups
-        pins = [p for g in groups for p in g.pins]
-        sizes = np.fromiter(map(len, pins), dtype=np.int64, count=len(pins))
+        parts: list[np.ndarray] = []
+        sizes_of: list[np.ndarray] = []
+        for group in groups:
+            if isinstance(group.pins, SplitPins):  # the nets a bump map names: already flat
+                parts.append(group.pins.ids)
+                sizes_of.append(group.pins.sizes())
+            else:
+                parts.extend(group.pins)
+                sizes_of.append(np.fromiter(map(len, group.pins), dtype=np.int64, count=len(group.pins)))
+        sizes = np.concatenate(sizes_of) if sizes_of else np.zeros(0, np.int64)
         starts = np.cumsum([0] + [g.count for g in groups])[:-1]
         return cls(
-            pad=np.concatenate(pins).astype(np.int64, copy=False) if pins else np.zeros(0, np.int64),
-            number=np.repeat(np.arange(len(pins)), sizes),
+            pad=np.concatenate(parts).astype(np.int64, copy=False) if parts else np.zeros(0, np.int64),
+            number=np.repeat(np.arange(len(sizes)), sizes),
             net_groups=groups,
             net_starts=np.asarray(starts, dtype=np.int64),
         )

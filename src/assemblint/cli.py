@@ -25,7 +25,8 @@ from assemblint.build.loader import load
 from assemblint.checking import budgets, isolation
 from assemblint.checking.deck import DeckError, load_deck
 from assemblint.checking.waivers import WaiverFileError
-from assemblint.model.graph import GRAPH_FORMATS, export
+from assemblint.model.graph import GRAPH_FORMATS
+from assemblint.model.graph_export import graph_text
 from assemblint.plugins.host import FormatWriter, PluginHost, PluginProblem
 from assemblint.report import baseline
 from assemblint.report.baseline import BaselineError
@@ -627,7 +628,13 @@ def cmd_graph(args: argparse.Namespace, host: PluginHost) -> int:
             _say("\n".join(rendered(diagnostic)))
         return 2
     refuse_overwrite([(f"-o {args.output}", args.output)], [str(files[0]), *(path for path, _ in assembly.files)])
-    _write(export(assembly.graph, args.format), args.output)
+    chunks = graph_text(assembly, args.format)  # from the arrays, not through networkx (graph_export.py)
+    if args.output:
+        _write("".join(chunks), args.output)
+    else:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
     return 0
 
 

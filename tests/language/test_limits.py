@@ -94,8 +94,8 @@ def assert_fast_and_small(seconds: float, peak: int, baseline_kb: int) -> None:
 
 
 def test_defaults_are_the_documented_ones():
-    assert Limits() == Limits(32 * 2**20, 100, 200)
-    assert (DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_IMPORT_DEPTH, DEFAULT_MAX_EXPRESSION_DEPTH) == (2**25, 100, 200)
+    assert Limits() == Limits(512 * 2**20, 100, 200)
+    assert (DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_IMPORT_DEPTH, DEFAULT_MAX_EXPRESSION_DEPTH) == (2**29, 100, 200)
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, True, "10"])
@@ -149,7 +149,7 @@ def test_file_size_applies_to_text_given_to_the_api(tmp_path):
 def test_a_file_over_the_size_limit_is_never_opened(tmp_path, monkeypatch):
     path = tmp_path / "huge.assy"
     with path.open("wb") as file:
-        file.truncate(100 * 2**20)  # sparse: 100 MB to `stat`, nothing on the disk
+        file.truncate(600 * 2**20)  # sparse: 600 MB to `stat` (over the 512 MiB default), nothing on the disk
     opened: list[Path] = []
     original_open = pathlib.Path.open
 
@@ -161,8 +161,8 @@ def test_a_file_over_the_size_limit_is_never_opened(tmp_path, monkeypatch):
     monkeypatch.setattr(pathlib.Path, "read_bytes", lambda self: pytest.fail(f"read_bytes({self})"))
     error = load_error(path)
     assert where(error) == ("E009", 1, 1)
-    assert "100 MiB (104,857,600 bytes)" in error.message
-    assert "--max-file-size 100M" in error.message
+    assert "600 MiB (629,145,600 bytes)" in error.message
+    assert "--max-file-size 600M" in error.message
     assert path.resolve() not in opened
     assert "huge.assy:1:1: E009" in assemblint.base.diagnostics.render(error)  # printing it reads nothing either
 
@@ -172,7 +172,8 @@ def test_a_100_mb_single_line_is_refused_fast_with_bounded_memory(tmp_path, base
         block = "x" * 2**20
         for _ in range(100):  # one line of 100 MiB, no line end: written, not sparse
             file.write(block)
-    code, out, err, seconds, peak = run(["check", "line.assy", "-q", "--format", "json"], tmp_path)
+    command = ["check", "line.assy", "-q", "--format", "json", "--max-file-size", "32M"]  # under the 512 MiB default
+    code, out, err, seconds, peak = run(command, tmp_path)
     assert code == 2
     (error,) = json.loads(out)["errors"]
     assert (error["code"], error["location"]["line"], error["location"]["column"]) == ("E009", 1, 1)

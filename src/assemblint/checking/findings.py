@@ -118,8 +118,13 @@ class Objects:
         """
         expand = represented.expand if represented else _alone
         per_group: list[tuple[str, tuple[str, ...]]] = []
+        labelled: list[str] = []
         for group, index in self.members.values():
             name = _group_name(group)
+            labels = getattr(group, "labels", None)
+            if labels is not None and not isinstance(group, PadArray):  # nets named by a bump map: by name
+                labelled.extend(labels[i] for i in (range(group.count) if index is None else sorted(index)))
+                continue
             if not getattr(group, "indexed", True):
                 runs: tuple[str, ...] = ("",)
             elif index is None:  # the whole group: no need to look at each index
@@ -129,7 +134,7 @@ class Objects:
                 runs = tuple(_runs(np.array(sorted(index), dtype=np.int64)))
             per_group.extend((full, runs) for full in expand(name))
         out = _merge_instances(per_group)
-        named = _merge_instances([(full, ("",)) for name in self.names for full in expand(name)])  # `units[0:6].chip`
+        named = _merge_instances([(full, ("",)) for name in [*self.names, *labelled] for full in expand(name)])
         return sorted(out, key=_natural) + sorted(named, key=_natural)
 
     def weighted_count(self, represented: Represented | None = None) -> int:

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from assemblint.importing.problems import ImportProblem, problem_at
+from assemblint.importing.tables import Strings, net_column
 
 FIELDS = ("name", "cell", "x", "y", "port", "net")
 _COMMENT = re.compile(rb"(?m)^#[^\n]*")
@@ -27,11 +29,14 @@ _EDGES = re.compile(rb"(?m)^ | $")
 
 @dataclass
 class BumpMap:
-    names: np.ndarray  # object array of str
+    names: Sequence[str]
     x: np.ndarray  # µm as written (the chiplet's frame)
     y: np.ndarray
     net_codes: np.ndarray  # -1: `-`, no net
-    net_names: list[str]
+    net_names: Sequence[str]
+
+
+EMPTY = BumpMap([], np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64), [])
 
 
 def read_bmap(data: bytes, path: str) -> BumpMap:
@@ -40,7 +45,7 @@ def read_bmap(data: bytes, path: str) -> BumpMap:
 
     cleaned = _EDGES.sub(b"", _BLANKS.sub(b" ", _COMMENT.sub(b"", data)))
     if not cleaned.strip():
-        return BumpMap(np.zeros(0, dtype=object), np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64), [])
+        return EMPTY
     try:
         table = pacsv.read_csv(
             io.BytesIO(cleaned),
@@ -58,14 +63,9 @@ def read_bmap(data: bytes, path: str) -> BumpMap:
     y = table.column("y").to_numpy(zero_copy_only=False).astype(float, copy=False)
     if not (np.isfinite(x).all() and np.isfinite(y).all()):
         raise _locate(data, path, "a coordinate that is not a finite number")
-    encoded = table.column("net").combine_chunks().dictionary_encode()
-    dictionary = encoded.dictionary.to_pylist()
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    keep = np.array([n != "-" for n in dictionary], dtype=bool)
-    remap = np.where(keep, np.cumsum(keep) - 1, -1)
-    net_codes = remap[codes] if len(dictionary) else codes
-    names = table.column("name").to_numpy(zero_copy_only=False)
-    return BumpMap(names, x, y, net_codes, [n for n, k in zip(dictionary, keep, strict=True) if k])
+    net_codes, net_names = net_column(table.column("net"))
+    names = Strings(table.column("name"))
+    return BumpMap(names, x, y, net_codes, net_names)
 
 
 def _locate(data: bytes, path: str, reason: str) -> ImportProblem:

@@ -5,6 +5,7 @@ regions (STACK.md §6). Coordinates are µm in the assembly's frame; nothing her
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,9 +21,9 @@ class ImportedPads:
     face: str  # front | back
     x: np.ndarray  # µm, final positions in the assembly's frame
     y: np.ndarray
-    labels: np.ndarray  # the bump names, as the file gives them
+    labels: Sequence[str]  # the bump names, as the file gives them
     net_codes: np.ndarray  # index into net_names per bump, -1 for none
-    net_names: list[str]
+    net_names: Sequence[str]
     loc: Location  # where the region (or the table) is declared
     diameters: np.ndarray | None = None  # µm per bump (NaN: none given), when the file gives them
 

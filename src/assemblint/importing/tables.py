@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -34,9 +36,9 @@ class Table:
 
     rows: int
     numbers: dict[str, np.ndarray]
-    names: np.ndarray | None
+    names: Strings | None
     net_codes: np.ndarray | None
-    net_names: list[str]
+    net_names: Strings | None
     path: str
 
     def line_of(self, row: int) -> int:
@@ -110,18 +112,49 @@ def _read_columns(data: bytes, path: str, delimiter: str, headers: list[str], wa
             bad = np.flatnonzero(~np.isfinite(numbers[role]))
             if len(bad):
                 raise _locate(data, path, delimiter, headers, wanted, f"an empty or infinite {role}")
-    names = table.column(wanted["name"]).to_numpy(zero_copy_only=False) if "name" in wanted else None
+    names = Strings(table.column(wanted["name"])) if "name" in wanted else None
     net_codes = None
-    net_names: list[str] = []
+    net_names = None
     if "net" in wanted:
-        encoded = table.column(wanted["net"]).combine_chunks().dictionary_encode()
-        dictionary = encoded.dictionary.to_pylist()
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        keep = np.array([bool(n.strip()) and n.strip() != "-" for n in dictionary], dtype=bool)
-        remap = np.where(keep, np.cumsum(keep) - 1, -1)
-        net_codes = remap[codes] if len(dictionary) else codes
-        net_names = [n.strip() for n, k in zip(dictionary, keep, strict=True) if k]
+        net_codes, net_names = net_column(table.column(wanted["net"]))
     return Table(table.num_rows, numbers, names, net_codes, net_names, path)
+
+
+def net_column(column: Any) -> tuple[np.ndarray, Strings]:
+    """A column of net names as codes into the distinct names (-1: an empty cell or `-`, no net),
+    computed by pyarrow: half a million distinct nets cost one list of names, no loop over rows."""
+    import pyarrow.compute as pc
+
+    encoded = column.combine_chunks().dictionary_encode()
+    dictionary = pc.utf8_trim_whitespace(encoded.dictionary)
+    keep = pc.and_(pc.not_equal(dictionary, ""), pc.not_equal(dictionary, "-")).to_numpy(zero_copy_only=False)
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    if not len(keep):
+        return codes, Strings(dictionary)
+    remap = np.where(keep, np.cumsum(keep) - 1, -1)
+    return remap[codes], Strings(pc.filter(dictionary, keep))
+
+
+class Strings(Sequence[str]):
+    """A column of text kept in pyarrow's memory (bump and net names): a million names are two
+    buffers, not a million Python strings; each is made a `str` only when something reads it."""
+
+    def __init__(self, array: Any):
+        self.array = array.combine_chunks() if hasattr(array, "combine_chunks") else array
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self.array[int(i)].as_py()
+
+    def index_of(self, name: str) -> int:
+        """Where `name` is (-1 when it is not there), without a loop over the names."""
+        import pyarrow.compute as pc
+
+        return int(pc.index(self.array, name).as_py())
 
 
 def _locate(

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from assemblint.base.diagnostics import Location, did_you_mean
-from assemblint.importing.bmap import BumpMap, read_bmap
+from assemblint.importing.bmap import EMPTY, BumpMap, read_bmap
 from assemblint.importing.problems import ImportProblem, problem_at
 from assemblint.importing.stack import ImportedConnection, ImportedElement, ImportedPads, ImportedStack
 from assemblint.importing.yaml_nodes import Node, YamlFile
@@ -305,7 +305,7 @@ class StackReader:
 
     def _bumps(self, region: _Region) -> BumpMap:
         if region.bmap is None:
-            return BumpMap(np.zeros(0, dtype=object), np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64), [])
+            return EMPTY
         written, loc, folder = region.bmap
         data, shown, resolved = self.read(written, loc, folder)
         if resolved not in self.bump_maps:

@@ -19,6 +19,7 @@ import numpy as np
 from assemblint.base.diagnostics import Location
 from assemblint.model.hierarchy import Represented
 from assemblint.model.placing import transform
+from assemblint.model.split_pins import SplitPins
 from assemblint.model.readonly import (
     frozen,
     frozen_dict,
@@ -132,7 +133,7 @@ class PadArray:
     corner: float | None = None
     # pads read from another tool's file (STACK.md §6): each pad's name as the file gives it (a bump
     # name), and each pad's own diameter where the file gives one (NaN: the array's `diameter`)
-    labels: np.ndarray | None = None
+    labels: Sequence[str] | None = None
     diameters: np.ndarray | None = None
 
     def diameter_of_each(self) -> np.ndarray:
@@ -361,18 +362,24 @@ class LeadGroup:
 
 @dataclass(eq=False)
 class NetGroup:
-    """`net` (one net) or `nets` (count nets, zipped): pins[i] are the pad ids of net i."""
+    """`net` (one net) or `nets` (count nets, zipped): pins[i] are the pad ids of net i.
+
+    The nets bump maps name (STACK.md §6) are one group with `labels`, each net's name as the file
+    gives it (`VDD`), and their pins as SplitPins."""
 
     name: str
     indexed: bool
     loc: Location
-    pins: list[np.ndarray]
+    pins: list[np.ndarray] | SplitPins
+    labels: Sequence[str] | None = None
 
     @property
     def count(self) -> int:
         return len(self.pins)
 
     def item_name(self, i: int) -> str:
+        if self.labels is not None:
+            return self.labels[i]
         return f"{self.name}[{i}]" if self.indexed else self.name
 
 
@@ -666,9 +673,10 @@ class Assembly:
             frozen(lead.to_pads)
             seal(lead)
         for net in self.net_groups:
-            for pins in net.pins:
-                frozen(pins)
-            net.pins = frozen_list(net.pins)
+            if not isinstance(net.pins, SplitPins):  # SplitPins are read-only as made
+                for pins in net.pins:
+                    frozen(pins)
+                net.pins = frozen_list(net.pins)
             seal(net)
         for step in self.process.steps:
             step.forms = seal_targets(step.forms)

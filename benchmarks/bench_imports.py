@@ -1,0 +1,104 @@
+"""Bump maps from other tools at scale (issue 19): two dies of N bumps each, read from CSV and joined
+`by position`, checked end to end with every core rule, against `json.load` of the same rows.
+
+    python -m benchmarks.bench_imports                 # 2 x 1,000,000 bumps
+    python -m benchmarks.bench_imports --bumps 100000  # a quicker try
+
+Each figure comes from a fresh process: `json.load` of the two tables written as JSON rows (the
+floor STACK.md §6 sets: reading the rows at all), and `assemblint check design.assy --format json`
+timed from outside with its peak resident memory. The target: the check in at most twice the time
+of `json.load`, in under 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+from pathlib import Path
+
+from .spawn import run
+
+PITCH = 40.0  # µm, a microbump pitch
+SELECT = "MH,CT,IN,CTE,ST,WV"
+
+
+def write_design(folder: Path, bumps: int) -> tuple[Path, Path]:
+    """Two CSV bump maps (die, substrate) of `bumps` rows each, their JSON twins, and the design."""
+    import numpy as np
+
+    side = math.isqrt(bumps - 1) + 1
+    index = np.arange(bumps)
+    x = (index % side - (side - 1) / 2) * PITCH
+    y = (index // side - (side - 1) / 2) * PITCH
+    nets = np.where(index % 4 == 0, "VSS", np.where(index % 4 == 1, "VDD", np.char.add("S", index.astype(str))))
+    extent_mm = (side + 2) * PITCH / 1000
+    rows = {}
+    for name, flip in (("die", True), ("sub", False)):
+        xs = -x if flip else x  # the die's map is in its own frame: flipping it brings each bump onto its partner
+        lines = ["pin,x_um,y_um,net"]
+        lines += [
+            f"{name}_{i},{a:.3f},{b:.3f},{n}"
+            for i, a, b, n in zip(index.tolist(), xs.tolist(), y.tolist(), nets.tolist(), strict=True)
+        ]
+        (folder / f"{name}.csv").write_text("\n".join(lines) + "\n")
+        rows[name] = [
+            {"pin": f"{name}_{i}", "x": a, "y": b, "net": n}
+            for i, a, b, n in zip(index.tolist(), xs.tolist(), y.tolist(), nets.tolist(), strict=True)
+        ]
+    json_path = folder / "rows.json"
+    json_path.write_text(json.dumps(rows))
+    design = folder / "design.assy"
+    design.write_text(
+        f"""assembly "two dies of {bumps:,} bumps from CSV"
+use std
+element sub : substrate {{ body BT; size {extent_mm + 2:.3f} mm x {extent_mm + 2:.3f} mm x 1 mm; z 0 um
+  pads b from "sub.csv" columns (name pin, x x_um, y y_um, net net) unit um diameter 20 um
+}}
+element die : chip {{ body silicon; size {extent_mm:.3f} mm x {extent_mm:.3f} mm x 0.75 mm; z 1030 um; flip
+  pads b from "die.csv" columns (name pin, x x_um, y y_um, net net) unit um diameter 20 um
+}}
+masses j : SAC305 {{ joins die.b[*] -- sub.b[*] by position; height 30 um }}
+process {{
+  step attach {{ kind reflow; peak 245 C; forms j }}
+  operate -40 C .. 125 C
+}}
+"""
+    )
+    return design, json_path
+
+
+def timed(command: list[str]) -> tuple[float, float, int]:
+    """Seconds, peak RSS of that process alone (MB) and exit status (spawn.run: os.wait4)."""
+    done = run(command, timeout=1800)
+    if done.returncode not in (0, 1):
+        sys.stderr.write(done.stdout[-2000:] + done.stderr[-2000:])
+    return done.wall, done.peak_mb, done.returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bumps", type=int, default=1_000_000, help="bumps per die (default 1,000,000)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="assemblint-imports-") as tmp:
+        folder = Path(tmp)
+        design, json_path = write_design(folder, args.bumps)
+        floor = [sys.executable, "-c", f"import json,time; t=time.perf_counter(); json.load(open({str(json_path)!r}))"]
+        json_s, json_mb, _ = timed(floor)
+        check = [sys.executable, "-m", "assemblint", "check", str(design), "--format", "json", "--select", SELECT]
+        check_s, check_mb, status = timed(check)
+        ratio = check_s / json_s
+        print(
+            f"two dies of {args.bumps:,} bumps from CSV, joined by position ({2 * args.bumps:,} pads, {args.bumps:,} masses)"
+        )
+        print(f"  json.load of the same rows   {json_s:7.2f} s  {json_mb:7.0f} MB (with the interpreter's start-up)")
+        print(f"  assemblint check (exit {status})   {check_s:7.2f} s  {check_mb:7.0f} MB (every core rule: {SELECT})")
+        verdict = "PASS" if ratio <= 2.0 and check_mb < 2048 else "FAIL"
+        print(f"  ratio {ratio:.2f} (target ≤ 2.00), peak {check_mb:.0f} MB (target < 2048): {verdict}")
+    return 0 if verdict == "PASS" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
