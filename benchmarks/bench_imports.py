@@ -91,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         check_s, check_mb, status = timed(check)
         ratio = check_s / json_s
         print(
-            f"two dies of {args.bumps:,} bumps from CSV, joined by position ({2 * args.bumps:,} pads, {args.bumps:,} masses)"
+            f"two dies of {args.bumps:,} bumps from CSV, joined by position "
+            f"({2 * args.bumps:,} pads, {args.bumps:,} masses)"
         )
         print(f"  json.load of the same rows   {json_s:7.2f} s  {json_mb:7.0f} MB (with the interpreter's start-up)")
         print(f"  assemblint check (exit {status})   {check_s:7.2f} s  {check_mb:7.0f} MB (every core rule: {SELECT})")

@@ -19,7 +19,6 @@ import numpy as np
 from assemblint.base.diagnostics import Location
 from assemblint.model.hierarchy import Represented
 from assemblint.model.placing import transform
-from assemblint.model.split_pins import SplitPins
 from assemblint.model.readonly import (
     frozen,
     frozen_dict,
@@ -29,6 +28,7 @@ from assemblint.model.readonly import (
     is_sealed,
     seal,
 )
+from assemblint.model.split_pins import SplitPins
 
 if TYPE_CHECKING:
     import networkx as nx
