@@ -53,7 +53,8 @@ def decisive(primary: np.ndarray, secondary: np.ndarray) -> int:
 def joint_strains(
     assembly: Assembly, heights: np.ndarray, joints: np.ndarray, delta_alpha: float, delta_t: float
 ) -> Strains:
-    """Shear strain of each joint that has a height; the neutral point is the joints' centroid.
+    """Shear strain of each joint that has a height (a zero-height hybrid bond has none to shear: STACK.md
+    §6); the neutral point is the joints' centroid.
 
     A joint's DNP is the distance from the neutral point to the farthest point of its shape
     (STACK.md §3): the mass's rounded rectangle (w x h, corner r, in the assembly's frame) centred
@@ -68,7 +69,7 @@ def joint_strains(
     y = netlist.pad_y[netlist.mass_pad_a[joints]]
     dnp = farthest_from_centroid(x, y, *(getattr(netlist, f"mass_{k}")[joints] for k in ("width", "height", "corner")))
     height = heights[joints]
-    known = ~np.isnan(height)
+    known = height > 0  # NaN: no height given; 0: a direct (hybrid) bond, which no solder strain model covers
     strain = delta_alpha * PPM * delta_t * dnp[known] / height[known]
     return Strains(joints[known], dnp[known], height[known], strain)
 

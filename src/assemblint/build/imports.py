@@ -16,6 +16,7 @@ import numpy as np
 
 from assemblint.base.diagnostics import Location, did_you_mean
 from assemblint.base.units import LENGTH, to_base
+from assemblint.build import coincide
 from assemblint.build.materials import Materials
 from assemblint.build.references import References
 from assemblint.build.state import Scope
@@ -64,8 +65,8 @@ class Imports(References, Materials):
         unit = args.word("a length unit such as `um`")
         try:
             scale, dimension = to_base(1.0, unit)
-        except ValueError:
-            dimension = ""
+        except (ValueError, KeyError):
+            scale, dimension = 1.0, ""
         if dimension != LENGTH:
             assert unit_item is not None
             raise Problem("E003", f"`{unit}` is not a unit of length (um, mm, mil, …)", unit_item.loc)
@@ -222,7 +223,11 @@ class Imports(References, Materials):
                     assert word is not None
                     material = self._guard(self._material_ref, args.word("a material"), word.loc)
                 else:
-                    diameter = self._guard(args.quantity, LENGTH)
+                    value = self._guard(args.quantity, LENGTH)
+                    if value is not None and not value > 0:
+                        self._error("E008", f"a diameter must be positive, got {value:g} µm", prop.args[0].loc)
+                    elif value is not None:
+                        diameter = value
         self._count_objects(conn.loc, masses=len(a))
         if diameter is not None:
             diam = np.full(len(a), diameter)
@@ -299,12 +304,9 @@ class Imports(References, Materials):
 def _coinciding(top: PadArray, bottom: PadArray) -> tuple[np.ndarray, np.ndarray]:
     """Index pairs of pads at the same place, as OpenROAD pairs bumps: exactly, on the file's grid
     (positions that are equal there are equal here, to far below a database unit)."""
-    from scipy.spatial import cKDTree  # imported here: scipy costs ~0.3 s to import
-
-    tree = cKDTree(np.column_stack([bottom.x, bottom.y]), balanced_tree=False, compact_nodes=False)
-    distance, nearest = tree.query(np.column_stack([top.x, top.y]), distance_upper_bound=SAME_PLACE, workers=-1)
-    found = np.flatnonzero(np.isfinite(distance))
-    return found.astype(np.int64), np.asarray(nearest, dtype=np.int64)[found]
+    distance, nearest = coincide.nearest(top.x, top.y, bottom.x, bottom.y, SAME_PLACE)
+    found = np.flatnonzero(distance <= SAME_PLACE)
+    return found.astype(np.int64), nearest[found]
 
 
 SAME_PLACE = 1e-6  # µm: two bumps closer than this are at the same place (a database unit is 0.5 nm or more)

@@ -176,6 +176,7 @@ class Loader:
         self.libraries_loaded: set[str] = set()
         self.files: list[tuple[str, str]] = []
         self.folders: dict[str, Path] = {}  # each file read, by its shown path: the folder its paths are relative to
+        self.data_files: set[str] = set()  # the data files read_data has read (tables, 3DBlox)
         self.timings = Timings()
 
     def display(self, path: Path) -> str:
@@ -337,6 +338,9 @@ class Loader:
         except OSError as error:
             raise ImportProblem(Diagnostic("E006", f"cannot read {shown}: {error.strerror or error}", loc)) from None
         self.folders.setdefault(shown, target.parent)
+        if shown not in self.data_files:  # an input of the run: in the report's inputs, never overwritten by -o
+            self.data_files.add(shown)
+            self.files.append((shown, hashlib.sha256(data).hexdigest()))
         return data, shown, target
 
     def _read_stack(self, path: Path, via: st.Import | None) -> None:
@@ -353,14 +357,12 @@ class Loader:
             self.errors.append(Diagnostic("E001", f"not a text file (byte {error.start + 1} is not UTF-8)", loc))
             return
         SOURCES.add(shown, text)
-        self.files.append((shown, hashlib.sha256(data).hexdigest()))
         self.done.add(resolved)
         try:
             stack = read_stack(text, shown, resolved.parent, loc, self.read_data)
         except ImportProblem as problem:
             self.errors.append(problem.diagnostic)
             return
-        self.files.extend(stack.files)
         self.statements.append((stack, Origin()))
 
     def _import(self, stmt: st.Import, folder: Path) -> Path | None:

@@ -12,6 +12,7 @@ import numpy as np
 
 from assemblint.base.diagnostics import Location
 from assemblint.base.units import LENGTH, format_quantity
+from assemblint.build import coincide
 from assemblint.build.materials import Materials
 from assemblint.build.references import References
 from assemblint.build.state import MassRow, PadSel, Scope
@@ -215,15 +216,11 @@ class Masses(References, Materials):
     def _partners(self, left: PadSel, right: PadSel, tolerance: float, prop: st.Property) -> PadSel:
         """`joins A -- B by position`: for each pad of A, the pad of B at the same place (within the
         tolerance, after every transform); a pad of A without one is E005, naming the nearest."""
-        from scipy.spatial import cKDTree  # imported here: scipy costs ~0.3 s to import
-
         lx, ly = self._pad_positions(left.ids)
         rx, ry = self._pad_positions(right.ids)
         if not len(right):
             raise Problem("E005", "`joins … by position`: the second side names no pad", prop.span)
-        tree = cKDTree(np.column_stack([rx, ry]), balanced_tree=False, compact_nodes=False)  # built ~2x faster
-        found = tree.query(np.column_stack([lx, ly]), workers=-1)
-        distance, nearest = np.asarray(found[0], dtype=float), np.asarray(found[1], dtype=np.int64)
+        distance, nearest = coincide.nearest(lx, ly, rx, ry, tolerance)
         alone = np.flatnonzero(~(distance <= tolerance))
         if len(alone):
             first = int(alone[0])

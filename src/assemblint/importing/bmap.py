@@ -43,6 +43,7 @@ def read_bmap(data: bytes, path: str) -> BumpMap:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark, as Windows editors write
     cleaned = _EDGES.sub(b"", _BLANKS.sub(b" ", _COMMENT.sub(b"", data)))
     if not cleaned.strip():
         return EMPTY

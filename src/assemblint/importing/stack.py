@@ -63,4 +63,3 @@ class ImportedStack:
     name: str | None
     elements: list[ImportedElement]
     connections: list[ImportedConnection]
-    files: list[tuple[str, str]] = field(default_factory=list)  # (shown path, sha256) of every file read

@@ -20,14 +20,13 @@ element's outline is the turned box and its pads are where OpenROAD puts its bum
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from assemblint.base.diagnostics import Location, did_you_mean
+from assemblint.base.diagnostics import SOURCES, Location, did_you_mean
 from assemblint.importing.bmap import EMPTY, BumpMap, read_bmap
 from assemblint.importing.problems import ImportProblem, problem_at
 from assemblint.importing.stack import ImportedConnection, ImportedElement, ImportedPads, ImportedStack
@@ -99,13 +98,14 @@ class StackReader:
         self.read = read
         self.dbu: int | None = None  # database units per µm: the first chiplet file's precision
         self.chiplets: dict[str, _Chiplet] = {}
-        self.files: list[tuple[str, str]] = []
+        self.included: set[Path] = set()  # the .3dbv files read
         self.bump_maps: dict[Path, tuple[BumpMap, str]] = {}
 
     def read_design(self, text: str, shown: str, folder: Path, loc: Location) -> ImportedStack:
         doc = YamlFile(_defines(text), shown)
         doc.text = text
         header = doc.get(doc.root, "Header")
+        self._unit(doc, header)
         self._includes(doc, header, folder)
         if header is not None and self.dbu is None:
             self.dbu = self._precision(doc, header)
@@ -145,7 +145,7 @@ class StackReader:
             self._connection(doc, conn, value, doc.loc(key_node), placed)
             for conn, key_node, value in doc.entries(doc.get(doc.root, "Connection"), "Connection")
         ]
-        return ImportedStack(shown, loc, name, elements, connections, self.files)
+        return ImportedStack(shown, loc, name, elements, connections)
 
     # -- chiplet definitions ------------------------------------------------------------------
 
@@ -163,22 +163,28 @@ class StackReader:
                     item, "E010", f"`{written}` is not a chiplet definition (.3dbv): only .3dbv files are included"
                 )
             data, shown, resolved = self.read(written, doc.loc(item), folder)
-            self._record(shown, data)
+            if resolved in self.included:  # read once, as OpenROAD reads each file once (and a cycle ends)
+                continue
+            self.included.add(resolved)
             text = _text(data, shown)
+            SOURCES.add(shown, text)
             inner = YamlFile(_defines(text), shown)
             inner.text = text
             inner_header = inner.get(inner.root, "Header")
+            self._unit(inner, inner_header)
             if inner_header is not None and self.dbu is None:
                 self.dbu = self._precision(inner, inner_header)
             self._includes(inner, inner_header, resolved.parent)
             self._chiplet_defs(inner, resolved.parent)
 
-    def _precision(self, doc: YamlFile, header: Node) -> int:
-        unit = doc.get(header, "unit")
+    def _unit(self, doc: YamlFile, header: Node | None) -> None:
+        unit = doc.get(header, "unit") if header is not None else None
         if unit is not None and doc.text_of(unit, "the unit") not in ("micron", "um"):
             raise doc.problem(
                 unit, "E010", f"unit `{doc.text_of(unit, 'the unit')}` is not read: 3DBlox is in `micron`"
             )
+
+    def _precision(self, doc: YamlFile, header: Node) -> int:
         node = doc.get(header, "precision")
         if node is None:
             return 1000
@@ -201,8 +207,12 @@ class StackReader:
                     else f"{did_you_mean(kind, CHIPLET_TYPES)}; known: {', '.join(CHIPLET_TYPES)}"
                 )
                 raise doc.problem(type_node, "E010", f"chiplet type `{kind}` is not read{hint}")
-            area = doc.get(node, "design_area")
-            width, height = doc.numbers(area, "design_area", 2) if area is not None else (0.0, 0.0)
+            area = doc.require(node, "design_area", f"chiplet `{name}`")
+            width, height = doc.numbers(area, "design_area", 2)
+            if not (width > 0 and height > 0):
+                raise doc.problem(
+                    area, "E008", f"the design_area of `{name}` must be positive, got [{width:g}, {height:g}]"
+                )
             margins = [0.0, 0.0, 0.0, 0.0]
             for key in ("seal_ring_width", "scribe_line_remaining_width"):
                 value = doc.get(node, key)
@@ -210,6 +220,11 @@ class StackReader:
                     margins = [m + v for m, v in zip(margins, doc.numbers(value, key, 4), strict=True)]
             thickness_node = doc.get(node, "thickness")
             thickness = doc.number(thickness_node, "the thickness") if thickness_node is not None else None
+            if thickness is not None and not thickness > 0:
+                assert thickness_node is not None
+                raise doc.problem(
+                    thickness_node, "E008", f"the thickness of `{name}` must be positive, got {thickness:g}"
+                )
             offset_node = doc.get(node, "offset")
             offset = doc.numbers(offset_node, "offset", 2) if offset_node is not None else (0.0, 0.0)
             left, bottom, right, top = (_dbu(m, dbu) for m in margins)
@@ -309,7 +324,6 @@ class StackReader:
         written, loc, folder = region.bmap
         data, shown, resolved = self.read(written, loc, folder)
         if resolved not in self.bump_maps:
-            self._record(shown, data)
             self.bump_maps[resolved] = (read_bmap(data, shown), shown)
         return self.bump_maps[resolved][0]
 
@@ -341,9 +355,6 @@ class StackReader:
         if region not in regions:
             raise doc.problem(node, "E002", f"`{inst}` has no region `{region}`" + did_you_mean(region, regions))
         return inst, region
-
-    def _record(self, shown: str, data: bytes) -> None:
-        self.files.append((shown, hashlib.sha256(data).hexdigest()))
 
 
 def _dbu(value: float, dbu: int) -> int:

@@ -40,6 +40,23 @@ class YamlFile:
         self.root = root if root is not None else yaml.MappingNode("tag:yaml.org,2002:map", [])
         if not isinstance(self.root, yaml.MappingNode):
             raise self.problem(self.root, "E001", "a 3DBlox file is a YAML mapping of sections (Header, ChipletDef, …)")
+        self._no_key_twice(self.root)
+
+    def _no_key_twice(self, root: Node) -> None:
+        """A key given twice in any mapping is E004 at the second: YAML would keep one silently."""
+        stack: list[tuple[Node, str]] = [(root, "")]
+        while stack:
+            node, where = stack.pop()
+            if isinstance(node, yaml.MappingNode):
+                seen: set[str] = set()
+                for key_node, value_node in node.value:
+                    key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+                    if key in seen:
+                        raise self.problem(key_node, "E004", f"`{key}` is given twice in {where or 'the file'}")
+                    seen.add(key)
+                    stack.append((value_node, f"{where}.{key}" if where else key))
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend((item, where) for item in node.value)
 
     def loc(self, node: Node) -> Location:
         start, end = node.start_mark, node.end_mark

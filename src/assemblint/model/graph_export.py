@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -61,6 +61,8 @@ ITEM_ATTRS = {
     "lead": ("index", "node"),
 }
 _SOURCE, _TARGET = "\x00source\x00", "\x00target\x00"  # where an edge's ends go in its template
+# what some format escapes: all but printable ASCII, and & < > " \ (a name without is written as it is)
+_SPECIAL = re.compile(r'[^\x20-\x7e]|[&<>"\\]').search
 
 
 def graph_text(assembly: Assembly, fmt: str) -> Iterator[str]:
@@ -121,7 +123,7 @@ class _Run:
     kind: str
     indexed: bool
     start: int  # node id of its first item
-    signature: tuple[tuple[str, type], ...]  # the attributes its declarations give all their items
+    signature: tuple[tuple[str, ...], tuple[type, ...]]  # the attributes its declarations give all their items
     prefixes: list[str] = field(default_factory=list)  # each declaration's name
     counts: list[int] = field(default_factory=list)  # and its number of items
     values: list[tuple[Any, ...]] = field(default_factory=list)  # and its attributes' values
@@ -154,7 +156,7 @@ def _runs(assembly: Assembly) -> list[_Run]:
             if declaration.count == 0:
                 continue
             attrs = attrs_of(declaration, represented)
-            signature = tuple((k, type(v)) for k, v in attrs.items())
+            signature = (tuple(attrs), tuple(map(type, attrs.values())))
             if run is None or run.signature != signature or run.indexed != declaration.indexed:
                 run = _Run(kind, declaration.indexed, offset + declaration.start, signature)
                 runs.append(run)
@@ -189,7 +191,7 @@ def _distinct_names(runs: list[_Run]) -> bool:
             else:
                 single.add(prefix)
     for name in single:  # `a[3]` as a single name, beside an `a` with four items
-        match = re.fullmatch(r"(.*)\[(0|[1-9][0-9]*)\]", name, re.DOTALL)
+        match = re.fullmatch(r"(.*)\[(0|[1-9][0-9]*)\]", name, re.DOTALL) if name.endswith("]") else None
         if match and int(match[2]) < indexed.get(match[1], 0):
             return False
     return True
@@ -224,7 +226,6 @@ class _Writer:
         largest = max([max(run.counts) for run in runs] + [int(net.node_labels.max(initial=-1)) + 1, 1])
         self.digits = list(map(str, range(largest)))
         self.digit_array = np.array(self.digits, dtype=object)
-        self._texts: dict[tuple[type, Any], str] = {}
         self.run_attrs = [self.attributes(run) for run in runs]
 
     # -- what each format says -----------------------------------------------------------------
@@ -234,6 +235,9 @@ class _Writer:
 
     def escape(self, name: str) -> str:
         """A node's name inside this format's quotes."""
+        return name if not _SPECIAL(name) else self.escape_special(name)
+
+    def escape_special(self, name: str) -> str:
         raise NotImplementedError
 
     def node_template(self, run: _Run, attrs: list[tuple[str, type, Piece | None]]) -> list[Piece]:
@@ -248,21 +252,22 @@ class _Writer:
         """inf or nan as this format writes them (str(), in graphml and dot)."""
         return str(value)
 
-    def text_of(self, value: Any) -> str:
-        """`constant(value)`, once per value (and type: 1 and 1.0 differ, and so do 0.0 and -0.0)."""
-        key = (type(value), repr(value) if isinstance(value, float) else value)
-        text = self._texts.get(key)
-        if text is None:
-            text = self._texts[key] = self.constant(value)
-        return text
+    def texts(self, values: Sequence[Any]) -> str | list[str]:
+        """`constant()` of each of a run's declarations' values (all of one type): one text if they share it."""
+        table = {value: self.constant(value) for value in dict.fromkeys(values)}  # each value once
+        if isinstance(values[0], float) and 0.0 in table:  # 0.0 and -0.0 are one key, but two texts
+            listed = [self.constant(value) for value in values]
+            return listed[0] if len(set(listed)) == 1 else listed
+        return next(iter(table.values())) if len(table) == 1 else list(map(table.__getitem__, values))
 
     def attributes(self, run: _Run) -> list[tuple[str, type, Piece | None]]:
         """A run's attributes in the graph's order: key, type, and the text every node has, a slot to
         fill node by node, or None where no node has it."""
         out: list[tuple[str, type, Piece | None]] = []
-        for i, (key, value_type) in enumerate(run.signature):
-            texts = [self.text_of(values[i]) for values in run.values]
-            out.append((key, value_type, texts[0] if len(set(texts)) == 1 else _Slot(texts)))
+        keys, types = run.signature
+        for key, value_type, values in zip(keys, types, zip(*run.values, strict=True), strict=True):
+            texts = self.texts(values)
+            out.append((key, value_type, texts if isinstance(texts, str) else _Slot(texts)))
         for key in ITEM_ATTRS[run.kind]:
             column = run.items[key]
             if column is INDEX:
@@ -273,7 +278,7 @@ class _Writer:
             bits = column.view(np.int64) if value_type is float else column
             if (bits == bits[0]).all():  # one value for the whole run (0.0 and -0.0 differ, as their text does)
                 value = value_type(column[0])
-                out.append((key, value_type, None if optional and value != value else self.text_of(value)))
+                out.append((key, value_type, None if optional and value != value else self.constant(value)))
             else:
                 out.append((key, value_type, _Slot(key, optional=optional and bool(np.isnan(column).any()))))
         return out
@@ -321,10 +326,13 @@ class _Writer:
         """Every node's escaped name, by node id."""
         names = np.empty(self.node_total, dtype=object)
         for run in self.runs:
+            if not run.indexed:
+                names[run.start : run.start + run.size] = list(map(self.escape, run.prefixes))
+                continue
             at = run.start
             for prefix, count in zip(run.prefixes, run.counts, strict=True):
                 escaped = self.escape(prefix)
-                names[at : at + count] = [f"{escaped}[{i}]" for i in self.digits[:count]] if run.indexed else [escaped]
+                names[at : at + count] = [f"{escaped}[{i}]" for i in self.digits[:count]]
                 at += count
         return names
 
@@ -401,6 +409,8 @@ _LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e]")
 
 def _xml(text: str, attribute: bool) -> str:
     """As ElementTree writes text or an attribute's value in US-ASCII, then split into lines and joined."""
+    if not _SPECIAL(text):
+        return text
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if attribute:
         text = text.replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
@@ -440,7 +450,7 @@ class _GraphML(_Writer):
     def constant(self, value: Any) -> str:
         return _xml(str(value), attribute=False)
 
-    def escape(self, name: str) -> str:
+    def escape_special(self, name: str) -> str:
         return _xml(name, attribute=True)
 
     def data(self, key: str, value_type: type, text: str, scope: str) -> str:
@@ -454,7 +464,9 @@ class _GraphML(_Writer):
             if isinstance(value, str):
                 out.append(self.data(key, value_type, value, "node"))
             elif isinstance(value, _Slot) and isinstance(value.source, list):
-                out.append(_Slot([self.data(key, value_type, text, "node") for text in value.source]))
+                keyid = self.key(key, value_type, "node")
+                full, empty = f'      <data key="{keyid}">{{}}</data>\n', f'      <data key="{keyid}" />\n'
+                out.append(_Slot([full.format(text) if text else empty for text in value.source]))
             elif isinstance(value, _Slot):
                 before, after = self.data(key, value_type, "\x00", "node").split("\x00")
                 if value.optional:
@@ -485,9 +497,11 @@ class _Json(_Writer):
     """As `json.dumps(nx.node_link_data(graph, edges="edges"), indent=1, sort_keys=True)`."""
 
     def constant(self, value: Any) -> str:
-        return json.dumps(value)
+        if type(value) is str and not _SPECIAL(value):
+            return f'"{value}"'
+        return int.__repr__(value) if type(value) is int else json.dumps(value)
 
-    def escape(self, name: str) -> str:
+    def escape_special(self, name: str) -> str:
         return json.dumps(name)[1:-1]
 
     def special_float(self, value: float) -> str:
@@ -527,7 +541,7 @@ class _Dot(_Writer):
     def constant(self, value: Any) -> str:
         return dot_quote(str(value))
 
-    def escape(self, name: str) -> str:
+    def escape_special(self, name: str) -> str:
         return dot_quote(name)[1:-1]
 
     def node_template(self, run: _Run, attrs: list[tuple[str, type, Piece | None]]) -> list[Piece]:

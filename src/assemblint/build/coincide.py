@@ -1,0 +1,49 @@
+"""Each point of one set, its nearest point of another: the pads `joins … by position` pairs, the
+bumps a 3DBlox connection joins (STACK.md §4, §6).
+
+Pads that are joined almost always coincide, so the pairs are first found by sorting: each point's
+grid cell (of the tolerance's size) is looked up among the other set's cells, and a point whose
+cell holds exactly one point, within a thousandth of the tolerance, and not near its cell's edge,
+has that point as its nearest (no other point can be closer). A k-d tree answers for the rest only:
+a million coinciding pairs cost a sort, not a tree of a million points.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SHIFT = 0.3183  # the cells' edges sit off round coordinates (k - 0.3183 cells), where real pads lie
+CLOSE = 1e-3  # of the tolerance: a pair this close is taken from its cell alone
+
+
+def nearest(
+    ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray, tolerance: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(distance, index into B) of the point of B nearest to each point of A; B must not be empty."""
+    cell = max(float(tolerance), 1e-9)
+    distance = np.full(len(ax), np.inf)
+    index = np.full(len(ax), -1, dtype=np.int64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        keys_b = np.floor(bx / cell + SHIFT) + 1j * np.floor(by / cell + SHIFT)
+        fx, fy = ax / cell + SHIFT, ay / cell + SHIFT
+        keys_a = np.floor(fx) + 1j * np.floor(fy)
+    order = np.argsort(keys_b, kind="stable")
+    sorted_b = keys_b[order]
+    at = np.minimum(np.searchsorted(sorted_b, keys_a), len(sorted_b) - 1)
+    after = np.minimum(at + 1, len(sorted_b) - 1)
+    alone = (sorted_b[at] == keys_a) & ((at + 1 >= len(sorted_b)) | (sorted_b[after] != keys_a))
+    candidate = order[at]
+    with np.errstate(invalid="ignore"):
+        gap = np.hypot(ax - bx[candidate], ay - by[candidate])
+        margin = np.minimum.reduce([fx - np.floor(fx), np.ceil(fx) - fx, fy - np.floor(fy), np.ceil(fy) - fy])
+        sure = alone & (gap <= CLOSE * cell) & (margin > CLOSE)
+    distance[sure], index[sure] = gap[sure], candidate[sure]
+    rest = np.flatnonzero(~sure)
+    if len(rest):
+        from scipy.spatial import cKDTree  # imported here: scipy costs ~0.3 s to import
+
+        tree = cKDTree(np.column_stack([bx, by]), balanced_tree=False, compact_nodes=False)
+        found = tree.query(np.column_stack([ax[rest], ay[rest]]), workers=-1)
+        distance[rest] = np.asarray(found[0], dtype=float)
+        index[rest] = np.asarray(found[1], dtype=np.int64)
+    return distance, index
