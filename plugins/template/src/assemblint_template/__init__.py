@@ -26,20 +26,19 @@ ONE_MASS = TWO_MASSES.replace("grid 1 x 2", "grid 1 x 1")
 
     A rule is a function of `ctx` that yields findings. This one reads `ctx.assembly`, compares
     with a parameter the deck can set, and reports one finding whose objects are the masses of
-    each `masses` statement.
+    every `masses` statement (one finding for the design, not one per statement: a flat export
+    has a statement per mass).
     """,
 )
 def mass_budget(ctx):
     limit = ctx.params["max_masses"]
     total = ctx.assembly.mass_count
     if total > limit:
-        for group in ctx.assembly.mass_groups:
-            yield ctx.finding(
-                f"{total} masses, over the budget of {limit}; {OBJECTS} are among them",
-                objects=group,
-                data={"masses": total, "max_masses": limit},
-                cause="over budget",
-            )
+        yield ctx.finding(
+            f"{total} masses, over the budget of {limit}; {OBJECTS} are among them",
+            objects=list(ctx.assembly.mass_groups),
+            data={"masses": total, "max_masses": limit},
+        )
 
 
 @hookimpl
