@@ -12,7 +12,7 @@ folder upward. Command-line options win over it.
     rule-memory = "8G"                # memory a rule may add (0: no budget)
     isolate = "plugins"               # rules run in a forked worker: none, plugins (outside assemblint) or all
     max-objects = 50000000            # limits on what a design may ask (limits.py, docs/safety.md)
-    max-file-size = "32M"
+    max-file-size = "512M"
     max-import-depth = 100
     max-expression-depth = 200
 
