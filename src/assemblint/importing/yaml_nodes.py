@@ -45,8 +45,12 @@ class YamlFile:
     def _no_key_twice(self, root: Node) -> None:
         """A key given twice in any mapping is E004 at the second: YAML would keep one silently."""
         stack: list[tuple[Node, str]] = [(root, "")]
+        seen_nodes: set[int] = set()  # an alias is the node it names: each node once (a YAML bomb, a cycle)
         while stack:
             node, where = stack.pop()
+            if id(node) in seen_nodes:
+                continue
+            seen_nodes.add(id(node))
             if isinstance(node, yaml.MappingNode):
                 seen: set[str] = set()
                 for key_node, value_node in node.value:
