@@ -55,20 +55,16 @@ def pad_outside(ctx: RuleContext) -> Iterator[Finding]:
         return
     net = ctx.netlist
     stack = Elements.of(ctx.assembly)
-    box = stack.box[net.pad_element]  # per pad; nan where its element has no outline
     half_x, half_y = pad_half_extents(net)
-    beyond = np.stack(
-        [
-            box[:, 0] - (net.pad_x - half_x),
-            (net.pad_x + half_x) - box[:, 2],
-            box[:, 1] - (net.pad_y - half_y),
-            (net.pad_y + half_y) - box[:, 3],
-        ],
-        axis=1,
-    )
+    # per pad, from its element's outline (nan where it has none): four gathers, no (pads x 4) array
+    owner = net.pad_element
+    x0, y0, x1, y1 = (stack.box[:, k][owner] for k in range(4))
     with np.errstate(invalid="ignore"):
-        outside = np.where(np.isnan(beyond), -np.inf, beyond).max(axis=1)
-    scale = np.abs(np.nan_to_num(box)).max(axis=1) if len(box) else np.zeros(0)
+        left, right = x0 - (net.pad_x - half_x), (net.pad_x + half_x) - x1
+        below, above = y0 - (net.pad_y - half_y), (net.pad_y + half_y) - y1
+        outside = np.fmax(np.fmax(left, right), np.fmax(below, above))  # nan only where all four are
+    outside[np.isnan(outside)] = -np.inf
+    scale = np.abs(np.nan_to_num(stack.box)).max(axis=1)[owner] if len(stack.box) else np.zeros(0)
     bad = np.flatnonzero(positive(outside, scale))
     if len(bad) == 0:
         return

@@ -185,15 +185,24 @@ class Netlist:
     @cached_property
     def node_labels(self) -> np.ndarray:
         """The electrical node of every pad, mass and lead (in node-id order), numbered from 0."""
-        from scipy.sparse import coo_matrix  # imported here: scipy costs ~0.3 s to import
+        from scipy.sparse import coo_matrix, csr_matrix  # imported here: scipy costs ~0.3 s to import
         from scipy.sparse.csgraph import connected_components
 
         n = self.pad_count + self.mass_count + self.lead_count
         if n == 0:
             return frozen(np.zeros(0, dtype=np.int64))
         src, dst = self.edges()
-        matrix = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
-        _, labels = connected_components(matrix, directed=False)
+        if n < 2**31 - 1:  # the CSR matrix made here, with 32-bit indices: twice as fast as from COO
+            index = np.int32
+            order = np.argsort(src, kind="stable")
+            indptr = np.zeros(n + 1, dtype=index)
+            np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+            matrix = csr_matrix((np.ones(len(src), dtype=np.int8), dst[order].astype(index), indptr), shape=(n, n))
+        else:
+            matrix = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n)).tocsr()
+        # weakly connected components of the one-way edges: the same nodes as of the undirected
+        # graph, without adding the transpose first
+        _, labels = connected_components(matrix, directed=True, connection="weak")
         return frozen(labels.astype(np.int64))
 
     @cached_property
