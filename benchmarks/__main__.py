@@ -3,6 +3,7 @@
     python -m benchmarks                      # the full run: 10k, 100k and 1.2M masses, a few minutes
     python -m benchmarks --quick              # 10k masses only, to try a change (targets not judged)
     python -m benchmarks --only wafer --sizes 100000 --json figures.json
+    python -m benchmarks --only graph                 # `assemblint graph` of 1M masses (benchmarks/bench_graph.py)
 
 Three generated designs (benchmarks/designs.py), each run in fresh processes so that every figure
 of peak memory belongs to one design in one mode:
@@ -452,9 +453,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         action="append",
-        choices=(*BENCHMARKS, "pathological"),
+        choices=(*BENCHMARKS, "pathological", "graph"),
         metavar="NAME",
-        help="wafer, explicit, grid, or pathological (issue 17's tiny designs: benchmarks/pathological.py)",
+        help="wafer, explicit, grid, pathological (issue 17's tiny designs: benchmarks/pathological.py), "
+        "or graph (`assemblint graph` of a million masses: benchmarks/bench_graph.py)",
     )
     parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE")
     parser.add_argument("--keep", metavar="DIR", help="write the generated designs and reports to DIR and keep them")
@@ -477,6 +479,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         keep = ["--keep", args.keep] if args.keep else []
         return pathological.main(["--timeout", str(args.timeout), *keep])
+    if args.only and "graph" in args.only:  # a set of its own too: the export of the graph, judged on its own bar
+        from . import bench_graph
+
+        keep = ["--keep", args.keep] if args.keep else []
+        sizes = ["--sizes", *map(str, args.sizes)] if args.sizes else []
+        return bench_graph.main(["--timeout", str(args.timeout), "--repeat", str(args.repeat), *keep, *sizes])
     with tempfile.TemporaryDirectory(prefix="assemblint-bench-") as scratch:
         folder = Path(args.keep) if args.keep else Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)

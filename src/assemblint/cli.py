@@ -10,13 +10,13 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from assemblint.api import CheckOptions, check_files, design_files
 from assemblint.base import limits
-from assemblint.base.atomic import write_text
+from assemblint.base.atomic import write_chunks
 from assemblint.base.diagnostics import LanguageError
 from assemblint.base.inputs import shown_path
 from assemblint.base.version import __version__
@@ -334,15 +334,18 @@ def _say(message: str) -> None:
     print(for_log(message), file=sys.stderr)
 
 
-def _write(text: str, output: str | None) -> None:
-    """Standard output, or FILE replaced whole (atomic.py): an interrupted run leaves no partial file."""
+def _write(text: str | Iterable[str], output: str | None) -> None:
+    """Standard output, or FILE replaced whole (atomic.py): an interrupted run leaves no partial file.
+    The text may come in chunks, written as they come (a graph of a million masses)."""
+    chunks = [text] if isinstance(text, str) else text
     if output:
         try:
-            write_text(output, text)
+            write_chunks(output, chunks)
         except OSError as error:
             raise UsageError(f"cannot write {shown_path(output)}: {error.strerror or error}") from None
     else:
-        sys.stdout.write(text)
+        for chunk in chunks:
+            sys.stdout.write(chunk)
         sys.stdout.flush()
 
 
@@ -628,13 +631,7 @@ def cmd_graph(args: argparse.Namespace, host: PluginHost) -> int:
             _say("\n".join(rendered(diagnostic)))
         return 2
     refuse_overwrite([(f"-o {args.output}", args.output)], [str(files[0]), *(path for path, _ in assembly.files)])
-    chunks = graph_text(assembly, args.format)  # from the arrays, not through networkx (graph_export.py)
-    if args.output:
-        _write("".join(chunks), args.output)
-    else:
-        for chunk in chunks:
-            sys.stdout.write(chunk)
-        sys.stdout.flush()
+    _write(graph_text(assembly, args.format), args.output)  # from the arrays, not through networkx (graph_export.py)
     return 0
 
 

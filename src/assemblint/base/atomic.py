@@ -20,13 +20,20 @@ import errno
 import os
 import secrets
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 CHUNK = 1 << 20  # bytes per os.write
 
 
 def write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
-    """Replace `path` with `text`, atomically when `path` is (or will be) a regular file.
+    """Replace `path` with `text` (write_chunks with one chunk)."""
+    write_chunks(path, [text], encoding)
+
+
+def write_chunks(path: str | os.PathLike[str], chunks: Iterable[str], encoding: str = "utf-8") -> None:
+    """Replace `path` with the text of `chunks`, each encoded and written as it comes (a 1.5 GB graph
+    is never one string), atomically when `path` is (or will be) a regular file.
 
     The new file keeps the mode of the one it replaces (a new one gets the umask's). Through a
     symbolic link, the file it points to is replaced and the link kept. A device or pipe
@@ -39,9 +46,10 @@ def write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8")
         existing = None
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         with open(target, "w", encoding=encoding) as out:
-            out.write(text)
+            for chunk in chunks:
+                out.write(chunk)
         return
-    data = memoryview(text.encode(encoding))
+    data = (chunk.encode(encoding) for chunk in chunks)
     if _write_anonymous(target, existing, data):
         return
     temporary = _temporary_name(target)
@@ -64,13 +72,15 @@ def _temporary_name(target: Path) -> Path:
     return target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
 
 
-def _write_all(fd: int, data: memoryview) -> None:
-    while data:
-        data = data[os.write(fd, data[:CHUNK]) :]
+def _write_all(fd: int, data: Iterable[bytes]) -> None:
+    for chunk in data:
+        view = memoryview(chunk)
+        while view:
+            view = view[os.write(fd, view[:CHUNK]) :]
     os.fsync(fd)  # the content is on disk before a name points at it
 
 
-def _write_anonymous(target: Path, existing: os.stat_result | None, data: memoryview) -> bool:
+def _write_anonymous(target: Path, existing: os.stat_result | None, data: Iterable[bytes]) -> bool:
     """Write `data` to a nameless file in the target's folder, then name it `target`; False (nothing
     done) where the system or the file system has no `O_TMPFILE`."""
     flag = getattr(os, "O_TMPFILE", 0)

@@ -192,7 +192,10 @@ class ToSyntaxTree(Transformer):
         return self._declaration("footprint", c[0], None, c[1])
 
     def refine(self, c: list) -> st.Refine:
-        return st.Refine(c[0].loc, c[0], c[1])
+        """The target is a name or a dotted name written without spaces (`soc_inst.front_reg`): a token
+        of its own here, not a `ref`, so that no other place of the grammar expects a `{` after a reference."""
+        target = self.ref([c[0]])
+        return st.Refine(target.loc, target, c[1])
 
     def layer(self, c: list) -> st.Declaration:
         return self._declaration("layer", c[0], c[1], c[2])

@@ -2,7 +2,10 @@
 
 Built from the netlist arrays on first use (`Assembly.graph`), so designs that no rule or export
 needs as a graph never pay for one Python object per pad. Node and edge attributes are listed in
-docs/graph.md; attributes are scalars so every format can carry them.
+docs/graph.md; attributes are scalars so every format can carry them. The attributes a
+declaration gives all its items (`pad_attrs`, `mass_attrs`, `lead_attrs`) are defined here once,
+for this graph and for `assemblint graph`, which writes the same text as `export()` straight from
+the arrays (graph_export.py).
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -129,8 +130,9 @@ class _Run:
     values: list[tuple[Any, ...]] = field(default_factory=list)  # and its attributes' values
     items: dict[str, Any] = field(default_factory=dict)  # per-item attributes: INDEX or an array over the run
 
-    @property
+    @cached_property
     def size(self) -> int:
+        """Its items: nodes."""
         return sum(self.counts)
 
     def local_index(self) -> np.ndarray:
@@ -200,8 +202,9 @@ def _distinct_names(runs: list[_Run]) -> bool:
 # --------------------------------------------------------------------------------------------- writers
 @dataclass
 class _Slot:
-    """A place in a record's template filled item by item: `source` is "name", "index", a per-item
-    attribute, or a list of texts (one per declaration); an optional one is left out where NaN."""
+    """A place in a record's template filled item by item: `source` is "index", a per-item attribute
+    (a key of `_Run.items`), or a list of texts, one per declaration; an optional attribute's text,
+    `pre` + value + `post`, is left out where the value is NaN."""
 
     source: Any
     pre: str = ""
