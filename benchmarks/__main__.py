@@ -4,6 +4,7 @@
     python -m benchmarks --quick              # 10k masses only, to try a change (targets not judged)
     python -m benchmarks --only wafer --sizes 100000 --json figures.json
     python -m benchmarks --only graph                 # `assemblint graph` of 1M masses (benchmarks/bench_graph.py)
+    python -m benchmarks --only imports               # two dies of 1M CSV bumps vs json.load (bench_imports.py)
 
 Three generated designs (benchmarks/designs.py), each run in fresh processes so that every figure
 of peak memory belongs to one design in one mode:
@@ -453,10 +454,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         action="append",
-        choices=(*BENCHMARKS, "pathological", "graph"),
+        choices=(*BENCHMARKS, "pathological", "graph", "imports"),
         metavar="NAME",
         help="wafer, explicit, grid, pathological (issue 17's tiny designs: benchmarks/pathological.py), "
-        "or graph (`assemblint graph` of a million masses: benchmarks/bench_graph.py)",
+        "graph (`assemblint graph` of a million masses: benchmarks/bench_graph.py), "
+        "or imports (two dies of a million CSV bumps each, against json.load: benchmarks/bench_imports.py)",
     )
     parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE")
     parser.add_argument("--keep", metavar="DIR", help="write the generated designs and reports to DIR and keep them")
@@ -485,6 +487,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         keep = ["--keep", args.keep] if args.keep else []
         sizes = ["--sizes", *map(str, args.sizes)] if args.sizes else []
         return bench_graph.main(["--timeout", str(args.timeout), "--repeat", str(args.repeat), *keep, *sizes])
+    if args.only and "imports" in args.only:  # bump maps from CSV, judged against json.load of the same rows
+        from . import bench_imports
+
+        return bench_imports.main(["--bumps", str(args.sizes[0])] if args.sizes else [])
     with tempfile.TemporaryDirectory(prefix="assemblint-bench-") as scratch:
         folder = Path(args.keep) if args.keep else Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)

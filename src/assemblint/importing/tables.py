@@ -50,7 +50,8 @@ class Table:
 def read_table(data: bytes, path: str, mapping: list[tuple[str, str, Location]]) -> Table:
     """Read the columns `mapping` names (role, header, where the mapping is written) from `data`."""
     data = data.removeprefix(BOM)
-    header_line = data.split(b"\n", 1)[0].rstrip(b"\r")
+    end = data.find(b"\n")
+    header_line = (data if end < 0 else data[:end]).rstrip(b"\r")  # not split(): a copy of the whole table
     delimiter = _delimiter(header_line)
     try:
         header_text = header_line.decode("utf-8")
