@@ -165,7 +165,7 @@ def test_masses_without_a_diameter_take_the_smaller_of_their_pads(cross: Path) -
 
 def test_refine_of_a_region_takes_only_pad_sizes(cross: Path) -> None:
     assert errors(cross, "refine chipA.front_reg { face back }\n") == [
-        ("E010", 3, 26, "`refine` of a region takes diameter, size, oblong, barrier, not `face`")
+        ("E010", 3, 26, "`refine` of a region takes diameter, size, oblong, barrier, finish, not `face`")
     ]
 
 

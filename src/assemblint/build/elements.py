@@ -20,7 +20,7 @@ from assemblint.build.state import PadSel, Scope
 from assemblint.language import explicit
 from assemblint.language import syntax_tree as st
 from assemblint.language.values import MAX_COORDINATE, Args, Lets, Problem, describe, too_far
-from assemblint.model.assembly import FACES, Element, PadArray
+from assemblint.model.assembly import FACES, Element, Material, PadArray
 from assemblint.model.placing import transform
 
 ELEMENT_PROPERTIES = (
@@ -38,6 +38,7 @@ ELEMENT_PROPERTIES = (
     "pads",
     "footprint",
     "connect",
+    "msl",
 )
 PLACING = ("position", "z", "flip", "rotate", "mirror")  # read before the pads: they say where the pads land
 ROTATIONS = (0, 90, 180, 270)
@@ -144,6 +145,17 @@ class Elements(Imports):
             e.operating = args.range(TEMPERATURE)
         elif name == "max_temp":
             e.max_temp = args.quantity(TEMPERATURE)
+        elif name == "msl":
+            level_item = args.peek()
+            level = args.count("a moisture sensitivity level")
+            if level > 6:
+                assert level_item is not None
+                raise Problem(
+                    "E008",
+                    f"a moisture sensitivity level is 1 to 6 (J-STD-020), got {describe(level_item)}",
+                    level_item.loc,
+                )
+            e.msl = level
         elif name in ("pad", "pads"):
             self._pads(e, prop, args)
             return
@@ -261,6 +273,7 @@ class Elements(Imports):
             width=width,
             height=height,
             corner=corner,
+            finish=options.get("finish"),
         )
         self._add_pads(e, array)
 
@@ -305,6 +318,8 @@ class Elements(Imports):
                     options["barrier_thickness"] = args.quantity(LENGTH)
             elif args.accept_keyword("face"):
                 options["face"] = args.word("`front` or `back`", FACES, what="face")
+            elif args.accept_keyword("finish"):
+                options["finish"] = self._finish(args)
             elif allow_origin and args.accept_keyword("keep"):
                 if args.accept_keyword("ring"):
                     options["ring"] = args.count("the number of rows and columns kept")
@@ -335,13 +350,30 @@ class Elements(Imports):
             else:
                 wanted = (
                     "`origin`, `keep ring`, `keep inside`, `without`, `stagger`, `diameter`, `size`, `oblong`, "
-                    "`barrier` or `face`"
+                    "`barrier`, `finish` or `face`"
                     if allow_origin
-                    else "`diameter`, `size`, `oblong`, `barrier` or `face`"
+                    else "`diameter`, `size`, `oblong`, `barrier`, `finish` or `face`"
                 )
                 assert item is not None  # not at the end
                 raise Problem("E010", f"unknown pad option `{describe(item)}`; known: {wanted}", item.loc)
         return options
+
+    def _finish(self, args: Args) -> tuple[tuple[Material, float], ...]:
+        """`finish nickel 5 um, gold 0.1 um`: the plating stack, each layer a material and a thickness."""
+        layers = []
+        while True:
+            word = args.peek()
+            name = args.word("a finish material such as `gold`")
+            assert word is not None
+            material = self._material_ref(name, word.loc)
+            item = args.peek()
+            thickness = args.quantity(LENGTH)
+            if not thickness > 0:
+                assert item is not None
+                raise Problem("E008", f"a finish layer's thickness must be above 0, got {describe(item)}", item.loc)
+            layers.append((material, thickness))
+            if not args.accept_punct(","):
+                return tuple(layers)
 
     def _connect(self, e: Element, prop: st.Property, args: Args) -> None:
         assert self.assembly is not None

@@ -31,7 +31,7 @@ from assemblint.model.assembly import Element, MassGroup, NetGroup, PadArray, Sp
 ReadData = Callable[[str, Location], tuple[bytes, str, Path]]
 TABLE_ROLES = ("name", "x", "y", "net", "diameter", "size")
 REFINE_PLACING = ("size", "position", "z", "flip", "rotate", "mirror")  # what a 3DBlox file already says
-REFINE_PADS = ("diameter", "size", "oblong", "barrier")
+REFINE_PADS = ("diameter", "size", "oblong", "barrier", "finish")
 REFINE_MASSES = ("material", "diameter")
 
 
@@ -180,6 +180,7 @@ class Imports(References, Materials):
             corner=corner,
             labels=pads.labels if len(pads.labels) == len(pads.x) and len(pads.x) else None,
             diameters=pads.diameters,
+            finish=options.get("finish"),
         )
         self._add_pads(e, array)  # type: ignore[attr-defined]
         self._imported_pad_nets(array, pads)

@@ -11,16 +11,16 @@ from __future__ import annotations
 import numpy as np
 
 from assemblint.base.diagnostics import Location
-from assemblint.base.units import LENGTH, format_quantity
+from assemblint.base.units import CURRENT, LENGTH, format_quantity
 from assemblint.build import coincide
 from assemblint.build.materials import Materials
 from assemblint.build.references import References
 from assemblint.build.state import MassRow, PadSel, Scope
 from assemblint.language import syntax_tree as st
-from assemblint.language.values import MAX_COORDINATE, Args, Problem
+from assemblint.language.values import MAX_COORDINATE, Args, Problem, describe
 from assemblint.model.assembly import Element, Layer, MassGroup, PadArray, Region
 
-MASS_PROPERTIES = ("joins", "diameter", "size", "height", "in", "region")
+MASS_PROPERTIES = ("joins", "diameter", "size", "height", "in", "region", "current")
 
 
 class Masses(References, Materials):
@@ -34,7 +34,7 @@ class Masses(References, Materials):
             material = self._material_ref(decl.base, decl.base_loc)
         joins: tuple[PadSel, PadSel | None] | None = None
         joins_loc = None
-        diameter = height = None
+        diameter = height = current = None
         extent: tuple[float, float] | None = None
         layer = None
         regions: list[tuple[str, str, Location, st.Ref, Location]] = []
@@ -58,6 +58,8 @@ class Masses(References, Materials):
                     height = args.quantity(LENGTH)
                     if height <= 0:
                         raise Problem("E008", "a height must be positive", prop.args[0].loc)
+                elif prop.name == "current":
+                    current = positive_current(args)
                 elif prop.name == "in":
                     ref = args.ref("a layer")
                     found = self.resolve(scope, ref)
@@ -128,6 +130,7 @@ class Masses(References, Materials):
             start=self.mass_total,
             joins_loc=joins_loc,
             extent=extent,
+            current=current,
         )
         self._add_masses(scope, decl.name, group)
 
@@ -262,3 +265,13 @@ POSITION_TOLERANCE = 1.0  # µm: `joins … by position` without a tolerance (ST
 
 def _diameter(array: PadArray) -> float:
     return np.nan if array.diameter is None else array.diameter
+
+
+def positive_current(args: Args) -> float:
+    """`current I` (A, mA): the current through each mass, or each net of a `net` (RL005); above 0."""
+    item = args.peek()
+    value = args.quantity(CURRENT)
+    if not value > 0:
+        assert item is not None
+        raise Problem("E008", f"a current must be above 0, got {describe(item)}", item.loc)
+    return value

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from assemblint.base.diagnostics import Location, did_you_mean
-from assemblint.base.units import EXPANSION, FRACTION, MODULUS, NUMBER, RESISTIVITY, TEMPERATURE
+from assemblint.base.units import DENSITY, EXPANSION, FRACTION, MODULUS, NUMBER, RESISTIVITY, TEMPERATURE
 from assemblint.build.state import BuildState, Origin
 from assemblint.language import syntax_tree as st
 from assemblint.language.values import Args, Problem, describe
@@ -31,6 +31,7 @@ MATERIAL_PROPERTIES = (
     "exemption",
     "tg",
     "cte_above_tg",
+    "density",
     "fatigue_ductility",
     "fatigue_exponent",
 )
@@ -44,6 +45,7 @@ _SCALAR_MATERIAL = {
     "resistivity": RESISTIVITY,
     "tg": TEMPERATURE,
     "cte_above_tg": EXPANSION,
+    "density": DENSITY,
 }
 
 
@@ -130,7 +132,12 @@ class Materials(BuildState):
         if name == "kind":
             m.kind = args.word("a kind such as `fusible`", MATERIAL_KINDS, what="material kind")
         elif name in _SCALAR_MATERIAL:
-            setattr(m, name, args.quantity(_SCALAR_MATERIAL[name]))
+            item = args.peek()
+            value = args.quantity(_SCALAR_MATERIAL[name])
+            if name == "density" and not value > 0:
+                assert item is not None
+                raise Problem("E008", f"a density must be above 0, got {describe(item)}", item.loc)
+            setattr(m, name, value)
         elif name == "melts":
             m.solidus = m.liquidus = args.quantity(TEMPERATURE)
         elif name == "service":

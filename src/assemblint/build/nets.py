@@ -9,9 +9,13 @@ from __future__ import annotations
 import numpy as np
 
 from assemblint.build.imports import Imports
+from assemblint.build.masses import positive_current
 from assemblint.build.state import PadSel, Scope
 from assemblint.language import syntax_tree as st
+from assemblint.language.values import Args
 from assemblint.model.assembly import NetGroup
+
+NET_PROPERTIES = ("current",)
 
 
 class Nets(Imports):
@@ -41,5 +45,12 @@ class Nets(Imports):
             matrix = np.stack([p.ids for _, p in members], axis=1) if members else np.zeros((0, 0), dtype=np.int64)
             pins = list(matrix)
         group = NetGroup(scope.qualified(decl.name), decl.keyword == "nets", decl.loc, pins)
+        for prop in decl.properties:
+            if prop.name != "current":
+                self._unknown_property(prop, NET_PROPERTIES, "net")
+                continue
+            args = Args(prop, self.lets)
+            group.current = self._guard(positive_current, args)
+            self._guard(args.end)
         scope.objects[decl.name] = group
         self.assembly.net_groups.append(group)

@@ -208,7 +208,11 @@ class ToSyntaxTree(Transformer):
 
     def net(self, c: list) -> st.NetDecl:
         members = [ref for group in c[2:] if isinstance(group, list) for ref in group]
-        return st.NetDecl(self._loc(c[1]), str(c[0]), str(c[1]), members)
+        properties = [item for item in c[2:] if isinstance(item, st.Property)]
+        return st.NetDecl(self._loc(c[1]), str(c[0]), str(c[1]), members, properties)
+
+    def net_property(self, c: list) -> st.Property:
+        return st.Property(str(c[0]), c[1:], self._loc(c[0]))
 
     def ref_list(self, c: list) -> list[st.Ref]:
         return c

@@ -210,6 +210,7 @@ class NetDecl(Statement):
     keyword: str  # "net" or "nets"
     name: str
     members: list[Ref] = field(default_factory=list)
+    properties: list[Property] = field(default_factory=list)  # `current 2 A`
 
 
 @dataclass(slots=True)

@@ -90,6 +90,7 @@ class Material:
     dielectric: bool = False
     exemption: str | None = None
     tg: float | None = None  # glass transition temperature (°C)
+    density: float | None = None  # g/cm³ (RL003: the weight of a joint's solder)
     cte_above_tg: float | None = None  # α2, the CTE above the glass transition (ppm/K)
     fatigue_ductility: float | None = None  # Engelmaier's εf for this solder (the fatigue-life rule)
     fatigue_exponent: tuple[float, float, float] | None = None  # Engelmaier's c0, c1 (per °C), c2
@@ -136,6 +137,8 @@ class PadArray:
     # name), and each pad's own diameter where the file gives one (NaN: the array's `diameter`)
     labels: Sequence[str] | None = None
     diameters: np.ndarray | None = None
+    # the plating stack of the pads' surface (`finish nickel 5 um, gold 0.1 um`), outermost last: (material, µm)
+    finish: tuple[tuple[Material, float], ...] | None = None
 
     def diameter_of_each(self) -> np.ndarray:
         """Each pad's diameter, µm (NaN where none is given)."""
@@ -185,6 +188,7 @@ class Element:
     flip: bool = False  # face down: front face at z, pads and outline mirrored in x about its position
     rotate: int = 0  # degrees counter-clockwise about its position: 0, 90, 180 or 270
     mirror: bool = False  # x → −x about its position, before the rotation
+    msl: int | None = None  # J-STD-020 moisture sensitivity level, 1 to 6 (RL002)
 
     @property
     def thickness(self) -> float | None:
@@ -284,6 +288,7 @@ class MassGroup:
     start: int = 0  # global mass id of the first mass
     joins_loc: Location | None = None
     extent: tuple[float, float] | None = None  # `size W x H`: the rectangle it covers, in the assembly's frame
+    current: float | None = None  # A through each mass (`current 0.5 A`), before any net's share (RL005)
 
     @property
     def count(self) -> int:
@@ -373,6 +378,7 @@ class NetGroup:
     loc: Location
     pins: list[np.ndarray] | SplitPins
     labels: Sequence[str] | None = None
+    current: float | None = None  # A carried by each net of the group (`current 2 A`), shared by its masses (RL005)
 
     @property
     def count(self) -> int:
