@@ -1,0 +1,131 @@
+"""RL004 warpage: the bimetal bow of a rigidly joined pair, from its joining step down to 25 °C."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import numpy as np
+
+from assemblint import OBJECTS, CannotRun, Finding, RuleContext, Severity, exceeds, quantity, rule
+from assemblint.analysis.joints import JoinedPair, joined_pairs, operating_moment
+from assemblint.analysis.timeline import NEVER
+from assemblint.model.assembly import Element
+
+from ._common import ROOM, length, short, temp
+from ._examples import flip_chip
+
+PPM = 1e-6
+
+
+def curvature(delta_alpha: float, delta_t: float, t1: float, t2: float, e1: float, e2: float) -> float:
+    """Timoshenko's bimetal curvature (1/µm, thicknesses in µm): κ = 6 Δα ΔT (1+m)² / (h (3(1+m)² +
+    (1+mn)(m² + 1/(mn)))), m = t1/t2, n = E1/E2, h = t1 + t2 (S. Timoshenko, "Analysis of
+    bi-metal thermostats", J. Opt. Soc. Am. 11, 233 (1925), eq. 4)."""
+    m, n, h = t1 / t2, e1 / e2, t1 + t2
+    return 6 * delta_alpha * delta_t * (1 + m) ** 2 / (h * (3 * (1 + m) ** 2 + (1 + m * n) * (m**2 + 1 / (m * n))))
+
+
+def diagonal(element: Element) -> float | None:
+    box = element.outline()
+    return None if box is None else math.hypot(box[2] - box[0], box[3] - box[1])
+
+
+@rule(
+    id="RL004",
+    name="warpage",
+    severity=Severity.WARNING,
+    params={"max_warpage": quantity("length", "100 um", "the most bow across the smaller element's diagonal")},
+    source="S. Timoshenko, J. Opt. Soc. Am. 11, 233 (1925), bimetal curvature; JEDEC JESD22-B112 (package warpage)",
+    examples={
+        "fires": flip_chip(die="size 20 mm x 20 mm x 0.3 mm"),
+        "passes": flip_chip(),
+    },
+    doc="""
+    The bimetal (Timoshenko) warpage of two rigidly joined elements, from the temperature of the
+    step that joins them down to 25 °C, over the diagonal of the smaller one, is more than
+    `max_warpage`.
+
+    A die soldered to a substrate of another CTE is stress-free at the solder's freezing point;
+    cooled to room temperature the pair bows like a bimetal strip. Too much bow at the next
+    reflow leaves corner joints open (head-in-pillow, non-wets), and a bowed package does not
+    seat on its board (JEDEC JESD22-B112 measures it). With m = t1/t2, n = E1/E2 and h = t1 + t2:
+    κ = 6 Δα ΔT (1+m)² / (h (3(1+m)² + (1+mn)(m² + 1/(mn)))), and the bow over a length L is
+    w = κ L² / 8, L the diagonal of the smaller element (by outline area). Thicknesses are the
+    third value of `size`, moduli the body materials' `modulus`, Δα from the elements' CTEs. A
+    pair with Δα > 0 that lacks a thickness, a modulus or an outline is reported once (info); a
+    bow exactly at `max_warpage` passes.
+    """,
+)
+def warpage(ctx: RuleContext) -> Iterator[Finding]:
+    tl = ctx.timeline
+    if operating_moment(tl) is None:
+        raise CannotRun("no operating range: give the process an `operate` range, or the elements `operating`")
+    limit = ctx.params["max_warpage"]
+    for pair in joined_pairs(ctx.assembly):
+        if not pair.rigidly_joined or not pair.delta_alpha:
+            continue
+        yield from _pair(ctx, pair, limit)
+
+
+def _pair(ctx: RuleContext, pair: JoinedPair, limit: float) -> Iterator[Finding]:
+    tl = ctx.timeline
+    first, second = pair.first, pair.second
+    moduli = [e.body.modulus if e.body is not None else None for e in (first, second)]
+    thick = [e.thickness for e in (first, second)]
+    smaller = min((first, second), key=lambda e: _area(e))
+    span = diagonal(smaller)
+    missing = [
+        f"the {what} of {short(e.name)}"
+        for e, t, m in zip((first, second), thick, moduli, strict=True)
+        for what, value in (("thickness", t), ("modulus", m))
+        if value is None
+    ] + (["an outline (`size`)"] if span is None else [])
+    if missing:
+        yield ctx.finding(
+            f"{OBJECTS} are rigidly joined with CTEs {pair.delta_alpha:g} ppm/K apart, but {', '.join(missing)} "
+            "is not given: RL004 cannot estimate their warpage",
+            objects=[first, second],
+            severity=Severity.INFO,
+            data={"missing": missing},
+            cause=f"warpage data: {pair.declared}",
+        )
+        return
+    joined = tl.joined_by[pair.rigid]
+    joined = joined[joined != NEVER]
+    if not len(joined):
+        return  # never joined in the process: no stress-free temperature to start from (MH rules say why)
+    moment = tl.steps[int(joined.min())]
+    start = tl.temp_of(moment, first)
+    delta_t = start - ROOM
+    assert pair.delta_alpha is not None and span is not None
+    t1, t2 = float(thick[0]), float(thick[1])  # type: ignore[arg-type]
+    e1, e2 = float(moduli[0]), float(moduli[1])  # type: ignore[arg-type]
+    kappa = curvature(pair.delta_alpha * PPM, delta_t, t1, t2, e1, e2)
+    bow = kappa * span**2 / 8
+    if not exceeds(abs(bow), limit):
+        return
+    yield ctx.finding(
+        f"{OBJECTS} bow {length(abs(bow))} over the {length(span)} diagonal of {short(smaller.name)} cooling from "
+        f"{moment.name} ({temp(start)}) to 25 °C, more than {length(limit)}: κ = 6 × Δα {pair.delta_alpha:g} ppm/K × "
+        f"ΔT {delta_t:g} K × (1+m)² / (h (3(1+m)² + (1+mn)(m² + 1/(mn)))) = {kappa * 1e6:.4g} /m with "
+        f"t {t1:g} / {t2:g} µm, E {e1 / 1000:g} / {e2 / 1000:g} GPa (m {t1 / t2:.4g}, n {e1 / e2:.4g}); w = κL²/8",
+        objects=[first, second],
+        data={
+            "warpage": abs(bow),
+            "max_warpage": limit,
+            "curvature_per_um": kappa,
+            "delta_alpha": pair.delta_alpha,
+            "delta_t": delta_t,
+            "step": moment.name,
+            "thickness": [t1, t2],
+            "modulus": [e1, e2],
+            "diagonal": span,
+        },
+        cause=f"warpage {pair.declared}",
+    )
+
+
+def _area(element: Element) -> float:
+    box = element.outline()
+    return np.inf if box is None else (box[2] - box[0]) * (box[3] - box[1])
