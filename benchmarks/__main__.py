@@ -45,8 +45,8 @@ from .spawn import REPO, Run, child, run
 
 # What `--select` keeps in the end-to-end runs: the core rule families and the core's waiver
 # rules, not whatever other plugins this environment happens to have installed (rohs, alpha, …).
-CORE_SELECT = "MH,CT,IN,CTE,WV"
-FAMILY_LABELS = {"melting": "MH", "containment": "CT", "insulation": "IN", "cte": "CTE"}
+CORE_SELECT = "MH,CT,IN,CTE,RL,WV"
+FAMILY_LABELS = {"melting": "MH", "containment": "CT", "insulation": "IN", "cte": "CTE", "reliability": "RL"}
 PHASES = ("import", "parse", "build", "timeline", *FAMILIES)
 DEFAULT_SIZES = {
     "wafer": [10_000, 100_000, 1_200_000],

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from typing import Any
 
 # The rule families measured one by one: the plugin names the four core families register under.
-FAMILIES = ("melting", "containment", "insulation", "cte")
+FAMILIES = ("melting", "containment", "insulation", "cte", "reliability")
 # The timeline's lazily computed parts that the MH and CT rules read (docs/timeline.md): computed in
 # the timeline phase, so that the first rule to touch them is not charged with the timeline's cost.
 TIMELINE_PARTS = ("melting", "joined_by", "remelted", "liquid_in_service", "container", "containing_layers")
