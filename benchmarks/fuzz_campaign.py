@@ -8,10 +8,14 @@ minutes of generated inputs, not seconds.
 The generators and the oracle are tests/fuzz_strategies.py, the same as the bounded campaign in
 tests/language/test_fuzz.py; one input in five (`--input-files` sets the share) is instead a baseline,
 waivers file, deck or configuration file from tests/fuzz_inputs.py (tests/app/test_input_fuzz.py),
-read by its reader, which must read it or refuse it with its own error naming the file. Input `i`
-of seed `S` is drawn from `random.Random("S:i")`, so any input can be made again from its number
-alone. Each input runs in a worker process under a limit of processor time (SIGPROF) and of memory;
-a worker that dies or stops answering is a failure too, and is replaced.
+read by its reader, which must read it or refuse it with its own error naming the file; and a share
+of the inputs (`--imports`, 0.2) is design data from other tools from tests/fuzz_imports.py
+(tests/importing/test_import_fuzz.py): a 3DBlox design or a CSV bump map with one file fuzzed,
+checked with `assemblint check` in process. Input `i` of seed `S` is drawn from
+`random.Random("S:i")` (whether it is design data from `random.Random("imports:S:i")`), so any input
+can be made again from its number alone. Each input runs in a worker process under a limit of
+processor time (SIGPROF) and of memory; a worker that dies or stops answering is a failure too, and
+is replaced.
 
 Failures are grouped by what went wrong and where (the exception and the innermost assemblint
 frame, the rule that crashed, or the diagnostic contract broken); the smallest input of each is
@@ -39,6 +43,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from fuzz_imports import ImportInput, from_bundle, judge_import, to_bundle
+from fuzz_imports import generate_input as generate_import
 from fuzz_inputs import FILE_NAMES, InputFile, generate_input, judge_input
 from fuzz_strategies import (  # tests/ is not a package: its path is added above
     TIME_LIMIT,
@@ -66,6 +72,8 @@ def _work(conn: multiprocessing.connection.Connection, folder: str, time_limit: 
             return
         if isinstance(item, InputFile):
             conn.send(judge_input(Path(folder), item, time_limit))
+        elif isinstance(item, ImportInput):
+            conn.send(judge_import(Path(folder), item, time_limit))
         else:
             conn.send(judge(path, item, time_limit))
 
@@ -85,7 +93,7 @@ class Worker:
         child.close()
         self.started += 1
 
-    def run(self, item: FuzzInput | InputFile) -> Outcome:
+    def run(self, item: FuzzInput | InputFile | ImportInput) -> Outcome:
         """Judge one input; a worker that dies or does not answer in time becomes a failure."""
         started = time.perf_counter()
         self.conn.send(item)
@@ -121,7 +129,7 @@ class Failure:
     count: int = 0
     first: int = -1
     inputs: list[int] = field(default_factory=list)  # the first hundred, to make again by number
-    smallest: FuzzInput | InputFile | None = None
+    smallest: FuzzInput | InputFile | ImportInput | None = None
     smallest_index: int = -1
     detail: str = ""
 
@@ -138,7 +146,7 @@ class Tally:
     failures: dict[str, Failure] = field(default_factory=dict)
     slowest: tuple[float, int] = (0.0, -1)
 
-    def add(self, index: int, item: FuzzInput | InputFile, outcome: Outcome) -> None:
+    def add(self, index: int, item: FuzzInput | InputFile | ImportInput, outcome: Outcome) -> None:
         self.tried += 1
         self.kinds[outcome.kind] += 1
         self.by_family.setdefault(item.family, Counter())[outcome.kind] += 1
@@ -167,8 +175,11 @@ def save_failure(failure: Failure, out: Path, seed: int) -> None:
     assert failure.smallest is not None
     out.mkdir(parents=True, exist_ok=True)
     stem = out / _slug(failure.signature)
-    suffix = f".{FILE_NAMES[failure.smallest.kind]}" if isinstance(failure.smallest, InputFile) else ".assy"
-    stem.with_suffix(suffix).write_bytes(failure.smallest.as_bytes())
+    if isinstance(failure.smallest, ImportInput):  # every file of the design, in one JSON file
+        stem.with_suffix(".import.json").write_bytes(to_bundle(failure.smallest))
+    else:
+        suffix = f".{FILE_NAMES[failure.smallest.kind]}" if isinstance(failure.smallest, InputFile) else ".assy"
+        stem.with_suffix(suffix).write_bytes(failure.smallest.as_bytes())
     stem.with_suffix(".txt").write_text(
         f"{failure.signature}\nsmallest so far: input {failure.smallest_index} of seed {seed} "
         f"({failure.smallest.family}: {', '.join(failure.smallest.how) or 'as generated'})\n\n{failure.detail}\n",
@@ -208,7 +219,8 @@ def report(tally: Tally, seconds: float, out: Path | None) -> None:
     print(f"slowest input: {tally.slowest[0]:.2f} s (input {tally.slowest[1]})")
     print(f"distinct failures: {len(tally.failures)}" + (f" (inputs and tracebacks in {out})" if out else ""))
     for failure in sorted(tally.failures.values(), key=lambda f: -f.count):
-        where = f" -> {out / _slug(failure.signature)}.assy" if out else ""
+        suffix = ".import.json" if isinstance(failure.smallest, ImportInput) else ".assy"
+        where = f" -> {out / _slug(failure.signature)}{suffix}" if out else ""
         print(f"  {failure.count:>6} x {failure.signature} (first: input {failure.first}){where}")
 
 
@@ -220,7 +232,15 @@ def _clear(out: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def campaign(minutes: float, seed: int, out: Path, time_limit: float, limit: int | None, input_files: int = 5) -> Tally:
+def campaign(
+    minutes: float,
+    seed: int,
+    out: Path,
+    time_limit: float,
+    limit: int | None,
+    input_files: int = 5,
+    imports: float = 0.2,
+) -> Tally:
     _clear(out)
     examples = example_designs()
     tally = Tally(out, seed)
@@ -234,7 +254,10 @@ def campaign(minutes: float, seed: int, out: Path, time_limit: float, limit: int
             while time.perf_counter() < deadline and (limit is None or index < limit):
                 src = source_for(f"{seed}:{index}")
                 inputs = input_files and index % input_files == input_files - 1
-                item = generate_input(src) if inputs else generate(src, examples)
+                if imports and source_for(f"imports:{seed}:{index}").rng.random() < imports:
+                    item = generate_import(src)
+                else:
+                    item = generate_input(src) if inputs else generate(src, examples)
                 tally.add(index, item, worker.run(item))
                 index += 1
                 if time.perf_counter() >= next_progress:
@@ -252,11 +275,14 @@ def campaign(minutes: float, seed: int, out: Path, time_limit: float, limit: int
     return tally
 
 
-def _saved(path: Path) -> FuzzInput | InputFile:
-    """A saved input as it was made: an input file by the name it was saved under (`x.w.toml`); text
-    with a lone surrogate can only have come as text (it is saved with surrogatepass), anything else
-    is replayed as the bytes of a file."""
+def _saved(path: Path) -> FuzzInput | InputFile | ImportInput:
+    """A saved input as it was made: design data from other tools by its `.import.json` (every file
+    of it), an input file by the name it was saved under (`x.w.toml`); text with a lone surrogate
+    can only have come as text (it is saved with surrogatepass), anything else is replayed as the
+    bytes of a file."""
     data = path.read_bytes()
+    if path.name.endswith(".import.json"):
+        return from_bundle(data)
     for kind, name in FILE_NAMES.items():
         if path.name.endswith(f".{name}"):
             return InputFile(kind, data, [path.name])
@@ -304,10 +330,17 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="every Nth input is a baseline, waivers file, deck or configuration file (0: designs only)",
     )
+    parser.add_argument(
+        "--imports",
+        type=float,
+        default=0.2,
+        metavar="SHARE",
+        help="the share of inputs that are 3DBlox designs or CSV bump maps (default 0.2; 0: none)",
+    )
     args = parser.parse_args(argv)
     if args.replay:
         return replay(args.replay, args.time_limit)
-    tally = campaign(args.minutes, args.seed, args.out, args.time_limit, args.inputs, args.input_files)
+    tally = campaign(args.minutes, args.seed, args.out, args.time_limit, args.inputs, args.input_files, args.imports)
     return 1 if tally.failures else 0
 
 

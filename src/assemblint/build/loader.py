@@ -290,7 +290,7 @@ class Loader:
             raise ImportProblem(Diagnostic("E006", f"`{shown}` is refused: {refused}", loc))
         try:
             target = (folder / written).resolve()
-        except (OSError, RuntimeError) as error:  # a loop of symbolic links
+        except (OSError, RuntimeError, ValueError) as error:  # a loop of symbolic links, a NUL
             raise ImportProblem(Diagnostic("E006", f"`{shown}` cannot be resolved: {error}", loc)) from None
         if not target.is_relative_to(self.root):
             raise ImportProblem(
@@ -302,6 +302,12 @@ class Loader:
             )
         if target in self.reading:
             return target  # an import cycle: the caller says so
+        try:
+            target.is_file()
+        except OSError as error:  # a name longer than the system allows (ENAMETOOLONG), a loop
+            raise ImportProblem(
+                Diagnostic("E006", f"`{shown}` cannot be read: {error.strerror or error}", loc)
+            ) from None
         if not target.exists():
             raise ImportProblem(Diagnostic("E006", f"`{shown}` not found (looked for {self.display(target)})", loc))
         if not target.is_file():
@@ -354,7 +360,18 @@ class Loader:
             self.errors.append(problem.diagnostic)
             return
         except UnicodeDecodeError as error:
-            self.errors.append(Diagnostic("E001", f"not a text file (byte {error.start + 1} is not UTF-8)", loc))
+            raw = data.removeprefix(BOM)
+            line = raw[: error.start].count(b"\n") + 1
+            column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+            SOURCES.hide(shown)  # nothing of a file that is not text is quoted
+            self.errors.append(
+                Diagnostic(
+                    "E001",
+                    f"not a text file (the byte 0x{raw[error.start]:02x} is not UTF-8): a 3DBlox file is UTF-8 text, "
+                    "and no line of it is shown",
+                    Location(shown, line, column, line, column + 1),
+                )
+            )
             return
         SOURCES.add(shown, text)
         self.done.add(resolved)

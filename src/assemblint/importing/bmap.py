@@ -18,13 +18,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assemblint.base.diagnostics import SOURCES
 from assemblint.importing.problems import ImportProblem, problem_at
-from assemblint.importing.tables import Strings, net_column
+from assemblint.importing.tables import NUMBER, Strings, net_column
+from assemblint.importing.yaml_nodes import MAX_LENGTH
 
 FIELDS = ("name", "cell", "x", "y", "port", "net")
 _COMMENT = re.compile(rb"(?m)^#[^\n]*")
 _BLANKS = re.compile(rb"[ \t\r\f\v]+")
 _EDGES = re.compile(rb"(?m)^ | $")
+_BLANKS_TEXT = re.compile(r"[ \t\r\f\v]+")
 
 
 @dataclass
@@ -44,6 +47,8 @@ def read_bmap(data: bytes, path: str) -> BumpMap:
     import pyarrow.csv as pacsv
 
     data = data.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark, as Windows editors write
+    if b"\r" in data:  # CR LF and CR alone end a line as LF does
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     cleaned = _EDGES.sub(b"", _BLANKS.sub(b" ", _COMMENT.sub(b"", data)))
     if not cleaned.strip():
         return EMPTY
@@ -62,7 +67,7 @@ def read_bmap(data: bytes, path: str) -> BumpMap:
         raise _locate(data, path, str(error)) from None
     x = table.column("x").to_numpy(zero_copy_only=False).astype(float, copy=False)
     y = table.column("y").to_numpy(zero_copy_only=False).astype(float, copy=False)
-    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+    if not (np.isfinite(x).all() and np.isfinite(y).all()) or max(np.abs(x).max(), np.abs(y).max()) > MAX_LENGTH:
         raise _locate(data, path, "a coordinate that is not a finite number")
     net_codes, net_names = net_column(table.column("net"))
     names = Strings(table.column("name"))
@@ -75,11 +80,13 @@ def _locate(data: bytes, path: str, reason: str) -> ImportProblem:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return problem_at(path, None, "E001", f"byte 0x{data[error.start]:02x} is not UTF-8 text", line, 1)
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        SOURCES.hide(path)  # nothing of a file that is not text is quoted
+        return problem_at(path, None, "E001", f"byte 0x{data[error.start]:02x} is not UTF-8 text", line, column)
     for number, row in enumerate(text.split("\n"), start=1):
-        if not row.strip() or row.startswith("#"):
+        if not row.strip(" \t\r\f\v") or row.startswith("#"):
             continue
-        fields = row.split()
+        fields = _BLANKS_TEXT.split(row.strip(" \t\r\f\v"))  # as the fast reader splits, not str.split()
         if len(fields) != len(FIELDS):
             return problem_at(
                 path,
@@ -92,25 +99,28 @@ def _locate(data: bytes, path: str, reason: str) -> ImportProblem:
                 len(row.rstrip()),
             )
         for index in (2, 3):
-            try:
-                value = float(fields[index])
-            except ValueError:
-                value = float("nan")
-            if not np.isfinite(value):
-                column = _token_column(row, index)
-                return problem_at(
-                    path,
-                    text,
-                    "E001",
-                    f"`{fields[index]}` is not a number ({FIELDS[index]} of bump `{fields[0]}`)",
-                    number,
-                    column,
-                    len(fields[index]),
-                )
+            value = float(fields[index]) if NUMBER.fullmatch(fields[index]) else float("nan")
+            if np.isfinite(value) and abs(value) <= MAX_LENGTH:
+                continue
+            code, what = (
+                ("E008", "is farther than 1 km from the chiplet's origin")
+                if np.isfinite(value)
+                else ("E001", "is not a finite number" if NUMBER.fullmatch(fields[index]) else "is not a number")
+            )
+            token = fields[index] if len(fields[index]) <= 40 else fields[index][:40] + "…"
+            return problem_at(
+                path,
+                text,
+                code,
+                f"`{token}` {what} ({FIELDS[index]} of bump `{fields[0][:80]}`)",
+                number,
+                _token_column(row, index),
+                len(fields[index]),
+            )
     return problem_at(path, text, "E001", f"the bump map cannot be read: {reason}", 1, 1)
 
 
 def _token_column(line: str, index: int) -> int:
     """Where the index-th blank-separated field of a line starts (1-based)."""
-    matches = list(re.finditer(r"\S+", line))
+    matches = list(re.finditer(r"[^ \t\r\f\v]+", line))
     return matches[index].start() + 1 if index < len(matches) else len(line) + 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,8 @@ from assemblint.base.inputs import BOM
 from assemblint.importing.problems import ImportProblem, problem_at
 
 DELIMITERS = (",", ";", "\t")
+SHOWN_COLUMNS = 40  # of a header a message lists
+NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")  # what pyarrow reads as a number, ASCII only
 NUMERIC_ROLES = frozenset({"x", "y", "diameter", "width", "height"})
 TEXT_ROLES = frozenset({"name", "net"})
 
@@ -50,30 +53,57 @@ class Table:
 def read_table(data: bytes, path: str, mapping: list[tuple[str, str, Location]]) -> Table:
     """Read the columns `mapping` names (role, header, where the mapping is written) from `data`."""
     data = data.removeprefix(BOM)
+    if b"\r" in data and b"\n" not in data:  # old Mac line ends: CR alone ends each row
+        data = data.replace(b"\r", b"\n")
     end = data.find(b"\n")
     header_line = (data if end < 0 else data[:end]).rstrip(b"\r")  # not split(): a copy of the whole table
     delimiter = _delimiter(header_line)
     try:
         header_text = header_line.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise _error(path, data, "E001", f"the header row is not UTF-8 text (byte {error.start + 1})", 1, 1) from None
-    headers = next(csv.reader([header_text], delimiter=delimiter), [])
+        SOURCES.hide(path)  # nothing of a file that is not text is quoted
+        raise problem_at(
+            path,
+            None,
+            "E001",
+            f"the header row is not UTF-8 text (byte 0x{header_line[error.start]:02x})",
+            1,
+            error.start + 1,
+        ) from None
+    try:
+        headers = next(csv.reader([header_text], delimiter=delimiter, strict=True), [])
+    except csv.Error as error:
+        raise _error(path, data, "E001", f"the header row cannot be read: {error}", 1, 1) from None
     headers = [h.strip() for h in headers]
     if not headers or headers == [""]:
         raise _error(path, data, "E001", "the table is empty: a bump map starts with a header row", 1, 1)
     wanted: dict[str, str] = {}
     for role, header, loc in mapping:
         if header not in headers:
+            shown = ", ".join(headers[:SHOWN_COLUMNS]) + (
+                f", and {len(headers) - SHOWN_COLUMNS:,} more" if len(headers) > SHOWN_COLUMNS else ""
+            )
             raise ImportProblem(
                 Diagnostic(
                     "E002",
-                    f"column `{header}` is not in the header of {path}{did_you_mean(header, headers)}; "
-                    f"its columns: {', '.join(headers)}",
+                    f"column `{header}` is not in the header of {path}"
+                    f"{did_you_mean(header, headers[:10_000])}; its columns: {shown}",
                     loc,
                 )
             )
         wanted[role] = header
+    if end < 0 or not data[end + 1 :].strip():  # a header row and no data: no pads (pyarrow would refuse it)
+        return _empty(path, wanted)
     return _read_columns(data, path, delimiter, headers, wanted)
+
+
+def _empty(path: str, wanted: dict[str, str]) -> Table:
+    import pyarrow as pa
+
+    numbers = {role: np.zeros(0) for role in wanted if role in NUMERIC_ROLES}
+    names = Strings(pa.array([], type=pa.string())) if "name" in wanted else None
+    nets = (np.zeros(0, dtype=np.int64), Strings(pa.array([], type=pa.string()))) if "net" in wanted else (None, None)
+    return Table(0, numbers, names, nets[0], nets[1], path)
 
 
 def _delimiter(header: bytes) -> str:
@@ -168,7 +198,7 @@ def _locate(
         before = data[: error.start].decode("utf-8", errors="replace")
         line = before.count("\n") + 1
         column = len(before) - (before.rfind("\n") + 1) + 1
-        SOURCES.hide(path)
+        SOURCES.hide(path)  # nothing of a file that is not text is quoted
         return ImportProblem(
             Diagnostic("E001", f"byte 0x{data[error.start]:02x} is not UTF-8 text", Location(path, line, column))
         )
@@ -195,17 +225,15 @@ def _locate(
             for role, index in indexes.items():
                 value = row[index].strip()
                 if role in NUMERIC_ROLES and (value or role in ("x", "y")):
-                    try:
-                        number = float(value)
-                    except ValueError:
-                        number = float("nan")
+                    number = float(value) if NUMBER.fullmatch(value) else float("nan")
                     if not np.isfinite(number):
                         column = _field_column(lines[line - 1], delimiter, index)
                         return _error(
                             path,
                             text,
                             "E001",
-                            f"`{row[index]}` in column `{headers[index]}` is not a number ({role} of a bump)",
+                            f"`{row[index][:40]}{'…' * (len(row[index]) > 40)}` in column `{headers[index][:80]}` "
+                            f"is not a number ({role} of a bump)",
                             line,
                             column,
                             len(row[index]) or 1,

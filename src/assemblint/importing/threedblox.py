@@ -102,8 +102,7 @@ class StackReader:
         self.bump_maps: dict[Path, tuple[BumpMap, str]] = {}
 
     def read_design(self, text: str, shown: str, folder: Path, loc: Location) -> ImportedStack:
-        doc = YamlFile(_defines(text), shown)
-        doc.text = text
+        doc = YamlFile(text, shown, _defines(text))
         header = doc.get(doc.root, "Header")
         self._unit(doc, header)
         self._includes(doc, header, folder)
@@ -168,8 +167,7 @@ class StackReader:
             self.included.add(resolved)
             text = _text(data, shown)
             SOURCES.add(shown, text)
-            inner = YamlFile(_defines(text), shown)
-            inner.text = text
+            inner = YamlFile(text, shown, _defines(text))
             inner_header = inner.get(inner.root, "Header")
             self._unit(inner, inner_header)
             if inner_header is not None and self.dbu is None:
@@ -365,8 +363,13 @@ def _text(data: bytes, shown: str) -> str:
     try:
         return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise problem_at(shown, None, "E001", f"byte 0x{data[error.start]:02x} is not UTF-8 text", line, 1) from None
+        raw = data.removeprefix(b"\xef\xbb\xbf")
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        SOURCES.hide(shown)  # nothing of a file that is not text is quoted
+        raise problem_at(
+            shown, None, "E001", f"byte 0x{raw[error.start]:02x} is not UTF-8 text", line, column
+        ) from None
 
 
 def _defines(text: str) -> str:

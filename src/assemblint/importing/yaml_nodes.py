@@ -8,11 +8,13 @@ never constructs arbitrary objects: only mappings, sequences and scalars exist h
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Iterator
 
 import yaml
 
-from assemblint.base.diagnostics import Location, did_you_mean
+from assemblint.base.diagnostics import SOURCES, Location, did_you_mean
 from assemblint.importing.problems import ImportProblem, problem_at
 
 try:  # libyaml's parser, several times faster; PyYAML's own where the wheel was built without it
@@ -23,20 +25,52 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 Node = yaml.Node
 
 
-class YamlFile:
-    """One YAML file: its text (for quoting), its shown path, and its node tree."""
+MAX_LENGTH = 1e9  # µm: what the language allows for a coordinate (language/values.py MAX_COORDINATE), 1 km
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # YAML allows tab, LF and CR of the C0 set only
 
-    def __init__(self, text: str, path: str):
+
+class YamlFile:
+    """One YAML file: its text as written (for quoting), its shown path, and its node tree.
+
+    `parsed` is the text YAML reads when it differs from what the file holds (3DBlox's `#!define`
+    lines blanked and applied, line for line). Every position comes from the parser's character
+    offset, counted in lines as assemblint counts them: libyaml also breaks lines at U+0085,
+    U+2028 and U+2029, which would move every later error down."""
+
+    def __init__(self, text: str, path: str, parsed: str | None = None):
         self.text, self.path = text, path
+        source = text if parsed is None else parsed
+        self._source = source
+        self._line_starts: list[int] | None = None
+        control = _CONTROL.search(source)
+        if control is not None and "\0" in source:  # a NUL: not a text file, and no line of it is shown
+            line, column = self._position(source.index("\0"))
+            SOURCES.hide(path)
+            raise problem_at(
+                path, None, "E001", "not a text file (a NUL byte, here): 3DBlox is YAML text", line, column
+            )
+        if control is not None:
+            line, column = self._position(control.start())
+            raise problem_at(
+                path,
+                text,
+                "E001",
+                f"a control character (U+{ord(control.group()):04X}) is not allowed in YAML",
+                line,
+                column,
+            )
         try:
-            root = yaml.compose(text, Loader=_Loader)
+            root = yaml.compose(source, Loader=_Loader)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+            line, column = self._position(mark.index) if mark is not None else (1, 1)
+            if parsed is not None and parsed != text:  # `#!define` made the line longer: stay on the file's line
+                lines = text.split("\n")
+                column = min(column, len(lines[line - 1]) + 1 if line <= len(lines) else 1)
             what = error.problem or error.context or "not YAML"
             raise problem_at(path, text, "E001", f"this is not valid YAML: {what}", line, column) from None
-        except yaml.YAMLError as error:
-            raise problem_at(path, text, "E001", f"this is not valid YAML: {error}", 1, 1) from None
+        except yaml.YAMLError:
+            raise problem_at(path, text, "E001", "this is not valid YAML", 1, 1) from None
         self.root = root if root is not None else yaml.MappingNode("tag:yaml.org,2002:map", [])
         if not isinstance(self.root, yaml.MappingNode):
             raise self.problem(self.root, "E001", "a 3DBlox file is a YAML mapping of sections (Header, ChipletDef, …)")
@@ -62,15 +96,26 @@ class YamlFile:
             elif isinstance(node, yaml.SequenceNode):
                 stack.extend((item, where) for item in node.value)
 
+    def _position(self, index: int) -> tuple[int, int]:
+        """(line, column), 1-based, of a character offset, lines ended by LF, CR LF or CR only; an
+        offset past the end (an error at the end of a file) is the end of the last line."""
+        if self._line_starts is None:
+            starts = [0]
+            for match in re.finditer(r"\r\n|\r|\n", self._source):
+                starts.append(match.end())
+            self._line_starts = starts
+        index = min(index, len(self._source))
+        line = bisect.bisect_right(self._line_starts, index) - 1
+        if line > 0 and self._line_starts[line] == len(self._source):  # past the final line end
+            line -= 1
+            index = self._line_starts[line + 1] - 1
+        return line + 1, index - self._line_starts[line] + 1
+
     def loc(self, node: Node) -> Location:
-        start, end = node.start_mark, node.end_mark
-        same_line = end.line == start.line and end.column > start.column
+        line, column = self._position(node.start_mark.index)
+        end_line, end_column = self._position(node.end_mark.index)
         return Location(
-            self.path,
-            start.line + 1,
-            start.column + 1,
-            start.line + 1,
-            (end.column if same_line else start.column + 1) + 1,
+            self.path, line, column, line, end_column if end_line == line and end_column > column else column + 1
         )
 
     def problem(self, node: Node, code: str, message: str) -> ImportProblem:
@@ -124,6 +169,10 @@ class YamlFile:
             raise self.problem(node, "E001", f"{what} is a number, got `{text}`") from None
         if value != value or value in (float("inf"), float("-inf")):
             raise self.problem(node, "E008", f"{what} must be a finite number, got `{text}`")
+        if abs(value) > MAX_LENGTH:
+            raise self.problem(
+                node, "E008", f"{what} is {text} µm, farther than {MAX_LENGTH:g} µm (1 km): not a package"
+            )
         return value
 
     def numbers(self, node: Node, what: str, count: int) -> list[float]:

@@ -4,8 +4,10 @@ Each fusible material that masses use is a band from its solidus to its liquidus
 of every process step, the operate, store and cycle ranges, and the ratings of the layers and
 elements, so that a broken melting hierarchy shows at a glance: a band a later step reaches is
 red (remelted), a band liquid in service is orange with a dashed outline, a rating a step exceeds
-has a red outline. It reads only the design and its timeline (ladder_data.py), never a
-finding, so it needs nothing from the rule families.
+has a red outline. It reads the design and its timeline (ladder_data.py); the rule families add
+their own labelled temperatures through the review contract (`LadderLine`, marks.py): a limit
+dashed, a transition dotted, red when a step exceeds the limit or a finding of its rule concerns
+it, labelled at the right beside the steps. Without such lines it is drawn from the design alone.
 """
 
 from __future__ import annotations
@@ -17,9 +19,19 @@ from typing import Any
 import drawsvg as dw
 
 from assemblint.analysis.timeline import timeline_of
+from assemblint.checking.findings import Finding
 from assemblint.model.assembly import Assembly
-from assemblint.report.review.labels import deg, naming, num, phrase, span
-from assemblint.report.review.ladder_data import Band, Rating, fusible_bands, notes_of_steps, ratings_of
+from assemblint.report.review.labels import clip, deg, naming, num, phrase, span
+from assemblint.report.review.ladder_data import (
+    Band,
+    Line,
+    Rating,
+    fusible_bands,
+    ladder_lines,
+    notes_of_steps,
+    ratings_of,
+)
+from assemblint.report.review.marks import Review
 from assemblint.report.review.svg import (
     BAND,
     GREY,
@@ -40,15 +52,31 @@ LIQUID = "#e07b00"  # liquid in service
 SERVICE_COLOURS = {"operate": "#e6a117", "store": "#4a90c2", "cycle": "#8e6bb0"}
 MAX_BANDS = 14  # fusible materials on the ladder
 MAX_RATINGS = 10  # layer and element ratings on the ladder
+MAX_LINES = 12  # the families' lines on the ladder
+LINE_STYLE = {  # kind -> colour and dashes (red instead of the colour when exceeded or with a finding)
+    "limit": ("#795548", "7 4"),
+    "transition": ("#00796b", "2 3"),
+}
+LINE_LEGEND = {
+    "limit": "limit a rule family checks the steps against (dashed)",
+    "transition": "transition a rule family marks (dotted)",
+}
+GUTTER = 230.0  # the labels' column at the right
+WIDEST_GUTTER = 380.0
 
 
-def melting_ladder(assembly: Assembly) -> str | None:
-    """The melting ladder of a design; None when it has no fusible material and no process step."""
+def melting_ladder(assembly: Assembly, findings: Sequence[Finding] = (), review: Review | None = None) -> str | None:
+    """The melting ladder of a design; None when it has no fusible material and no process step.
+
+    `review`: the families' declarations (marks.py), whose ladder sources add their lines, red
+    where a step exceeds them or one of `findings` (the design's) concerns them; without it, or
+    when no family gives a line, the ladder shows the design alone.
+    """
     with naming(assembly):
-        return _melting_ladder(assembly)
+        return _melting_ladder(assembly, findings, review)
 
 
-def _melting_ladder(assembly: Assembly) -> str | None:
+def _melting_ladder(assembly: Assembly, findings: Sequence[Finding], review: Review | None) -> str | None:
     """The drawing; `melting_ladder` names representatives for every instance."""
     tl = timeline_of(assembly)
     bands = fusible_bands(assembly, tl)
@@ -56,9 +84,12 @@ def _melting_ladder(assembly: Assembly) -> str | None:
         return None
     ratings = ratings_of(assembly, tl)
     step_notes = notes_of_steps(assembly, tl)
+    family_lines = sorted(ladder_lines(assembly, tl, findings, review), key=lambda d: not d.alarming)  # red first
+    shown_lines, more_lines = family_lines[:MAX_LINES], len(family_lines) - MAX_LINES
 
     values = [b.low for b in bands] + [b.high for b in bands]
     values += [m.low for m in tl.moments] + [m.high for m in tl.moments]
+    values += [drawn.line.temperature for drawn in shown_lines]
     low, high = min(values), max(values)
     pad = max(10.0, 0.08 * (high - low))
     tick = _nice_step(high - low + 2 * pad)
@@ -84,7 +115,11 @@ def _melting_ladder(assembly: Assembly) -> str | None:
     plot_bottom = plot_top + plot_height
     plot_right = plot_left + sum(band_width) + sum(rating_width) + 24 + (16 if shown_ratings else 0)
     plot_right = max(plot_right, plot_left + 240)
-    gutter = 230.0
+    gutter = GUTTER
+    if shown_lines:  # room for the lines' labels, which are often longer than the steps'
+        widest = max(7.0 * len(_line_lines(d)[0][0]) for d in shown_lines)
+        widest = max([widest] + [6.3 * len(text) for d in shown_lines for text, _ in _line_lines(d)[1:]])
+        gutter = min(max(GUTTER, 30 + widest), WIDEST_GUTTER)
     width = plot_right + gutter
 
     def y_of(t: float) -> float:
@@ -99,17 +134,21 @@ def _melting_ladder(assembly: Assembly) -> str | None:
     service_labels = [(m, [f"{m.name} {span(m.low, m.high)}"], SERVICE_COLOURS.get(m.name, MUTED)) for m in tl.service]
     all_labels = step_labels + service_labels
     boxes = [(y_of(m.high) - 8, 13.0 * len(lines) + 3) for m, lines, _ in all_labels]
+    boxes += [(y_of(d.line.temperature) - 8, 13.0 * len(_line_lines(d)) + 3) for d in shown_lines]
     tops = _spread(boxes, plot_top - 20, plot_bottom + 20)
-    labels_bottom = max([t + h for t, (_, h) in zip(tops, boxes, strict=True)], default=plot_bottom)
+    tops, line_tops = tops[: len(all_labels)], tops[len(all_labels) :]
+    labels_bottom = max([t + h for t, (_, h) in zip(tops + line_tops, boxes, strict=True)], default=plot_bottom)
 
     rating_space = 24 + 13 * max((len(_rating_lines(r)) for r in shown_ratings), default=0)
     legend_top = max(plot_bottom + rating_space, labels_bottom) + 34
-    legend_items = _ladder_legend(tl, bands, ratings)
+    legend_items = _ladder_legend(tl, bands, ratings) + _lines_legend(shown_lines)
     # measure the legend by drawing it into a scratch group
     legend_bottom = legend(dw.Group(), legend_items, 16, legend_top, width - 32)
-    height = legend_bottom + (18 if more_bands > 0 or more_ratings > 0 else 4)
+    height = legend_bottom + (18 if more_bands > 0 or more_ratings > 0 or more_lines > 0 else 4)
 
     label = _ladder_label(assembly, tl, bands)
+    if shown_lines:
+        label += "; lines " + ", ".join(d.line.label[0] for d in shown_lines)
     d = drawing(width, height, "ladder", label)
 
     # axis and grid
@@ -192,6 +231,10 @@ def _melting_ladder(assembly: Assembly) -> str | None:
         _draw_rating(d, rating, x, y_of, axis_low, axis_high, plot_top, plot_bottom)
         x += column
 
+    # the families' lines under the steps' (a step that exceeds one stays visible above it)
+    for drawn in shown_lines:
+        _draw_line(d, drawn, y_of(drawn.line.temperature), plot_left, plot_right)
+
     # step lines, then every label in the gutter
     for moment, _, colour in step_labels:
         y = y_of(moment.high)
@@ -226,14 +269,18 @@ def _melting_ladder(assembly: Assembly) -> str | None:
         for k, line in enumerate(lines):
             draw_text(group, line, plot_right + 22, first + 13 * k, size=12 if k == 0 else 11, fill=colour, bold=k == 0)
         d.append(group)
+    for drawn, top in zip(shown_lines, line_tops, strict=True):
+        _draw_line_label(d, drawn, y_of(drawn.line.temperature), top + 10, plot_right, gutter - 30)
 
     legend_bottom = legend(d, legend_items, 16, legend_top, width - 32)
-    if more_bands > 0 or more_ratings > 0:
+    if more_bands > 0 or more_ratings > 0 or more_lines > 0:
         parts = []
         if more_bands > 0:
             parts.append(f"{more_bands} more fusible materials")
         if more_ratings > 0:
             parts.append(f"{more_ratings} more ratings")
+        if more_lines > 0:
+            parts.append(f"{more_lines} more lines")
         draw_text(d, " and ".join(parts) + " not drawn", 16, legend_bottom + 4, size=11, fill=MUTED)
     return as_svg(d)
 
@@ -323,6 +370,105 @@ def _draw_rating(
         colour = RED if line.startswith("exceeded") else INK if k == 0 else MUTED
         draw_text(group, line, x, first + 13 * k, size=11, fill=colour, bold=k == 0)
     d.append(group)
+
+
+def _line_colour(drawn: Line) -> str:
+    return RED if drawn.alarming else LINE_STYLE[drawn.line.kind][0]
+
+
+def _line_lines(drawn: Line) -> list[tuple[str, str]]:
+    """The label of a family's line, each text with its colour: the family's lines, then the steps
+    that exceed it and the findings of its rule."""
+    colour = _line_colour(drawn)
+    out = [(text, colour if k == 0 else MUTED) for k, text in enumerate(drawn.line.label)]
+    if drawn.exceeded_by:
+        out.append(("exceeded by " + ", ".join(f"{step} ({deg(t)})" for step, t in drawn.exceeded_by), RED))
+    rule = drawn.line.rule
+    if drawn.findings:
+        out.append((f"{rule}: {drawn.findings} finding{'s' if drawn.findings != 1 else ''}", RED))
+    elif drawn.waived:
+        out.append((f"{rule}: {drawn.waived} waived or in the baseline", GREY))
+    return out
+
+
+def _line_state(drawn: Line) -> str:
+    if drawn.exceeded_by:
+        return "exceeded"
+    if drawn.findings:
+        return "finding"
+    return "waived" if drawn.waived else "clear"
+
+
+def _draw_line(d: dw.Drawing, drawn: Line, y: float, left: float, right: float) -> None:
+    """A family's line across the plot: dashed (a limit) or dotted (a transition), red when alarming."""
+    line = drawn.line
+    group = dw.Group(
+        class_="ladder-line over" if drawn.alarming else "ladder-line",
+        data_kind=attr(line.kind),
+        data_temperature=attr(num(line.temperature, 6)),
+        data_family=attr(drawn.family),
+        data_rule=attr(line.rule or ""),
+        data_objects=attr(" ".join(drawn.objects)),
+        data_state=_line_state(drawn),
+    )
+    group.append(dw.Title(" · ".join(text for text, _ in _line_lines(drawn))))
+    group.append(
+        dw.Line(
+            coord(left),
+            coord(y),
+            coord(right),
+            coord(y),
+            stroke=_line_colour(drawn),
+            stroke_width=2 if drawn.alarming else 1.4,
+            stroke_dasharray=LINE_STYLE[line.kind][1],
+        )
+    )
+    d.append(group)
+
+
+def _draw_line_label(d: dw.Drawing, drawn: Line, y: float, first: float, right: float, room: float) -> None:
+    """A family line's label in the gutter, with a leader from the line's right end (clipped to `room` px)."""
+    colour = _line_colour(drawn)
+    group = dw.Group(class_="line-label", data_temperature=attr(num(drawn.line.temperature, 6)))
+    group.append(
+        dw.Lines(
+            coord(right),
+            coord(y),
+            coord(right + 10),
+            coord(y),
+            coord(right + 18),
+            coord(first - 4),
+            fill="none",
+            stroke=colour,
+            stroke_width=0.8,
+            stroke_dasharray="2 2",
+        )
+    )
+    for k, (text, fill) in enumerate(_line_lines(drawn)):
+        most = int(room / (7.0 if k == 0 else 6.3))
+        draw_text(
+            group, clip(text, most), right + 22, first + 13 * k, size=12 if k == 0 else 11, fill=fill, bold=k == 0
+        )
+    d.append(group)
+
+
+def _lines_legend(lines: list[Line]) -> list[LegendItem]:
+    """The families' lines in the legend: one entry per kind drawn in its colour, and red if one is alarming."""
+    items: list[LegendItem] = []
+    for kind, (colour, dashes) in LINE_STYLE.items():
+        if any(d.line.kind == kind and not d.alarming for d in lines):
+            items.append(
+                ("line", {"stroke": colour, "stroke_width": 1.5, "stroke_dasharray": dashes}, LINE_LEGEND[kind])
+            )
+    if any(d.alarming for d in lines):
+        items.append(
+            (
+                "line",
+                {"stroke": RED, "stroke_width": 2, "stroke_dasharray": LINE_STYLE["limit"][1]},
+                "line a step exceeds, or with a finding of its rule",
+            )
+        )
+    return items
 
 
 def _ladder_legend(tl: Any, bands: list[Band], ratings: list[Rating]) -> list[LegendItem]:

@@ -3,19 +3,24 @@
 Apart from the drawing (ladder.py): the fusible materials the masses use, each with the steps
 that remelt it and the service ranges it is liquid in; the layers' and elements' ratings with
 the moments that exceed them; and what each step joins, mixes or remelts. Placed-cell instances
-that are alike are merged here, so the drawing has one band or rating for them.
+that are alike are merged here, so the drawing has one band or rating for them. And the lines the
+rule families give (`LadderLine`, marks.py), each with the steps that exceed it and the findings
+of its rule about its objects; lines that are alike are merged the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from assemblint.checking.findings import Finding
+from assemblint.checking.rules import exceeds
 from assemblint.model.assembly import Assembly, Element, Layer, MassGroup, Material
 from assemblint.report.review.labels import declared, phrase
+from assemblint.report.review.marks import LadderLine, Review, objects_of
 
 
 @dataclass
@@ -104,6 +109,84 @@ def ratings_of(assembly: Assembly, tl: Any) -> list[Rating]:
         if element.max_temp is not None:
             add("element", element, element.type, None, element.max_temp, element.max_temp)
     return list(merged.values())
+
+
+@dataclass
+class Line:
+    """A family's ladder line as the drawing shows it: alike lines merged, what exceeds it found."""
+
+    line: LadderLine
+    family: str  # the family's prefix
+    objects: dict[str, None] = field(default_factory=dict)  # element and layer names, in order
+    exceeded_by: list[tuple[str, float]] = field(default_factory=list)  # (step, the temperature it heats to)
+    findings: int = 0  # open findings of its rule about its objects
+    waived: int = 0  # waived ones (or in the baseline)
+
+    @property
+    def alarming(self) -> bool:
+        """Red: a step exceeds it, or an open finding of its rule concerns it."""
+        return bool(self.exceeded_by) or self.findings > 0
+
+
+def ladder_lines(assembly: Assembly, tl: Any, findings: Sequence[Finding], review: Review | None) -> list[Line]:
+    """The families' lines for a design, alike ones merged, sorted by temperature (highest first)."""
+    if review is None:
+        return []
+    merged: dict[tuple, Line] = {}
+    for family, line in review.ladder_lines(assembly, findings):
+        key = (line.kind, line.temperature, line.label, line.rule, line.against)
+        drawn = merged.get(key)
+        if drawn is None:
+            drawn = merged[key] = Line(line, family.prefix)
+        drawn.objects.update(dict.fromkeys([*line.elements, *line.layers]))
+    if not merged:
+        return []
+    elements = {e.name: e for e in assembly.elements}
+    layers = {layer.name: layer for layer in assembly.layers}
+    for drawn in merged.values():
+        objects: list[Element | Layer] = [
+            o for o in (elements.get(name) or layers.get(name) for name in drawn.objects) if o is not None
+        ]
+        if drawn.line.kind == "limit":
+            drawn.exceeded_by = _exceeding(tl, drawn.line, objects, bool(drawn.objects))
+        if drawn.line.rule is not None:
+            drawn.findings, drawn.waived = _findings_about(drawn, findings)
+    return sorted(merged.values(), key=lambda d: (-d.line.temperature, d.line.kind, d.line.label))
+
+
+def _exceeding(tl: Any, line: LadderLine, objects: list[Element | Layer], named: bool) -> list[tuple[str, float]]:
+    """The steps (of the kinds the line is checked against) that heat one of its objects above it
+    (that exist then), or whose peak is above it when it names no object (`named`: it names some,
+    the design's among them are `objects`)."""
+    out = []
+    for moment in tl.steps:
+        if line.against is not None and moment.kind not in line.against:
+            continue
+        seen = [tl.temp_of(moment, o) for o in objects if tl.exists(o, moment)] if named else [moment.high]
+        hottest = max(seen, default=None)
+        if hottest is not None and exceeds(hottest, line.temperature):
+            out.append((moment.name, float(hottest)))
+    return out
+
+
+def _findings_about(drawn: Line, findings: Sequence[Finding]) -> tuple[int, int]:
+    """How many findings of the line's rule name one of its objects (any, when it names none): open,
+    and waived (or in the baseline). Info findings (missing data, most often) do not count."""
+    wanted = set(drawn.objects) | {declared(name) for name in drawn.objects}
+    open_, waived = 0, 0
+    for finding in findings:
+        if finding.rule != drawn.line.rule or finding.severity.value == "info":
+            continue
+        if wanted:
+            _, _, named = objects_of(finding)
+            names = {o.name for o in named if isinstance(o, Element | Layer)} | set(finding.object_names)
+            if not (names | {declared(name) for name in names}) & wanted:
+                continue
+        if finding.waived or finding.baseline:
+            waived += 1
+        else:
+            open_ += 1
+    return open_, waived
 
 
 def notes_of_steps(assembly: Assembly, tl: Any) -> dict[int, list[str]]:

@@ -11,6 +11,13 @@ returns what the pictures draw for one finding:
 - `PairMark`: the joined pairs of elements the finding concerns on the CTE map, with the
   figures it reports (strain, cycles to failure, the Δα limit).
 
+A family may also give a *ladder* source, `ladder(assembly, findings)`, that returns the
+`LadderLine`s it wants on the melting ladder: labelled temperatures (a limit the process must
+stay at or below, a transition a material goes through) that belong to elements and layers,
+drawn across the ladder and turned red when a step exceeds the limit or a finding of the line's
+rule names one of its objects. The core knows no limit of its own: what a line means is the
+family's label.
+
 Whoever builds the page (`builtin.py` for the `html` format) calls the hook and hands the result,
 a `Review`, to `page.write`; the pictures take it as an argument. So this module imports nothing
 from the plugin machinery, and plugins import it when they load: it stays free of drawsvg and
@@ -20,9 +27,10 @@ into them and `objects_of` gives a finding's own. docs/plugins.md documents the 
 
 from __future__ import annotations
 
+import math
 import re
 import traceback
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -36,6 +44,9 @@ from assemblint.report.review.labels import num as number
 
 __all__ = [
     "EMPTY",
+    "LINE_KINDS",
+    "LadderLine",
+    "LadderSource",
     "Mark",
     "Marker",
     "ObjectIds",
@@ -134,6 +145,51 @@ Mark = ObjectMark | PairMark
 Marker = Callable[[Finding, Assembly], Iterable[Mark]]
 M = TypeVar("M", ObjectMark, PairMark)
 
+LINE_KINDS = ("limit", "transition")
+
+
+@dataclass(frozen=True, eq=False)
+class LadderLine:
+    """A labelled temperature on the melting ladder, drawn across it with its label at the right.
+
+    `kind` says how it reads: a `limit` (dashed) is a temperature the process steps must stay at
+    or below: the ladder lists the steps that heat one of its `elements` or `layers` above it
+    (only steps whose kind is in `against`, when given; every step otherwise) and draws it red;
+    a `transition` (dotted) is where a material changes (a glass transition), which steps may
+    pass. Either is also red when a warning or error of `rule` (not waived) names one of its
+    objects (any of the rule's, when it names none). `label` is its lines, the first the title; lines
+    that are alike (kind, temperature, label, rule) are drawn once, their objects merged.
+    """
+
+    temperature: float  # °C
+    label: Sequence[str] | str  # the lines of its label (a lone string is one line)
+    kind: str = "limit"  # one of LINE_KINDS
+    elements: Collection[str] = ()  # element names (`Element.name`) it belongs to
+    layers: Collection[str] = ()  # layer names (`Layer.name`) it belongs to
+    rule: str | None = None  # the rule id whose findings about its objects turn it red
+    against: Collection[str] | None = None  # a limit: the kinds of step checked against it (None: every step)
+
+    def __post_init__(self) -> None:
+        temperature = float(self.temperature)
+        if not math.isfinite(temperature):
+            raise ValueError(f"a ladder line's temperature must be a finite number, not {self.temperature!r}")
+        if self.kind not in LINE_KINDS:
+            raise ValueError(f"a ladder line's kind is one of {', '.join(LINE_KINDS)}, not {self.kind!r}")
+        label = (str(self.label),) if isinstance(self.label, str) else tuple(str(line) for line in self.label)
+        if not label or not label[0]:
+            raise ValueError("a ladder line needs a label")
+        object.__setattr__(self, "temperature", temperature)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "elements", _names(self.elements))
+        object.__setattr__(self, "layers", _names(self.layers))
+        if self.rule is not None:
+            object.__setattr__(self, "rule", str(self.rule))
+        if self.against is not None:
+            object.__setattr__(self, "against", frozenset(_names(self.against)))
+
+
+LadderSource = Callable[[Assembly, Sequence[Finding]], Iterable[LadderLine]]
+
 
 @dataclass(frozen=True)
 class ReviewFamily:
@@ -142,13 +198,15 @@ class ReviewFamily:
     `prefix` is the rules' id prefix (`ACME` for ACME001…), `title` what the summary and the filter
     call the family; families are listed by `order`, then prefix, before the undeclared families
     of assemblint's own plugins, and every other family counts as "other". `marks` maps a rule
-    id to its marker; a finding of a rule without one is listed but not drawn.
+    id to its marker; a finding of a rule without one is listed but not drawn. `ladder`, when
+    given, returns the family's `LadderLine`s for a design and its findings (the melting ladder).
     """
 
     prefix: str
     title: str
     order: int = 100
     marks: Mapping[str, Marker] = field(default_factory=dict)
+    ladder: LadderSource | None = None
     plugin: str = ""  # filled in by whoever collects the declarations: the plugin that declared it
 
 
@@ -210,6 +268,36 @@ class Review:
                     marks.append(mark)
         self._asked[id(finding)] = (finding, assembly, marks)
         return marks
+
+    def ladder_lines(
+        self, assembly: Assembly, findings: Sequence[Finding] = ()
+    ) -> list[tuple[ReviewFamily, LadderLine]]:
+        """The lines every family's ladder source gives for a design, in the families' order.
+
+        A source that raises, or returns something that is not a `LadderLine`, is recorded in
+        `problems` against its plugin (the run then exits 3); the other families' lines are still drawn.
+        """
+        out: list[tuple[ReviewFamily, LadderLine]] = []
+        for family in sorted(self.families, key=lambda f: (f.order, f.prefix)):
+            if family.ladder is None:
+                continue
+            try:
+                given = list(family.ladder(assembly, findings) or ())
+            except Exception as error:
+                where = traceback.extract_tb(error.__traceback__)[-1]
+                self._problem(
+                    family,
+                    "",
+                    f"its review ladder raised {type(error).__name__}: {error} "
+                    f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})",
+                )
+                continue
+            for line in given:
+                if isinstance(line, LadderLine):
+                    out.append((family, line))
+                else:
+                    self._problem(family, "", f"its review ladder returned {type(line).__name__}, not a LadderLine")
+        return out
 
     def _problem(self, family: ReviewFamily, rule: str, message: str) -> None:
         problem = PluginProblem(family.plugin, rule, message)
