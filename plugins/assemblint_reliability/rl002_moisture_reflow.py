@@ -18,9 +18,10 @@ PB_FREE = "Pb-free, J-STD-020 Table 4-2"
 def classification_temperature(thickness_um: float, volume_mm3: float, lead_free: bool) -> tuple[float, str]:
     """J-STD-020 (Rev. E) classification temperature Tc, °C, and how it was found.
 
-    Pb-free, Table 4-2: thickness < 1.6 mm: 260 °C; 1.6 mm to < 2.5 mm: 260 / 250 / 245 °C; 2.5 mm and
-    more: 250 / 245 / 245 °C, for volumes < 350 mm³, 350 to 2000 mm³, > 2000 mm³. SnPb, Table 4-1:
-    thickness < 2.5 mm: 235 °C below 350 mm³, 220 °C from 350 mm³; 2.5 mm and more: 220 °C.
+    Pb-free, Table 4-2: thickness < 1.6 mm: 260 °C; 1.6 mm to 2.5 mm: 260 / 250 / 245 °C; more than
+    2.5 mm: 250 / 245 / 245 °C, for volumes < 350 mm³, 350 to 2000 mm³, > 2000 mm³. SnPb, Table 4-1:
+    thickness < 2.5 mm: 235 °C below 350 mm³, 220 °C from 350 mm³; 2.5 mm and more: 220 °C. (The
+    tables' own boundaries: 2.5 mm is in the middle row of 4-2 but the last row of 4-1.)
     """
     t = thickness_um / MM
     if lead_free:
@@ -28,7 +29,7 @@ def classification_temperature(thickness_um: float, volume_mm3: float, lead_free
         volume_text = ("< 350 mm³", "350–2000 mm³", "> 2000 mm³")[column]
         if t < 1.6:
             return 260.0, f"{PB_FREE}: thickness < 1.6 mm"
-        row, thickness_text = ((260.0, 250.0, 245.0), "1.6–2.5 mm") if t < 2.5 else ((250.0, 245.0, 245.0), "≥ 2.5 mm")
+        row, thickness_text = ((260.0, 250.0, 245.0), "1.6–2.5 mm") if t <= 2.5 else ((250.0, 245.0, 245.0), "> 2.5 mm")
         return row[column], f"{PB_FREE}: thickness {thickness_text}, volume {volume_text}"
     if t < 2.5:
         if volume_mm3 < 350:

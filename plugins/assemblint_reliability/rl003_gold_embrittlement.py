@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 
 import numpy as np
@@ -106,11 +105,10 @@ def gold_embrittlement(ctx: RuleContext) -> Iterator[Finding]:
         ids = np.concatenate([selection_ids(s) for s in masses])
         worst = int(ids[np.argmax(fraction[ids])])
         group = groups[int(net.mass_group[worst])]
-        d = float(np.sqrt(footprint[worst] / math.pi) * 2)
         yield ctx.finding(
             f"the gold of the pads' finishes is more than {limit:g} % of the weight of {OBJECTS}; the worst, "
             f"{group.item_name(worst - group.start)}: gold {gold_um3[worst]:.4g} µm³ × 19.3 g/cm³ = "
-            f"{gold_g[worst] * 1e6:.4g} µg against solder {solder_um3[worst]:.4g} µm³ (⌀{d:.4g} µm × "
+            f"{gold_g[worst] * 1e6:.4g} µg against solder {solder_um3[worst]:.4g} µm³ ({footprint[worst]:.4g} µm² × "
             f"{assembly.mass_heights[worst]:g} µm) × {density[net.mass_group[worst]]:g} g/cm³ = "
             f"{solder_g[worst] * 1e6:.4g} µg: {fraction[worst]:.3g} % Au",
             objects=masses,

@@ -84,7 +84,7 @@ def _pair(ctx: RuleContext, pair: JoinedPair, limit: float) -> Iterator[Finding]
     if missing:
         yield ctx.finding(
             f"{OBJECTS} are rigidly joined with CTEs {pair.delta_alpha:g} ppm/K apart, but {', '.join(missing)} "
-            "is not given: RL004 cannot estimate their warpage",
+            f"{'are' if len(missing) > 1 else 'is'} not given: RL004 cannot estimate their warpage",
             objects=[first, second],
             severity=Severity.INFO,
             data={"missing": missing},
@@ -92,11 +92,12 @@ def _pair(ctx: RuleContext, pair: JoinedPair, limit: float) -> Iterator[Finding]
         )
         return
     joined = tl.joined_by[pair.rigid]
-    joined = joined[joined != NEVER]
-    if not len(joined):
+    known = joined != NEVER
+    if not known.any():
         return  # never joined in the process: no stress-free temperature to start from (MH rules say why)
-    moment = tl.steps[int(joined.min())]
-    start = tl.temp_of(moment, first)
+    first_join = int(np.argmin(np.where(known, joined, NEVER)))
+    moment = tl.steps[int(joined[first_join])]
+    start = tl.temp_of_mass(moment, int(pair.rigid[first_join]))  # what the joints see at the step that joins them
     delta_t = start - ROOM
     assert pair.delta_alpha is not None and span is not None
     t1, t2 = float(thick[0]), float(thick[1])  # type: ignore[arg-type]

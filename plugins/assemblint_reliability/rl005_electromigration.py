@@ -35,15 +35,20 @@ def mass_currents(assembly: Assembly) -> np.ndarray:
         net_current.extend([group.current] * group.count)
     if net_current:
         amps = np.array(net_current)
+        mass_ids = np.arange(net.mass_count)
         on_a = pad_net[net.mass_pad_a]
         on_b = np.where(net.mass_pad_b >= 0, pad_net[np.maximum(net.mass_pad_b, 0)], -1)
+        # each (mass, net) once, whichever of its pads the net's pins hold: the net's masses
+        pairs = np.unique(
+            np.concatenate([np.stack([mass_ids, on_a], 1), np.stack([mass_ids, on_b], 1)])[
+                np.concatenate([on_a, on_b]) >= 0
+            ],
+            axis=0,
+        )
+        masses_per_net = np.bincount(pairs[:, 1], minlength=len(amps))
+        each = amps / np.maximum(masses_per_net, 1)
         share = np.full(net.mass_count, np.nan)
-        for on in (on_a, on_b):
-            counted = on >= 0
-            masses_per_net = np.bincount(on[counted], minlength=len(amps))
-            with np.errstate(invalid="ignore", divide="ignore"):
-                each = amps / masses_per_net
-            share[counted] = np.fmax(share[counted], each[on[counted]])
+        np.fmax.at(share, pairs[:, 0], each[pairs[:, 1]])
         current = share
     own = (
         np.concatenate([np.full(g.count, np.nan if g.current is None else g.current) for g in assembly.mass_groups])
@@ -92,7 +97,7 @@ def electromigration(ctx: RuleContext) -> Iterator[Finding]:
     amps = mass_currents(assembly)
     area = rounded_area(net.pad_width, net.pad_height, net.pad_corner)
     a, b = net.mass_pad_a, net.mass_pad_b
-    smaller = np.where(b >= 0, np.fmin(area[a], area[np.maximum(b, 0)]), area[a])
+    smaller = np.where(b >= 0, np.minimum(area[a], area[np.maximum(b, 0)]), area[a])  # NaN if either has no size
     through = np.where(b >= 0, np.where(area[a] <= np.nan_to_num(area[np.maximum(b, 0)], nan=np.inf), a, b), a)
     with np.errstate(invalid="ignore", divide="ignore"):
         density = amps / (smaller * UM2_TO_CM2)

@@ -51,6 +51,7 @@ class Nets(Imports):
                 continue
             args = Args(prop, self.lets)
             group.current = self._guard(positive_current, args)
-            self._guard(args.end)
+            if group.current is not None:  # past a failed value, no second error about what follows it
+                self._guard(args.end)
         scope.objects[decl.name] = group
         self.assembly.net_groups.append(group)
