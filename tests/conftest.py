@@ -63,7 +63,18 @@ def check_text(tmp_path: Path) -> Callable[..., assemblint.report.report.Report]
 
 # The installed rule families and shipped plugins: tests of the core's own behaviour (engine, host,
 # command line) leave them out, so that they see only the test plugins they register.
-OTHER_PLUGINS = ("waivers", "melting", "containment", "insulation", "cte", "stack", "rohs", "alpha", "template")
+OTHER_PLUGINS = (
+    "waivers",
+    "melting",
+    "containment",
+    "insulation",
+    "cte",
+    "stack",
+    "reliability",
+    "rohs",
+    "alpha",
+    "template",
+)
 
 
 # The plugin distributions in plugins/*/ (rohs, alpha, template) are installed beside the core in CI

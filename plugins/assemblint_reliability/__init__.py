@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from assemblint import Rule, hookimpl
 
+from ._review import assemblint_review as assemblint_review  # the review report's family (hookspecs.py)
 from .rl001_polymer_tg import polymer_tg
 from .rl002_moisture_reflow import moisture_reflow
 from .rl003_gold_embrittlement import gold_embrittlement

@@ -72,7 +72,9 @@ def assemblint_review() -> Sequence[ReviewFamily]:
     row of the page's summary, an entry of its filter), an `order`, and per rule id a marker,
     `marker(finding, assembly)`, that returns what the pictures draw for one finding:
     `ObjectMark`s (masses and pads ringed on the top views) and `PairMark`s (joined pairs of
-    elements on the CTE map, with strain, cycles to failure, the Δα limit). Called once per page
+    elements on the CTE map, with strain, cycles to failure, the Δα limit), and optionally a `ladder`
+    source of `LadderLine`s, temperatures the melting ladder draws (a classification temperature, a
+    glass transition) with the steps that go over them. Called once per page
     by whoever builds it (the `html` format); a marker is called once per finding and picture.
     docs/plugins.md, "Drawing your findings in the review report", documents the contract.
     """

@@ -61,6 +61,10 @@ LINE_LEGEND = {
     "limit": "limit a rule family checks the steps against (dashed)",
     "transition": "transition a rule family marks (dotted)",
 }
+LINE_ALARM_LEGEND = {
+    "limit": "limit a step exceeds, or with a finding of its rule",
+    "transition": "transition with a finding of its rule",
+}
 GUTTER = 230.0  # the labels' column at the right
 WIDEST_GUTTER = 380.0
 
@@ -453,21 +457,18 @@ def _draw_line_label(d: dw.Drawing, drawn: Line, y: float, first: float, right: 
 
 
 def _lines_legend(lines: list[Line]) -> list[LegendItem]:
-    """The families' lines in the legend: one entry per kind drawn in its colour, and red if one is alarming."""
+    """The families' lines in the legend: per kind drawn, an entry in its colour, and one in red if
+    a line of that kind is red."""
     items: list[LegendItem] = []
     for kind, (colour, dashes) in LINE_STYLE.items():
         if any(d.line.kind == kind and not d.alarming for d in lines):
             items.append(
                 ("line", {"stroke": colour, "stroke_width": 1.5, "stroke_dasharray": dashes}, LINE_LEGEND[kind])
             )
-    if any(d.alarming for d in lines):
-        items.append(
-            (
-                "line",
-                {"stroke": RED, "stroke_width": 2, "stroke_dasharray": LINE_STYLE["limit"][1]},
-                "line a step exceeds, or with a finding of its rule",
+        if any(d.line.kind == kind and d.alarming for d in lines):
+            items.append(
+                ("line", {"stroke": RED, "stroke_width": 2, "stroke_dasharray": dashes}, LINE_ALARM_LEGEND[kind])
             )
-        )
     return items
 
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from assemblint.checking.findings import Finding
+from assemblint.checking.findings import Finding, Objects
 from assemblint.checking.rules import exceeds
 from assemblint.model.assembly import Assembly, Element, Layer, MassGroup, Material
 from assemblint.report.review.labels import declared, phrase
-from assemblint.report.review.marks import LadderLine, Review, objects_of
+from assemblint.report.review.marks import LadderLine, Review
 
 
 @dataclass
@@ -178,7 +178,7 @@ def _findings_about(drawn: Line, findings: Sequence[Finding]) -> tuple[int, int]
         if finding.rule != drawn.line.rule or finding.severity.value == "info":
             continue
         if wanted:
-            _, _, named = objects_of(finding)
+            named = finding.objects.names.values() if isinstance(finding.objects, Objects) else ()
             names = {o.name for o in named if isinstance(o, Element | Layer)} | set(finding.object_names)
             if not (names | {declared(name) for name in names}) & wanted:
                 continue

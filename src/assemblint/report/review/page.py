@@ -319,7 +319,7 @@ def _pictures(report: Report, review: Review) -> list[PictureSet]:
     for assembly in report.designs:
         mine = _findings_of(report, assembly)
         failures: dict[str, str] = {}
-        ladder = _draw(failures, "ladder", "melting_ladder", assembly)
+        ladder = _draw(failures, "ladder", "melting_ladder", assembly, mine, review)
         side = _draw(failures, "sideview", "side_view", assembly, mine, review)
         views = _draw(failures, "topview", "top_views", assembly, mine, review) or []
         cte = _draw(failures, "ctemap", "cte_map", assembly, mine, review)

@@ -1,6 +1,6 @@
 """The SVG pictures of the review report, one module each; the page calls them from here.
 
-- `melting_ladder(assembly)` (ladder.py): every fusible material's solidus–liquidus band against
+- `melting_ladder(assembly, findings, review)` (ladder.py): every fusible material's solidus–liquidus band against
   the process steps, the service ranges and the layers' and elements' ratings;
 - `side_view(assembly, findings, review)` (side_view.py): a cross-section (x–z) of the elements
   with heights, the masses and the layers between them, the gaps labelled, the findings marked;
