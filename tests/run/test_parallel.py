@@ -134,7 +134,7 @@ def test_a_folder_of_designs_gives_byte_identical_reports_with_jobs(designs: lis
         assert serial[1][fmt] == two[1][fmt], fmt
     assert serial[2] == two[2]  # the errors printed on stderr too
     report = json.loads(three[1]["json"])
-    loaded = [p for folder in designs for p in Path(folder).glob("*.assy") if not p.name.startswith("broken")]
+    loaded = [p for folder in designs for p in Path(folder).rglob("*.assy") if not p.name.startswith("broken")]
     assert len(report.pop("stats")["files"]) == len(loaded)
     for rule in report["rules"]:
         rule.pop("seconds", None)

@@ -86,13 +86,11 @@ class Imports(References, Materials):
                 far = max(float(np.abs(x).max()), float(np.abs(y).max()))
             if not far <= MAX_COORDINATE:
                 raise too_far(f"pads `{name}` would reach", far, prop.loc)
-        diameters = None
-        if "diameter" in table.numbers:
-            diameters = table.numbers["diameter"] * scale
-        elif "size" in table.numbers:
-            diameters = table.numbers["size"] * scale
-        if diameters is not None and (diameters[~np.isnan(diameters)] <= 0).any():
-            raise Problem("E008", f"a pad of `{name}` in {shown} has a diameter that is not positive", path_item.loc)
+        diameters = table.numbers["diameter"] * scale if "diameter" in table.numbers else None
+        sides = table.numbers["size"] * scale if "size" in table.numbers else None
+        for values, what in ((diameters, "diameter"), (sides, "size")):
+            if values is not None and (values[~np.isnan(values)] <= 0).any():
+                raise Problem("E008", f"a pad of `{name}` in {shown} has a {what} that is not positive", path_item.loc)
         pads = ImportedPads(
             name,
             options.get("face", "front"),
@@ -103,6 +101,7 @@ class Imports(References, Materials):
             table.net_names if table.net_names is not None else [],
             prop.loc,
             diameters,
+            sides,
         )
         self._add_imported_pads(e, pads, options)
 
@@ -122,9 +121,6 @@ class Imports(References, Materials):
         )
         scope.objects[item.name] = element
         self.assembly.elements.append(element)
-        for refine in self.refines.pop(item.name, []):
-            for prop in refine.properties:
-                self._guard(self._refine_element, element, prop)
         for pads in item.pads:
             self._count_objects(pads.loc, pads=len(pads.x))
             options: dict = {}
@@ -134,8 +130,18 @@ class Imports(References, Materials):
                     if refined:
                         options.update(refined)
             self._add_imported_pads(element, pads, options)
+        for refine in self.refines.pop(item.name, []):  # after the regions: `connect` may name their pads
+            for prop in refine.properties:
+                self._guard(self._refine_element, element, prop)
 
     def _refine_element(self, e: Element, prop: st.Property) -> None:
+        if prop.name in ("pad", "pads", "footprint"):
+            raise Problem(
+                "E010",
+                f"`{prop.name}` cannot be added to the imported `{e.name}` by `refine`: its pads are its regions' "
+                "bumps, placed where the 3DBlox design puts them; a bump map of its own is a region of the design",
+                prop.loc,
+            )
         if prop.name in REFINE_PLACING:
             raise Problem(
                 "E004",
@@ -180,6 +186,7 @@ class Imports(References, Materials):
             corner=corner,
             labels=pads.labels if len(pads.labels) == len(pads.x) and len(pads.x) else None,
             diameters=pads.diameters,
+            sides=pads.sides,
             finish=options.get("finish"),
         )
         self._add_pads(e, array)  # type: ignore[attr-defined]

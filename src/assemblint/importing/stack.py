@@ -26,6 +26,7 @@ class ImportedPads:
     net_names: Sequence[str]
     loc: Location  # where the region (or the table) is declared
     diameters: np.ndarray | None = None  # µm per bump (NaN: none given), when the file gives them
+    sides: np.ndarray | None = None  # µm per bump: a square pad's side (a table's `size` column)
 
 
 @dataclass

@@ -28,7 +28,7 @@ from assemblint.importing.problems import ImportProblem, problem_at
 DELIMITERS = (",", ";", "\t")
 SHOWN_COLUMNS = 40  # of a header a message lists
 NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")  # what pyarrow reads as a number, ASCII only
-NUMERIC_ROLES = frozenset({"x", "y", "diameter", "width", "height"})
+NUMERIC_ROLES = frozenset({"x", "y", "diameter", "size"})
 TEXT_ROLES = frozenset({"name", "net"})
 
 

@@ -172,6 +172,15 @@ class StackReader:
             self._unit(inner, inner_header)
             if inner_header is not None and self.dbu is None:
                 self.dbu = self._precision(inner, inner_header)
+            elif inner_header is not None and inner.get(inner_header, "precision") is not None:
+                precision = self._precision(inner, inner_header)
+                if self.dbu is not None and (precision > self.dbu or self.dbu % precision):
+                    raise inner.problem(
+                        inner.get(inner_header, "precision"),  # type: ignore[arg-type]
+                        "E008",
+                        f"precision {precision} does not divide the {self.dbu} database units per µm set by the first "
+                        "chiplet file (OpenROAD's ODB-0516/0526)",
+                    )
             self._includes(inner, inner_header, resolved.parent)
             self._chiplet_defs(inner, resolved.parent)
 

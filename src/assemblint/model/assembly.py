@@ -137,6 +137,7 @@ class PadArray:
     # name), and each pad's own diameter where the file gives one (NaN: the array's `diameter`)
     labels: Sequence[str] | None = None
     diameters: np.ndarray | None = None
+    sides: np.ndarray | None = None  # each pad's side, a square pad (a table's `size` column); NaN: none
     # the plating stack of the pads' surface (`finish nickel 5 um, gold 0.1 um`), outermost last: (material, µm)
     finish: tuple[tuple[Material, float], ...] | None = None
 

@@ -115,11 +115,17 @@ class Netlist:
             mass_weight=np.repeat(np.array(weights, dtype=np.int64), [g.count for g in groups]),
         )
         for array in arrays:
+            part = slice(array.start, array.start + array.count)
             if array.diameters is not None and array.width is None:  # each pad its own diameter (imported)
-                part = slice(array.start, array.start + array.count)
                 each = array.diameter_of_each()
                 netlist.pad_diameter[part] = netlist.pad_width[part] = netlist.pad_height[part] = each
                 netlist.pad_corner[part] = each / 2
+            if array.sides is not None:  # each pad its own square (a table's `size`), where the row gives one
+                known = ~np.isnan(array.sides)
+                netlist.pad_width[part][known] = array.sides[known]
+                netlist.pad_height[part][known] = array.sides[known]
+                netlist.pad_corner[part][known] = 0.0
+                netlist.pad_diameter[part][known] = np.nan
         netlist.mass_width, netlist.mass_height, netlist.mass_corner = cls._mass_shapes(
             assembly,
             (netlist.pad_width, netlist.pad_height, netlist.pad_corner),
