@@ -70,26 +70,33 @@ def warpage(ctx: RuleContext) -> Iterator[Finding]:
 
 def _pair(ctx: RuleContext, pair: JoinedPair, limit: float) -> Iterator[Finding]:
     tl = ctx.timeline
-    first, second = pair.first, pair.second
+    # the smaller element first, then the other: the finding reads the same whatever the design's
+    # order or names (an equal area falls back to the declaration order)
+    first, second = sorted((pair.first, pair.second), key=_area)
     moduli = [e.body.modulus if e.body is not None else None for e in (first, second)]
     thick = [e.thickness for e in (first, second)]
-    smaller = min((first, second), key=lambda e: _area(e))
+    smaller = first
     span = diagonal(smaller)
-    missing = [
-        f"the {what} of {short(e.name)}"
-        for e, t, m in zip((first, second), thick, moduli, strict=True)
-        for what, value in (("thickness", t), ("modulus", m))
-        if value is None
-    ] + (["an outline (`size`)"] if span is None else [])
-    if missing:
+    joints = ctx.assembly.mass_groups[int(ctx.netlist.mass_group[int(pair.rigid[0])])].loc  # where the pair is made
+    incomplete = False
+    for element, t, m in zip((first, second), thick, moduli, strict=True):
+        missing = [what for what, value in (("thickness", t), ("modulus", m)) if value is None]
+        if element.outline() is None:
+            missing.append("outline (`size`)")
+        if not missing:
+            continue
+        incomplete = True
+        other = second if element is first else first
         yield ctx.finding(
-            f"{OBJECTS} are rigidly joined with CTEs {pair.delta_alpha:g} ppm/K apart, but {', '.join(missing)} "
-            f"{'are' if len(missing) > 1 else 'is'} not given: RL004 cannot estimate their warpage",
-            objects=[first, second],
+            f"{OBJECTS} is rigidly joined to {short(other.name)} with CTEs {pair.delta_alpha:g} ppm/K apart, but "
+            f"its {' and '.join(missing)} {'are' if len(missing) > 1 else 'is'} not given: RL004 cannot estimate "
+            "their warpage",
+            objects=element,
             severity=Severity.INFO,
-            data={"missing": missing},
-            cause=f"warpage data: {pair.declared}",
+            data={"missing": missing, "joined_to": short(other.name)},
+            cause=f"warpage data: {short(element.name)}",
         )
+    if incomplete:
         return
     joined = tl.joined_by[pair.rigid]
     known = joined != NEVER
@@ -112,6 +119,7 @@ def _pair(ctx: RuleContext, pair: JoinedPair, limit: float) -> Iterator[Finding]
         f"ΔT {delta_t:g} K × (1+m)² / (h (3(1+m)² + (1+mn)(m² + 1/(mn)))) = {kappa * 1e6:.4g} /m with "
         f"t {t1:g} / {t2:g} µm, E {e1 / 1000:g} / {e2 / 1000:g} GPa (m {t1 / t2:.4g}, n {e1 / e2:.4g}); w = κL²/8",
         objects=[first, second],
+        location=joints,
         data={
             "warpage": abs(bow),
             "max_warpage": limit,
@@ -123,7 +131,7 @@ def _pair(ctx: RuleContext, pair: JoinedPair, limit: float) -> Iterator[Finding]
             "modulus": [e1, e2],
             "diagonal": span,
         },
-        cause=f"warpage {pair.declared}",
+        cause=f"warpage {short(first.name)}–{short(second.name)}",
     )
 
 
