@@ -402,7 +402,7 @@ def test_command_line_no_plugin_wins_over_config_enabling_it(in_tmp: Path, capsy
     pyproject(in_tmp, 'plugins = ["melting"]')
     code, report = check_json(capsys, "d.assy", "-p", "no:melting")
     assert "melting" not in [p["name"] for p in report["tool"]["plugins"]]
-    assert rule_ids(report) == []
+    assert [rule for rule in rule_ids(report) if rule.startswith("MH")] == []  # RL004 says what it lacks (info)
     assert code == 0
 
 

@@ -199,7 +199,7 @@ def test_the_header_names_design_tool_deck_plugins_and_inputs(monkeypatch, tmp_p
     assert cells == [str(report["summary"][b]) for b in buckets]
     families = tree.by_id("summary-family")
     rows = {tr.find("th").text().split()[0]: tr for tr in families.find("tbody").find_all("tr")}
-    assert list(rows) == ["MH", "CT", "IN", "CTE", "ST", "WV", "other"]
+    assert list(rows) == ["MH", "CT", "IN", "CTE", "ST", "RL", "WV", "other"]
     assert sum(int(tr.find_all("td")[-1].text()) for tr in rows.values()) == len(report["findings"])
     # every finding is listed, under its rule, in the report's order
     listed = findings(tree)
@@ -222,7 +222,7 @@ def test_insulation_faults_lists_its_findings_under_their_rules(monkeypatch, tmp
     code, _, tree = render(monkeypatch, tmp_path, "check", "insulation-faults.assy")
     assert code == 1
     groups = {s.attrs["id"]: s for s in tree.find_all("section", cls="rule-group")}
-    assert set(groups) == {"rule-IN001", "rule-IN002", "rule-IN003", "rule-IN004", "rule-IN005"}
+    assert set(groups) == {"rule-IN001", "rule-IN002", "rule-IN003", "rule-IN004", "rule-IN005", "rule-RL004"}
     assert "short" in groups["rule-IN001"].find("h3").text()
     assert "open" in groups["rule-IN002"].find("h3").text()
     short = groups["rule-IN001"].find("li", cls="finding")
@@ -230,7 +230,7 @@ def test_insulation_faults_lists_its_findings_under_their_rules(monkeypatch, tmp
     assert short.attrs["data-family"] == "IN" and short.attrs["data-group"] == "IN"
     data = short.find("details", cls="data")
     assert data.find("summary").text().startswith("data (") and data.find_all("tr")
-    assert all(li.find("span", cls="badge sev-error") for li in findings(tree))
+    assert all(li.find("span", cls="badge sev-error") for li in findings(tree) if li.attrs["data-family"] == "IN")
     # the top view marks the short, the open and the close masses
     (view,) = pictures(tree, "topview")
     assert view.find_all()  # drawn, not an empty <svg>
@@ -297,13 +297,13 @@ def test_baseline_findings_are_marked(monkeypatch, tmp_path):
     code, _, tree = render(monkeypatch, tmp_path, "check", "insulation-faults.assy", "--baseline", str(baseline))
     assert code == 0, "every finding is in the baseline"
     listed = findings(tree)
-    assert len(listed) == 5
+    assert len(listed) == 7  # the five IN errors and RL004's two notes on the elements' missing thicknesses
     for li in listed:
         assert li.attrs["data-status"] == "baseline"
         assert li.find("span", cls="mark-baseline").text() == "baseline"
         assert "In the baseline" in li.find("p", cls="baseline-note").text()
     cells = [td.text().strip() for td in tree.by_id("summary-severity").find_all("td")]
-    assert cells == ["0", "0", "0", "0", "5", "0"]
+    assert cells == ["0", "0", "0", "0", "7", "0"]
     # without --baseline: no mark at all
     _, _, plain = render(monkeypatch, tmp_path, "check", "insulation-faults.assy", name="plain.html")
     assert not plain.find_all(cls="mark-baseline")
@@ -420,11 +420,12 @@ def test_the_filter_bar_and_print_styles_are_there(monkeypatch, tmp_path):
         "IN",
         "CTE",
         "ST",
+        "RL",
         "WV",
         "other",
     ]
     assert tree.by_id("filter-text").attrs["type"] == "search"
-    assert tree.by_id("shown-count").text() == "5 of 5 findings shown"
+    assert tree.by_id("shown-count").text() == "7 of 7 findings shown"
     css = tree.find("style").text()
     print_css = css[css.index("@media print") :]
     assert ".filters" in print_css and "break-inside: avoid" in print_css and ".filtered-out" in print_css
