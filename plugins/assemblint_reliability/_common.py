@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 
-from assemblint import CannotRun
-from assemblint.analysis.timeline import Moment, Timeline
+from assemblint import CannotRun, RuleContext
+from assemblint.analysis.timeline import Moment, Timeline, selection_ids
 from assemblint.base.units import format_quantity
+from assemblint.model.assembly import MassGroup, Selection
 
 GOLD_DENSITY = 19.3  # g/cm³ (CRC Handbook of Chemistry and Physics: gold, 19.32 g/cm³ at 20 °C)
 UM3_TO_CM3 = 1e-12
@@ -29,6 +31,18 @@ def service_top(tl: Timeline) -> tuple[float, Moment]:
         raise CannotRun("no operate or cycle range: nothing says how hot the assembly gets in service")
     top = max(ranges, key=lambda m: m.high)
     return top.high, top
+
+
+def worst_per_declaration(
+    ctx: RuleContext, mask: np.ndarray, values: np.ndarray
+) -> Iterator[tuple[list[Selection], int, MassGroup]]:
+    """The masses of `mask` by declaration (one finding each), with each declaration's worst mass
+    (the largest of `values`, by global id) and its group: what a per-mass rule's finding names."""
+    tl, groups, net = ctx.timeline, ctx.assembly.mass_groups, ctx.netlist
+    for masses in tl.declarations(tl.selections(np.flatnonzero(mask))):
+        ids = np.concatenate([selection_ids(s) for s in masses])
+        worst = int(ids[np.argmax(values[ids])])
+        yield masses, worst, groups[int(net.mass_group[worst])]
 
 
 def temp(value: float) -> str:

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 import numpy as np
 
 from assemblint import OBJECTS, Finding, RuleContext, Severity, exceeds, quantity, rule
-from assemblint.analysis.timeline import selection_ids
 from assemblint.model.assembly import Assembly, Material
 
-from ._common import GOLD_DENSITY, UM3_TO_CM3, rounded_area, short
+from ._common import GOLD_DENSITY, UM3_TO_CM3, rounded_area, short, worst_per_declaration
 from ._examples import flip_chip
 
 TIN_BASED = 40.0  # wt % Sn or more (CHECKS.md)
@@ -101,10 +100,7 @@ def gold_embrittlement(ctx: RuleContext) -> Iterator[Finding]:
             data={"missing": "solder weight"},
             cause=f"no solder weight: {short(group.name)}",
         )
-    for masses in tl.declarations(tl.selections(np.flatnonzero(over))):
-        ids = np.concatenate([selection_ids(s) for s in masses])
-        worst = int(ids[np.argmax(fraction[ids])])
-        group = groups[int(net.mass_group[worst])]
+    for masses, worst, group in worst_per_declaration(ctx, over, fraction):
         yield ctx.finding(
             f"the gold of the pads' finishes is more than {limit:g} % of the weight of {OBJECTS}; the worst, "
             f"{group.item_name(worst - group.start)}: gold {gold_um3[worst]:.4g} µm³ × 19.3 g/cm³ = "

@@ -7,10 +7,9 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from assemblint import OBJECTS, Finding, RuleContext, Severity, exceeds, quantity, rule
-from assemblint.analysis.timeline import selection_ids
 from assemblint.model.assembly import Assembly, SplitPins
 
-from ._common import UM2_TO_CM2, rounded_area, short
+from ._common import UM2_TO_CM2, rounded_area, short, worst_per_declaration
 from ._examples import flip_chip
 
 
@@ -104,7 +103,7 @@ def electromigration(ctx: RuleContext) -> Iterator[Finding]:
     carrying = ~np.isnan(amps) & (amps > 0)
     unknown = carrying & np.isnan(smaller)
     over = carrying & ~np.isnan(density) & exceeds(np.nan_to_num(density), limit)
-    tl, groups = ctx.timeline, assembly.mass_groups
+    tl = ctx.timeline
     for masses in tl.declarations(tl.selections(np.flatnonzero(unknown))):
         yield ctx.finding(
             f"{OBJECTS} carry a current but their pads have no size (`diameter`, `size`): RL005 cannot find the "
@@ -115,10 +114,7 @@ def electromigration(ctx: RuleContext) -> Iterator[Finding]:
             cause=f"no pad size: {short(masses[0].target.name)}",
         )
     pad_name = _pad_namer(assembly)
-    for masses in tl.declarations(tl.selections(np.flatnonzero(over))):
-        ids = np.concatenate([selection_ids(s) for s in masses])
-        worst = int(ids[np.argmax(density[ids])])
-        group = groups[int(net.mass_group[worst])]
+    for masses, worst, group in worst_per_declaration(ctx, over, density):
         yield ctx.finding(
             f"{OBJECTS} carry more than {limit:g} A/cm² through their smaller pad; the worst, "
             f"{group.item_name(worst - group.start)}: {amps[worst]:.4g} A through {smaller[worst]:.4g} µm² "
