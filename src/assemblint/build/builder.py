@@ -68,6 +68,8 @@ class Builder(Cells, Process, Waivers):
         process_decls: list[st.ProcessDecl] = []
         waives: list[st.Waive] = []
         self._collect(statements, steps, process_decls, waives)
+        if asm.title is None:
+            asm.title = self.stack_title
         self._build_materials()
         asm.materials = self.materials
         for name, let in self.lets.exprs.items():  # every `let`, used or not, is checked

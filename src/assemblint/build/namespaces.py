@@ -65,6 +65,8 @@ class Namespaces(BuildState):
             elif isinstance(stmt, st.Declaration | st.NetDecl | st.Place):
                 self._declare_shared(self.top, stmt.name, stmt, origin)
             elif isinstance(stmt, ImportedStack):
+                if self.assembly is not None and stmt.name and not self.stack_title:
+                    self.stack_title = stmt.name  # the 3DBlox Design's name: the title if the design gives none
                 items: list[ImportedElement | ImportedConnection] = [*stmt.elements, *stmt.connections]
                 for item in items:
                     self._declare_shared(self.top, item.name, item, origin)

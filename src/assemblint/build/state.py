@@ -169,6 +169,7 @@ class BuildState:
     ) -> None:
         self.hierarchical = hierarchical  # build one representative per kind of placed instance
         self.read_data = read_data  # reads the data files a design names (tables, imports.py); None: none
+        self.stack_title: str | None = None  # an imported 3DBlox design's name (namespaces.py)
         self.refines: dict[str, list[st.Refine]] = {}  # `refine TARGET {…}` by target, taken as targets are built
         # the nets bump maps name, per map: (its first pad id, each pad's code, the names, where)
         self.imported_nets: list[tuple[int, np.ndarray, Sequence[str], Location]] = []
