@@ -22,7 +22,6 @@ from assemblint.build.references import References
 from assemblint.build.state import Scope
 from assemblint.importing.problems import ImportProblem
 from assemblint.importing.stack import ImportedConnection, ImportedElement, ImportedPads
-from assemblint.importing.tables import Strings, read_table
 from assemblint.language import syntax_tree as st
 from assemblint.language.values import MAX_COORDINATE, Args, Problem, too_far
 from assemblint.model.assembly import Element, MassGroup, NetGroup, PadArray, SplitPins
@@ -74,6 +73,8 @@ class Imports(References, Materials):
         if self.read_data is None:
             raise Problem("E006", "this design is read from text: a table it names cannot be read", prop.loc)
         assert path_item is not None
+        from assemblint.importing.tables import read_table  # here: only designs with tables pay for it
+
         try:
             data, shown, _ = self.read_data(written, path_item.loc)
             table = read_table(data, shown, mapping)
@@ -330,6 +331,8 @@ def _index_of(names: Sequence[str], name: str) -> int:
 def _merged_names(parts: list[Sequence[str]]) -> tuple[Sequence[str], list[np.ndarray]]:
     """One list of distinct names for several lists, and each list's names as indices into it: in
     pyarrow when the names are pyarrow's (a dictionary encoding of them all), else with a dict."""
+    from assemblint.importing.tables import Strings
+
     if all(isinstance(p, Strings) for p in parts):
         import pyarrow as pa
 

@@ -28,8 +28,7 @@ from assemblint.base.inputs import BOM, NotRegularFile, TooLarge, position, read
 from assemblint.base.limits import Limits, how_to_raise, size_text, suggested_size
 from assemblint.build.builder import DEFAULT_MAX_OBJECTS, Builder, Origin
 from assemblint.build.state import BuildInput
-from assemblint.importing.problems import ImportProblem
-from assemblint.importing.threedblox import read_stack
+from assemblint.importing.problems import ImportProblem, utf8_text
 from assemblint.language import syntax_tree as st
 from assemblint.language.syntax import parse
 from assemblint.model.assembly import Assembly
@@ -355,27 +354,15 @@ class Loader:
         loc = via.loc if via is not None else Location(shown, 1, 1)
         try:
             data, shown, resolved = self.read_data(path.name, loc, path.absolute().parent)
-            text = data.removeprefix(BOM).decode("utf-8")
+            text = utf8_text(data, shown)
         except ImportProblem as problem:
             self.errors.append(problem.diagnostic)
-            return
-        except UnicodeDecodeError as error:
-            raw = data.removeprefix(BOM)
-            line = raw[: error.start].count(b"\n") + 1
-            column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-            SOURCES.hide(shown)  # nothing of a file that is not text is quoted
-            self.errors.append(
-                Diagnostic(
-                    "E001",
-                    f"not a text file (the byte 0x{raw[error.start]:02x} is not UTF-8): a 3DBlox file is UTF-8 text, "
-                    "and no line of it is shown",
-                    Location(shown, line, column, line, column + 1),
-                )
-            )
             return
         SOURCES.add(shown, text)
         self.done.add(resolved)
         try:
+            from assemblint.importing.threedblox import read_stack  # here: YAML only for designs that import 3DBlox
+
             stack = read_stack(text, shown, resolved.parent, loc, self.read_data)
         except ImportProblem as problem:
             self.errors.append(problem.diagnostic)

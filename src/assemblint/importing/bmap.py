@@ -18,8 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assemblint.base.diagnostics import SOURCES
-from assemblint.importing.problems import ImportProblem, problem_at
+from assemblint.importing.problems import ImportProblem, problem_at, utf8_text
 from assemblint.importing.tables import NUMBER, Strings, net_column
 from assemblint.importing.yaml_nodes import MAX_LENGTH
 
@@ -77,12 +76,9 @@ def read_bmap(data: bytes, path: str) -> BumpMap:
 def _locate(data: bytes, path: str, reason: str) -> ImportProblem:
     """The first line the fast reader refused, read again on its own, with what is wrong with it."""
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        SOURCES.hide(path)  # nothing of a file that is not text is quoted
-        return problem_at(path, None, "E001", f"byte 0x{data[error.start]:02x} is not UTF-8 text", line, column)
+        text = utf8_text(data, path)
+    except ImportProblem as problem:
+        return problem
     for number, row in enumerate(text.split("\n"), start=1):
         if not row.strip(" \t\r\f\v") or row.startswith("#"):
             continue

@@ -13,6 +13,20 @@ class ImportProblem(Exception):
         self.diagnostic = diagnostic
 
 
+def utf8_text(data: bytes, path: str) -> str:
+    """A file's bytes as text (a byte-order mark dropped); an ImportProblem at the first byte that is
+    not UTF-8, its file hidden from quoting (no line of a file that is not text is ever shown)."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        SOURCES.hide(path)
+        what = f"byte 0x{data[error.start]:02x} is not UTF-8 text"
+        raise problem_at(path, None, "E001", what, line, column) from None
+
+
 def problem_at(
     path: str, source: bytes | str | None, code: str, message: str, line: int, column: int, width: int = 1
 ) -> ImportProblem:

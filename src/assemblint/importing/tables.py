@@ -23,7 +23,7 @@ import numpy as np
 
 from assemblint.base.diagnostics import SOURCES, Diagnostic, Location, did_you_mean
 from assemblint.base.inputs import BOM
-from assemblint.importing.problems import ImportProblem, problem_at
+from assemblint.importing.problems import ImportProblem, problem_at, utf8_text
 
 DELIMITERS = (",", ";", "\t")
 SHOWN_COLUMNS = 40  # of a header a message lists
@@ -193,15 +193,9 @@ def _locate(
 ) -> ImportProblem:
     """Read the table again, row by row, to find the first row the fast reader refused and say where."""
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        before = data[: error.start].decode("utf-8", errors="replace")
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
-        SOURCES.hide(path)  # nothing of a file that is not text is quoted
-        return ImportProblem(
-            Diagnostic("E001", f"byte 0x{data[error.start]:02x} is not UTF-8 text", Location(path, line, column))
-        )
+        text = utf8_text(data, path)
+    except ImportProblem as problem:
+        return problem
     lines = text.split("\n")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     indexes = {role: headers.index(header) for role, header in wanted.items()}

@@ -28,7 +28,7 @@ import numpy as np
 
 from assemblint.base.diagnostics import SOURCES, Location, did_you_mean
 from assemblint.importing.bmap import EMPTY, BumpMap, read_bmap
-from assemblint.importing.problems import ImportProblem, problem_at
+from assemblint.importing.problems import ImportProblem, utf8_text
 from assemblint.importing.stack import ImportedConnection, ImportedElement, ImportedPads, ImportedStack
 from assemblint.importing.yaml_nodes import Node, YamlFile
 
@@ -165,7 +165,7 @@ class StackReader:
             if resolved in self.included:  # read once, as OpenROAD reads each file once (and a cycle ends)
                 continue
             self.included.add(resolved)
-            text = _text(data, shown)
+            text = utf8_text(data, shown)
             SOURCES.add(shown, text)
             inner = YamlFile(text, shown, _defines(text))
             inner_header = inner.get(inner.root, "Header")
@@ -366,19 +366,6 @@ class StackReader:
 
 def _dbu(value: float, dbu: int) -> int:
     return round(value * dbu)
-
-
-def _text(data: bytes, shown: str) -> str:
-    try:
-        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-    except UnicodeDecodeError as error:
-        raw = data.removeprefix(b"\xef\xbb\xbf")
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        SOURCES.hide(shown)  # nothing of a file that is not text is quoted
-        raise problem_at(
-            shown, None, "E001", f"byte 0x{raw[error.start]:02x} is not UTF-8 text", line, column
-        ) from None
 
 
 def _defines(text: str) -> str:
