@@ -13,7 +13,6 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
 from conftest import OTHER_PLUGINS
 
 import assemblint
@@ -249,7 +248,6 @@ def test_the_shipped_families_declare_themselves_through_the_hook():
 RULE_ID = re.compile(r"\b(MH|CT|IN|CTE|WV|RH|AL)\d{3}\b")
 DATA_READ = re.compile(r"""data["']?\]?(?:\.get\(|\[)\s*["'](\w+)["']""")  # data["k"], data.get("k"), ["data"]["k"]
 REVIEW = SRC / "report" / "review"
-LEAD = "checking/waivers.py"  # WV001/WV002 move out into a plugin: the lead's
 
 
 def sources(root: Path) -> list[Path]:
@@ -303,6 +301,4 @@ def test_the_core_names_no_rule_family():
     offenders = naming_rules(files)
     for path, reads in reading_data_keys(files, shipped_data_keys()).items():
         offenders.setdefault(path, []).extend(reads)
-    if set(offenders) == {LEAD}:
-        pytest.xfail("WV rules move to a plugin (lead)")
     assert offenders == {}, "\n".join(f"{path}: {', '.join(found)}" for path, found in sorted(offenders.items()))

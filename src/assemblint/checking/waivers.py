@@ -307,7 +307,7 @@ def load_file(path: str | Path, max_bytes: int = DEFAULT_MAX_FILE_SIZE) -> list[
                     f"{where}: `{required}` is required (a waiver needs a rule, patterns and a reason)"
                 )
         if not isinstance(entry["rule"], str) or not entry["rule"].strip():
-            raise WaiverFileError(f'{where}: `rule` must be a rule id, as text (rule = "MH003")')
+            raise WaiverFileError(f'{where}: `rule` must be a rule id, as text, such as rule = "AB001"')
         if entry.get("by") is not None and not isinstance(entry["by"], str):
             raise WaiverFileError(f"{where}: `by` must say who, as text")
         patterns = entry["on"] if isinstance(entry["on"], list) else [entry["on"]]
