@@ -73,18 +73,15 @@ def spacing(ctx: RuleContext) -> Iterator[Finding]:
     # per pair of declarations as they come: a cluster's millions of pairs never sit in memory,
     # and the pairs of cells counted as whole blocks are not looked at.
     for a, b in pair_batches_within(place.linked_faces, place.x, place.y, radius, cells, blocks.skip):
+        gap = _gap(shapes, boxes, place, a, b)  # first: most pairs in reach are not too close
+        close = falls_short(gap, limit)  # past rounding, so a translated design gives the same pairs
+        a, b, gap = a[close], b[close], gap[close]
         keys, shared = _common_face(place.face_a, place.face_b, a, b)
         keep = shared & (netlist.mass_node[a] != netlist.mass_node[b])
-        a, b, keys = a[keep], b[keep], keys[keep]
-        gap = _gap(shapes, boxes, place, a, b)
-        close = falls_short(gap, limit)  # past rounding, so a translated design gives the same pairs
-        first, later = _order_by_declaration(rank[netlist.mass_group], a[close], b[close])
+        a, b, keys, gap = a[keep], b[keep], keys[keep], gap[keep]
+        first, later = _order_by_declaration(rank[netlist.mass_group], a, b)
         pair_key = decl[netlist.mass_group[later]] * len(ctx.assembly.mass_groups) + decl[netlist.mass_group[first]]
-        parts.append(
-            Tally.of(
-                pair_key, weight[later], _rounded(gap[close]), later, first, gap[close], keys[close], [first, later]
-            )
-        )
+        parts.append(Tally.of(pair_key, weight[later], _rounded(gap), later, first, gap, keys, [first, later]))
     tally = Tally.merge(parts)
     if len(tally.key):
         yield from _findings(ctx, ctx.timeline, tally, limit)

@@ -16,6 +16,7 @@ from typing import Any, NoReturn, TypeVar
 
 from assemblint.api import CheckOptions, check_files, design_files
 from assemblint.base import limits
+from assemblint.base.allocator import keep_freed_memory
 from assemblint.base.atomic import write_chunks
 from assemblint.base.diagnostics import LanguageError
 from assemblint.base.inputs import shown_path
@@ -187,7 +188,8 @@ def _parallel_options(parser: argparse.ArgumentParser) -> None:
         type=_argument(_jobs),
         default=1,
         metavar="N",
-        help="check files, and parts of large designs, in N processes (default 1)",
+        help="check files, and parts of large designs, in N processes; "
+        "share a large design's rules with a helper (default 1)",
     )
     parser.add_argument(
         "--executor",
@@ -301,6 +303,7 @@ def run() -> NoReturn:
     it (its rule crashed, exit 3), and the interpreter would then wait for that thread forever
     before exiting. The report is written by now: flush and leave.
     """
+    keep_freed_memory()
     code = main()
     if isolation.leftover_threads():
         for stream in (sys.stdout, sys.stderr):

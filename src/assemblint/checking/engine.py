@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from assemblint.analysis.timeline import timeline_of
 from assemblint.base.errors import CannotRun
-from assemblint.checking import isolation
+from assemblint.checking import isolation, sharing
 from assemblint.checking import waivers as waiver_rules
 from assemblint.checking.budgets import Budget, OverBudget, RuleGuard
 from assemblint.checking.context import RuleContext
@@ -68,6 +68,7 @@ def run_rules(
     today: dt.date | None = None,
     budget: Budget | None = None,
     isolate: Callable[[Rule], bool] | None = None,
+    share: bool = False,
 ) -> RulesResult:
     """Run the check-phase rules, apply the waivers to their findings, then run the review-phase rules.
 
@@ -75,9 +76,10 @@ def run_rules(
     design's). `today`: the date waivers are judged on (default: waivers.today()). `budget`: the
     time and memory each rule may use (default: Budget(), generous; 0 turns either off).
     `isolate`: which rules run in a forked worker of their own (isolation.py; default: none).
+    `share`: the rules that run here shared with a forked helper when the design is large (sharing.py).
     """
     result = RulesResult()
-    phase = _Phase(assembly, deck, select, ignore, progress, result, budget or Budget(), isolate)
+    phase = _Phase(assembly, deck, select, ignore, progress, result, budget or Budget(), isolate, share)
     phase.run([rule for rule in rules if rule.phase == "check"], review=None)
     uses = waiver_rules.apply(
         result.findings,
@@ -114,41 +116,58 @@ class _Phase:
         result: RulesResult,
         budget: Budget,
         isolate: Callable[[Rule], bool] | None,
+        share: bool = False,
     ) -> None:
         self.assembly, self.deck, self.select, self.ignore = assembly, deck, select, ignore
+        self.share = share
         self.progress, self.result, self.budget = progress, result, budget
         self.isolate = isolate if isolate is not None and isolation.can_fork() else None
         self.state = ProcessState()  # what every rule's surroundings put back
         self.known = functools.cache(lambda: isolation.model_objects(assembly))  # forked rules' objects
 
     def run(self, rules: list[Rule], review: dict | None) -> None:
-        """The rules in process first, then the forked ones in one worker: by then the work they share
-        (the timeline, the electrical nodes, scipy's import) is done, and the worker inherits it."""
+        """The rules in process first (shared with a helper when `share` and the design is large),
+        then the forked ones in one worker: by then the work they share (the timeline, the
+        electrical nodes, scipy's import) is done, and the worker inherits it."""
+        here: list[tuple[Rule, RuleContext]] = []
         forked: list[tuple[Rule, RuleContext]] = []
         for rule in rules:
             ctx = self._context(rule, review)
-            if ctx is None:
-                continue
-            if self.isolate is not None and self.isolate(rule):
-                forked.append((rule, ctx))
-                continue
-            if self.progress:
-                self.progress(rule)
-            self._record(rule, _execute(rule, ctx, self.budget, self.state))
+            if ctx is not None:
+                (forked if self.isolate is not None and self.isolate(rule) else here).append((rule, ctx))
+        objects = self.assembly.pad_count + self.assembly.mass_count
+        if self.share and sharing.worth_sharing(objects, len(here)):
+            _warm(self.assembly)
+            jobs = [functools.partial(_execute, rule, ctx, self.budget, self.state) for rule, ctx in here]
+            for (rule, _), execution in zip(
+                here, sharing.run_shared(jobs, self.budget, self.known, self._starting(here)), strict=True
+            ):
+                self._record(rule, execution)
+        else:
+            for rule, ctx in here:
+                if self.progress:
+                    self.progress(rule)
+                self._record(rule, _execute(rule, ctx, self.budget, self.state))
         if forked:
             _warm(self.assembly)
             jobs = [functools.partial(_execute, rule, ctx, self.budget, self.state) for rule, ctx in forked]
-            starting = (lambda i: self.progress(forked[i][0])) if self.progress else None  # type: ignore[misc]
             for (rule, _), execution in zip(
-                forked, isolation.run_forked(jobs, self.budget, self.known, starting), strict=True
+                forked, isolation.run_forked(jobs, self.budget, self.known, self._starting(forked)), strict=True
             ):
                 self._record(rule, execution)
         order = {rule.id: i for i, rule in enumerate(rules)}
-        here = [o for o in self.result.outcomes if _rule_id(o) in order]
-        if len(here) > 1:  # this phase's, back in the order of its rules
+        ours = [o for o in self.result.outcomes if _rule_id(o) in order]
+        if len(ours) > 1:  # this phase's, back in the order of its rules
             kept = [o for o in self.result.outcomes if _rule_id(o) not in order]
-            self.result.outcomes[:] = kept + sorted(here, key=lambda o: order[_rule_id(o)])
+            self.result.outcomes[:] = kept + sorted(ours, key=lambda o: order[_rule_id(o)])
             self.result.findings.sort(key=lambda f: order.get(f.rule, -1))
+
+    def _starting(self, jobs: list[tuple[Rule, RuleContext]]) -> Callable[[int], None] | None:
+        """The progress bar told of job i's rule as it starts (wherever it runs)."""
+        progress = self.progress
+        if progress is None:
+            return None
+        return lambda i: progress(jobs[i][0])
 
     def _context(self, rule: Rule, review: dict | None) -> RuleContext | None:
         """The rule's context, or None with its outcome recorded: not selected, disabled, bad default."""

@@ -59,7 +59,7 @@ WATCH = 0.05  # seconds between two looks at a worker's memory
 _HEADER = struct.Struct("<Q")  # the length of the pickled answer that follows
 _REQUEST = struct.Struct("<I")  # the index of the job to run
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
-_FAILED = 70  # the worker's exit code when it could not even send an answer (EX_SOFTWARE)
+FAILED = 70  # the worker's exit code when it could not even send an answer (EX_SOFTWARE)
 
 
 @dataclass
@@ -152,19 +152,19 @@ class _Worker:
     def ask(self, indices: range) -> None:
         """Ask for these jobs, in order: the worker runs each as soon as it has answered the last."""
         with contextlib.suppress(OSError):  # gone already: its answer will be missing, its status says why
-            _write_all(self.requests, b"".join(_REQUEST.pack(i) for i in indices))
+            write_all(self.requests, b"".join(_REQUEST.pack(i) for i in indices))
 
     def run(self, index: int, budget: Budget, known: Callable[[], dict[int, Any]]) -> tuple[Execution, bool]:
         """The next answer, job `index`'s Execution, and whether the worker may serve another."""
         started = time.perf_counter()
         deadline = started + budget.seconds + GRACE if budget.seconds else None
         over = _memory_watch(self.pid, budget.memory) if budget.memory else None
-        answer, verdict = _receive(self.answers, deadline, self.received, over)
+        answer, verdict = receive(self.answers, deadline, self.received, over)
         seconds = time.perf_counter() - started
         if answer is not None:
             try:
                 message = pickle.loads(answer)
-                return _decode(message["execution"], known()), message["reusable"]
+                return decode(message["execution"], known()), message["reusable"]
             except Exception as error:  # a garbled answer: the rule's fault, reported
                 reason = f"its worker sent back an answer that could not be read ({type(error).__name__})"
                 return _crashed(reason, seconds), False
@@ -188,14 +188,14 @@ class _Worker:
                 os.close(fd)
         self.requests = self.answers = -1
         if self.status is None:
-            self.status = _end(self.pid, wait=wait)
+            self.status = end(self.pid, wait=wait)
 
 
 def _crashed(reason: str, seconds: float) -> Execution:
     return Execution("crashed", reason, seconds, problem=reason)
 
 
-def _receive(
+def receive(
     read_fd: int, deadline: float | None, received: bytearray, over: Callable[[], bool] | None = None
 ) -> tuple[bytes | None, str]:
     """The worker's next whole answer (None if it ended without one), and why it was given up on:
@@ -247,7 +247,7 @@ def _memory_watch(pid: int, budget: int) -> Callable[[], bool] | None:
     return lambda: (resident() or 0) - start > budget
 
 
-def _end(pid: int, wait: bool = True) -> int:
+def end(pid: int, wait: bool = True) -> int:
     """Kill the worker and whatever it started (its process group); its wait status once reaped.
 
     Not `wait`ing: the status is not needed (the worker answered), and tearing down a process
@@ -283,7 +283,7 @@ def _death(status: int) -> str:
         hint = " (the system's out-of-memory killer?)" if number == signal.SIGKILL else ""
         return f"its worker process was killed by {name}{hint} before the rule returned"
     code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
-    if code == _FAILED:
+    if code == FAILED:
         return "its worker process could not send back what the rule found"
     return f"its worker process exited with code {code} before the rule returned (os._exit, or an exit in C code)"
 
@@ -294,11 +294,11 @@ def _death(status: int) -> str:
 def _serve(jobs: Sequence[Callable[[], Execution]], budget: Budget, requests: int, answers: int) -> NoReturn:
     """In the forked worker: run each job asked for and answer, until the parent closes the pipe or
     a job leaves the worker unfit; then leave at once (no atexit, no thread joined)."""
-    code = _FAILED
+    code = FAILED
     try:
-        _settle()
+        settle()
         while True:
-            request = _read_exactly(requests, _REQUEST.size)
+            request = read_exactly(requests, _REQUEST.size)
             if request is None:
                 code = 0
                 break
@@ -319,13 +319,13 @@ def _serve(jobs: Sequence[Callable[[], Execution]], budget: Budget, requests: in
                 execution = Execution("crashed", reason, execution.seconds, execution.output, problem=reason)
             reusable = execution.status != "crashed"
             try:
-                answer = pickle.dumps({"execution": _encode(execution), "reusable": reusable}, _PROTOCOL)
+                answer = pickle.dumps({"execution": encode(execution), "reusable": reusable}, _PROTOCOL)
             except Exception as error:  # data ctx.finding let through but pickle refuses
                 reason = f"what it found could not be sent back from its worker ({type(error).__name__}: {error})"
                 failed = Execution("crashed", reason, execution.seconds, execution.output, reason)
-                answer = pickle.dumps({"execution": _encode(failed), "reusable": False}, _PROTOCOL)
+                answer = pickle.dumps({"execution": encode(failed), "reusable": False}, _PROTOCOL)
                 reusable = False
-            _write_all(answers, _HEADER.pack(len(answer)) + answer)
+            write_all(answers, _HEADER.pack(len(answer)) + answer)
             if not reusable:
                 code = 0
                 break
@@ -361,7 +361,7 @@ def _status(field: str) -> int | None:
     return None
 
 
-def _read_exactly(fd: int, size: int) -> bytes | None:
+def read_exactly(fd: int, size: int) -> bytes | None:
     data = b""
     while len(data) < size:
         chunk = os.read(fd, size - len(data))
@@ -371,14 +371,16 @@ def _read_exactly(fd: int, size: int) -> bytes | None:
     return data
 
 
-def _settle() -> None:
+def settle(fresh_allocations: bool = True) -> None:
     """The worker's own process group (killed together), no terminal input, fresh Python streams
     (another thread of the parent may have held the old ones' locks at the fork), and the
-    collector told to leave the inherited objects alone (each page it touched would be copied)."""
+    collector told to leave the inherited objects alone (each page it touched would be copied).
+    `fresh_allocations`: large allocations made visible to the memory budget (below)."""
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
     _die_with_parent()
-    _fresh_allocations()
+    if fresh_allocations:
+        _fresh_allocations()
     with contextlib.suppress(OSError):
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 0)
@@ -426,7 +428,7 @@ def _fresh_allocations() -> None:
             _MALLOC_TRIM(0)  # and the free memory at the heap's top given back
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
@@ -468,7 +470,7 @@ _FINDING_FIELDS = (
 )
 
 
-def _encode(execution: Execution) -> dict[str, Any]:
+def encode(execution: Execution) -> dict[str, Any]:
     return {
         "status": execution.status,
         "reason": execution.reason,
@@ -490,7 +492,7 @@ def _encode_finding(finding: Finding) -> dict[str, Any]:
     return out
 
 
-def _decode(answer: dict[str, Any], known: dict[int, Any]) -> Execution:
+def decode(answer: dict[str, Any], known: dict[int, Any]) -> Execution:
     findings = []
     for encoded in answer["findings"]:
         objects = Objects()

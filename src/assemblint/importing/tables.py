@@ -122,7 +122,7 @@ def _read_columns(data: bytes, path: str, delimiter: str, headers: list[str], wa
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=headers, skip_rows=1, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(column_names=headers, skip_rows=1, block_size=1 << 20),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=b'"' in data),
             convert_options=pacsv.ConvertOptions(
                 include_columns=list(dict.fromkeys(wanted.values())),

@@ -31,6 +31,7 @@ differ is reported as an internal error (exit 3) rather than silently checking w
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -138,7 +139,8 @@ def check_unit(unit: Unit) -> DesignResult:
             os.chdir(unit.cwd)
         host, extensions = _host(unit.host)
         settings, rules = _settings(unit, host)
-        result = pipeline.check_design(Path(unit.path), settings, rules, unit.options, extensions)
+        options = dataclasses.replace(unit.options, jobs=1)  # this worker is one of the jobs: no helper of its own
+        result = pipeline.check_design(Path(unit.path), settings, rules, options, extensions)
         return pipeline.portable(result, plugin_signature(host))
 
 

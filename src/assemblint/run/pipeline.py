@@ -230,6 +230,7 @@ def check_assembly(
         budget=Budget(options.rule_timeout, options.rule_memory),
         progress=progress.rule if progress else None,
         isolate=_isolated(options.isolate, settings.core_plugins),
+        share=options.jobs >= 2 and options.executor == "process",
     )
     checked = time.perf_counter() - started
     for finding in rules_result.findings:
