@@ -113,6 +113,20 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--root")
     _limit_options(graph)
     graph.add_argument("--flat", action="store_true", help="every placed instance in the graph, not one per kind")
+
+    materials = sub.add_parser(
+        "materials", parents=[common], help="the materials `use std` loads (or one), each value with its source"
+    )
+    materials.add_argument("name", nargs="?", metavar="NAME", help="one material (a library's materials: LIBRARY.*)")
+    materials.add_argument("--format", default="text", choices=("text", "json"))
+
+    fmt = sub.add_parser("fmt", help="rewrite .assy files in the canonical layout (a folder: every .assy below it)")
+    fmt.add_argument("paths", nargs="+", metavar="PATH")
+    fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if any file would change")
+    fmt.add_argument("--diff", action="store_true", help="change nothing; print what would change as a unified diff")
+
+    lsp = sub.add_parser("lsp", parents=[common], help="a language server on stdin/stdout for editors (LSP)")
+    lsp.add_argument("--stdio", action="store_true", help="accepted for editors that pass it: stdio is the default")
     return parser
 
 
@@ -277,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "diff":  # compares two reports: no plugins, no configuration
             return cmd_diff(args)
+        if args.command == "fmt":  # text to text: no plugins, no configuration
+            return cmd_fmt(args)
         args.config = config.find()
         host = _host([*args.config.plugins, *args.plugins])  # the command line's -p come last and win
         return {
@@ -286,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
             "explain": cmd_explain,
             "plugins": cmd_plugins,
             "graph": cmd_graph,
+            "materials": cmd_materials,
+            "lsp": cmd_lsp,
         }[args.command](args, host)
     except (UsageError, DeckError, ConfigError, WaiverFileError, BaselineError, OverwritesInput) as error:
         _say(f"assemblint: {error}")
@@ -642,3 +660,24 @@ def _print_problems(host: PluginHost) -> None:
     for problem in host.problems:
         who = f"plugin `{problem.plugin}`" + (f", rule {problem.rule}" if problem.rule else "")
         _say(f"assemblint: internal error in {who}: {problem.message}")
+
+
+def cmd_materials(args: argparse.Namespace, host: PluginHost) -> int:
+    """`assemblint materials [NAME]`: the libraries' materials with their values and sources (editing/materials.py)."""
+    from assemblint.editing.materials import run_materials
+
+    return run_materials(args.name, args.format, host, sys.stdout)
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    """`assemblint fmt PATH…`: the canonical layout (editing/fmt.py, language/layout.py)."""
+    from assemblint.editing.fmt import run_fmt
+
+    return run_fmt([Path(p) for p in args.paths], check=args.check, diff=args.diff, out=sys.stdout, err=sys.stderr)
+
+
+def cmd_lsp(args: argparse.Namespace, host: PluginHost) -> int:
+    """`assemblint lsp`: the language server on stdin/stdout (editing/server.py)."""
+    from assemblint.editing.server import serve
+
+    return serve(host)
