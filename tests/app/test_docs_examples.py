@@ -55,7 +55,7 @@ ENVIRONMENT = {"NO_COLOR": "1", "COLUMNS": "80", "ASSEMBLINT_TODAY": "2026-12-06
 UPDATE = os.environ.get("ASSEMBLINT_UPDATE_DOCS", "") not in ("", "0")
 TIMEOUT = 120  # seconds, per command
 # the subcommands that take `-p` (cli.py's `common` parent parser); `diff` loads no plugins
-TAKES_PLUGINS = {"check", "report", "rules", "explain", "plugins", "graph"}
+TAKES_PLUGINS = {"check", "report", "rules", "explain", "plugins", "graph", "materials", "lsp"}
 
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 EXIT = re.compile(r"^# exit (?P<code>\d+)$")
