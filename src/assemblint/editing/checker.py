@@ -67,7 +67,7 @@ def run_check(job: CheckJob, host: Any) -> CheckResult:
     from assemblint.api import check
     from assemblint.build.loader import load
     from assemblint.editing.model_index import index_of
-    from assemblint.editing.project import parse_text as parse
+    from assemblint.language.syntax import parse
     from assemblint.run import config
 
     started = time.perf_counter()

@@ -14,12 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assemblint.base.diagnostics import Diagnostic, LanguageError, Location, normalize_line_ends
+from assemblint.base.diagnostics import Diagnostic, LanguageError, Location
 from assemblint.base.inputs import read_capped
-from assemblint.base.limits import DEFAULT_MAX_EXPRESSION_DEPTH, DEFAULT_MAX_FILE_SIZE
+from assemblint.base.limits import DEFAULT_MAX_FILE_SIZE
 from assemblint.build.loader import STACK_SUFFIX, NotText, design_text, given_text
 from assemblint.editing.documents import split_lines
-from assemblint.language import explicit
 from assemblint.language import syntax_tree as st
 from assemblint.language.syntax import parse
 
@@ -53,25 +52,10 @@ class Parsed:
         return [s.library for s in self.tree.statements if isinstance(s, st.Use)]
 
 
-def parse_text(text: str, path: str, depth: int = DEFAULT_MAX_EXPRESSION_DEPTH) -> st.SourceFile:
-    """As `syntax.parse`, except for a big export with a syntax error: `parse` then reads the whole file
-    again with Lark alone, so that the message is exactly Lark's (80 s for a 20 MB export); here the
-    error is the one Lark finds in the lines the fast path (explicit.py) leaves to it, at once."""
-    if len(text) < explicit.MIN_BYTES:
-        return parse(text, path, depth)
-    text = normalize_line_ends(text)
-    if not text.endswith("\n"):
-        text += "\n"
-    statements = explicit.parse_explicit(text, path, lambda rest: parse(rest, path, depth).statements)
-    if statements is None:
-        return parse(text, path, depth)
-    return st.SourceFile(path, statements)
-
-
 def parse_file(file: str, text: str, version: int | None) -> Parsed:
     """Parse a file's text (in the parsing thread): a tree, or its first syntax error (E001, E009)."""
     try:
-        return Parsed(file, version, text, parse_text(given_text(text), file))
+        return Parsed(file, version, text, parse(given_text(text), file))
     except LanguageError as error:
         return Parsed(file, version, text, None, error.diagnostics[0])
     except Exception as error:  # the parser's own bug: one diagnostic, and the server carries on

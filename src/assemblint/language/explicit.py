@@ -13,22 +13,28 @@ per value; `expand()` gives the very nodes Lark would have made, locations inclu
 Every other line, and any line whose shape is the least bit different, is left to Lark: the
 recognised lines are blanked (their line ends kept, so every location stays put), Lark parses the
 rest, and the recognised statements are put back in source order. If Lark finds a syntax error,
-the whole file is parsed again by Lark alone, so the error reads exactly as without this path.
+Lark alone reads the few lines that decide it (`error_window`), so the error reads exactly as
+without this path, in about the time of a successful parse.
 
 A line is taken only where Lark would read it as a statement of its own: at the top level (a
 `mass`) or directly inside a one-line `element NAME : TYPE {` header's block (a `pad`), never
-inside parentheses or after a line that continues (`,` or `..` at its end). tests/language/test_explicit.py
-checks that the trees are equal to Lark's.
+inside parentheses, after a line that continues (`,` or `..` at its end) or after a block's
+header whose `{` is on a later line. tests/language/test_explicit.py checks that the trees are
+equal to Lark's, tests/language/test_large_file_errors.py that the errors are.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
+
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from assemblint.base.diagnostics import Location
 from assemblint.base.units import UNIT_PATTERN, UNITS, to_base
@@ -36,6 +42,9 @@ from assemblint.language import syntax_tree as st
 
 #: files smaller than this are read by Lark alone: the fast path pays off on exported designs
 MIN_BYTES = 200_000
+#: how deep a row's expressions nest: a pad's `(X, Y)` and a sign in it (a mass row has none); a parser
+#: that allows less reads every line itself (E009 where it finds one)
+ROW_DEPTH = 2
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _NUM = r"(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?"
@@ -76,6 +85,10 @@ _ARG = re.compile(
 _PROPERTY = re.compile(rf"[ \t]*(?P<name>{_NAME})")
 _STRINGS_AND_COMMENTS = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*')
 _MASS_PROPERTIES = frozenset({"joins", "diameter", "height", "in"})
+# the statements whose `{` may come on a later line (`_NL? block` in grammar.lark)
+_HEADS = "material element footprint refine layer mass masses lead leads net nets process cell"
+_BLOCK_HEADS = frozenset(_HEADS.split())
+_FIRST_WORD = re.compile(rf"[ \t]*({_NAME})")
 
 
 def _keywords() -> frozenset[str]:
@@ -107,10 +120,11 @@ def recognise(text: str, path: str) -> Recognised | None:
     depth = 0  # braces
     parens = 0  # parentheses and brackets: a line inside them continues a statement
     continues = False  # the previous line ends with `,` or `..`
+    awaits_brace = False  # the previous line is a block's header without its `{`
     element_line = 0  # the header line of the element block we are directly in, else 0
     for number, raw in enumerate(lines, start=1):
         line = raw[:-1] if raw.endswith("\r") else raw
-        free = depth == 0 and parens == 0 and not continues
+        free = depth == 0 and parens == 0 and not continues and not awaits_brace
         if free and line.lstrip().startswith("mass"):
             mass = _mass_row(line, number) or mass_declaration(line, number, path)
             if mass is not None:
@@ -126,6 +140,8 @@ def recognise(text: str, path: str) -> Recognised | None:
         code = _STRINGS_AND_COMMENTS.sub("", line) if ('"' in line or "#" in line) else line
         if free and _ELEMENT_HEAD.match(line):
             element_line = number
+        elif element_line and "}" in code and _closes(code, depth):
+            element_line = 0  # `} element b : chip {`: what follows is not in the block we were in
         depth += code.count("{") - code.count("}")
         parens += code.count("(") + code.count("[") - code.count(")") - code.count("]")
         if depth <= 0 or parens < 0:
@@ -133,10 +149,31 @@ def recognise(text: str, path: str) -> Recognised | None:
         stripped = code.rstrip()
         if stripped:
             continues = stripped.endswith((",", ".."))
+            awaits_brace = _awaits_brace(code)
     if found.lines == 0:
         return None
     found.text = "\n".join(lines)
     return found
+
+
+def _closes(code: str, depth: int) -> bool:
+    """Whether a `}` of this line closes the block the line starts in (`depth` deep)."""
+    for char in code:
+        depth += (char == "{") - (char == "}")
+        if depth <= 0:
+            return True
+    return False
+
+
+def _awaits_brace(code: str) -> bool:
+    """Whether a line ends with a block's header and no `{` (`material glue : epoxy`): the grammar lets
+    the `{` come on a later line, so a `mass` line before it is no statement of its own (Lark's error)."""
+    tail = code[code.rfind("}") + 1 :]
+    for statement in reversed(tail.split(";")):
+        if statement.strip():
+            word = _FIRST_WORD.match(statement)
+            return word is not None and word[1] in _BLOCK_HEADS and "{" not in statement
+    return False
 
 
 def splice(statements: list[st.Statement], found: Recognised, path: str) -> list | None:
@@ -181,6 +218,68 @@ def parse_explicit(text: str, path: str, lark_parse: Callable[[str], list[st.Sta
     if found is None:
         return None
     return splice(lark_parse(found.text), found, path)
+
+
+def first_error(
+    text: str, found: Recognised, error: Exception, lark_parse: Callable[[str], object]
+) -> tuple[UnexpectedInput, str] | None:
+    """The file's first syntax error as Lark alone reports it, and the text Lark read for it (a
+    character's position counts there), from `error`, Lark's first in `found.text`. The parser's own
+    errors in that text (E009, an index) are raised as they come. The expressions of rows must not
+    be too deep for the parser (`ROW_DEPTH`), or the whole file decides which error comes first."""
+    window = error_window(text, found, error_line(error))
+    try:
+        lark_parse(window)
+    except UnexpectedInput as exact:
+        return exact, window
+    return None  # the window holds the error (error_window); should it not, Lark reads the whole file
+
+
+def error_line(error: Exception) -> float:
+    """The line of an error of the parser; infinity at the end of the file, after every line."""
+    loc = getattr(error, "loc", None)  # the parser's own errors (E009, an index) carry a Location
+    if isinstance(loc, Location):
+        return loc.line
+    if isinstance(error, UnexpectedCharacters):
+        return error.line
+    if isinstance(error, UnexpectedToken) and error.token.type != "$END" and isinstance(error.token.line, int):
+        return error.token.line
+    return math.inf
+
+
+def error_window(text: str, found: Recognised, line: float) -> str:
+    """The text Lark alone reads to give a big file's first syntax error exactly as for the whole file;
+    `line` is that of the error Lark found in `found.text` (infinity: at the end of the file).
+
+    Lark's LALR parser reads left to right, and every recognised line is a complete statement where
+    it stands, so the whole file's first error is at the token where the blanked text's is; only the
+    parser's state before it can differ (after `{` where the file has a statement before). The window:
+    - empty lines up to the top-level statement holding the last recognised line before the error
+      (that mass, or the header of that pad's element): inside a top-level statement, Lark's states
+      are the same whatever came before it;
+    - the blanked text from there up to that recognised line;
+    - that line and all the rest as written: after a statement Lark's state is the same however many
+      came before, and what follows the error (a line end running on over blanked lines, the end of
+      the file) is the file's.
+    Lark reads it from the window's start to the error: a few lines in an element of 100,000 pads.
+    No recognised line before the error: the file itself, read up to the error."""
+    last = start = 0
+    for header, rows in found.pads.items():
+        i = bisect_left(rows, line, key=_row_line)
+        if i and rows[i - 1][0] > last:
+            last, start = rows[i - 1][0], header
+    i = bisect_left(found.masses, line, key=_row_line)
+    if i and _row_line(found.masses[i - 1]) > last:
+        last = start = _row_line(found.masses[i - 1])
+    if not last:
+        return text
+    blanked = found.text.split("\n", last - 1)[start - 1 : last - 1]
+    rest = text.split("\n", last - 1)[-1]
+    return "\n" * (start - 1) + "".join(f"{row}\n" for row in blanked) + rest
+
+
+def _row_line(row: tuple | st.Declaration) -> int:
+    return row.loc.line if isinstance(row, st.Declaration) else row[0]
 
 
 _MICROMETRES = frozenset(sym for sym, u in UNITS.items() if u.dimension == "length" and u.fractions() == (1, 0))

@@ -150,6 +150,7 @@ def _lex(text: str, path: str) -> tuple[list[Token], list[Token], dict[int, str]
                 numbers = [row[0] for rows in found.pads.values() for row in rows]
                 numbers += [m.loc.line if isinstance(m, st.Declaration) else m[0] for m in found.masses]
                 return recorder.tokens, recorder.comments, {n: lines[n - 1] for n in numbers}
+            syntax.parse(text, path)  # its error, found as fast as `check` finds it (not Lark over all of it)
     try:
         _run(source, path)
     except Exception:

@@ -453,15 +453,18 @@ def parse(text: str, path: str = "<string>", max_expression_depth: int = DEFAULT
 
 
 def _parse_explicit(parser: Lark, transformer: ToSyntaxTree, text: str, path: str) -> list[st.Statement] | None:
-    """A big file's one-line pads and masses read without Lark (explicit.py); None: Lark reads it all.
-
-    Any error in what Lark reads makes Lark read the whole file again, so that the error is
-    reported exactly as without the fast path."""
-    try:
-        return explicit.parse_explicit(text, path, parser.parse)  # type: ignore[arg-type]  # returns statements
-    except (UnexpectedInput, _BadIndex, _TooDeep):
-        transformer.depths.clear()
+    """A big file's one-line pads and masses read without Lark (explicit.py); None: Lark reads it all."""
+    found = explicit.recognise(text, path) if transformer.max_depth >= explicit.ROW_DEPTH else None
+    if found is None:  # (under ROW_DEPTH levels a row may itself be too deep: E009 where Lark finds it)
         return None
+    try:  # a syntax error is raised as Lark alone reports it for the whole file, in seconds (explicit.first_error)
+        return explicit.splice(cast(list[st.Statement], parser.parse(found.text)), found, path)
+    except (UnexpectedInput, _BadIndex, _TooDeep) as error:
+        transformer.depths.clear()  # the ids of the failed parse's nodes may come again
+        exact = explicit.first_error(text, found, error, parser.parse)
+        if exact is None:
+            return None
+        raise LanguageError([_describe(*exact, path, _parser()[2])]) from None
 
 
 def _too_deep(deep: _TooDeep) -> Diagnostic:
