@@ -12,7 +12,6 @@ starts with the typed text, and marked incomplete so that the editor asks again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types
@@ -29,8 +28,7 @@ from assemblint.build.builder import (
 )
 from assemblint.editing.cursor import DECLARES, MATERIAL_BASE, PAD_OPTIONS, Spot, spot, words
 from assemblint.editing.documents import Document
-from assemblint.editing.model_index import ModelIndex
-from assemblint.editing.project import Parsed
+from assemblint.editing.project import Parsed, RequestContext
 from assemblint.language import syntax_tree as st
 from assemblint.language.syntax import STATEMENT_KEYWORDS
 from assemblint.model.assembly import ELEMENT_TYPES, FACES, LAYER_ROLES, LEAD_SHAPES, MATERIAL_KINDS, STEP_KINDS
@@ -119,16 +117,7 @@ _ITEM_KIND = {
 }
 
 
-@dataclass
-class CompletionContext:
-    host: Any
-    index: ModelIndex | None
-    design: list[Parsed]
-    uses: tuple[str, ...] = ()
-    materials: dict[str, Any] | None = None  # the libraries' catalog (materials.catalog), read beforehand
-
-
-def complete(doc: Document, line: int, column: int, context: CompletionContext) -> types.CompletionList:
+def complete(doc: Document, line: int, column: int, context: RequestContext) -> types.CompletionList:
     here = spot(doc, line, column)
     if here.in_comment or here.in_string:
         return types.CompletionList(is_incomplete=False, items=[])
@@ -154,7 +143,7 @@ def _finish(items: list[types.CompletionItem], typed: str) -> types.CompletionLi
     return types.CompletionList(is_incomplete=True, items=narrowed[:MAX_ITEMS])
 
 
-def _items(here: Spot, before: list[str], typed: str, context: CompletionContext) -> list[types.CompletionItem]:
+def _items(here: Spot, before: list[str], typed: str, context: RequestContext) -> list[types.CompletionItem]:
     block = here.block
     keyword = block.keyword if block else ""
     if "." in typed:
@@ -219,7 +208,7 @@ def _fixed(head: str, keyword: str, count: int) -> list[types.CompletionItem] | 
     return None
 
 
-def _pad_statement(before: list[str], context: CompletionContext) -> list[types.CompletionItem]:
+def _pad_statement(before: list[str], context: RequestContext) -> list[types.CompletionItem]:
     if len(before) == 1:
         return []  # the pad's new name
     last = before[-1]
@@ -232,7 +221,7 @@ def _pad_statement(before: list[str], context: CompletionContext) -> list[types.
     return [_item(w, K.Keyword, "pad option") for w in PAD_OPTIONS]
 
 
-def _keywords(keyword: str, context: CompletionContext) -> list[types.CompletionItem]:
+def _keywords(keyword: str, context: RequestContext) -> list[types.CompletionItem]:
     """What may start a statement in the block the cursor is in."""
     extensions = context.host.language_extensions()
     by_block: dict[str, tuple[str, ...]] = {
@@ -278,7 +267,7 @@ def _units(before: list[str], typed: str) -> types.CompletionList:
     return types.CompletionList(is_incomplete=False, items=items)
 
 
-def _materials(context: CompletionContext) -> list[types.CompletionItem]:
+def _materials(context: RequestContext) -> list[types.CompletionItem]:
     found: dict[str, str] = {}
     if context.index is not None:
         for name, info in context.index.materials.items():
@@ -292,7 +281,7 @@ def _materials(context: CompletionContext) -> list[types.CompletionItem]:
     return [_item(name, K.Constant, detail) for name, detail in found.items()]
 
 
-def _names(context: CompletionContext, kinds: tuple[str, ...] | None) -> list[types.CompletionItem]:
+def _names(context: RequestContext, kinds: tuple[str, ...] | None) -> list[types.CompletionItem]:
     """Names of the shared namespace (of the given kinds): from the model, then the files' trees."""
     found: dict[str, str] = {}
     if context.index is not None:
@@ -306,14 +295,14 @@ def _names(context: CompletionContext, kinds: tuple[str, ...] | None) -> list[ty
     return [_item(name, _ITEM_KIND.get(kind, K.Variable), kind) for name, kind in found.items()]
 
 
-def _steps(context: CompletionContext) -> list[types.CompletionItem]:
+def _steps(context: RequestContext) -> list[types.CompletionItem]:
     names = set(context.index.steps) if context.index else set()
     for parsed in context.design:
         names.update(declared(parsed).get("step", {}))
     return [_item(name, K.Event, "step") for name in sorted(names)]
 
 
-def _pads(element: str, context: CompletionContext) -> list[types.CompletionItem]:
+def _pads(element: str, context: RequestContext) -> list[types.CompletionItem]:
     found: dict[str, str] = {}
     info = context.index.elements.get(element) if context.index else None
     if info is not None:

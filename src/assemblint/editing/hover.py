@@ -10,25 +10,15 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from assemblint.editing.cursor import Target
-from assemblint.editing.model_index import ElementInfo, ModelIndex, PadSet
+from assemblint.editing.model_index import ElementInfo, PadSet
 from assemblint.editing.navigation import declaration
-from assemblint.editing.project import Parsed
-
-
-@dataclass
-class HoverContext:
-    host: Any
-    index: ModelIndex | None
-    design: list[Parsed]
-    uses: tuple[str, ...] = ()
-    materials: dict[str, Any] | None = None  # the libraries' catalog (materials.catalog), read beforehand
+from assemblint.editing.project import Parsed, RequestContext
 
 
 def library_entry(name: str, catalog: dict[str, Any] | None, uses: tuple[str, ...]) -> Any:
@@ -44,7 +34,7 @@ def library_entry(name: str, catalog: dict[str, Any] | None, uses: tuple[str, ..
     return None
 
 
-def hover_markdown(target: Target, context: HoverContext) -> str | None:
+def hover_markdown(target: Target, context: RequestContext) -> str | None:
     """The hover's text for the name under the cursor, or None when there is nothing to say."""
     if target.namespace == "rule":
         return _rule(target.name, context.host)
@@ -78,7 +68,7 @@ def _library(name: str, host: Any) -> str | None:
     return f"library `{name}`: `{libraries[name]}` (`assemblint materials` lists its materials)"
 
 
-def _material(target: Target, context: HoverContext) -> str | None:
+def _material(target: Target, context: RequestContext) -> str | None:
     declared = declaration(target, context.design)
     if declared is not None:  # the design's own material (it shadows a library's)
         parsed = next(p for p in context.design if p.file == declared.loc.path)
@@ -114,7 +104,7 @@ def _block_text(parsed: Parsed, line: int, limit: int = 30) -> str:
     return "\n".join(out).rstrip()
 
 
-def _pad(target: Target, context: HoverContext) -> str | None:
+def _pad(target: Target, context: RequestContext) -> str | None:
     index = context.index
     element = index.elements.get(target.element) if index else None
     pads = element.pads(target.name) if element else None
@@ -170,7 +160,7 @@ def _shape(pads: PadSet, diameter: float | None = None) -> str:
     return f"rectangle {size}" + (f", corners of radius {_um(pads.corner)}" if pads.corner else "")
 
 
-def _step(target: Target, context: HoverContext) -> str | None:
+def _step(target: Target, context: RequestContext) -> str | None:
     info = context.index.steps.get(target.name) if context.index else None
     if info is None:
         declared = declaration(target, context.design)
@@ -182,7 +172,7 @@ def _step(target: Target, context: HoverContext) -> str | None:
     return f"**step {info.name}** · {info.kind or 'no kind'} · {temp}\n\nstep {info.order + 1} of the process"
 
 
-def _name(target: Target, context: HoverContext) -> str | None:
+def _name(target: Target, context: RequestContext) -> str | None:
     index = context.index
     if index is not None:
         element = index.elements.get(target.name)

@@ -13,12 +13,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assemblint.base.diagnostics import Diagnostic, LanguageError, Location
 from assemblint.base.inputs import read_capped
 from assemblint.base.limits import DEFAULT_MAX_FILE_SIZE
 from assemblint.build.loader import STACK_SUFFIX, NotText, design_text, given_text
 from assemblint.editing.documents import split_lines
+from assemblint.editing.model_index import ModelIndex
 from assemblint.language import syntax_tree as st
 from assemblint.language.syntax import parse
 
@@ -147,3 +149,15 @@ def import_leading_to(start: Parsed, file: str, root: Path, get: Callable[[str],
         if str(target) == file or (parsed is not None and file in {p.file for p in closure(parsed, root, get)}):
             return stmt
     return None
+
+
+@dataclass
+class RequestContext:
+    """What a hover or a completion is answered from: the design's parsed files, the last good model
+    (None before the first check), the libraries it `use`s and the materials' catalog."""
+
+    host: Any
+    index: ModelIndex | None
+    design: list[Parsed]
+    uses: tuple[str, ...] = ()
+    materials: dict[str, Any] | None = None  # the libraries' catalog (materials.catalog), read beforehand

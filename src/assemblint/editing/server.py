@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import importlib.util
 import logging
 import os
 import re
@@ -32,13 +31,14 @@ from assemblint.base.diagnostics import LanguageError, Location
 from assemblint.base.version import __version__
 from assemblint.editing.analysis import Analysis
 from assemblint.editing.checker import Checker
-from assemblint.editing.completion import CompletionContext, complete
+from assemblint.editing.completion import complete
 from assemblint.editing.cursor import Target, target_at
 from assemblint.editing.documents import Document, TextLines, path_to_uri, to_range
-from assemblint.editing.hover import HoverContext, hover_markdown, library_entry
+from assemblint.editing.hover import hover_markdown, library_entry
 from assemblint.editing.navigation import declaration, references
 from assemblint.editing.outline import outline
-from assemblint.editing.project import Parsed
+from assemblint.editing.project import Parsed, RequestContext
+from assemblint.language.layout import format_text
 
 T = TypeVar("T")
 _USE = re.compile(r"(?m)^[ \t]*use[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
@@ -140,21 +140,28 @@ def build_server(host: Any) -> AssemblintServer:
             found += _USE.findall(doc.text)
         return tuple(dict.fromkeys(found))
 
-    @server.feature(types.TEXT_DOCUMENT_HOVER)
-    @_guarded("the hover")
-    async def hover(params: types.HoverParams) -> types.Hover | None:
-        taken = snapshot(params.text_document.uri)
+    async def request(uri: str) -> tuple[Document, RequestContext] | None:
+        """The document as it stands and what a request on it is answered from (None: not open)."""
+        taken = snapshot(uri)
         if taken is None:
             return None
         doc, design, index = taken
-        materials = await analysis.materials()
+        return doc, RequestContext(host, index, design, uses(design, doc), await analysis.materials())
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    @_guarded("the hover")
+    async def hover(params: types.HoverParams) -> types.Hover | None:
+        found = await request(params.text_document.uri)
+        if found is None:
+            return None
+        doc, context = found
 
         def work() -> types.Hover | None:
             column = doc.column(params.position)
             target = target_at(doc, params.position.line, column)
             if target is None:
                 return None
-            text = hover_markdown(target, HoverContext(host, index, design, uses(design, doc), materials))
+            text = hover_markdown(target, context)
             if text is None:
                 return None
             where = types.Range(
@@ -167,18 +174,11 @@ def build_server(host: Any) -> AssemblintServer:
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[".", ":"]))
     @_guarded("the completion")
     async def completion(params: types.CompletionParams) -> types.CompletionList | None:
-        taken = snapshot(params.text_document.uri)
-        if taken is None:
+        found = await request(params.text_document.uri)
+        if found is None:
             return None
-        doc, design, index = taken
-        materials = await analysis.materials()
-
-        def work() -> types.CompletionList:
-            column = doc.column(params.position)
-            context = CompletionContext(host, index, design, uses(design, doc), materials)
-            return complete(doc, params.position.line, column, context)
-
-        return await asyncio.to_thread(work)
+        doc, context = found
+        return await asyncio.to_thread(complete, doc, params.position.line, doc.column(params.position), context)
 
     def target_of(doc: Document, position: types.Position) -> Target | None:
         return target_at(doc, position.line, doc.column(position))
@@ -232,25 +232,22 @@ def build_server(host: Any) -> AssemblintServer:
         doc, tree = state.doc.snapshot(), state.good.tree
         return await asyncio.to_thread(outline, tree, doc)
 
-    if importlib.util.find_spec("assemblint.language.layout") is not None:
-
-        @server.feature(types.TEXT_DOCUMENT_FORMATTING)
-        @_guarded("formatting")
-        async def formatting(params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
-            state = analysis.state(params.text_document.uri)
-            if state is None:
-                return None
-            doc = state.doc.snapshot()
-            return await asyncio.to_thread(_format, doc)
+    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
+    @_guarded("formatting")
+    async def formatting(params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+        state = analysis.state(params.text_document.uri)
+        if state is None:
+            return None
+        doc = state.doc.snapshot()
+        return await asyncio.to_thread(_format, doc)
 
     return server
 
 
 def _format(doc: Document) -> list[types.TextEdit] | None:
     """The whole text in the canonical layout, as one edit; none for a file that does not parse."""
-    layout = importlib.import_module("assemblint.language.layout")  # written beside this server: optional
     try:
-        formatted = layout.format_text(doc.text, doc.file)
+        formatted = format_text(doc.text, doc.file)
     except LanguageError:
         return None
     if formatted == doc.text:
