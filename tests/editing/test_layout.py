@@ -424,7 +424,7 @@ def test_generated_designs_format_to_the_same_model_and_findings(tmp_path: Path,
     assert isinstance(before, tuple)  # it loads: the model and the findings were compared
 
 
-@fuzz(150)
+@fuzz(80)
 @given(text=nearly_valid_designs())
 def test_nearly_valid_designs_format_well_or_raise_the_parsers_error(text: str) -> None:
     try:

@@ -244,7 +244,7 @@ def broken_export(src: Source) -> tuple[str, str]:
 # hypothesis draws the seed, a seeded random.Random the rest: the examples differ from each other
 # more than hypothesis's few first drawings of a long composite strategy do
 @given(seed=hs.integers(0, 2**32))
-@settings(max_examples=36, derandomize=True, database=None, deadline=None)
+@settings(max_examples=16, derandomize=True, database=None, deadline=None)  # each runs Lark alone on ~250 kB: 0.4 s
 def test_one_line_broken_in_an_export_reads_as_lark_alone_gives_it(seed: int) -> None:
     text, done = broken_export(source_for(seed))
     assert outcome(text, fast=True) == outcome(text, fast=False), done
