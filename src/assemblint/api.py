@@ -24,7 +24,7 @@ from assemblint.checking.isolation import DEFAULT_MODE as DEFAULT_ISOLATION
 from assemblint.model.assembly import Assembly
 from assemblint.plugins.host import PluginHost
 from assemblint.report.report import Report
-from assemblint.run import parallel, pipeline
+from assemblint.run import parallel, pipeline, tiles
 from assemblint.run.pipeline import CheckOptions, design_files, new_report
 
 if TYPE_CHECKING:
@@ -118,7 +118,9 @@ def check_files(
         report.usage_error = True
         shown = ", ".join(str(p) for p in paths)
         report.errors.append(Diagnostic("E006", f"no .assy files found in {shown}", Location(shown, 1, 1)))
-    if not parallel.check(report, files, options, host, progress):  # --jobs, --executor dask
+    if options.tiled:  # --tiles: each design as tiles on Dask
+        tiles.check_tiled(report, files, options, host, options.tiles)
+    elif not parallel.check(report, files, options, host, progress):  # --jobs, --executor dask
         pipeline.check_serially(report, files, options, host, progress)
     pipeline.finish(report, host)
     return report

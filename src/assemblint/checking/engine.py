@@ -81,6 +81,39 @@ def run_rules(
     result = RulesResult()
     phase = _Phase(assembly, deck, select, ignore, progress, result, budget or Budget(), isolate, share)
     phase.run([rule for rule in rules if rule.phase == "check"], review=None)
+    review_phase(phase, rules, waivers, today)
+    return result
+
+
+def check_phase(
+    assembly: Assembly,
+    rules: list[Rule],
+    deck: Deck,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    budget: Budget | None = None,
+) -> RulesResult:
+    """The check-phase rules alone, their findings aggregated but not named (a tile of `--tiles`:
+    the run names them once every tile's are merged, then applies waivers and reviews)."""
+    result = RulesResult()
+    phase = _Phase(assembly, deck, select, ignore, None, result, budget or Budget(), None, finalize=False)
+    phase.run([rule for rule in rules if rule.phase == "check"], review=None)
+    return result
+
+
+def review_phase(
+    phase: _Phase | tuple[Assembly, Deck, list[str] | None, list[str] | None, Budget, RulesResult],
+    rules: list[Rule],
+    waivers: list[Waiver] | None,
+    today: dt.date | None,
+) -> None:
+    """Waivers applied to the check phase's findings, then the review-phase rules (WV001, WV002).
+
+    `phase`: the check phase's, or (for merged tiles) the design, deck, selection, budget and result."""
+    if not isinstance(phase, _Phase):
+        assembly, deck, select, ignore, budget, result = phase
+        phase = _Phase(assembly, deck, select, ignore, None, result, budget, None)
+    result, assembly = phase.result, phase.assembly
     uses = waiver_rules.apply(
         result.findings,
         assembly.waivers if waivers is None else waivers,
@@ -98,7 +131,6 @@ def run_rules(
         "known": {r.id for r in rules},
     }
     phase.run([rule for rule in rules if rule.phase == "review"], review=review)
-    return result
 
 
 class _Phase:
@@ -117,7 +149,9 @@ class _Phase:
         budget: Budget,
         isolate: Callable[[Rule], bool] | None,
         share: bool = False,
+        finalize: bool = True,
     ) -> None:
+        self.finalize = finalize  # False in a tile: findings are named once the tiles are merged
         self.assembly, self.deck, self.select, self.ignore = assembly, deck, select, ignore
         self.share = share
         self.progress, self.result, self.budget = progress, result, budget
@@ -138,7 +172,7 @@ class _Phase:
         objects = self.assembly.pad_count + self.assembly.mass_count
         if self.share and sharing.worth_sharing(objects, len(here)):
             _warm(self.assembly)
-            jobs = [functools.partial(_execute, rule, ctx, self.budget, self.state) for rule, ctx in here]
+            jobs = [functools.partial(_execute, rule, ctx, self.budget, self.state, self.finalize) for rule, ctx in here]
             for (rule, _), execution in zip(
                 here, sharing.run_shared(jobs, self.budget, self.known, self._starting(here)), strict=True
             ):
@@ -147,10 +181,10 @@ class _Phase:
             for rule, ctx in here:
                 if self.progress:
                     self.progress(rule)
-                self._record(rule, _execute(rule, ctx, self.budget, self.state))
+                self._record(rule, _execute(rule, ctx, self.budget, self.state, self.finalize))
         if forked:
             _warm(self.assembly)
-            jobs = [functools.partial(_execute, rule, ctx, self.budget, self.state) for rule, ctx in forked]
+            jobs = [functools.partial(_execute, rule, ctx, self.budget, self.state, self.finalize) for rule, ctx in forked]
             for (rule, _), execution in zip(
                 forked, isolation.run_forked(jobs, self.budget, self.known, self._starting(forked)), strict=True
             ):
@@ -217,7 +251,9 @@ def _rule_id(outcome: RuleOutcome) -> str:
     return outcome.rule.id if isinstance(outcome.rule, Rule) else outcome.rule
 
 
-def _execute(rule: Rule, ctx: RuleContext, budget: Budget, state: ProcessState | None) -> Execution:
+def _execute(
+    rule: Rule, ctx: RuleContext, budget: Budget, state: ProcessState | None, finalize: bool = True
+) -> Execution:
     """Run one rule here, guarded: its findings merged and named, or why it gave none."""
     started = time.perf_counter()
     threads = threading.enumerate()
@@ -249,6 +285,6 @@ def _execute(rule: Rule, ctx: RuleContext, budget: Budget, state: ProcessState |
         reason = isolation.threads_left_reason(left)
         return Execution("crashed", reason, seconds, kept.output, reason)
     merged = aggregate(findings)
-    for finding in merged:
+    for finding in merged if finalize else ():
         finding.finalize(ctx.assembly.path, ctx.assembly.represented)
     return Execution("ran", "", seconds, kept.output, findings=merged)

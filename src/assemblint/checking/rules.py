@@ -53,6 +53,13 @@ class Rule:
     examples: dict[str, str] = field(default_factory=dict)  # {"fires": assy text, "passes": assy text}
     plugin: str = ""  # filled in by the plugin host
     phase: str = "check"  # "review": runs after waivers are applied, and sees ctx.findings (the waiver rules)
+    #: how the rule runs on the tiles of `--tiles` (docs/tiles.md): None, it does not say (it cannot
+    #: run there, and says so); "each", on every tile, its findings united (they must not depend on
+    #: the tile); or a `checking.tiling.Reduction`: a part per tile, reduced exactly in the run
+    tiles: Any = None
+    #: how far from an object the rule looks (µm), from its parameters and the design: the halo
+    #: of `--tiles` is the largest reach of the rules that run (None: only at the object itself)
+    reach: Callable[[dict[str, Any], Any], float] | None = None
 
     @property
     def family(self) -> str:
@@ -82,6 +89,8 @@ def rule(
     source: str = "",
     examples: dict[str, str] | None = None,
     phase: str = "check",
+    tiles: Any = None,
+    reach: Callable[[dict[str, Any], Any], float] | None = None,
 ) -> Callable[[Callable], Rule]:
     """Declare a rule: `@rule(id="ACME001", name="mass-budget", severity=Severity.WARNING, …)`."""
     if not RULE_ID.match(id):
@@ -106,6 +115,8 @@ def rule(
             source=source,
             examples=dict(examples or {}),
             phase=phase,
+            tiles=tiles,
+            reach=reach,
         )
 
     return decorate

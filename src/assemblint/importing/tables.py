@@ -181,6 +181,10 @@ class Strings(Sequence[str]):
             return [self[j] for j in range(*i.indices(len(self)))]
         return self.array[int(i)].as_py()
 
+    def take(self, index: Any) -> Strings:
+        """The names at `index` (a tile's pads, model/tiles.py), still in pyarrow's memory."""
+        return Strings(self.array.take(index))
+
     def index_of(self, name: str) -> int:
         """Where `name` is (-1 when it is not there), without a loop over the names."""
         import pyarrow.compute as pc

@@ -620,10 +620,14 @@ class Assembly:
             return frozen_list(targets)
 
         for material in self.materials.values():
+            if is_sealed(material):  # shared with the design a tile was cut from (model/tiles.py)
+                continue
             material.composition = frozen_dict_or_none(material.composition)
             material.extra = frozen_dict(material.extra)
             seal(material)
         for element in self.elements:
+            if is_sealed(element):
+                continue
             element.pads = frozen_dict(element.pads)
             element.extra = frozen_dict(element.extra)
             seal(element)
@@ -640,7 +644,8 @@ class Assembly:
         no_regions: list[Region] = frozen_list([])  # shared: most groups have none
         for group in self.mass_groups:
             for region in group.regions:
-                seal(region)
+                if not is_sealed(region):
+                    seal(region)
             group.regions = frozen_list(group.regions) if group.regions else no_regions
             group.pads_a.setflags(write=False)
             if group.pads_b is not None:
@@ -666,9 +671,13 @@ class Assembly:
             step.extra = frozen_dict(step.extra)
             seal(step)
         for waiver in self.waivers:
+            if is_sealed(waiver):
+                continue
             waiver.patterns = frozen_list(waiver.patterns)
             seal(waiver)
         for placement in self.placements:
+            if is_sealed(placement):
+                continue
             frozen(placement.offsets)
             seal(placement)
         for a, b, _loc in self.connects:
@@ -676,7 +685,8 @@ class Assembly:
             frozen(b)
         self.process.steps = frozen_list(self.process.steps)
         seal(self.process)
-        self.represented.seal()
+        if not is_sealed(self.represented):
+            self.represented.seal()
         if self.netlist is not None:
             self.netlist.seal()
         self.materials = frozen_dict(self.materials)

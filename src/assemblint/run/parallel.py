@@ -111,7 +111,7 @@ _HOSTS: dict[HostSpec, tuple[PluginHost, LanguageExtensions]] = {}  # per proces
 _LOCK = threading.Lock()  # a Dask worker may run units in threads: one at a time, in its folder
 
 
-def _host(spec: HostSpec) -> tuple[PluginHost, LanguageExtensions]:
+def host_of(spec: HostSpec) -> tuple[PluginHost, LanguageExtensions]:
     if spec not in _HOSTS:
         host = spec.build()
         _HOSTS[spec] = (host, host.language_extensions())
@@ -137,8 +137,8 @@ def check_unit(unit: Unit) -> DesignResult:
     with _LOCK:
         if os.getcwd() != unit.cwd:
             os.chdir(unit.cwd)
-        host, extensions = _host(unit.host)
-        settings, rules = _settings(unit, host)
+        host, extensions = host_of(unit.host)
+        settings, rules = settings_of(unit, host)
         options = dataclasses.replace(unit.options, jobs=1)  # this worker is one of the jobs: no helper of its own
         result = pipeline.check_design(Path(unit.path), settings, rules, options, extensions)
         return pipeline.portable(result, plugin_signature(host))
@@ -147,7 +147,7 @@ def check_unit(unit: Unit) -> DesignResult:
 _SETTINGS: dict[str, tuple[RunSettings, list[Rule]]] = {}  # run -> its settings (one run at a time)
 
 
-def _settings(unit: Unit, host: PluginHost) -> tuple[RunSettings, list[Rule]]:
+def settings_of(unit: Unit, host: PluginHost) -> tuple[RunSettings, list[Rule]]:
     """The run's settings, read once per run in each worker: the deck (read and validated in
     milliseconds, a fifth of a small design's check), the waivers file and the baseline."""
     cached = _SETTINGS.get(unit.run)
@@ -203,8 +203,9 @@ def require_dask() -> None:
         ) from None
 
 
-def dask_pool(scheduler: str | None, workers: int) -> Pool:
-    """A client of the Dask scheduler at `scheduler`, or of a LocalCluster of `workers` processes."""
+def dask_client(scheduler: str | None, workers: int, memory_limit: int | None = None) -> tuple[Any, Any]:
+    """(client, cluster or None): a client of the Dask scheduler at `scheduler`, or of a LocalCluster
+    of `workers` one-thread processes, each restarted by its nanny past `memory_limit` bytes."""
     require_dask()
     from distributed import Client, LocalCluster
 
@@ -219,6 +220,7 @@ def dask_pool(scheduler: str | None, workers: int) -> Pool:
                 processes=True,
                 dashboard_address=":0",  # any free port: never "8787 is already in use"
                 silence_logs=logging.ERROR,
+                memory_limit=memory_limit or "auto",
             )
             client = Client(cluster)
     except (OSError, TimeoutError, ValueError) as error:
@@ -226,6 +228,12 @@ def dask_pool(scheduler: str | None, workers: int) -> Pool:
             cluster.close()
         where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
         raise ExecutorError(f"cannot reach {where}: {error}") from None
+    return client, cluster
+
+
+def dask_pool(scheduler: str | None, workers: int) -> Pool:
+    """A client of the Dask scheduler at `scheduler`, or of a LocalCluster of `workers` processes."""
+    client, cluster = dask_client(scheduler, workers)
     threads = sum(client.nthreads().values()) or workers
 
     def submit(fn: Callable[..., Any], *args: Any) -> Pending:

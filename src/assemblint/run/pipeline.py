@@ -73,6 +73,11 @@ class CheckOptions:
     executor: str = "process"
     scheduler: str | None = None
     keep_designs: bool = False
+    # run/tiles.py, docs/tiles.md: one flat design checked as square tiles of this size (µm; None
+    # `auto`) on Dask, each Dask worker restarted by its nanny past `worker_memory` bytes
+    tiles: float | None = None
+    tiled: bool = False
+    worker_memory: int | None = None
     # only names and counts are read once a design is checked (the command line, when every output
     # is a plain format): its model is let go, so a run over thousands of files stays small (and a
     # rule's forked worker, which copies the process's page tables, stays cheap)

@@ -1,0 +1,294 @@
+"""`check --executor dask --tiles SIZE`: one flat design checked as square tiles on a Dask cluster.
+
+The design's top view is cut into square tiles of SIZE; each tile is checked by a Dask task
+with a halo of the largest reach of the rules that run (`Rule.reach`), on a model holding only
+the objects in its window (model/tiles.py). Two passes, each a set of `dask.delayed` tasks:
+
+1. **nodes**: each tile finds its electrical nodes and sends back those that touch its band (the
+   pads a neighbour holds too) with the smallest pad id of each. The run unites them through the
+   pads they share (a union–find, as scipy's connected components of the shared pads), so a node
+   that crosses tiles is one node, named by its smallest pad id, as one process numbers it.
+2. **check**: each tile is built again, takes the whole design's node of each of its objects,
+   and runs the rules (checking/tiling.py): `each` rules' findings kept where their objects lie
+   in the core, reductions' parts sent back whole.
+
+The run then merges the tiles' findings and runs the reductions, waivers and review rules, once
+(tiling.merge_tiles), and the report is the one a single process makes.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from assemblint.base.units import UnitError, parse_quantity_text
+from assemblint.build.loader import load as load_design
+from assemblint.checking.budgets import Budget
+from assemblint.checking.tiling import TilePart, check_tile, merge_tiles
+from assemblint.model.tiles import Tile, Window, restrict
+from assemblint.run import pipeline
+from assemblint.run.parallel import HostSpec, Unit, dask_client, host_of, settings_of
+from assemblint.run.pipeline import CheckOptions, DesignResult
+
+if TYPE_CHECKING:
+    from assemblint.checking.rules import Rule
+    from assemblint.model.assembly import Assembly
+    from assemblint.plugins.host import PluginHost
+    from assemblint.report.report import Report
+
+AUTO_OBJECTS = 500_000  # `--tiles auto`: tiles of about this many pads each
+
+
+class TilesError(Exception):
+    """A `--tiles` value that is not a length or `auto`: exit 2."""
+
+
+def tile_size(text: str) -> float | None:
+    """`--tiles`: a length in µm, or None for `auto` (raises TilesError)."""
+    if text.strip() == "auto":
+        return None
+    try:
+        size = parse_quantity_text(text, "length")
+    except UnitError as error:
+        raise TilesError(f"--tiles must be a length (`5 mm`) or `auto`, not {text!r}: {error}") from None
+    if not size > 0:
+        raise TilesError(f"--tiles must be a length greater than 0, not {text!r}")
+    return size
+
+
+def halo_of(rules: list[Rule], settings_of: Any, assembly: Assembly) -> float:
+    """The largest reach (µm) of the rules that run: how far past its core a tile must hold objects."""
+    reach = 0.0
+    for rule in rules:
+        if rule.reach is None:
+            continue
+        settings = settings_of(rule)
+        if settings is not None and settings.enabled:
+            reach = max(reach, float(rule.reach(settings.params, assembly)))
+    return reach
+
+
+def plan(assembly: Assembly, size: float | None, halo: float) -> list[Window]:
+    """The tiles' windows over the design's pads: row by row from the lowest x and y; the outer
+    edges reach to infinity, so every object lies in exactly one core."""
+    netlist = assembly.netlist
+    assert netlist is not None
+    if netlist.pad_count == 0:
+        return [Window(-math.inf, -math.inf, math.inf, math.inf, halo)]
+    x0, x1 = float(netlist.pad_x.min()), float(netlist.pad_x.max())
+    y0, y1 = float(netlist.pad_y.min()), float(netlist.pad_y.max())
+    if size is None:
+        tiles = max(1, math.ceil(netlist.pad_count / AUTO_OBJECTS))
+        size = max(x1 - x0, y1 - y0, 1.0) / max(1, math.floor(math.sqrt(tiles)))
+    nx = max(1, math.ceil((x1 - x0) / size + 1e-9))
+    ny = max(1, math.ceil((y1 - y0) / size + 1e-9))
+    if (x1 - x0) / size == nx and nx > 0:
+        nx += 1
+    if (y1 - y0) / size == ny and ny > 0:
+        ny += 1
+    xs = [x0 + i * size for i in range(nx + 1)]
+    ys = [y0 + j * size for j in range(ny + 1)]
+    xs[0], xs[-1], ys[0], ys[-1] = -math.inf, math.inf, -math.inf, math.inf
+    return [Window(xs[i], ys[j], xs[i + 1], ys[j + 1], halo) for j in range(ny) for i in range(nx)]
+
+
+@dataclass
+class TileJob:
+    """One tile of one design, as a worker rebuilds it: the unit (path, options, plugins) and its window."""
+
+    unit: Unit
+    window: Window
+    index: int
+    pads: int  # the whole design's pad count: node keys past it are nodes without pads
+
+
+@dataclass
+class NodePart:
+    """Pass 1: the tile's nodes that touch its band — the band's pads and their node, and each
+    such node's smallest pad id."""
+
+    band_pads: np.ndarray
+    band_node: np.ndarray
+    nodes: np.ndarray
+    node_min: np.ndarray
+
+
+def _tile(job: TileJob) -> tuple[Tile, list[Rule], Any]:
+    unit = job.unit
+    if os.getcwd() != unit.cwd:
+        os.chdir(unit.cwd)
+    host, extensions = host_of(unit.host)
+    settings, rules = settings_of(unit, host)
+    options = unit.options
+    whole = load_design(
+        Path(unit.path),
+        root=options.root,
+        extensions=extensions,
+        max_objects=options.max_objects,
+        flat=True,
+        limits=options.limits,
+    )
+    return restrict(whole, job.window), rules, settings
+
+
+def _node_min(tile: Tile, job: TileJob) -> tuple[np.ndarray, np.ndarray]:
+    """Each local node's label and its key: its smallest global pad id (past the design's pads for
+    a node without pads: unique to the tile)."""
+    netlist = tile.assembly.netlist
+    assert netlist is not None
+    labels = netlist.node_labels
+    count = int(labels.max()) + 1 if len(labels) else 0
+    key = job.pads + job.index * (1 << 32) + np.arange(count, dtype=np.int64)
+    pads = netlist.pad_count
+    np.minimum.at(key, labels[:pads], tile.pad_global)
+    return labels, key
+
+
+def tile_nodes(job: TileJob) -> NodePart:
+    """Pass 1, in a worker."""
+    tile, _, _ = _tile(job)
+    labels, key = _node_min(tile, job)
+    pads = len(tile.pad_global)
+    band = tile.pad_band
+    band_node = labels[:pads][band]
+    nodes = np.unique(band_node)
+    return NodePart(tile.pad_global[band], band_node, nodes, key[nodes])
+
+
+def unite(parts: list[NodePart]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The whole design's key of each tile's band nodes: nodes sharing a pad are one, keyed by the
+    smallest pad id among them."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    offsets = np.cumsum([0] + [len(p.nodes) for p in parts])
+    total = int(offsets[-1])
+    if total == 0:
+        return [(p.nodes, p.node_min) for p in parts]
+    pads = np.concatenate([p.band_pads for p in parts])
+    vertex = np.concatenate(
+        [offsets[i] + np.searchsorted(p.nodes, p.band_node) for i, p in enumerate(parts)]
+    ).astype(np.int64)
+    order = np.lexsort((vertex, pads))
+    pads, vertex = pads[order], vertex[order]
+    same = pads[1:] == pads[:-1]
+    src, dst = vertex[:-1][same], vertex[1:][same]
+    graph = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(total, total)).tocsr()
+    _, component = connected_components(graph, directed=True, connection="weak")
+    mins = np.concatenate([p.node_min for p in parts])
+    least = np.full(int(component.max()) + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(least, component, mins)
+    keys = least[component]
+    return [(p.nodes, keys[offsets[i] : offsets[i + 1]]) for i, p in enumerate(parts)]
+
+
+def tile_check(job: TileJob, united: tuple[np.ndarray, np.ndarray]) -> TilePart:
+    """Pass 2, in a worker: the tile with the whole design's nodes, checked."""
+    tile, rules, settings = _tile(job)
+    labels, key = _node_min(tile, job)
+    nodes, keys = united
+    key[nodes] = keys
+    _, dense = np.unique(key, return_inverse=True)
+    netlist = tile.assembly.netlist
+    assert netlist is not None
+    netlist.__dict__["node_labels"] = dense.reshape(-1)[labels].astype(np.int64)  # before the seal freezes it
+    tile.assembly.seal()
+    options = job.unit.options
+    assert settings.deck is not None
+    return check_tile(
+        tile, rules, settings.deck, options.select, options.ignore, Budget(options.rule_timeout, options.rule_memory)
+    )
+
+
+def check_tiled(report: Report, files: list[Path], options: CheckOptions, host: PluginHost, size: float | None) -> None:
+    """Check each file as tiles on Dask (`--scheduler synchronous`: in this process, one by one)."""
+    import dask
+
+    spec = HostSpec.of(host)
+    extensions = host.language_extensions()
+    client = cluster = None
+    if options.scheduler != "synchronous":
+        workers = options.jobs if options.jobs > 1 else os.cpu_count() or 1
+        client, cluster = dask_client(options.scheduler, workers, options.worker_memory)
+    try:
+        for path in files:
+            started = time.perf_counter()
+            try:
+                whole = load_design(
+                    path,
+                    root=options.root,
+                    extensions=extensions,
+                    max_objects=options.max_objects,
+                    flat=True,
+                    limits=options.limits,
+                )
+            except Exception:  # the serial path reports it exactly as without tiles
+                pipeline.merge(report, pipeline.check_design(path, report.settings, report.rules, options, extensions))
+                continue
+            deck = report.settings.deck
+            assert deck is not None
+            halo = halo_of(report.rules, _effective(deck), whole)
+            windows = plan(whole, size, halo)
+            unit = Unit(str(path), os.getcwd(), options, spec, uuid.uuid4().hex)
+            pads = whole.pad_count
+            jobs = [TileJob(unit, window, i, pads) for i, window in enumerate(windows)]
+            compute = _computer(client)
+            node_parts = compute([dask.delayed(tile_nodes, pure=False)(job) for job in jobs])
+            united = unite(list(node_parts))
+            tile_parts = compute(
+                [dask.delayed(tile_check, pure=False)(job, u) for job, u in zip(jobs, united, strict=True)]
+            )
+            result = merge_tiles(
+                list(tile_parts),
+                whole,
+                report.rules,
+                deck,
+                (options.select, options.ignore),
+                Budget(options.rule_timeout, options.rule_memory),
+                whole.waivers + report.settings.file_waivers,
+                options.today,
+            )
+            for finding in result.findings:
+                finding.baseline = finding.fingerprint in report.settings.baseline
+            design = DesignResult(
+                whole.path,
+                findings=result.findings,
+                problems=result.problems,
+                outcomes=result.outcomes,
+                inputs=list(whole.files),
+                loaded=True,
+                title=whole.title,
+                waiver_uses=result.waiver_uses,
+            )
+            del started
+            pipeline.merge(report, design)
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _effective(deck: Any) -> Any:
+    def settings_of(rule: Rule) -> Any:
+        try:
+            return deck.effective(rule)
+        except Exception:  # a bad default: the rule reports it when it runs
+            return None
+
+    return settings_of
+
+
+def _computer(client: Any) -> Any:
+    import dask
+
+    if client is None:
+        return lambda tasks: dask.compute(*tasks, scheduler="synchronous")
+    return lambda tasks: client.gather(client.compute(tasks))
