@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assemblint import Finding, RuleContext, Severity, falls_short, quantity, rule
+from assemblint import Finding, Reduction, RuleContext, Severity, falls_short, quantity, rule
 from assemblint.analysis.timeline import Timeline
 from assemblint.base.diagnostics import Location
 from assemblint.base.units import format_quantity
@@ -52,21 +52,62 @@ def um(value: float) -> str:
     """,
 )
 def spacing(ctx: RuleContext) -> Iterator[Finding]:
+    tally = _tally(ctx)
+    if tally is not None and len(tally.key):
+        yield from _findings(ctx, ctx.timeline, tally, ctx.params["min_spacing"])
+
+
+def _tile_part(ctx: RuleContext) -> Tally | None:
+    """On a tile (`--tiles`): the tally of the pairs whose later mass lies in the tile's core, with
+    the whole design's mass ids, so that the tiles' tallies merge into the one-process tally."""
+    tally = _tally(ctx)
+    if tally is None:
+        return None
+    ids = ctx.tile.mass_global
+    return Tally(
+        tally.key, tally.count, tally.rounded, ids[tally.first], ids[tally.second], tally.value, tally.face,
+        tally.member_key, ids[tally.member],
+    )
+
+
+def _reduce(ctx: RuleContext, parts: list[Tally | None]) -> Iterator[Finding]:
+    tally = Tally.merge([p for p in parts if p is not None])
+    if len(tally.key):
+        yield from _findings(ctx, ctx.timeline, tally, ctx.params["min_spacing"])
+
+
+def _reach(params: dict, assembly: Assembly) -> float:
+    """How far from a mass its pairs lie: both masses' largest half-diagonal and `min_spacing`."""
+    netlist = assembly.netlist
+    if netlist is None or netlist.mass_count == 0:
+        return 0.0
+    shapes = Shapes.of(netlist.mass_width, netlist.mass_height, netlist.mass_corner)
+    return 2 * float(np.nanmax(shapes.reach, initial=0.0)) + float(params["min_spacing"])
+
+
+spacing.tiles = Reduction(part=_tile_part, reduce=_reduce)
+spacing.reach = _reach
+
+
+def _tally(ctx: RuleContext) -> Tally | None:
+    """Every pair of masses on different nodes closer than `min_spacing`, summed up per pair of
+    declarations (on a tile: the pairs whose later mass lies in its core)."""
     netlist = ctx.netlist
     limit = ctx.params["min_spacing"]
     if netlist.mass_count < 2:
-        return
+        return None
     shapes = Shapes.of(netlist.mass_width, netlist.mass_height, netlist.mass_corner)
     boxes = not shapes.all_round  # circles: the centre distance, as before the shapes, to the bit
     radius = 2 * float(shapes.reach.max()) + limit  # circles: the largest diameter + limit
     if radius <= 0:
-        return
+        return None
     place = Placement.of(ctx.assembly)
     rank = _declaration_rank(ctx.assembly)
     decl = _declaration(ctx.assembly)
     weight = netlist.mass_weight
     cells = Cells(place.linked_faces, place.x, place.y, radius)
-    blocks = _Blocks(ctx, place, cells, shapes, limit, rank, decl)
+    tile = ctx.tile
+    blocks = _Blocks(ctx, place, cells, shapes, limit, rank, decl, enabled=tile is None)
     parts = [blocks.tally]
     # one point per mass, searched among the masses its faces are linked to; then each pair kept
     # only if the two masses touch a common face. The pairs come in batches and are summed up
@@ -80,11 +121,12 @@ def spacing(ctx: RuleContext) -> Iterator[Finding]:
         keep = shared & (netlist.mass_node[a] != netlist.mass_node[b])
         a, b, keys, gap = a[keep], b[keep], keys[keep], gap[keep]
         first, later = _order_by_declaration(rank[netlist.mass_group], a, b)
+        if tile is not None:  # each pair once: on the tile whose core holds its later mass
+            mine = tile.mass_core[later]
+            first, later, keys, gap = first[mine], later[mine], keys[mine], gap[mine]
         pair_key = decl[netlist.mass_group[later]] * len(ctx.assembly.mass_groups) + decl[netlist.mass_group[first]]
         parts.append(Tally.of(pair_key, weight[later], _rounded(gap), later, first, gap, keys, [first, later]))
-    tally = Tally.merge(parts)
-    if len(tally.key):
-        yield from _findings(ctx, ctx.timeline, tally, limit)
+    return Tally.merge(parts)
 
 
 @dataclass
@@ -109,6 +151,7 @@ class _Blocks:
     limit: float
     rank: np.ndarray
     decl: np.ndarray
+    enabled: bool = True  # off on a tile: a block may straddle its core's edge
     skip: np.ndarray = field(init=False)
     tally: Tally = field(init=False)
     diameter: np.ndarray = field(init=False)  # of each round mass; nan where not round: `Unsure`
@@ -117,7 +160,7 @@ class _Blocks:
         cells, place = self.cells, self.place
         self.skip, self.tally = np.zeros(0, np.int64), Tally.blocks([])
         self.diameter = self.shapes.diameter
-        if not _blocks.crowded(cells.sorted_cell):
+        if not self.enabled or not _blocks.crowded(cells.sorted_cell):
             return
         sx, sy = cells.sorted(place.x), cells.sorted(place.y)
         runs = _blocks.Runs.of(cells.sorted_cell, sx, sy)

@@ -9,12 +9,14 @@ from assemblint.base.units import format_quantity
 from assemblint.checking.context import RuleContext
 from assemblint.checking.findings import OBJECTS, Finding
 from assemblint.checking.rules import Rule, Severity, exceeds, falls_short, quantity, rule
+from assemblint.checking.tiling import EACH, Reduction
 from assemblint.model.assembly import Assembly
 from assemblint.plugins.hookspecs import hookimpl
 
 from .base.version import __version__
 
 __all__ = [
+    "EACH",
     "OBJECTS",
     "Assembly",
     "CannotRun",
@@ -23,6 +25,7 @@ __all__ = [
     "LanguageError",
     "Location",
     "Rule",
+    "Reduction",
     "RuleContext",
     "Severity",
     "__version__",

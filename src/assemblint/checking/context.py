@@ -22,8 +22,13 @@ if TYPE_CHECKING:
 class RuleContext:
     """`ctx.assembly`, `ctx.graph`, `ctx.netlist`, `ctx.timeline`, `ctx.params` and `ctx.finding(...)`."""
 
-    def __init__(self, assembly: Assembly, rule: Rule, params: dict[str, Any], severity: Severity, review=None):
+    def __init__(
+        self, assembly: Assembly, rule: Rule, params: dict[str, Any], severity: Severity, review=None, tile=None
+    ):
         self.assembly = assembly
+        #: on a tile of `--tiles` (model/tiles.py `Tile`): its objects' global ids and which lie in
+        #: its core; None when the rule sees the whole design
+        self.tile = tile
         self.rule = rule
         self.params = params
         self.severity = severity

@@ -12,6 +12,7 @@ import functools
 import threading
 import time
 import traceback
+from typing import Any
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -92,11 +93,13 @@ def check_phase(
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     budget: Budget | None = None,
+    tile: Any = None,
 ) -> RulesResult:
     """The check-phase rules alone, their findings aggregated but not named (a tile of `--tiles`:
     the run names them once every tile's are merged, then applies waivers and reviews)."""
     result = RulesResult()
     phase = _Phase(assembly, deck, select, ignore, None, result, budget or Budget(), None, finalize=False)
+    phase.tile = tile
     phase.run([rule for rule in rules if rule.phase == "check"], review=None)
     return result
 
@@ -152,6 +155,7 @@ class _Phase:
         finalize: bool = True,
     ) -> None:
         self.finalize = finalize  # False in a tile: findings are named once the tiles are merged
+        self.tile: Any = None  # the Tile the rules see (ctx.tile), on a tile of --tiles
         self.assembly, self.deck, self.select, self.ignore = assembly, deck, select, ignore
         self.share = share
         self.progress, self.result, self.budget = progress, result, budget
@@ -220,7 +224,7 @@ class _Phase:
         if not settings.enabled:
             result.outcomes.append(RuleOutcome(rule, "disabled", f"disabled by deck {self.deck.name}"))
             return None
-        return RuleContext(self.assembly, rule, settings.params, settings.severity, review)
+        return RuleContext(self.assembly, rule, settings.params, settings.severity, review, tile=self.tile)
 
     def _record(self, rule: Rule, execution: Execution) -> None:
         if execution.problem is not None:

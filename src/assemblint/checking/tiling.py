@@ -66,7 +66,7 @@ def check_tile(tile: Tile, rules: list[Rule], deck: Deck, select: list[str], ign
         if isinstance(rule.tiles, Reduction):
             rule = dataclasses.replace(rule, check=_collecting(rule.id, rule.tiles.part, parts))
         runnable.append(rule)
-    result = check_phase(tile.assembly, runnable, deck, select, ignore, budget)
+    result = check_phase(tile.assembly, runnable, deck, select, ignore, budget, tile=tile)
     out = TilePart(parts=parts)
     out.outcomes = [
         (o.rule.id if isinstance(o.rule, Rule) else o.rule, o.status, o.reason, o.seconds, o.output)

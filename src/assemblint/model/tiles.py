@@ -65,6 +65,8 @@ class Tile:
     pad_global: np.ndarray
     pad_core: np.ndarray  # per local pad id
     pad_band: np.ndarray  # per local pad id: a neighbouring tile holds it too
+    mass_global: np.ndarray  # per local mass id: its global mass id
+    mass_core: np.ndarray  # per local mass id: it sits (by its first pad) in the core
 
     def key_of(self, group: Any) -> tuple[str, int] | None:
         """A group of this tile's model as the whole design's key (None: not a tiled group)."""
@@ -192,7 +194,38 @@ def restrict(assembly: Assembly, window: Window) -> Tile:
     )
     tile_assembly.netlist = Netlist.build(tile_assembly)
     lx, ly = px[pad_global], py[pad_global]
-    return Tile(window, tile_assembly, origin, core, pad_global, window.core(lx, ly), window.band(lx, ly))
+    mass_global = np.concatenate(
+        [old.start + origin[("masses", i)] for i, old in enumerate(assembly.mass_groups)] or [np.zeros(0, np.int64)]
+    ).astype(np.int64)
+    mass_core = np.concatenate([core[("masses", i)] for i in range(len(groups))] or [np.zeros(0, bool)])
+    return Tile(
+        window, tile_assembly, origin, core, pad_global, window.core(lx, ly), window.band(lx, ly), mass_global, mass_core
+    )
+
+
+def span(assembly: Assembly) -> float:
+    """The longest reach of a conducting link between pads (µm): a mass's two pads, a lead's ends,
+    a `connect`. A tile's halo is at least this, so every link of a core object is held whole."""
+    netlist = assembly.netlist
+    if netlist is None:
+        return 0.0
+    x, y = netlist.pad_x, netlist.pad_y
+    longest = 0.0
+    for a, b in (
+        (netlist.mass_pad_a, netlist.mass_pad_b),
+        (netlist.lead_pad, netlist.lead_to_pad),
+        (netlist.connect_a, netlist.connect_b),
+    ):
+        both = b >= 0
+        if both.any():
+            longest = max(longest, float(np.hypot(x[a[both]] - x[b[both]], y[a[both]] - y[b[both]]).max()))
+    if netlist.lead_count:
+        to_mass = netlist.lead_mass >= 0
+        if to_mass.any():
+            pads = netlist.mass_pad_a[netlist.lead_mass[to_mass]]
+            a = netlist.lead_pad[to_mass]
+            longest = max(longest, float(np.hypot(x[a] - x[pads], y[a] - y[pads]).max()))
+    return longest
 
 
 def _copy(obj: Any, **changes: Any) -> Any:
