@@ -112,7 +112,7 @@ class InlinePool:
     def submit(self, fn, *args) -> Future:
         self.calls.append(fn.__name__)
         if self.fresh:
-            parallel._HOSTS.clear()  # as in a worker that rebuilds the plugins from the HostSpec
+            parallel.HOSTS.clear()  # as in a worker that rebuilds the plugins from the HostSpec
         future: Future = Future()
         try:
             future.set_result(fn(*args))

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 import assemblint
-from assemblint import EACH, cli, rule
+from assemblint import EACH, rule
 from assemblint.api import CheckOptions, check_files
 from assemblint.model.tiles import Window, restrict
 from assemblint.plugins.host import PluginHost
 from assemblint.run import tiles
 
-from .test_parallel import EXAMPLES, FORMATS, needs_dask, outputs
+from .test_parallel import EXAMPLES, FORMATS, needs_dask, outputs, run
 
 SYNC = ["--executor", "dask", "--scheduler", "synchronous"]
 
@@ -163,6 +163,6 @@ class _Plugin:
 )
 def test_bad_tile_options_exit_2(argv: list[str], message: str, tmp_path: Path, capsys) -> None:
     path = border(tmp_path)
-    code = cli.main(["check", str(path), *argv])
+    code, _, err = run(["check", str(path), *argv], capsys)
     assert code == 2
-    assert message in capsys.readouterr().err
+    assert message in err

@@ -212,6 +212,7 @@ def _united(tiles: list[TilePart], whole: Assembly) -> tuple[list[Finding], dict
         groups.update({(kind, i): g for i, g in enumerate(listed)})
     made: list[Finding] = []
     first_text: dict[tuple, tuple] = {}
+    said: dict[tuple, tuple] = {}
     disagreeing: dict[str, str] = {}
     for part in tiles:
         for encoded in part.findings:
@@ -226,13 +227,17 @@ def _united(tiles: list[TilePart], whole: Assembly) -> tuple[list[Finding], dict
             finding = Finding(severity=severity, objects=objects, counted=None, **encoded)
             loc = finding.location
             key = (finding.rule, loc.path, loc.line, loc.column, finding.cause, severity)
+            # a cause left to default is the message: then two texts at one place are one finding
+            # told two ways, not two causes
+            told = (*key[:4], None if finding.cause == finding.message else finding.cause, severity)
             text = (finding.message, json.dumps(finding.data, sort_keys=True, default=str), counted)
-            if key in first_text and first_text[key] != text and finding.rule not in disagreeing:
+            if told in said and said[told] != text and finding.rule not in disagreeing:
                 disagreeing[finding.rule] = (
                     f"rule {finding.rule} gives findings that depend on the tile (`{finding.message}` "
                     "in one tile, other text in another): it cannot run on tiles; check without --tiles"
                 )
             first_text.setdefault(key, text)
+            said.setdefault(told, text)
             finding.counted = counted
             made.append(finding)
     merged = aggregate(made)

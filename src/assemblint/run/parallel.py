@@ -24,7 +24,7 @@ What stays serial, and why:
   this process and `--jobs` only partitions large files (`CheckOptions.keep_designs`).
 
 Processes are forked on Linux: the workers then start in milliseconds with the plugins this
-process already loaded (`_HOSTS`). Elsewhere, and on Dask, each worker builds the plugin host
+process already loaded (`HOSTS`). Elsewhere, and on Dask, each worker builds the plugin host
 from the `HostSpec`, so every worker needs the same plugins installed; a worker whose plugins
 differ is reported as an internal error (exit 3) rather than silently checking with other rules.
 """
@@ -107,15 +107,15 @@ def plugin_signature(host: PluginHost) -> tuple[tuple[str, str], ...]:
     return tuple((p.name, p.version) for p in host.plugins)
 
 
-_HOSTS: dict[HostSpec, tuple[PluginHost, LanguageExtensions]] = {}  # per process; seeded before a fork
+HOSTS: dict[HostSpec, tuple[PluginHost, LanguageExtensions]] = {}  # per process; seeded before a fork
 _LOCK = threading.Lock()  # a Dask worker may run units in threads: one at a time, in its folder
 
 
 def host_of(spec: HostSpec) -> tuple[PluginHost, LanguageExtensions]:
-    if spec not in _HOSTS:
+    if spec not in HOSTS:
         host = spec.build()
-        _HOSTS[spec] = (host, host.language_extensions())
-    return _HOSTS[spec]
+        HOSTS[spec] = (host, host.language_extensions())
+    return HOSTS[spec]
 
 
 # ---------------------------------------------------------------------------------- units of work
@@ -316,8 +316,8 @@ def check(
     if options.executor == "dask":
         pool = dask_pool(options.scheduler, jobs if jobs > 1 else os.cpu_count() or 1)
     else:
-        _HOSTS.clear()
-        _HOSTS[spec] = (host, extensions)  # inherited by the forked workers
+        HOSTS.clear()
+        HOSTS[spec] = (host, extensions)  # inherited by the forked workers
         pool = process_pool(min(jobs, max(len(remote), jobs if large else 1)))
     cancel = True
     try:
@@ -359,7 +359,7 @@ def check(
         cancel = False
     finally:
         pool.close(cancel)
-        _HOSTS.clear()
+        HOSTS.clear()
         _SETTINGS.clear()
     return True
 

@@ -34,7 +34,7 @@ from assemblint.checking.budgets import Budget
 from assemblint.checking.tiling import TilePart, check_tile, merge_tiles
 from assemblint.model.tiles import Tile, Window, restrict
 from assemblint.run import pipeline
-from assemblint.run.parallel import HostSpec, Unit, dask_client, host_of, settings_of
+from assemblint.run.parallel import HOSTS, HostSpec, Unit, dask_client, host_of, settings_of
 from assemblint.run.pipeline import CheckOptions, DesignResult
 
 if TYPE_CHECKING:
@@ -213,6 +213,7 @@ def check_tiled(report: Report, files: list[Path], options: CheckOptions, host: 
 
     spec = HostSpec.of(host)
     extensions = host.language_extensions()
+    HOSTS[spec] = (host, extensions)  # the synchronous scheduler's tiles, in this process, use this run's plugins
     client = cluster = None
     if options.scheduler != "synchronous":
         workers = options.jobs if options.jobs > 1 else os.cpu_count() or 1
@@ -274,6 +275,7 @@ def check_tiled(report: Report, files: list[Path], options: CheckOptions, host: 
             client.close()
         if cluster is not None:
             cluster.close()
+        HOSTS.pop(spec, None)
 
 
 def _effective(deck: Any) -> Any:
