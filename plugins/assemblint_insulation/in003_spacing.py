@@ -65,8 +65,15 @@ def _tile_part(ctx: RuleContext) -> Tally | None:
         return None
     ids = ctx.tile.mass_global
     return Tally(
-        tally.key, tally.count, tally.rounded, ids[tally.first], ids[tally.second], tally.value, tally.face,
-        tally.member_key, ids[tally.member],
+        tally.key,
+        tally.count,
+        tally.rounded,
+        ids[tally.first],
+        ids[tally.second],
+        tally.value,
+        tally.face,
+        tally.member_key,
+        ids[tally.member],
     )
 
 

@@ -69,7 +69,8 @@ def test_in003_pairs_on_and_across_borders_count_once(tmp_path: Path, size: str,
     # 10 x 10 masses of 90 µm at a 100 µm pitch: each neighbour pair is 10 µm apart, under 20 µm.
     # 2 x 10 x 9 = 180 pairs; the chain c[3]–c[4]–c[5]–c[6] puts four masses on one node, and its
     # three pairs do not count: 177. At 100 µm tiles every pair straddles a border; at 250 µm the
-    # pads at x = 50 µm lie exactly on one (the grid is centred: x = -450 … 450 µm), in the core of the tile to their right.
+    # pads at x = 50 µm lie exactly on one (the grid is centred: x = -450 … 450 µm), in the core
+    # of the tile to their right.
     path = border(tmp_path, "    connect c[3:6] -- c[4:7]")
     single = outputs(tmp_path, "single", [str(path)], ["--select", "IN003"], capsys)
     tiled = outputs(tmp_path, "tiled", [str(path)], ["--select", "IN003", *SYNC, "--tiles", size], capsys)
@@ -122,9 +123,7 @@ def test_a_tile_keeps_global_names(tmp_path: Path) -> None:
 def test_tiles_on_a_local_cluster_equal_one_process(tmp_path: Path, capsys) -> None:
     path = border(tmp_path, "    connect c[3:6] -- c[4:7]")
     single = outputs(tmp_path, "single", [str(path)], [], capsys)
-    tiled = outputs(
-        tmp_path, "tiled", [str(path)], ["--executor", "dask", "--jobs", "2", "--tiles", "250 um"], capsys
-    )
+    tiled = outputs(tmp_path, "tiled", [str(path)], ["--executor", "dask", "--jobs", "2", "--tiles", "250 um"], capsys)
     assert tiled[:2] == single[:2]
 
 

@@ -12,9 +12,9 @@ import functools
 import threading
 import time
 import traceback
-from typing import Any
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from assemblint.analysis.timeline import timeline_of
 from assemblint.base.errors import CannotRun
@@ -176,7 +176,9 @@ class _Phase:
         objects = self.assembly.pad_count + self.assembly.mass_count
         if self.share and sharing.worth_sharing(objects, len(here)):
             _warm(self.assembly)
-            jobs = [functools.partial(_execute, rule, ctx, self.budget, self.state, self.finalize) for rule, ctx in here]
+            jobs = [
+                functools.partial(_execute, rule, ctx, self.budget, self.state, self.finalize) for rule, ctx in here
+            ]
             for (rule, _), execution in zip(
                 here, sharing.run_shared(jobs, self.budget, self.known, self._starting(here)), strict=True
             ):
@@ -188,7 +190,9 @@ class _Phase:
                 self._record(rule, _execute(rule, ctx, self.budget, self.state, self.finalize))
         if forked:
             _warm(self.assembly)
-            jobs = [functools.partial(_execute, rule, ctx, self.budget, self.state, self.finalize) for rule, ctx in forked]
+            jobs = [
+                functools.partial(_execute, rule, ctx, self.budget, self.state, self.finalize) for rule, ctx in forked
+            ]
             for (rule, _), execution in zip(
                 forked, isolation.run_forked(jobs, self.budget, self.known, self._starting(forked)), strict=True
             ):

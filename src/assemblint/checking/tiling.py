@@ -56,7 +56,9 @@ class TilePart:
     parts: dict[str, Any] = field(default_factory=dict)  # rule id -> its Reduction part
 
 
-def check_tile(tile: Tile, rules: list[Rule], deck: Deck, select: list[str], ignore: list[str], budget: Budget) -> TilePart:
+def check_tile(
+    tile: Tile, rules: list[Rule], deck: Deck, select: list[str], ignore: list[str], budget: Budget
+) -> TilePart:
     """Run the rules that run on tiles on one tile: `each` rules' findings, reductions' parts."""
     parts: dict[str, Any] = {}
     runnable = []
@@ -108,9 +110,7 @@ def _encode(tile: Tile, finding: Finding) -> dict[str, Any] | None:
             members.append((key, tile.origin[key][local]))
     if had_members and not members:
         return None
-    out = {
-        name: getattr(finding, name) for name in ("rule", "name", "message", "location", "data", "cause", "plugin")
-    }
+    out = {name: getattr(finding, name) for name in ("rule", "name", "message", "location", "data", "cause", "plugin")}
     out["severity"] = finding.severity.value
     out["counted"] = finding.counted
     out["members"] = members
@@ -143,8 +143,11 @@ def merge_tiles(
                 result.problems.append(problem)
     united, disagreeing = _united(tiles, whole)
     here = [r for r in rules if r.phase == "check" and r.tiles is None]
-    here += [dataclasses.replace(r, check=_reducing(r, [p.parts[r.id] for p in tiles if r.id in p.parts]))
-             for r in rules if r.phase == "check" and isinstance(r.tiles, Reduction)]
+    here += [
+        dataclasses.replace(r, check=_reducing(r, [p.parts[r.id] for p in tiles if r.id in p.parts]))
+        for r in rules
+        if r.phase == "check" and isinstance(r.tiles, Reduction)
+    ]
     done = check_phase(whole, here, deck, select, ignore, budget)
     result.findings.extend(done.findings)
     result.problems.extend(done.problems)
@@ -243,8 +246,14 @@ def _united(tiles: list[TilePart], whole: Assembly) -> tuple[list[Finding], dict
     merged = aggregate(made)
     for finding in merged:  # counted is each tile's own: the same in every tile, so not summed
         finding.counted = first_text[
-            (finding.rule, finding.location.path, finding.location.line, finding.location.column, finding.cause,
-             finding.severity)
+            (
+                finding.rule,
+                finding.location.path,
+                finding.location.line,
+                finding.location.column,
+                finding.cause,
+                finding.severity,
+            )
         ][2]
     return merged, disagreeing
 

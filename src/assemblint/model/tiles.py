@@ -199,7 +199,15 @@ def restrict(assembly: Assembly, window: Window) -> Tile:
     ).astype(np.int64)
     mass_core = np.concatenate([core[("masses", i)] for i in range(len(groups))] or [np.zeros(0, bool)])
     return Tile(
-        window, tile_assembly, origin, core, pad_global, window.core(lx, ly), window.band(lx, ly), mass_global, mass_core
+        window,
+        tile_assembly,
+        origin,
+        core,
+        pad_global,
+        window.core(lx, ly),
+        window.band(lx, ly),
+        mass_global,
+        mass_core,
     )
 
 

@@ -173,9 +173,9 @@ def unite(parts: list[NodePart]) -> list[tuple[np.ndarray, np.ndarray]]:
     if total == 0:
         return [(p.nodes, p.node_min) for p in parts]
     pads = np.concatenate([p.band_pads for p in parts])
-    vertex = np.concatenate(
-        [offsets[i] + np.searchsorted(p.nodes, p.band_node) for i, p in enumerate(parts)]
-    ).astype(np.int64)
+    vertex = np.concatenate([offsets[i] + np.searchsorted(p.nodes, p.band_node) for i, p in enumerate(parts)]).astype(
+        np.int64
+    )
     order = np.lexsort((vertex, pads))
     pads, vertex = pads[order], vertex[order]
     same = pads[1:] == pads[:-1]
