@@ -5,6 +5,7 @@
     python -m benchmarks --only wafer --sizes 100000 --json figures.json
     python -m benchmarks --only graph                 # `assemblint graph` of 1M masses (benchmarks/bench_graph.py)
     python -m benchmarks --only imports               # two dies of 1M CSV bumps vs json.load (bench_imports.py)
+    python -m benchmarks --only tiles                 # one design as Dask tiles vs one process (bench_tiles.py)
 
 Three generated designs (benchmarks/designs.py), each run in fresh processes so that every figure
 of peak memory belongs to one design in one mode:
@@ -454,11 +455,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         action="append",
-        choices=(*BENCHMARKS, "pathological", "graph", "imports"),
+        choices=(*BENCHMARKS, "pathological", "graph", "imports", "tiles"),
         metavar="NAME",
         help="wafer, explicit, grid, pathological (issue 17's tiny designs: benchmarks/pathological.py), "
         "graph (`assemblint graph` of a million masses: benchmarks/bench_graph.py), "
-        "or imports (two dies of a million CSV bumps each, against json.load: benchmarks/bench_imports.py)",
+        "imports (two dies of a million CSV bumps each, against json.load: benchmarks/bench_imports.py), "
+        "or tiles (one design checked as Dask tiles against one process: benchmarks/bench_tiles.py)",
     )
     parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE")
     parser.add_argument("--keep", metavar="DIR", help="write the generated designs and reports to DIR and keep them")
@@ -491,6 +493,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from . import bench_imports
 
         return bench_imports.main(["--bumps", str(args.sizes[0])] if args.sizes else [])
+    if args.only and "tiles" in args.only:  # one design as tiles on a local Dask cluster, against one process
+        from . import bench_tiles
+
+        return bench_tiles.main(["--bumps", str(args.sizes[0])] if args.sizes else [])
     with tempfile.TemporaryDirectory(prefix="assemblint-bench-") as scratch:
         folder = Path(args.keep) if args.keep else Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,220 @@
+"""One design checked as square tiles on a local Dask cluster, against the same check in one process:
+two dies of N bumps each from CSV (bench_imports.write_design), rule IN003 only (the one rule that
+runs per tile; the others run on the whole design in the main process).
+
+    python -m benchmarks --only tiles                  # 2 x 200,000 bumps
+    python -m benchmarks.bench_tiles --bumps 50000     # a quicker try
+
+Rows: `assemblint check design.assy --format json --select IN003` in one process, then the same with
+`--executor dask --jobs N --tiles SIZE` for tiles of 2 mm, 4 mm and `auto`, with N = 1 and 2 (`--jobs 1`
+with --tiles starts os.cpu_count() workers today: the procs column shows how many ran). Each
+figure comes from a fresh process, the fastest of `--rounds`: wall seconds, the peak RSS of the main
+process alone (os.wait4, benchmarks/spawn.py), the ratio to the single process's wall time, and the
+exit status. The Dask workers are grandchildren, out of reach of wait4: when psutil is installed,
+every descendant's RSS is sampled every 0.2 s, giving the largest worker (any descendant of the main
+process), the largest sum over the whole tree of processes and the most worker processes at once; a
+peak between two samples is missed. Every tiled run's `findings` must equal the single process's, list for list
+(PASS / FAIL per row; exit status 1 on any FAIL).
+
+Today each tile's worker loads the whole design and cuts its tile out, so a worker's memory is not
+yet bounded by its tile: the worker column shows what it is, not what it should be.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .bench_imports import _compile_bytecode
+from .spawn import run
+
+TILES = ("2 mm", "4 mm", "auto")
+WORKERS = (1, 2)
+SAMPLE_SECONDS = 0.2
+
+try:
+    import psutil
+except ImportError:  # the worker columns then say "—"
+    psutil = None
+
+
+@dataclass
+class Row:
+    """One measured command: the fastest of its rounds."""
+
+    label: str
+    wall: float
+    main_mb: float
+    worker_mb: float | None  # the largest single descendant of the main process, sampled
+    tree_mb: float | None  # the largest sum of the main process and its descendants, sampled
+    workers: int | None  # the most worker processes (descendants but multiprocessing's tracker) seen at once
+    exit: int
+    findings: list[Any] | None = None  # None: no JSON report to read
+    problem: str | None = None
+
+
+class Sampler:
+    """The RSS of this process's descendants every SAMPLE_SECONDS while one measured command runs
+    (this process has one child at a time: the command; everything below it is its own)."""
+
+    def __init__(self) -> None:
+        self.worker_mb: float | None = None
+        self.tree_mb: float | None = None
+        self.workers: int | None = None
+        self._names: dict[int, bool] = {}  # pid: whether it is multiprocessing's resource tracker
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> Sampler:
+        if psutil is not None:
+            self.worker_mb, self.tree_mb, self.workers = 0.0, 0.0, 0
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._done.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _loop(self) -> None:
+        me = psutil.Process(os.getpid())
+        while not self._done.wait(SAMPLE_SECONDS):
+            total, largest, count = 0, 0, 0
+            try:
+                descendants = me.children(recursive=True)
+            except psutil.Error:
+                continue
+            for process in descendants:
+                try:
+                    rss = process.memory_info().rss
+                    direct = process.ppid() == me.pid
+                    if process.pid not in self._names:
+                        self._names[process.pid] = "resource_tracker" in " ".join(process.cmdline())
+                except psutil.Error:  # ended between the listing and the reading
+                    continue
+                total += rss
+                if not direct:
+                    largest = max(largest, rss)
+                    count += not self._names[process.pid]
+            self.tree_mb = max(self.tree_mb or 0.0, total / 1e6)
+            self.worker_mb = max(self.worker_mb or 0.0, largest / 1e6)
+            self.workers = max(self.workers or 0, count)
+
+
+def measure(label: str, command: list[str], rounds: int, cwd: Path) -> Row:
+    """The fastest of `rounds` runs of `command`, with its findings and the sampled worker memory."""
+    best: Row | None = None
+    for _ in range(max(rounds, 1)):
+        with Sampler() as sampler:
+            done = run(command, timeout=1800, cwd=cwd)
+        findings = None
+        if done.returncode in (0, 1) and not done.timed_out:
+            with contextlib.suppress(json.JSONDecodeError, KeyError, TypeError):  # problem says why
+                findings = json.loads(done.stdout)["findings"]
+        problem = done.problem()
+        if problem is None and findings is None:
+            problem = "no JSON report on stdout"
+        if problem is not None:
+            sys.stderr.write(f"{label}: {problem}\n{done.stderr[-2000:]}\n")
+        row = Row(label, done.wall, done.peak_mb, sampler.worker_mb, sampler.tree_mb, sampler.workers, done.returncode)
+        row.findings = findings
+        row.problem = problem
+        if best is None or (row.problem is None, -row.wall) > (best.problem is None, -best.wall):
+            best = row
+    assert best is not None
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bumps", type=int, default=200_000, help="bumps per die (default 200,000)")
+    parser.add_argument("--rounds", type=int, default=1, help="each figure the best of this many runs (default 1)")
+    args = parser.parse_args(argv)
+    _compile_bytecode()
+    with tempfile.TemporaryDirectory(prefix="assemblint-tiles-") as tmp:
+        folder = Path(tmp)
+        # written by a child process, as bench_imports does: a process forked from one that held the
+        # rows would start with their memory in its peak
+        made = run([sys.executable, "-m", "benchmarks.bench_imports", "--write", tmp, "--bumps", str(args.bumps)], 1800)
+        if made.returncode != 0:
+            sys.stderr.write(made.stderr[-2000:])
+            return 1
+        check = [sys.executable, "-m", "assemblint", "check", "design.assy", "--format", "json", "--select", "IN003"]
+        print(
+            f"two dies of {args.bumps:,} bumps from CSV, joined by position ({args.bumps:,} masses), "
+            f"rule IN003 only, best of {args.rounds}; {os.cpu_count()} CPUs, "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
+        print("main MB: peak RSS of the main process alone (wait4).")
+        if psutil is None:
+            print("worker MB, tree MB: not measured (psutil is not installed); Dask workers are out of wait4's reach.")
+        else:
+            print(
+                f"worker MB: the largest descendant of the main process (a Dask worker), tree MB: the largest "
+                f"sum of the main process and its descendants; both sampled every {SAMPLE_SECONDS:g} s (psutil)."
+            )
+            print("procs: the most processes under the main one at once (not multiprocessing's resource tracker).")
+        print("Each tile's worker still loads the whole design and cuts its tile out: not bounded by the tile yet.\n")
+        print(
+            f"  {'run':<26} {'wall s':>7} {'main MB':>8} {'worker MB':>9} {'tree MB':>8} {'procs':>5} {'ratio':>6} "
+            f"{'exit':>4} {'findings':>8}  same findings"
+        )
+        single = measure("single process", check, args.rounds, folder)
+        print_row(single, single, None)
+        failed = single.findings is None
+        runs: list[tuple[Row, int]] = []
+        for size in TILES:
+            for jobs in WORKERS:
+                label = f"tiles {size}, --jobs {jobs}"
+                command = [*check, "--executor", "dask", "--jobs", str(jobs), "--tiles", size]
+                row = measure(label, command, args.rounds, folder)
+                runs.append((row, jobs))
+                verdict = verdict_of(row, single)
+                failed = failed or verdict != "PASS"
+                print_row(row, single, verdict)
+        if psutil is not None and any(r.workers and r.workers > jobs for r, jobs in runs):
+            print(
+                "\n  note: more worker processes than --jobs: `--jobs 1` with --tiles starts os.cpu_count() "
+                f"({os.cpu_count()}) workers (src/assemblint/run/tiles.py)."
+            )
+        if single.findings is not None and not single.findings:
+            print("\n  note: the single process found nothing, so the comparison of findings is only of empty lists.")
+    return 1 if failed else 0
+
+
+def verdict_of(row: Row, single: Row) -> str:
+    """PASS if the tiled run's findings equal the single process's, list for list."""
+    if row.findings is None or single.findings is None:
+        return f"FAIL ({row.problem or 'no single-process findings to compare'})"
+    if row.findings == single.findings:
+        return "PASS"
+    key = lambda finding: json.dumps(finding, sort_keys=True)  # noqa: E731
+    if sorted(row.findings, key=key) == sorted(single.findings, key=key):
+        return "FAIL (the same findings in another order)"
+    return f"FAIL ({len(row.findings)} findings against {len(single.findings)})"
+
+
+def print_row(row: Row, single: Row, verdict: str | None) -> None:
+    def mb(value: float | None, width: int) -> str:
+        return f"{value:>{width},.0f}" if value is not None else f"{'—':>{width}}"
+
+    ratio = row.wall / single.wall if single.wall else float("nan")
+    procs = f"{row.workers:>5}" if row.workers is not None else f"{'—':>5}"
+    count = f"{len(row.findings):>8,}" if row.findings is not None else f"{'—':>8}"
+    print(
+        f"  {row.label:<26} {row.wall:>7.2f} {mb(row.main_mb, 8)} {mb(row.worker_mb, 9)} {mb(row.tree_mb, 8)} {procs} "
+        f"{ratio:>5.2f}× {row.exit:>4} {count}  {verdict or '(reference)'}",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
