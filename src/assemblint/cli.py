@@ -220,9 +220,8 @@ def _parallel_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--tiles",
         metavar="SIZE",
-        type=_argument(_tiles),
-        help="with --executor dask: check one flat design as square tiles of SIZE (`5 mm`, or `auto`) "
-        "on the cluster's workers (docs/tiles.md)",
+        type=_argument(tiles.tile_option),
+        help="with --executor dask: check a design as square tiles of SIZE (`5 mm`, `auto`; docs/tiles.md)",
     )
     parser.add_argument(
         "--worker-memory",
@@ -230,14 +229,6 @@ def _parallel_options(parser: argparse.ArgumentParser) -> None:
         type=_argument(budgets.parse_size),
         help="the memory of each worker of a local Dask cluster (`1GB`): its nanny restarts a worker past it",
     )
-
-
-def _tiles(text: str) -> tuple[float | None]:
-    """`--tiles SIZE`: a length, or `auto` (a one-element tuple: None is `auto`, not unset)."""
-    try:
-        return (tiles.tile_size(text),)
-    except tiles.TilesError as error:
-        raise ValueError(str(error)) from None
 
 
 def _jobs(text: str) -> int:
@@ -417,14 +408,10 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
     options.jobs, options.executor, options.scheduler = args.jobs, args.executor, args.scheduler
     if args.scheduler and args.executor != "dask":
         raise UsageError("--scheduler names a Dask scheduler: give it with --executor dask")
-    if args.tiles is not None:
-        if args.executor != "dask":
-            raise UsageError("--tiles checks a design on a Dask cluster: give it with --executor dask")
-        options.tiled, options.tiles = True, args.tiles[0]
-    if args.worker_memory is not None:
-        if args.executor != "dask" or args.scheduler:
-            raise UsageError("--worker-memory sizes the workers of a local Dask cluster: give it with --executor dask")
-        options.worker_memory = args.worker_memory
+    try:
+        tiles.configure(options, args.tiles, args.worker_memory)
+    except tiles.TilesError as error:
+        raise UsageError(str(error)) from None
     # formats that draw the designs need them here, so files are then checked in this process
     options.keep_designs = not all(
         writer.plugin == "builtin" and writer.name in parallel.PLAIN_FORMATS for writer, _ in outputs

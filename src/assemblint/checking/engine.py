@@ -110,7 +110,7 @@ def review_phase(
     waivers: list[Waiver] | None,
     today: dt.date | None,
 ) -> None:
-    """Waivers applied to the check phase's findings, then the review-phase rules (WV001, WV002).
+    """Waivers applied to the check phase's findings, then the review-phase rules (the waiver family's).
 
     `phase`: the check phase's, or (for merged tiles) the design, deck, selection, budget and result."""
     if not isinstance(phase, _Phase):

@@ -625,9 +625,7 @@ class Assembly:
             material.composition = frozen_dict_or_none(material.composition)
             material.extra = frozen_dict(material.extra)
             seal(material)
-        for element in self.elements:
-            if is_sealed(element):
-                continue
+        for element in (e for e in self.elements if not is_sealed(e)):
             element.pads = frozen_dict(element.pads)
             element.extra = frozen_dict(element.extra)
             seal(element)
@@ -670,14 +668,10 @@ class Assembly:
             step.requires_liquid = seal_targets(step.requires_liquid)
             step.extra = frozen_dict(step.extra)
             seal(step)
-        for waiver in self.waivers:
-            if is_sealed(waiver):
-                continue
+        for waiver in (w for w in self.waivers if not is_sealed(w)):
             waiver.patterns = frozen_list(waiver.patterns)
             seal(waiver)
-        for placement in self.placements:
-            if is_sealed(placement):
-                continue
+        for placement in (p for p in self.placements if not is_sealed(p)):
             frozen(placement.offsets)
             seal(placement)
         for a, b, _loc in self.connects:

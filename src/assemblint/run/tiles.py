@@ -63,6 +63,26 @@ def tile_size(text: str) -> float | None:
     return size
 
 
+def tile_option(text: str) -> tuple[float | None]:
+    """`--tiles SIZE` as argparse reads it: a one-element tuple (None in it is `auto`, not unset)."""
+    try:
+        return (tile_size(text),)
+    except TilesError as error:
+        raise ValueError(str(error)) from None
+
+
+def configure(options: CheckOptions, tiles: tuple[float | None] | None, worker_memory: int | None) -> None:
+    """`--tiles` and `--worker-memory` into the run's options (TilesError: exit 2)."""
+    if tiles is not None:
+        if options.executor != "dask":
+            raise TilesError("--tiles checks a design on a Dask cluster: give it with --executor dask")
+        options.tiled, options.tiles = True, tiles[0]
+    if worker_memory is not None:
+        if options.executor != "dask" or options.scheduler:
+            raise TilesError("--worker-memory sizes the workers of a local Dask cluster: give it with --executor dask")
+        options.worker_memory = worker_memory
+
+
 def halo_of(rules: list[Rule], settings_of: Any, assembly: Assembly) -> float:
     """The largest reach (µm) of the rules that run: how far past its core a tile must hold objects."""
     reach = 0.0
