@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,11 +99,10 @@ def _encode(tile: Tile, finding: Finding) -> dict[str, Any] | None:
         if key is None:
             raise TypeError(f"rule {finding.rule}: a finding names {group!r}, which is not of the design")
         had_members = True
+        local = np.arange(group.count) if index is None else np.fromiter(sorted(index), dtype=np.int64)
         if key[0] == "nets":  # nets are not cut: every tile holds every net
-            local = np.arange(group.count) if index is None else np.fromiter(sorted(index), dtype=np.int64)
             members.append((key, local))
             continue
-        local = np.arange(group.count) if index is None else np.fromiter(sorted(index), dtype=np.int64)
         local = local[tile.core[key][local]]
         if len(local):
             members.append((key, tile.origin[key][local]))
@@ -258,4 +256,4 @@ def _united(tiles: list[TilePart], whole: Assembly) -> tuple[list[Finding], dict
     return merged, disagreeing
 
 
-__all__ = ["EACH", "Reduction", "TilePart", "check_tile", "merge_tiles", "time"]
+__all__ = ["EACH", "Reduction", "TilePart", "check_tile", "merge_tiles"]

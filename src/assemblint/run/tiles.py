@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import os
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,16 +145,19 @@ def _tile(job: TileJob) -> tuple[Tile, list[Rule], Any]:
         os.chdir(unit.cwd)
     host, extensions = host_of(unit.host)
     settings, rules = settings_of(unit, host)
-    options = unit.options
-    whole = load_design(
-        Path(unit.path),
+    return restrict(_load(Path(unit.path), unit.options, extensions), job.window), rules, settings
+
+
+def _load(path: Path, options: CheckOptions, extensions: Any) -> Assembly:
+    """The design as a tile cuts it: flat (every placed instance built), within the run's limits."""
+    return load_design(
+        path,
         root=options.root,
         extensions=extensions,
         max_objects=options.max_objects,
         flat=True,
         limits=options.limits,
     )
-    return restrict(whole, job.window), rules, settings
 
 
 def _node_min(tile: Tile, job: TileJob) -> tuple[np.ndarray, np.ndarray]:
@@ -240,16 +242,8 @@ def check_tiled(report: Report, files: list[Path], options: CheckOptions, host: 
         client, cluster = dask_client(options.scheduler, workers, options.worker_memory)
     try:
         for path in files:
-            started = time.perf_counter()
             try:
-                whole = load_design(
-                    path,
-                    root=options.root,
-                    extensions=extensions,
-                    max_objects=options.max_objects,
-                    flat=True,
-                    limits=options.limits,
-                )
+                whole = _load(path, options, extensions)
             except Exception:  # the serial path reports it exactly as without tiles
                 pipeline.merge(report, pipeline.check_design(path, report.settings, report.rules, options, extensions))
                 continue
@@ -288,7 +282,6 @@ def check_tiled(report: Report, files: list[Path], options: CheckOptions, host: 
                 title=whole.title,
                 waiver_uses=result.waiver_uses,
             )
-            del started
             pipeline.merge(report, design)
     finally:
         if client is not None:
