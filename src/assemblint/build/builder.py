@@ -85,4 +85,9 @@ class Builder(Cells, Process, Waivers):
             self._unused_refines()
         if self.errors:
             raise LanguageError(self.errors)
+        if self.windowed is not None:
+            keys = {id(g): ("pads", i) for i, g in enumerate(asm.pad_arrays)}
+            keys.update({id(g): ("masses", i) for i, g in enumerate(asm.mass_groups)})
+            self.windowed.key(keys)
+            asm.windowed = self.windowed
         return asm

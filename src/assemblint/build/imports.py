@@ -22,6 +22,7 @@ from assemblint.build.references import References
 from assemblint.build.state import Scope
 from assemblint.importing.problems import ImportProblem
 from assemblint.importing.stack import ImportedConnection, ImportedElement, ImportedPads
+from assemblint.importing.tables import Table
 from assemblint.language import syntax_tree as st
 from assemblint.language.values import MAX_COORDINATE, Args, Problem, too_far
 from assemblint.model.assembly import Element, MassGroup, NetGroup, PadArray, SplitPins
@@ -73,25 +74,27 @@ class Imports(References, Materials):
         if self.read_data is None:
             raise Problem("E006", "this design is read from text: a table it names cannot be read", prop.loc)
         assert path_item is not None
-        from assemblint.importing.tables import read_table  # here: only designs with tables pay for it
-
         try:
-            data, shown, _ = self.read_data(written, path_item.loc)
-            table = read_table(data, shown, mapping)
+            table = self._table(e, written, path_item.loc, mapping, scale)
         except ImportProblem as problem:
             raise Problem(problem.diagnostic.code, problem.diagnostic.message, problem.diagnostic.location) from None
-        self._count_objects(prop.loc, pads=table.rows)
+        total = table.rows if table.total is None else table.total
+        self._count_objects(prop.loc, pads=total)
         x, y = e.place(table.numbers["x"] * scale, table.numbers["y"] * scale)
-        if table.rows:
+        if total:
             with np.errstate(invalid="ignore"):
-                far = max(float(np.abs(x).max()), float(np.abs(y).max()))
+                far = max(float(np.abs(x).max(initial=0)), float(np.abs(y).max(initial=0)))
+                if self.windowed is not None and table.total is not None:  # every row, kept or not
+                    far = max(far, *(abs(v) for v in self.windowed.extent))
             if not far <= MAX_COORDINATE:
                 raise too_far(f"pads `{name}` would reach", far, prop.loc)
         diameters = table.numbers["diameter"] * scale if "diameter" in table.numbers else None
         sides = table.numbers["size"] * scale if "size" in table.numbers else None
         for values, what in ((diameters, "diameter"), (sides, "size")):
             if values is not None and (values[~np.isnan(values)] <= 0).any():
-                raise Problem("E008", f"a pad of `{name}` in {shown} has a {what} that is not positive", path_item.loc)
+                raise Problem(
+                    "E008", f"a pad of `{name}` in {table.path} has a {what} that is not positive", path_item.loc
+                )
         pads = ImportedPads(
             name,
             options.get("face", "front"),
@@ -105,6 +108,33 @@ class Imports(References, Materials):
             sides,
         )
         self._add_imported_pads(e, pads, options)
+        if self.windowed is not None and table.rows_kept is not None:
+            self.windowed.pending[id(e.pads[name])] = (table.rows_kept, total)
+            self.windowed.dropped += total - table.rows
+
+    def _table(self, e: Element, written: str, loc: Location, mapping: list, scale: float) -> Table:
+        """A bump map's mapped columns: whole, or (a window of `--tiles`) the rows placed in the
+        window, read in blocks (model/windowed.py); a map the window cannot take is read whole."""
+        from assemblint.importing.tables import NotStreamed, read_rows_in, read_table  # only designs with tables
+
+        windowed = self.windowed
+        if windowed is not None and self.placing:
+            windowed.refuse("a bump map is read inside a placed cell")
+        elif windowed is not None and self.open_data is not None:
+            file, shown = self.open_data(written, loc)
+
+            def keep(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+                px, py = e.place(x * scale, y * scale)
+                windowed.extend(px, py)
+                return windowed.window.holds(px, py)
+
+            try:
+                return read_rows_in(file, shown, mapping, keep)
+            except NotStreamed as why:
+                windowed.refuse(f"{shown} cannot be read in blocks ({why})")
+        assert self.read_data is not None
+        data, shown, _ = self.read_data(written, loc)
+        return read_table(data, shown, mapping)
 
     # -- 3DBlox: elements, their regions' bumps, connections -----------------------------------
 
@@ -282,15 +312,19 @@ class Imports(References, Materials):
         codes = np.concatenate(
             [np.append(g, -1)[c] for (_, c, _, _), g in zip(self.imported_nets, to_global, strict=True)]
         )  # a code of -1 (no net) reads the appended -1
+        taken = np.zeros(len(labels), dtype=bool)
         for name in self.imported_taken:
             k = _index_of(labels, name)
             if k >= 0:
                 codes[codes == k] = -1
+                taken[k] = True
         kept = codes >= 0
         codes, pad_ids = codes[kept], pad_ids[kept]
         order = np.argsort(codes, kind="stable")
         counts = np.bincount(codes, minlength=len(labels))
-        present = np.flatnonzero(counts)
+        # every name a map gives but those a `net` took up: each has pins in the whole design (a
+        # name is in a map because a row gives it), maybe none in a window of `--tiles`
+        present = np.flatnonzero(~taken)
         offsets = np.concatenate([[0], np.cumsum(counts[present])]).astype(np.int64)
         pins = SplitPins(np.ascontiguousarray(pad_ids[order]), offsets)
         names = labels if len(present) == len(labels) else [labels[k] for k in present.tolist()]

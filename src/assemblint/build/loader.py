@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from assemblint.base.diagnostics import SOURCES, Diagnostic, LanguageError, Location, did_you_mean, normalize_line_ends
 from assemblint.base.inputs import BOM, NotRegularFile, TooLarge, position, read_capped
@@ -348,6 +351,33 @@ class Loader:
             self.files.append((shown, hashlib.sha256(data).hexdigest()))
         return data, shown, target
 
+    def open_data(self, written: str, loc: Location, folder: Path | None = None) -> tuple[Path, str]:
+        """A data file to read in blocks (a window's rows of a bump map): its resolved path and shown
+        path, checked as `read_data` checks it, hashed for the report in blocks, never held whole."""
+        if folder is None:
+            folder = self.folders.get(loc.path, self.root)
+        target = self._confine(written, loc, folder)
+        shown = self.display(target)
+        limit = self.limits.max_file_size
+        digest = hashlib.sha256()
+        try:
+            fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            fd = -1
+        if fd < 0 or not stat.S_ISREG(os.fstat(fd).st_mode) or os.fstat(fd).st_size > limit:
+            if fd >= 0:
+                os.close(fd)
+            self.read_data(written, loc, folder)  # refuses it, with its message (E006, E009)
+            raise ImportProblem(Diagnostic("E006", f"cannot read {shown}", loc))
+        with os.fdopen(fd, "rb") as stream:
+            while chunk := stream.read(1 << 22):
+                digest.update(chunk)
+        self.folders.setdefault(shown, target.parent)
+        if shown not in self.data_files:
+            self.data_files.add(shown)
+            self.files.append((shown, digest.hexdigest()))
+        return target, shown
+
     def _read_stack(self, path: Path, via: st.Import | None) -> None:
         """A 3DBlox design (.3dbx): read with its includes and bump maps into one statement."""
         shown = self.display(path.absolute())
@@ -439,6 +469,7 @@ def load(
     flat: bool = False,
     limits: Limits | None = None,
     parse_text: Callable[..., st.SourceFile] | None = None,
+    window: Any = None,
 ) -> Assembly:
     """Read, parse and build one design. Raises LanguageError with every E001–E010 found.
 
@@ -446,9 +477,10 @@ def load(
     caller asks the plugin host for them (`PluginHost.language_extensions()`), as the api does.
     `flat`: build every placed instance (see docs/hierarchy.md for what the default builds).
     `limits`: file size, import depth and expression depth (limits.py); `max_objects` is the fourth.
-    `parse_text`: called as `syntax.parse` is, for each file read (parallel.py: parts, progress)."""
+    `parse_text`: called as `syntax.parse` is, for each file read (parallel.py: parts, progress).
+    `window`: `--tiles` (model/windowed.py): only the bump-map rows placed in it are read."""
     with _no_cyclic_gc():
-        return _load(path, root, extensions, max_objects, text, flat, limits, parse_text)
+        return _load(path, root, extensions, max_objects, text, flat, limits, parse_text, window)
 
 
 @contextmanager
@@ -474,6 +506,7 @@ def _load(
     flat: bool,
     limits: Limits | None,
     parse_text: Callable[..., st.SourceFile] | None,
+    window: Any = None,
 ) -> Assembly:
     import time
 
@@ -494,6 +527,8 @@ def _load(
         max_objects=max_objects,
         hierarchical=not flat,
         read_data=loader.read_data,
+        open_data=loader.open_data,
+        window=window,
     )
     try:
         assembly = builder.build(loader.display(path.absolute()), loader.statements)
@@ -505,8 +540,12 @@ def _load(
 
     assembly.files = loader.files
     from assemblint.model.netlist import Netlist
+    from assemblint.model.windowed import NothingHeld, stand_in
 
-    assembly.netlist = Netlist.build(assembly)
+    if isinstance(window, NothingHeld) and assembly.windowed.totals:  # `--tiles`' own process: names, counts
+        stand_in(assembly)
+    else:
+        assembly.netlist = Netlist.build(assembly)
     assembly.timings = loader.timings
     assembly.seal()  # read-only to rules from here on (model/readonly.py)
     loader.timings.build = time.perf_counter() - started

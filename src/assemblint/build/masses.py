@@ -8,6 +8,8 @@ is reported exactly as any other `mass` would be.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from assemblint.base.diagnostics import Location
@@ -26,8 +28,11 @@ MASS_PROPERTIES = ("joins", "diameter", "size", "height", "in", "region", "curre
 class Masses(References, Materials):
     """Mass declarations, and the fast path for explicit one-line masses."""
 
+    _joined: tuple[np.ndarray, int] | None = None  # `--tiles`: the rows of the masses _joins just made
+
     def _mass(self, scope: Scope, decl: st.Declaration) -> None:
         assert self.assembly is not None
+        self._joined = None
         material = None
         if decl.base is not None:
             assert decl.base_loc is not None
@@ -133,6 +138,9 @@ class Masses(References, Materials):
             current=current,
         )
         self._add_masses(scope, decl.name, group)
+        if self._joined is not None and self.windowed is not None:  # its masses numbered by their rows
+            self.windowed.pending[id(group)] = self._joined
+        self._joined = None
 
     def _add_masses(self, scope: Scope, name: str, group: MassGroup) -> None:
         """A built mass declaration joins its scope and the design, after the masses before it."""
@@ -187,8 +195,11 @@ class Masses(References, Materials):
         return array if array is not None and not array.indexed else None
 
     def _joins(self, scope: Scope, decl: st.Declaration, prop: st.Property, args: Args) -> tuple[PadSel, PadSel | None]:
+        windowed = self.windowed
+        uses = windowed.uses if windowed is not None else 0
         left_ref = args.ref("pads such as `die.c[*]`")
         left = self._pads_of(scope, left_ref)
+        map_left = windowed.last if windowed is not None and windowed.uses == uses + 1 else None
         right = None
         right_ref = None
         if args.accept_punct("--"):
@@ -198,6 +209,8 @@ class Masses(References, Materials):
             args.keyword("position")
             tolerance = args.quantity(LENGTH) if args.accept_keyword("tolerance") else POSITION_TOLERANCE
             args.end()
+            if windowed is not None and windowed.uses > uses:
+                return self._partners_in_window(left, right, tolerance, prop, map_left, windowed.uses - uses)
             return left, self._partners(left, right, tolerance, prop)
         args.end()
         if right is not None and len(left) != len(right):
@@ -236,6 +249,31 @@ class Masses(References, Materials):
                 prop.span,
             )
         return PadSel(right.ids[nearest], right.diameter[nearest], right.element[nearest])
+
+    def _partners_in_window(
+        self, left: PadSel, right: PadSel, tolerance: float, prop: st.Property, map_left: Any, uses: int
+    ) -> tuple[PadSel, PadSel]:
+        """`joins A -- B by position` on bump maps read for one window of `--tiles`: A must be one
+        whole map, so that each mass is numbered by its pad's row. Only the pads of A at least
+        `tolerance` inside the window make masses: their partners, the nearest as in the whole
+        design, lie in the window too (a pad nearer the edge is out of the core and beyond the reach
+        of the core's objects: the run's halo is grown by the tolerance, run/tiles.py)."""
+        windowed = self.windowed
+        assert windowed is not None
+        if map_left is None or map_left[1] or uses > 2 or len(left) != map_left[0].count:
+            return left, self._partners(left, right, tolerance, prop)  # refused when built (uses > allowed)
+        windowed.allowed += uses
+        windowed.tolerance = max(windowed.tolerance, tolerance)
+        array = map_left[0]
+        rows, total = windowed.pending[id(array)]
+        lx, ly = self._pad_positions(left.ids)
+        kept = np.flatnonzero(windowed.window.inside(lx, ly, tolerance))  # partners, if any, in the window too
+        left = PadSel(left.ids[kept], left.diameter[kept], left.element[kept])
+        self._joined = (rows[kept], total)
+        windowed.dropped += total - len(kept)
+        if not len(left):  # nothing of the map in the window: no mass
+            return left, left
+        return left, self._partners(left, right, tolerance, prop)
 
     def _pad_positions(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The positions of pads by global id, read from the arrays that hold them (only those: a

@@ -102,6 +102,8 @@ class References(BuildState):
                 raise Problem(
                     "E002", f"`{target.name}` is a single object, not an array: write it without `{rest[0]}`", ref.loc
                 )
+            if self.windowed is not None and id(target) in self.windowed.pending:
+                self.windowed.refuse("it names masses joined to bump-map pads by index")
             return [Selection(target, _select(rest[0], target.count, target.name, ref.loc))]
         if isinstance(target, Layer):
             if rest:
@@ -137,6 +139,14 @@ class References(BuildState):
         if len(rest) > 1 or (rest and not isinstance(rest[0], st.Index)):
             raise Problem("E002", f"`{ref}`: a pad has no parts", ref.loc)
         local = None
+        if self.windowed is not None and id(array) in self.windowed.pending:
+            self.windowed.uses += 1  # allowed only as a whole map joined by position (masses.py)
+            some = bool(rest) and cast("st.Index", rest[0]).kind != "every"
+            self.windowed.last = (array, some)
+            if some:  # indices of the whole map, not of the window's rows: the run builds it whole
+                self.windowed.refuse("it names bump-map pads by index")
+                local = np.zeros(0, dtype=np.int64)
+                rest = []
         if rest:
             if not array.indexed:
                 raise Problem(

@@ -36,6 +36,7 @@ from assemblint.model.assembly import (
 )
 from assemblint.model.hierarchy import Reach
 from assemblint.model.placing import transform
+from assemblint.model.windowed import Windowed
 
 T = TypeVar("T")
 
@@ -166,9 +167,14 @@ class BuildState:
         max_objects: int = DEFAULT_MAX_OBJECTS,
         hierarchical: bool = True,
         read_data: Callable[[str, Location], tuple[bytes, str, Any]] | None = None,
+        open_data: Callable[[str, Location], tuple[Any, str]] | None = None,
+        window: Any = None,
     ) -> None:
         self.hierarchical = hierarchical  # build one representative per kind of placed instance
         self.read_data = read_data  # reads the data files a design names (tables, imports.py); None: none
+        self.open_data = open_data  # the same, as a path to read in blocks (a window's rows, imports.py)
+        # `--tiles`: keep only the bump-map rows placed in `window` (model/windowed.py); None: every row
+        self.windowed = Windowed(window) if window is not None else None
         self.stack_title: str | None = None  # an imported 3DBlox design's name (namespaces.py)
         self.refines: dict[str, list[st.Refine]] = {}  # `refine TARGET {…}` by target, taken as targets are built
         # the nets bump maps name, per map: (its first pad id, each pad's code, the names, where)
@@ -219,7 +225,7 @@ class BuildState:
 
     def _count_objects(self, loc: Location, pads: int = 0, masses: int = 0) -> None:
         """E009 before allocating: the limit on pads and masses counted out of grids and cells."""
-        total = self.pad_total + self.mass_total + pads + masses
+        total = self.pad_total + self.mass_total + pads + masses + (self.windowed.dropped if self.windowed else 0)
         if total > self.max_objects:
             self.limit_hit = True
             raise Problem(

@@ -15,8 +15,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,8 @@ class Table:
     net_codes: np.ndarray | None
     net_names: Strings | None
     path: str
+    rows_kept: np.ndarray | None = None  # read_rows_in: each kept row's index in the table
+    total: int | None = None  # read_rows_in: the table's rows, kept or not
 
     def line_of(self, row: int) -> int:
         """The line a data row starts on (1-based): the header is line 1; exact unless a quoted field
@@ -56,6 +59,16 @@ def read_table(data: bytes, path: str, mapping: list[tuple[str, str, Location]])
     if b"\r" in data and b"\n" not in data:  # old Mac line ends: CR alone ends each row
         data = data.replace(b"\r", b"\n")
     end = data.find(b"\n")
+    delimiter, headers, wanted = _header(data, end, path, mapping)
+    if end < 0 or not data[end + 1 :].strip():  # a header row and no data: no pads (pyarrow would refuse it)
+        return _empty(path, wanted)
+    return _read_columns(data, path, delimiter, headers, wanted)
+
+
+def _header(
+    data: bytes, end: int, path: str, mapping: list[tuple[str, str, Location]]
+) -> tuple[str, list[str], dict[str, str]]:
+    """The header row (up to `end`): its separator, its column names and the mapped roles' columns."""
     header_line = (data if end < 0 else data[:end]).rstrip(b"\r")  # not split(): a copy of the whole table
     delimiter = _delimiter(header_line)
     try:
@@ -92,9 +105,109 @@ def read_table(data: bytes, path: str, mapping: list[tuple[str, str, Location]])
                 )
             )
         wanted[role] = header
-    if end < 0 or not data[end + 1 :].strip():  # a header row and no data: no pads (pyarrow would refuse it)
-        return _empty(path, wanted)
-    return _read_columns(data, path, delimiter, headers, wanted)
+    return delimiter, headers, wanted
+
+
+class NotStreamed(Exception):
+    """A table `read_rows_in` cannot read in blocks (old Mac line ends, a row pyarrow refuses): the
+    caller reads it whole instead, where every problem is found and told with its line."""
+
+
+def read_rows_in(
+    file: Path, path: str, mapping: list[tuple[str, str, Location]], keep: Callable[[Any, Any], Any]
+) -> Table:
+    """The rows of a table that `keep(x, y)` keeps (x and y as the file writes them), read from
+    `file` in blocks: a tile of `--tiles` holds its own rows, never the whole table. `Table.rows`
+    is the kept rows' index in the table and `total` the table's rows; the net names are the whole
+    table's, in the order `read_table` gives them, the codes only the kept rows'."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    with file.open("rb") as stream:
+        head = stream.read(1 << 20)
+        while b"\n" not in head and len(head) % (1 << 20) == 0 and head:
+            more = stream.read(1 << 20)
+            if not more:
+                break
+            head += more
+    head = head.removeprefix(BOM)
+    end = head.find(b"\n")
+    if b"\r" in head[: end if end >= 0 else len(head)].rstrip(b"\r") or (end < 0 and b"\r" in head):
+        raise NotStreamed("old Mac line ends")
+    delimiter, headers, wanted = _header(head, end, path, mapping)
+    types = {header: pa.float64() if role in NUMERIC_ROLES else pa.string() for role, header in wanted.items()}
+    if "net" in wanted:
+        types[wanted["net"]] = pa.dictionary(pa.int32(), pa.string())
+    numbers: dict[str, list] = {role: [] for role in wanted if role in NUMERIC_ROLES}
+    names: list = []
+    nets: list = []
+    rows: list = []
+    total = 0
+    try:
+        reader = pacsv.open_csv(
+            str(file),
+            read_options=pacsv.ReadOptions(column_names=headers, skip_rows=1, block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=list(dict.fromkeys(wanted.values())),
+                column_types=types,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        for batch in reader:
+            x = batch.column(wanted["x"]).to_numpy(zero_copy_only=False).astype(float, copy=False)
+            y = batch.column(wanted["y"]).to_numpy(zero_copy_only=False).astype(float, copy=False)
+            if not (np.isfinite(x).all() and np.isfinite(y).all()):
+                raise NotStreamed("an empty or infinite x or y")
+            mask = np.asarray(keep(x, y), dtype=bool)
+            chosen = pa.array(mask)
+            for role in numbers:
+                column = batch.column(wanted[role]).to_numpy(zero_copy_only=False).astype(float, copy=False)
+                numbers[role].append(column[mask])
+            if "name" in wanted:
+                names.append(pc.filter(batch.column(wanted["name"]), chosen))
+            if "net" in wanted:
+                nets.append(pc.filter(batch.column(wanted["net"]), chosen))  # each block's names kept
+            rows.append(np.flatnonzero(mask) + total)
+            total += batch.num_rows
+    except (pa.ArrowInvalid, pa.ArrowException) as error:
+        raise NotStreamed(str(error)) from None
+    kept = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    table = Table(
+        len(kept),
+        {role: np.concatenate(parts) if parts else np.zeros(0) for role, parts in numbers.items()},
+        Strings(pa.chunked_array(names, type=pa.string())) if "name" in wanted else None,
+        None,
+        None,
+        path,
+    )
+    if "net" in wanted:
+        table.net_codes, table.net_names = _kept_nets(nets)
+    table.rows_kept, table.total = kept.astype(np.int64), total
+    return table
+
+
+def _kept_nets(blocks: list) -> tuple[np.ndarray, Strings]:
+    """Each block's kept net cells (dictionary arrays that still hold every name of their block)
+    as codes into the whole table's names, in the order of first appearance (as `net_column`)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not blocks:
+        return np.zeros(0, dtype=np.int64), Strings(pa.array([], type=pa.string()))
+    unified = pa.chunked_array(blocks).unify_dictionaries()
+    dictionary = unified.chunk(0).dictionary
+    codes = np.concatenate(
+        [c.indices.to_numpy(zero_copy_only=False).astype(np.int64) for c in unified.chunks] or [np.zeros(0, np.int64)]
+    )
+    trimmed = pc.utf8_trim_whitespace(dictionary)
+    keep = pc.and_(pc.not_equal(trimmed, ""), pc.not_equal(trimmed, "-")).to_numpy(zero_copy_only=False)
+    if not len(keep):
+        return codes, Strings(trimmed)
+    remap = np.where(keep, np.cumsum(keep) - 1, -1)
+    return remap[codes], Strings(pc.filter(trimmed, keep))
 
 
 def _empty(path: str, wanted: dict[str, str]) -> Table:

@@ -537,6 +537,7 @@ class Assembly:
     represented: Represented = field(default_factory=Represented)
     netlist: Netlist | None = None
     timings: Any = None  # loader.Timings: seconds spent parsing and building
+    windowed: Any = None  # model/windowed.Windowed: built for one window of `--tiles`; None: whole
 
     @property
     def masses(self) -> GroupView:

@@ -39,6 +39,11 @@ class Window:
         h = self.halo
         return (x >= self.x0 - h) & (x <= self.x1 + h) & (y >= self.y0 - h) & (y <= self.y1 + h)
 
+    def inside(self, x: np.ndarray, y: np.ndarray, margin: float) -> np.ndarray:
+        """Held, and at least `margin` from the window's outer edge: all within `margin` of it is held too."""
+        h = self.halo - margin
+        return (x >= self.x0 - h) & (x <= self.x1 + h) & (y >= self.y0 - h) & (y <= self.y1 + h)
+
     def core(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return (x >= self.x0) & (x < self.x1) & (y >= self.y0) & (y < self.y1)
 
@@ -86,7 +91,7 @@ def restrict(assembly: Assembly, window: Window) -> Tile:
     px, py = netlist.pad_x, netlist.pad_y
     keep_pad = window.holds(px, py)
     pad_new = np.cumsum(keep_pad) - 1  # global pad id -> local (where kept)
-    pad_global = np.flatnonzero(keep_pad)
+    held = np.flatnonzero(keep_pad)
     origin: dict[tuple[str, int], np.ndarray] = {}
     core: dict[tuple[str, int], np.ndarray] = {}
     new_of: dict[int, Any] = {}  # id(old object) -> its tile copy
@@ -193,9 +198,16 @@ def restrict(assembly: Assembly, window: Window) -> Tile:
         netlist=None,
     )
     tile_assembly.netlist = Netlist.build(tile_assembly)
-    lx, ly = px[pad_global], py[pad_global]
+    lx, ly = px[held], py[held]
+    windowed = assembly.windowed
+    if windowed is not None:  # built for a window (model/windowed.py): its members' whole-design indices
+        origin = {key: windowed.global_index(key, local) for key, local in origin.items()}
+    pad_starts, mass_starts = whole_starts(assembly)
+    pad_global = np.concatenate(
+        [pad_starts[i] + origin[("pads", i)] for i in range(len(arrays))] or [np.zeros(0, np.int64)]
+    ).astype(np.int64)
     mass_global = np.concatenate(
-        [old.start + origin[("masses", i)] for i, old in enumerate(assembly.mass_groups)] or [np.zeros(0, np.int64)]
+        [mass_starts[i] + origin[("masses", i)] for i in range(len(groups))] or [np.zeros(0, np.int64)]
     ).astype(np.int64)
     mass_core = np.concatenate([core[("masses", i)] for i in range(len(groups))] or [np.zeros(0, bool)])
     return Tile(
@@ -208,6 +220,21 @@ def restrict(assembly: Assembly, window: Window) -> Tile:
         window.band(lx, ly),
         mass_global,
         mass_core,
+    )
+
+
+def whole_starts(assembly: Assembly) -> tuple[np.ndarray, np.ndarray]:
+    """Each pad array's and mass group's first id in the whole design (a windowed build holds only
+    some of each: its whole counts say where each starts)."""
+    windowed = assembly.windowed
+    pads = [a.count for a in assembly.pad_arrays]
+    masses = [g.count for g in assembly.mass_groups]
+    if windowed is not None:
+        pads = [windowed.total(("pads", i), n) for i, n in enumerate(pads)]
+        masses = [windowed.total(("masses", i), n) for i, n in enumerate(masses)]
+    return (
+        np.concatenate([[0], np.cumsum(pads, dtype=np.int64)]),
+        np.concatenate([[0], np.cumsum(masses, dtype=np.int64)]),
     )
 
 

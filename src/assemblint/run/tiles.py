@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,11 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assemblint.base.diagnostics import LanguageError
 from assemblint.base.units import UnitError, parse_quantity_text
 from assemblint.build.loader import load as load_design
 from assemblint.checking.budgets import Budget
+from assemblint.checking.engine import matches
 from assemblint.checking.tiling import TilePart, check_tile, merge_tiles
-from assemblint.model.tiles import Tile, Window, restrict
+from assemblint.model.tiles import Tile, Window, restrict, span
+from assemblint.model.windowed import NothingHeld
 from assemblint.run import pipeline
 from assemblint.run.parallel import HOSTS, HostSpec, Unit, dask_client, host_of, settings_of
 from assemblint.run.pipeline import CheckOptions, DesignResult
@@ -94,17 +98,16 @@ def halo_of(rules: list[Rule], settings_of: Any, assembly: Assembly) -> float:
     return reach
 
 
-def plan(assembly: Assembly, size: float | None, halo: float) -> list[Window]:
-    """The tiles' windows over the design's pads: row by row from the lowest x and y; the outer
-    edges reach to infinity, so every object lies in exactly one core."""
-    netlist = assembly.netlist
-    assert netlist is not None
-    if netlist.pad_count == 0:
+def plan(
+    extent: tuple[float, float, float, float, int], size: float | None, halo: float, pads: int = 0
+) -> list[Window]:
+    """The tiles' windows over the design's pads (`_extent`: x0, y0, x1, y1, count): row by row
+    from the lowest x and y; the outer edges reach to infinity, so every object lies in exactly one core."""
+    x0, y0, x1, y1, count = extent
+    if count == 0 or not x0 <= x1:
         return [Window(-math.inf, -math.inf, math.inf, math.inf, halo)]
-    x0, x1 = float(netlist.pad_x.min()), float(netlist.pad_x.max())
-    y0, y1 = float(netlist.pad_y.min()), float(netlist.pad_y.max())
     if size is None:
-        tiles = max(1, math.ceil(netlist.pad_count / AUTO_OBJECTS))
+        tiles = max(1, math.ceil(count / AUTO_OBJECTS))
         size = max(x1 - x0, y1 - y0, 1.0) / max(1, math.floor(math.sqrt(tiles)))
     nx = max(1, math.ceil((x1 - x0) / size + 1e-9))
     ny = max(1, math.ceil((y1 - y0) / size + 1e-9))
@@ -126,6 +129,7 @@ class TileJob:
     window: Window
     index: int
     pads: int  # the whole design's pad count: node keys past it are nodes without pads
+    windowed: bool = True  # read only the bump-map rows in the window (model/windowed.py); False: all
 
 
 @dataclass
@@ -139,17 +143,26 @@ class NodePart:
     node_min: np.ndarray
 
 
-def _tile(job: TileJob) -> tuple[Tile, list[Rule], Any]:
+def _built(job: TileJob) -> tuple[Assembly, list[Rule], Any]:
+    """The design as the tile's worker builds it: the bump-map rows in the window (or all), every
+    declaration and explicit object; the rules and settings of the run."""
     unit = job.unit
     if os.getcwd() != unit.cwd:
         os.chdir(unit.cwd)
     host, extensions = host_of(unit.host)
     settings, rules = settings_of(unit, host)
-    return restrict(_load(Path(unit.path), unit.options, extensions), job.window), rules, settings
+    window = job.window if job.windowed else None
+    return _load(Path(unit.path), unit.options, extensions, window), rules, settings
 
 
-def _load(path: Path, options: CheckOptions, extensions: Any) -> Assembly:
-    """The design as a tile cuts it: flat (every placed instance built), within the run's limits."""
+def _tile(job: TileJob) -> tuple[Tile, list[Rule], Any]:
+    assembly, rules, settings = _built(job)
+    return restrict(assembly, job.window), rules, settings
+
+
+def _load(path: Path, options: CheckOptions, extensions: Any, window: Any = None) -> Assembly:
+    """The design as a tile cuts it: flat (every placed instance built), within the run's limits;
+    with a window, only its bump-map rows (NothingHeld: none, the run's own stand-in)."""
     return load_design(
         path,
         root=options.root,
@@ -157,7 +170,17 @@ def _load(path: Path, options: CheckOptions, extensions: Any) -> Assembly:
         max_objects=options.max_objects,
         flat=True,
         limits=options.limits,
+        window=window,
     )
+
+
+def tile_reach(job: TileJob) -> tuple[float, float]:
+    """Pass 0 of a windowed run, in a worker: the largest reach of the rules that run over the
+    objects the window holds, and the longest link among them (every object lies in one core, and
+    the provisional halo holds each of its links: the largest over the tiles is the design's)."""
+    assembly, rules, settings = _built(job)
+    assert settings.deck is not None
+    return halo_of(rules, _effective(settings.deck), assembly), span(assembly)
 
 
 def _node_min(tile: Tile, job: TileJob) -> tuple[np.ndarray, np.ndarray]:
@@ -231,8 +254,6 @@ def tile_check(job: TileJob, united: tuple[np.ndarray, np.ndarray]) -> TilePart:
 
 def check_tiled(report: Report, files: list[Path], options: CheckOptions, host: PluginHost, size: float | None) -> None:
     """Check each file as tiles on Dask (`--scheduler synchronous`: in this process, one by one)."""
-    import dask
-
     spec = HostSpec.of(host)
     extensions = host.language_extensions()
     HOSTS[spec] = (host, extensions)  # the synchronous scheduler's tiles, in this process, use this run's plugins
@@ -242,53 +263,124 @@ def check_tiled(report: Report, files: list[Path], options: CheckOptions, host: 
         client, cluster = dask_client(options.scheduler, workers, options.worker_memory)
     try:
         for path in files:
-            try:
-                whole = _load(path, options, extensions)
-            except Exception:  # the serial path reports it exactly as without tiles
-                pipeline.merge(report, pipeline.check_design(path, report.settings, report.rules, options, extensions))
-                continue
-            deck = report.settings.deck
-            assert deck is not None
-            halo = halo_of(report.rules, _effective(deck), whole)
-            windows = plan(whole, size, halo)
             unit = Unit(str(path), os.getcwd(), options, spec, uuid.uuid4().hex)
-            pads = whole.pad_count
-            jobs = [TileJob(unit, window, i, pads) for i, window in enumerate(windows)]
-            compute = _computer(client)
-            node_parts = compute([dask.delayed(tile_nodes, pure=False)(job) for job in jobs])
-            united = unite(list(node_parts))
-            tile_parts = compute(
-                [dask.delayed(tile_check, pure=False)(job, u) for job, u in zip(jobs, united, strict=True)]
-            )
-            result = merge_tiles(
-                list(tile_parts),
-                whole,
-                report.rules,
-                deck,
-                (options.select, options.ignore),
-                Budget(options.rule_timeout, options.rule_memory),
-                whole.waivers + report.settings.file_waivers,
-                options.today,
-            )
-            for finding in result.findings:
-                finding.baseline = finding.fingerprint in report.settings.baseline
-            design = DesignResult(
-                whole.path,
-                findings=result.findings,
-                problems=result.problems,
-                outcomes=result.outcomes,
-                inputs=list(whole.files),
-                loaded=True,
-                title=whole.title,
-                waiver_uses=result.waiver_uses,
-            )
-            pipeline.merge(report, design)
+            result = _check_file(report, path, unit, extensions, size, _computer(client))
+            if result is None:  # the serial path reports it exactly as without tiles
+                pipeline.merge(report, pipeline.check_design(path, report.settings, report.rules, options, extensions))
+            else:
+                pipeline.merge(report, result)
     finally:
         if client is not None:
             client.close()
         if cluster is not None:
             cluster.close()
         HOSTS.pop(spec, None)
+
+
+def _check_file(
+    report: Report, path: Path, unit: Unit, extensions: Any, size: float | None, compute: Any
+) -> DesignResult | None:
+    """One design as tiles; None when it does not build (the serial path then reports why)."""
+    import dask
+
+    options = unit.options
+    deck = report.settings.deck
+    assert deck is not None
+    try:
+        whole = _load(path, options, extensions, NothingHeld())
+        reason = _built_whole(whole, report.rules, deck, options)
+        complete = whole.windowed is None or not whole.windowed.totals  # no bump map: this is the design
+    except LanguageError as error:  # built whole, it says where it is wrong, or what else kept the windows out
+        reason, complete = f"it cannot be built by window ({error.diagnostics[0].message})", False
+    if reason is None:  # the workers read their windows' rows; this process holds none
+        windowed = whole.windowed
+        provisional = max(windowed.tolerance, 1.0)
+        zero = [TileJob(unit, w, i, whole.pad_count) for i, w in enumerate(plan(_extent(whole), size, provisional))]
+        reaches = compute([dask.delayed(tile_reach, pure=False)(job) for job in zero])
+        # the masses of pads within the tolerance of a window's edge are not built (build/masses.py)
+        halo = max([provisional, *(max(r) for r in reaches)]) + windowed.tolerance
+    else:
+        if not complete:
+            try:
+                whole = _load(path, options, extensions)
+            except Exception:
+                return None
+            sys.stderr.write(f"assemblint: --tiles: {whole.path} is built whole in this process: {reason}\n")
+        halo = max(halo_of(report.rules, _effective(deck), whole), span(whole))
+    windows = plan(_extent(whole), size, halo)
+    pads = whole.pad_count
+    jobs = [TileJob(unit, window, i, pads, reason is None) for i, window in enumerate(windows)]
+    try:
+        node_parts = compute([dask.delayed(tile_nodes, pure=False)(job) for job in jobs])
+        united = unite(list(node_parts))
+        tile_parts = compute(
+            [dask.delayed(tile_check, pure=False)(job, u) for job, u in zip(jobs, united, strict=True)]
+        )
+    except LanguageError:  # a row some tile refuses: the whole design is read again to say where
+        return None
+    result = merge_tiles(
+        list(tile_parts),
+        whole,
+        report.rules,
+        deck,
+        (options.select, options.ignore),
+        Budget(options.rule_timeout, options.rule_memory),
+        whole.waivers + report.settings.file_waivers,
+        options.today,
+    )
+    for finding in result.findings:
+        finding.baseline = finding.fingerprint in report.settings.baseline
+    return DesignResult(
+        whole.path,
+        findings=result.findings,
+        problems=result.problems,
+        outcomes=result.outcomes,
+        inputs=list(whole.files),
+        loaded=True,
+        title=whole.title,
+        waiver_uses=result.waiver_uses,
+    )
+
+
+def _built_whole(whole: Assembly, rules: list[Rule], deck: Any, options: CheckOptions) -> str | None:
+    """Why the design must be built whole in this process (None: the workers read their rows)."""
+    windowed = whole.windowed
+    if windowed is None or not windowed.totals:
+        return "it has no bump map to read by window"
+    if windowed.inexact:
+        return "; ".join(windowed.inexact)
+    settings_of = _effective(deck)
+    whole_rules = []
+    for rule in rules:
+        if rule.phase != "check" or rule.tiles is not None:
+            continue
+        if (options.select and not matches(rule.id, options.select)) or (
+            options.ignore and matches(rule.id, options.ignore)
+        ):
+            continue
+        settings = settings_of(rule)
+        if settings is None or settings.enabled:
+            whole_rules.append(rule.id)
+    if whole_rules:
+        shown = ", ".join(whole_rules[:8]) + (f" and {len(whole_rules) - 8} more" if len(whole_rules) > 8 else "")
+        return f"rules {shown} run on the whole design, not on tiles (docs/tiles.md)"
+    return None
+
+
+def _extent(assembly: Assembly) -> tuple[float, float, float, float, int]:
+    """The top view's extent of every pad (x0, y0, x1, y1) and their count: the bump maps' as the
+    windowed build measured them (it holds none of their rows), the other pads' from their arrays."""
+    windowed = assembly.windowed
+    x0 = y0 = math.inf
+    x1 = y1 = -math.inf
+    if windowed is not None:
+        x0, y0, x1, y1 = windowed.extent
+    for i, array in enumerate(assembly.pad_arrays):
+        if (windowed is not None and ("pads", i) in windowed.totals) or not array.count:
+            continue
+        x0, x1 = min(x0, float(np.min(array.x))), max(x1, float(np.max(array.x)))
+        y0, y1 = min(y0, float(np.min(array.y))), max(y1, float(np.max(array.y)))
+    return x0, y0, x1, y1, assembly.pad_count
 
 
 def _effective(deck: Any) -> Any:

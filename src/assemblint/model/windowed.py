@@ -1,0 +1,136 @@
+"""A design built for one window of `--tiles`: what its bump maps kept, and how to number it.
+
+A tile's worker builds the design with a window (`load(..., window=)`): the rows of each bump map
+(`pads NAME from "map.csv"`) placed outside the window are not read into the model, and the masses
+`joins … by position` makes of them follow. What stays must be named as the whole design names
+it, so each kept group remembers the whole design's index of each member and the group's whole
+count (`rows`, `totals`). A design the window cannot number exactly (bump-map pads named by index,
+a map inside a placed cell, …) says why in `inexact`: the run then builds it whole (run/tiles.py).
+The run's own process builds the design with a window that holds nothing: its declarations, the
+groups' whole counts, the maps' extent and the nets' names, and no rows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class Windowed:
+    """What a windowed build kept (model/tiles.py numbers a tile with it)."""
+
+    window: Any  # model/tiles.Window: holds(x, y) and inside(x, y, margin), bool arrays
+    #: per kept group, by ("pads" | "masses", its index in the design): each member's index in the
+    #: whole group, and the whole group's count
+    rows: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
+    totals: dict[tuple[str, int], int] = field(default_factory=dict)
+    extent: list[float] = field(default_factory=lambda: [math.inf, math.inf, -math.inf, -math.inf])
+    tolerance: float = 0.0  # the largest `joins … by position` tolerance between bump-map pads
+    dropped: int = 0  # pads and masses not kept: the limit on objects counts them all the same
+    inexact: list[str] = field(default_factory=list)
+    # while building, by id(group): the same as rows/totals (the builder keys them once built)
+    pending: dict[int, tuple[np.ndarray, int]] = field(default_factory=dict)
+    uses: int = 0  # references to a bump map's pads
+    allowed: int = 0  # of which `joins … by position` took these as whole maps
+    last: Any = None  # the last map referenced: (its PadArray, whether some of it only)
+
+    def extend(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Grow the extent by these placed positions (every row, kept or not)."""
+        if len(x):
+            e = self.extent
+            e[0], e[1] = min(e[0], float(x.min())), min(e[1], float(y.min()))
+            e[2], e[3] = max(e[2], float(x.max())), max(e[3], float(y.max()))
+
+    def refuse(self, reason: str) -> None:
+        if reason not in self.inexact:
+            self.inexact.append(reason)
+
+    def key(self, groups: dict[int, tuple[str, int]]) -> None:
+        """Once built: the pending groups by their key in the design."""
+        for ident, (rows, total) in self.pending.items():
+            key = groups.get(ident)
+            if key is None:  # a group the build dropped (an error): nothing to number
+                continue
+            self.rows[key], self.totals[key] = rows, total
+        self.pending.clear()
+        if self.uses > self.allowed and not self.inexact:
+            self.refuse("it names bump-map pads other than as whole maps joined `by position`")
+
+    def total(self, key: tuple[str, int], count: int) -> int:
+        return self.totals.get(key, count)
+
+    def global_index(self, key: tuple[str, int], local: np.ndarray) -> np.ndarray:
+        rows = self.rows.get(key)
+        return local if rows is None else rows[local]
+
+
+class NothingHeld:
+    """The window of the run's own process of `--tiles`: it holds no row (model/windowed.py)."""
+
+    halo = 0.0
+
+    def holds(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.zeros(len(x), dtype=bool)
+
+    def inside(self, x: np.ndarray, y: np.ndarray, margin: float) -> np.ndarray:
+        return np.zeros(len(x), dtype=bool)
+
+
+def stand_in(assembly: Any) -> None:
+    """Make a build that holds no row the design as the run's process of `--tiles` names it: each
+    bump-map group at its whole count and first id, as arrays that cost no memory (read only for
+    their length), and a netlist of names alone. No rule runs on it: checking/tiling.py merges the
+    tiles' findings onto it and runs the reductions, which name objects by their whole-design ids."""
+    windowed = assembly.windowed
+    start = 0
+    for i, array in enumerate(assembly.pad_arrays):
+        total = windowed.total(("pads", i), array.count)
+        if total != array.count:
+            nothing = np.broadcast_to(np.float64(np.nan), (total,))
+            array.x, array.y, array.labels, array.diameters, array.sides = nothing, nothing, None, None, None
+        array.start, start = start, start + total
+    pads, start = start, 0
+    for i, group in enumerate(assembly.mass_groups):
+        total = windowed.total(("masses", i), group.count)
+        if total != group.count:
+            group.pads_a = group.pads_b = np.broadcast_to(np.int64(-1), (total,))
+            group.diameter = np.broadcast_to(np.float64(np.nan), (total,))
+        group.start, start = start, start + total
+    assembly.netlist = Names(assembly, pads, start)
+
+
+class _Owner:
+    """Which group a whole-design id falls in, by the groups' first ids (no array per object)."""
+
+    def __init__(self, starts: list[int]):
+        self.starts = np.asarray(starts, dtype=np.int64)
+
+    def __getitem__(self, ids: Any) -> Any:
+        found = np.searchsorted(self.starts, ids, side="right") - 1
+        return found if isinstance(found, np.ndarray) else int(found)
+
+
+class Names:
+    """The netlist of a stand-in design (`stand_in`): counts, and the name of a node by its id, for
+    a reduction to name what the tiles found. Anything else is not there, and a rule that reads it
+    fails loudly (crashed), never on made-up data."""
+
+    def __init__(self, assembly: Any, pads: int, masses: int):
+        from assemblint.model.netlist import Netlist
+
+        self.pad_count, self.mass_count = pads, masses
+        self.lead_count = sum(g.count for g in assembly.lead_groups)
+        self.pad_array = _Owner([a.start for a in assembly.pad_arrays])
+        self.mass_group = _Owner([g.start for g in assembly.mass_groups])
+        self.lead_group = _Owner([g.start for g in assembly.lead_groups])
+        self._name = Netlist.node_name
+
+    def node_name(self, assembly: Any, node: int) -> str:
+        return str(self._name(self, assembly, node))  # type: ignore[arg-type]
+
+    def seal(self) -> None:
+        """Nothing to freeze: it holds no array a rule could change."""

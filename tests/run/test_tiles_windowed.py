@@ -1,0 +1,149 @@
+"""`--tiles` on bump maps: each tile's worker reads only its window's rows (model/windowed.py,
+importing/tables.read_rows_in) and the run's own process holds none, and the report is still the
+one-process report, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import assemblint
+from assemblint import rule
+from assemblint.api import CheckOptions, check_files
+from assemblint.base.diagnostics import Location
+from assemblint.importing.tables import read_rows_in, read_table
+from assemblint.plugins.host import PluginHost
+from assemblint.run import tiles
+
+from .test_parallel import FORMATS, outputs
+from .test_tiles import SYNC
+
+DESIGN = """assembly "two bump maps joined by position"
+use std
+element sub : substrate { body BT; size 2 mm x 2 mm x 1 mm; z 0 um
+  pads b from "sub.csv" columns (name pin, x x_um, y y_um, net net) unit um diameter 30 um
+}
+element die : chip { body silicon; size 1 mm x 1 mm x 0.75 mm; z 1030 um; flip
+  pads b from "die.csv" columns (name pin, x x_um, y y_um, net net) unit um diameter 30 um
+}
+masses j : SAC305 { joins die.b[*] -- sub.b[*] by position; height 30 um }
+process {
+  step attach { kind reflow; peak 245 C; forms j }
+  operate -40 C .. 125 C
+}
+EXTRA
+"""
+
+
+def bump_maps(folder: Path, side: int = 6, pitch: float = 40.0, extra: str = "") -> Path:
+    """A side × side grid of bumps at `pitch` on each map (the die's mirrored: flipped onto the
+    substrate's), nets VSS, VDD, S2, S3, VSS, … in row order; 30 µm bumps."""
+    index = np.arange(side * side)
+    x = (index % side) * pitch
+    y = (index // side) * pitch
+    nets = np.where(index % 4 == 0, "VSS", np.where(index % 4 == 1, "VDD", np.char.add("S", index.astype(str))))
+    for name, sign in (("sub", 1), ("die", -1)):
+        rows = [f"{name}_{i},{sign * a:.3f},{b:.3f},{n}" for i, a, b, n in zip(index, x, y, nets, strict=True)]
+        (folder / f"{name}.csv").write_text("pin,x_um,y_um,net\n" + "\n".join(rows) + "\n")
+    path = folder / "design.assy"
+    path.write_text(DESIGN.replace("EXTRA", extra))
+    return path
+
+
+@pytest.fixture
+def passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many tiles ran pass 0 (only a windowed run has it: the run's process built no row)."""
+    ran: list[int] = []
+    reach = tiles.tile_reach
+
+    def counted(job: tiles.TileJob) -> tuple[float, float]:
+        ran.append(job.index)
+        return reach(job)
+
+    monkeypatch.setattr(tiles, "tile_reach", counted)
+    return ran
+
+
+@pytest.mark.parametrize("size", ["40 um", "100 um", "120 um", "auto"])
+def test_windowed_tiles_equal_one_process(size: str, tmp_path: Path, passes: list[int], capsys) -> None:
+    # 30 µm bumps at a 40 µm pitch: a 10 µm gap, closer than IN003's 20 µm, between every two
+    # neighbours in a row or a column: 2 × 6 × 5 = 60 pairs, none on one net (VSS and VDD are 4
+    # apart in a row, 6 in a column), and no diagonal pair (56.6 − 30 = 26.6 µm apart). At 40 µm
+    # tiles every border runs through a column of bumps; at 120 µm, through every third.
+    path = bump_maps(tmp_path)
+    single = outputs(tmp_path, "single", [str(path)], ["--select", "IN003"], capsys)
+    tiled = outputs(tmp_path, "tiled", [str(path)], ["--select", "IN003", *SYNC, "--tiles", size], capsys)
+    assert passes, "the run built the design whole"
+    assert tiled[0] == single[0] == 1
+    for fmt in FORMATS:
+        assert tiled[1][fmt] == single[1][fmt], fmt
+    assert b"60 pairs of masses on different electrical nodes are closer than 20" in single[1]["json"]
+
+
+def test_a_design_naming_map_pads_by_index_is_built_whole(tmp_path: Path, passes: list[int], capsys) -> None:
+    path = bump_maps(tmp_path, extra="net tap { die.b[3], sub.b[3] }")
+    single = outputs(tmp_path, "single", [str(path)], ["--select", "IN003"], capsys)
+    tiled = outputs(tmp_path, "tiled", [str(path)], ["--select", "IN003", *SYNC, "--tiles", "100 um"], capsys)
+    assert not passes
+    assert tiled[2].endswith("design.assy is built whole in this process: it names bump-map pads by index\n")
+    assert tiled[1]["json"] == single[1]["json"]
+
+
+@rule(id="TW001", name="whole-design-only")
+def whole_design_only(ctx):
+    yield ctx.finding(f"{ctx.netlist.mass_count} masses", objects=ctx.assembly.mass_groups)
+
+
+class _Plugin:
+    @assemblint.hookimpl
+    def assemblint_rules(self):
+        return [whole_design_only]
+
+
+def test_a_rule_that_does_not_run_on_tiles_builds_the_design_whole(tmp_path: Path, passes: list[int], capsys) -> None:
+    host = PluginHost.create(extra=[("whole_design_only", _Plugin())])
+    path = bump_maps(tmp_path)
+    options = CheckOptions(executor="dask", scheduler="synchronous", tiled=True, tiles=100.0, select=["TW001", "IN003"])
+    report = check_files([path], options, host)
+    assert not passes
+    assert "built whole in this process: rules TW001 run on the whole design, not on tiles" in capsys.readouterr().err
+    assert [(f.rule, f.message) for f in report.findings][-1] == ("TW001", "36 masses")
+
+
+def test_a_bad_row_in_a_tile_is_told_as_one_process_tells_it(tmp_path: Path, capsys) -> None:
+    path = bump_maps(tmp_path)
+    rows = (tmp_path / "sub.csv").read_text().splitlines()
+    rows[20] = "sub_19,forty,80.000,S19"
+    (tmp_path / "sub.csv").write_text("\n".join(rows) + "\n")
+    single = outputs(tmp_path, "single", [str(path)], ["--select", "IN003"], capsys)
+    tiled = outputs(tmp_path, "tiled", [str(path)], ["--select", "IN003", *SYNC, "--tiles", "100 um"], capsys)
+    assert single[0] == tiled[0] == 2
+    assert single[2] == tiled[2]
+    assert "sub.csv:21:8: E001 `forty` in column `x_um` is not a number" in single[2]
+
+
+def test_rows_read_in_blocks_are_the_rows_read_whole(tmp_path: Path) -> None:
+    here = Location("t.csv", 1, 1)
+    mapping = [("name", "pin", here), ("x", "x", here), ("y", "y", here), ("net", "net", here)]
+    rng = np.random.default_rng(7)
+    nets = ["VSS", " A", "-", "", '"B,C"']
+    lines = ["pin,x,y,net"] + [
+        f"p{i},{rng.uniform(0, 100):.3f},{rng.uniform(0, 100):.3f},{nets[i % 5] if i % 7 else f'S{i % 500}'}"
+        for i in range(300_000)  # several blocks of 4 MB
+    ]
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join(lines) + "\n")
+    whole = read_table(path.read_bytes(), "t.csv", mapping)
+    part = read_rows_in(path, "t.csv", mapping, lambda x, y: (x < 30) & (y >= 50))
+    chosen = np.flatnonzero((whole.numbers["x"] < 30) & (whole.numbers["y"] >= 50))
+    assert part.total == 300_000 and part.rows == len(chosen) > 0
+    assert part.rows_kept is not None and np.array_equal(part.rows_kept, chosen)
+    assert np.array_equal(part.numbers["y"], whole.numbers["y"][chosen])
+    assert part.names is not None and whole.names is not None
+    assert [part.names[k] for k in (0, 1, len(chosen) - 1)] == [whole.names[int(chosen[k])] for k in (0, 1, -1)]
+    assert part.net_names is not None and whole.net_names is not None
+    assert list(part.net_names) == list(whole.net_names)  # every net of the table, in its order
+    assert part.net_codes is not None and whole.net_codes is not None
+    assert np.array_equal(part.net_codes, whole.net_codes[chosen])
