@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from assemblint import OBJECTS, CannotRun, Finding, RuleContext, Severity, rule
+from assemblint import EACH, OBJECTS, CannotRun, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import at_or_above, materials_text, temp
 
 from ._examples import design
@@ -16,6 +16,7 @@ from ._examples import design
     id="CT001",
     name="uncontained-liquid",
     severity=Severity.ERROR,
+    tiles=EACH,
     source="seed 003 claim 1 (masses liquid at operating temperature, contained by a compliant dielectric)",
     examples={"fires": design(with_layer=False), "passes": design()},
     doc="""

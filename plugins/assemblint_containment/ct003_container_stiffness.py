@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, quantity, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, quantity, rule
 from assemblint.base.units import format_quantity
 
 from ._examples import GEL, design
@@ -21,6 +21,7 @@ def modulus(value: float) -> str:
     id="CT003",
     name="container-stiffness",
     severity=Severity.WARNING,
+    tiles=EACH,
     params={"max_modulus": quantity("modulus", "100000 psi", "the stiffest a containing material may be")},
     source="seed 003 (a compliant material with a modulus below about 100,000 psi, preferably a silicone gel)",
     examples={"fires": design(gel=GEL.replace("0.3 MPa", "2.4 GPa")), "passes": design()},

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, quantity, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, quantity, rule
 from assemblint.base.diagnostics import Location
 from assemblint.base.units import format_quantity
 from assemblint.model.assembly import PadArray
@@ -18,6 +18,7 @@ from ._examples import design
     id="CT005",
     name="barrier-missing",
     severity=Severity.WARNING,
+    tiles=EACH,
     params={"min_barrier": quantity("length", "1 um", "the thinnest barrier layer on a pad")},
     source="seed 003 (a barrier of nickel, tungsten or titanium, about 1 µm, keeps the pad metal from dissolving)",
     examples={"fires": design(barrier=""), "passes": design()},

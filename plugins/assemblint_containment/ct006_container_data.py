@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, rule
 
 from ._examples import GEL, design
 
@@ -13,6 +13,7 @@ from ._examples import GEL, design
     id="CT006",
     name="container-data",
     severity=Severity.WARNING,
+    tiles=EACH,
     source="seed 003 (the containing material's range, modulus and thickness are what make it work)",
     examples={"fires": design(gel=GEL.replace("modulus 0.3 MPa; ", "")), "passes": design()},
     doc="""

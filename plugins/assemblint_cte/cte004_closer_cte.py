@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, falls_short, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, falls_short, rule
 from assemblint.base.units import format_quantity
 from assemblint.model.assembly import Assembly, Element, Layer
 
@@ -28,6 +28,7 @@ def ppm(value: float) -> str:
     id="CTE004",
     name="closer-cte",
     severity=Severity.WARNING,
+    tiles=EACH,
     source="seed 004 claims 26, 29 and 46 (a molding material whose CTE is closer to the chip's than the "
     "dielectric layer's)",
     examples={

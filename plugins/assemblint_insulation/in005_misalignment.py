@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from assemblint import Finding, RuleContext, Severity, falls_short, quantity, rule
+from assemblint import Finding, Reduction, RuleContext, Severity, falls_short, quantity, rule
 from assemblint.base.diagnostics import Location
 from assemblint.base.units import format_quantity
+from assemblint.model.assembly import Assembly
 from assemblint.model.netlist import Netlist
 
 from . import _blocks
@@ -59,10 +60,59 @@ def um(value: float) -> str:
     """,
 )
 def misalignment(ctx: RuleContext) -> Iterator[Finding]:
+    tally = _tally(ctx)
+    if tally is not None and len(tally.key):
+        yield from _findings(ctx, tally)
+
+
+def _tile_part(ctx: RuleContext) -> Tally | None:
+    """On a tile (`--tiles`): the tally of the pairs whose mass lies in the tile's core, with the
+    whole design's mass and pad ids, so that the tiles' tallies merge into the one-process tally."""
+    tally = _tally(ctx)
+    if tally is None:
+        return None
+    masses, pads = ctx.tile.mass_global, ctx.tile.pad_global
+    return Tally(
+        tally.key,
+        tally.count,
+        tally.rounded,
+        masses[tally.first],
+        pads[tally.second],
+        tally.value,
+        tally.face,
+        tally.member_key,
+        masses[tally.member],
+    )
+
+
+def _reduce(ctx: RuleContext, parts: list[Tally | None]) -> Iterator[Finding]:
+    tally = Tally.merge([p for p in parts if p is not None])
+    if len(tally.key):
+        yield from _findings(ctx, tally)
+
+
+def _reach(params: dict, assembly: Assembly) -> float:
+    """How far from a mass the pads it may reach lie: its footprint's and a pad's largest reach."""
+    netlist = assembly.netlist
+    if netlist is None or netlist.mass_count == 0:
+        return 0.0
+    mass_shape = Shapes.of(netlist.mass_width, netlist.mass_height, netlist.mass_corner)
+    pad_shape = Shapes.of(netlist.pad_width, netlist.pad_height, netlist.pad_corner)
+    pads = float(np.nanmax(pad_shape.reach, initial=0.0))
+    return float(np.nanmax(mass_shape.reach, initial=0.0)) + float(params["alignment_tolerance"]) + pads
+
+
+misalignment.tiles = Reduction(part=_tile_part, reduce=_reduce)
+misalignment.reach = _reach
+
+
+def _tally(ctx: RuleContext) -> Tally | None:
+    """Every (mass, pad of another node) pair that overlaps, summed up per mass declaration (on a
+    tile: the pairs whose mass lies in its core)."""
     netlist = ctx.netlist
     tolerance = ctx.params["alignment_tolerance"]
     if netlist.mass_count == 0:
-        return
+        return None
     mass_shape = Shapes.of(netlist.mass_width, netlist.mass_height, netlist.mass_corner)
     pad_shape = Shapes.of(netlist.pad_width, netlist.pad_height, netlist.pad_corner)
     mass_r = mass_shape.corner + tolerance  # the footprint's corner (a round mass's radius + tolerance)
@@ -71,7 +121,7 @@ def misalignment(ctx: RuleContext) -> Iterator[Finding]:
     reach = mass_shape.reach + tolerance
     radius = float(reach.max() + (pad_shape.reach.max() if len(pad_r) else 0.0))
     if radius <= 0:
-        return
+        return None
     place = Placement.of(ctx.assembly)
     # each mass on each face it touches (once where both its pads are on one face), at its first pad
     second = np.flatnonzero((place.face_b >= 0) & (place.face_b != place.face_a))
@@ -86,7 +136,11 @@ def misalignment(ctx: RuleContext) -> Iterator[Finding]:
     cells = Cells(place.pad_face, netlist.pad_x, netlist.pad_y, radius, labels)
     round_mass, round_pad = mass_shape.round, pad_shape.round
     inscribed = (mass_shape.inscribed + tolerance, pad_shape.inscribed)
-    skip, block_tally = _blocks_of(ctx, place, cells, face, owner, inscribed, (round_mass, round_pad), declaration)
+    tile = ctx.tile
+    if tile is None:
+        skip, block_tally = _blocks_of(ctx, place, cells, face, owner, inscribed, (round_mass, round_pad), declaration)
+    else:  # no whole blocks on a tile: a block may straddle its core's edge
+        skip, block_tally = np.zeros(0, np.int64), Tally.blocks([])
     parts = [block_tally]
     # the pairs come in batches, summed up per declaration as they come: a cluster's pairs never
     # sit in memory (and the blocks of `_blocks_of` are not looked at); ties of the closest pair
@@ -104,12 +158,26 @@ def misalignment(ctx: RuleContext) -> Iterator[Finding]:
         )
         distance = box_distance(dx, dy, half_w, half_h, root=sqrt_of_squares)
         hit = falls_short(distance, mass_r[mass] + pad_r[pad])
+        if tile is not None:  # each pair once: on the tile whose core holds its mass
+            hit &= tile.mass_core[mass]
         mass, pad, distance = mass[hit], pad[hit], distance[hit]
         by_declaration = declaration[netlist.mass_group[mass]]
         rounded = np.round(distance, 3)
         weight = netlist.mass_weight[mass]
         parts.append(Tally.of(by_declaration, weight, rounded, mass, pad, distance, place.pad_face[pad], [mass]))
-    tally = Tally.merge(parts)
+    return Tally.merge(parts)
+
+
+def _findings(ctx: RuleContext, tally: Tally) -> Iterator[Finding]:
+    """One finding per mass declaration: its pairs counted, its closest pair told."""
+    netlist = ctx.netlist
+    tolerance = ctx.params["alignment_tolerance"]
+    mass_shape = Shapes.of(netlist.mass_width, netlist.mass_height, netlist.mass_corner)
+    pad_shape = Shapes.of(netlist.pad_width, netlist.pad_height, netlist.pad_corner)
+    mass_r = mass_shape.corner + tolerance
+    pad_r = pad_shape.corner
+    round_mass, round_pad = mass_shape.round, pad_shape.round
+    place = Placement.of(ctx.assembly)
     for k in range(len(tally.key)):
         m, p, apart = int(tally.first[k]), int(tally.second[k]), float(tally.value[k])
         mass_name = netlist.node_name(ctx.assembly, netlist.pad_count + m)

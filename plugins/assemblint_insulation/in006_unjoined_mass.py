@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
+from assemblint.checking.ranked import by_first
 
 from ._examples import STRAIGHT, design
 
@@ -30,6 +31,8 @@ BUMPS = "masses m : SAC305 { joins die.c[*]; diameter 100 um; height 60 um }"
 def unjoined_mass(ctx: RuleContext) -> Iterator[Finding]:
     netlist = ctx.netlist
     for group in ctx.assembly.mass_groups:
+        if not group.count:  # a tile that holds none of its masses
+            continue
         if group.pads_b is None:
             yield ctx.finding(
                 f"{OBJECTS} join pads of one element only ({_element(ctx, group.pads_a[0])}): a bump that nothing "
@@ -48,6 +51,11 @@ def unjoined_mass(ctx: RuleContext) -> Iterator[Finding]:
                 data={"elements": 1},
                 cause="same element",
             )
+
+
+# one process tells, for the groups of one declaration (a placed cell's instances), the first
+# group's element: on tiles, each finding is ranked by its first mass (`_tiles.py`)
+unjoined_mass.tiles = by_first(unjoined_mass.check)
 
 
 def _element(ctx: RuleContext, pad: int) -> str:

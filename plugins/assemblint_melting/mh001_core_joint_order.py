@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, quantity, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, quantity, rule
 from assemblint.analysis.timeline import joining_temp, temp
 from assemblint.model.assembly import Selection
 
@@ -15,6 +15,7 @@ from ._examples import design, two_region
     id="MH001",
     name="core-joint-order",
     severity=Severity.ERROR,
+    tiles=EACH,
     params={
         "min_window": quantity(
             "temperature difference", "10 K", "how far the core's solidus must lie above the joint's liquidus"

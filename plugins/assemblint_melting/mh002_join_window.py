@@ -8,6 +8,7 @@ import numpy as np
 
 from assemblint import OBJECTS, Finding, RuleContext, Severity, quantity, rule
 from assemblint.analysis.timeline import NEVER, group_selection, group_slice, materials_text, selection_ids, temp
+from assemblint.checking.ranked import by_first
 
 from ._examples import design, two_region
 
@@ -120,3 +121,8 @@ def join_window(ctx: RuleContext) -> Iterator[Finding]:
                     },
                     cause=f"core melts at {moment.name}",
                 )
+
+
+# a never-joined finding tells the hottest step its first mass sees (a step may heat part of the
+# assembly): on tiles, each finding is ranked by its first mass (`_tiles.py`)
+join_window.tiles = by_first(join_window.check)

@@ -8,6 +8,7 @@ import numpy as np
 
 from assemblint import OBJECTS, Finding, RuleContext, Severity, falls_short, quantity, rule
 from assemblint.analysis.timeline import Moment, at_or_above, materials_text, temp
+from assemblint.checking.ranked import by_first
 
 from ._examples import EUTECTIC, design
 from ._remelts import remelts
@@ -116,3 +117,8 @@ def _near_findings(
             },
             cause=f"{step.name} margin after {joined_at.name}",
         )
+
+
+# a margin finding tells what the step exposes its first group to (a step may heat part of the
+# assembly): on tiles, each finding is ranked by its first mass (`_tiles.py`)
+unintended_remelt.tiles = by_first(unintended_remelt.check)

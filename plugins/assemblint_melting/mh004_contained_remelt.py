@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import at_or_above, materials_text, temp
 
 from ._examples import EUTECTIC, design, filled_after, gel_layer
@@ -18,6 +18,7 @@ STEPS = filled_after("215 C")
     id="MH004",
     name="contained-remelt",
     severity=Severity.INFO,
+    tiles=EACH,
     source="seed 003 (the masses melt during surface mounting and stay in place, held by the gel)",
     examples={
         "fires": design(EUTECTIC, STEPS + "    step mount { kind reflow; peak 245 C }", extra=GEL),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import temp
 
 from ._examples import EUTECTIC, design
@@ -14,6 +14,7 @@ from ._examples import EUTECTIC, design
     id="MH005",
     name="element-overtemp",
     severity=Severity.ERROR,
+    tiles=EACH,
     source="LANGUAGE.md `max_temp` (the hottest an element may ever be exposed to); "
     "JEDEC J-STD-020 gives package peak temperatures of 235–260 °C",
     examples={

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import temp
 
 from ._examples import EUTECTIC, design
@@ -17,6 +17,7 @@ GEL = """layer g : silicone_gel { role compliant; between die, sub; thickness 10
     id="MH006",
     name="material-overtemp",
     severity=Severity.ERROR,
+    tiles=EACH,
     source="seed 003 (the gel must keep its properties over the process and operating range); "
     "materials' data sheets (service ranges in the std library)",
     examples={

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import at_or_above, materials_text, temp
 
 from ._examples import LOW_MELT, design
@@ -16,6 +16,7 @@ JOIN = "    step join { kind reflow; peak 75 C }\n"
     id="MH007",
     name="liquid-in-operation",
     severity=Severity.INFO,
+    tiles=EACH,
     source="seed 003 claims 7 and 46–51 (masses liquid at the operating temperature of the chip)",
     examples={
         "fires": design(LOW_MELT, JOIN + "    operate 40 C .. 85 C"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, quantity, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, quantity, rule
 from assemblint.analysis.timeline import materials_text, temp
 
 from ._examples import design
@@ -14,6 +14,7 @@ from ._examples import design
     id="MH008",
     name="handling-solid",
     severity=Severity.WARNING,
+    tiles=EACH,
     params={"handling_temp": quantity("temperature", "20 C", "the temperature at which parts are handled")},
     source="seed 003 (masses melting at 25–65 °C are solid at room temperature, so the parts can be handled)",
     examples={

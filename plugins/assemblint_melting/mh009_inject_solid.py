@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import materials_text, temp
 from assemblint.base.diagnostics import Location
 from assemblint.model.assembly import Layer, Selection
@@ -20,6 +20,7 @@ STEPS = filled_after("75 C")
     id="MH009",
     name="inject-solid",
     severity=Severity.WARNING,
+    tiles=EACH,
     source="seed 003 claims 30 and 31 (the gel is injected and cured while the masses are solid)",
     examples={
         "fires": design(MASSES, STEPS + "    step cure { kind cure; peak 60 C }", extra=GEL),

@@ -17,6 +17,7 @@ from assemblint.analysis.timeline import (
     selection_ids,
     temp,
 )
+from assemblint.checking.ranked import by_first
 from assemblint.model.assembly import MassGroup, Selection
 
 from ._examples import design, two_region
@@ -91,6 +92,8 @@ def _contradictions(
     for target in targets:
         if isinstance(target, Selection) and isinstance(target.target, MassGroup):
             group = target.target
+            if not group.count:  # a tile that holds none of its masses
+                continue
             bad = np.zeros(group.count, dtype=bool)
             ids = selection_ids(target)
             high = seen if isinstance(seen, float | int) else seen[ids]
@@ -163,3 +166,8 @@ def _finding(
         },
         cause=f"{moment.name} {intent_name}",
     )
+
+
+# a finding tells what the step exposes its first group to (a step may heat part of the assembly):
+# on tiles, each finding is ranked by its first mass (`_tiles.py`)
+intent.tiles = by_first(intent.check)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, quantity, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, quantity, rule
 from assemblint.analysis.timeline import materials_text, temp
 
 from ._examples import LOW_MELT, design
@@ -16,6 +16,7 @@ JOIN = "    step join { kind reflow; peak 75 C }"
     id="MH011",
     name="melt-range",
     severity=Severity.ERROR,
+    tiles=EACH,
     params={
         "min_melt": quantity("temperature", None, "the lowest melting point allowed (unset: not checked)"),
         "max_melt": quantity("temperature", None, "the highest melting point allowed (unset: not checked)"),

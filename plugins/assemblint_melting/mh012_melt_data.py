@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, rule
 from assemblint.analysis.timeline import temp
 from assemblint.model.assembly import Material
 
@@ -22,6 +22,7 @@ MASSES = "masses b : paste { joins die.c[*] -- sub.p[*]; height 80 um }"
     id="MH012",
     name="melt-data",
     severity=Severity.WARNING,
+    tiles=EACH,
     source="CHECKS.md definitions (melts = reaches the solidus); seeds/README.md",
     examples={
         "fires": design(MASSES, JOIN, extra=NO_DATA),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, quantity, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, quantity, rule
 from assemblint.base.units import format_quantity
 from assemblint.model.assembly import Element, Layer, Material
 
@@ -24,6 +24,7 @@ def ppm(value: float) -> str:
     id="RL001",
     name="polymer-tg",
     severity=Severity.WARNING,
+    tiles=EACH,
     params={"margin": quantity("temperature difference", "0 K", "how far below Tg the service range must stay")},
     source="CHECKS.md RL001; E. Suhir (thermal stress in polymer-coated structures: the CTE above Tg); "
     "IPC-TM-650 2.4.24 (Tg by TMA)",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, exceeds, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, exceeds, rule
 from assemblint.model.assembly import Element
 
 from ._common import length, short, temp
@@ -42,6 +42,7 @@ def classification_temperature(thickness_um: float, volume_mm3: float, lead_free
     id="RL002",
     name="moisture-reflow",
     severity=Severity.ERROR,
+    tiles=EACH,
     params={
         "lead_free": {
             "type": "boolean",

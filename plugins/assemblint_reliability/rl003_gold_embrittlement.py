@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from assemblint import OBJECTS, Finding, RuleContext, Severity, exceeds, quantity, rule
+from assemblint.checking.ranked import mass_name, ranked, worst_rank
 from assemblint.model.assembly import Assembly, Material
 
 from ._common import GOLD_DENSITY, UM3_TO_CM3, rounded_area, short, worst_per_declaration
@@ -65,6 +66,13 @@ def gold_thickness(assembly: Assembly) -> np.ndarray:
     """,
 )
 def gold_embrittlement(ctx: RuleContext) -> Iterator[Finding]:
+    for finding, _ in _told(ctx):
+        yield finding
+
+
+def _told(ctx: RuleContext) -> Iterator[tuple[Finding, tuple | None]]:
+    """The findings, each with its rank on a tile (`_tiles.py`): a finding over the limit tells its
+    worst mass, which a tile may not hold."""
     assembly, net = ctx.assembly, ctx.netlist
     if not any(a.finish for a in assembly.pad_arrays) or net.mass_count == 0:
         return
@@ -91,19 +99,23 @@ def gold_embrittlement(ctx: RuleContext) -> Iterator[Finding]:
     for masses in tl.declarations(tl.selections(np.flatnonzero(unknown))):
         group = masses[0].target
         solder = group.joint_material.name if group.joint_material is not None else "its solder"
-        yield ctx.finding(
-            f"{OBJECTS} join pads with gold in their finish, but the joint's weight cannot be found (its `height`, "
-            f"its `diameter` or `size`, or the `density` of {solder} is missing): RL003 cannot "
-            "tell the gold's share",
-            objects=masses,
-            severity=Severity.INFO,
-            data={"missing": "solder weight"},
-            cause=f"no solder weight: {short(group.name)}",
+        yield (
+            ctx.finding(
+                f"{OBJECTS} join pads with gold in their finish, but the joint's weight cannot be found (its `height`, "
+                f"its `diameter` or `size`, or the `density` of {solder} is missing): RL003 cannot "
+                "tell the gold's share",
+                objects=masses,
+                severity=Severity.INFO,
+                data={"missing": "solder weight"},
+                cause=f"no solder weight: {short(group.name)}",
+            ),
+            None,
         )
-    for masses, worst, group in worst_per_declaration(ctx, over, fraction):
-        yield ctx.finding(
+    for masses, worst, _group in worst_per_declaration(ctx, over, fraction):
+        name = mass_name(ctx, worst)
+        finding = ctx.finding(
             f"the gold of the pads' finishes is more than {limit:g} % of the weight of {OBJECTS}; the worst, "
-            f"{group.item_name(worst - group.start)}: gold {gold_um3[worst]:.4g} µm³ × 19.3 g/cm³ = "
+            f"{name}: gold {gold_um3[worst]:.4g} µm³ × 19.3 g/cm³ = "
             f"{gold_g[worst] * 1e6:.4g} µg against solder {solder_um3[worst]:.4g} µm³ ({footprint[worst]:.4g} µm² × "
             f"{assembly.mass_heights[worst]:g} µm) × {density[net.mass_group[worst]]:g} g/cm³ = "
             f"{solder_g[worst] * 1e6:.4g} µg: {fraction[worst]:.3g} % Au",
@@ -116,7 +128,11 @@ def gold_embrittlement(ctx: RuleContext) -> Iterator[Finding]:
                 "solder_volume": float(solder_um3[worst]),
                 "solder_weight_g": float(solder_g[worst]),
                 "solder_density": float(density[net.mass_group[worst]]),
-                "worst": group.item_name(worst - group.start),
+                "worst": name,
             },
             cause=f"gold over {limit:g} %: {short(masses[0].target.name)}",
         )
+        yield finding, worst_rank(ctx, fraction[worst], worst)
+
+
+gold_embrittlement.tiles = ranked(_told)

@@ -9,12 +9,12 @@ indexed by `Element.index`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from assemblint import RuleContext
+from assemblint import Finding, Reduction, RuleContext
 from assemblint.base.units import format_quantity
 from assemblint.model.assembly import Assembly
 
@@ -118,6 +118,20 @@ def joined_pairs(ctx: RuleContext) -> tuple[np.ndarray, np.ndarray]:
     n = max(len(ctx.assembly.elements), 1)
     keys = np.unique(low * n + high)
     return keys // n, keys % n
+
+
+def joined_on_tiles(findings: Callable[[RuleContext, tuple[np.ndarray, np.ndarray]], Iterator[Finding]]) -> Reduction:
+    """The exact reduction of a rule that reads the joined pairs of elements (`findings(ctx,
+    pairs)`) and otherwise only the elements and layers: each tile sends back the pairs its masses
+    and leads join (every mass and lead lies whole in the core of one tile), and the run unites them
+    and runs the rule on the design's declarations."""
+
+    def reduce(ctx: RuleContext, parts: list[tuple[np.ndarray, np.ndarray]]) -> Iterator[Finding]:
+        n = max(len(ctx.assembly.elements), 1)
+        keys = np.unique(np.concatenate([a * n + b for a, b in parts] or [np.zeros(0, np.int64)]).astype(np.int64))
+        yield from findings(ctx, (keys // n, keys % n))
+
+    return Reduction(part=joined_pairs, reduce=reduce)
 
 
 def outline_pairs(box: np.ndarray, candidates: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:

@@ -10,7 +10,7 @@ import numpy as np
 from assemblint import OBJECTS, Finding, RuleContext, Severity, exceeds, rule
 
 from ._examples import design
-from ._stack import Elements, declared, describes_a_stack, joined_pairs, outline_pairs
+from ._stack import Elements, declared, describes_a_stack, joined_on_tiles, joined_pairs, outline_pairs
 
 LID = "element lid : heat_sink { body copper; size 6 mm x 6 mm x 0.5 mm; z 2000 um }"
 
@@ -30,13 +30,13 @@ def contact_pairs(stack: Elements) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(firsts), np.concatenate(seconds)
 
 
-def groups_of(ctx: RuleContext) -> np.ndarray:
+def groups_of(ctx: RuleContext, joined: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """The mechanically connected group of every element (a label per `Element.index`)."""
     from scipy.sparse import coo_matrix  # imported here: scipy costs ~0.3 s to import
     from scipy.sparse.csgraph import connected_components
 
     n = len(ctx.assembly.elements)
-    joined_a, joined_b = joined_pairs(ctx)
+    joined_a, joined_b = joined_pairs(ctx) if joined is None else joined
     touch_a, touch_b = contact_pairs(Elements.of(ctx.assembly))
     a, b = np.concatenate([joined_a, touch_a]), np.concatenate([joined_b, touch_b])
     matrix = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
@@ -70,10 +70,15 @@ def groups_of(ctx: RuleContext) -> np.ndarray:
     """,
 )
 def floating(ctx: RuleContext) -> Iterator[Finding]:
+    yield from _floating(ctx, joined_pairs(ctx))
+
+
+def _floating(ctx: RuleContext, joined: tuple[np.ndarray, np.ndarray]) -> Iterator[Finding]:
+    """The floating groups, from the joined pairs of elements (on tiles: every tile's, united)."""
     elements = ctx.assembly.elements
     if len(elements) < 2 or not describes_a_stack(ctx.assembly):
         return
-    labels = groups_of(ctx)
+    labels = groups_of(ctx, joined)
     sizes = np.bincount(labels)
     if len(sizes) < 2 and not ctx.assembly.represented:  # one group (of one instance each): nothing floats
         return
@@ -112,3 +117,6 @@ def floating(ctx: RuleContext) -> Iterator[Finding]:
             },
             cause="floating: " + ", ".join(names),
         )
+
+
+floating.tiles = joined_on_tiles(_floating)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
+from assemblint import EACH, OBJECTS, Finding, RuleContext, Severity, rule
 
 from ._examples import design
 from ._stack import Elements, declared, describes_a_stack, length, outline_pairs, positive
@@ -16,6 +16,7 @@ from ._stack import Elements, declared, describes_a_stack, length, outline_pairs
     id="ST002",
     name="overlap",
     severity=Severity.ERROR,
+    tiles=EACH,
     source="STACK.md §7; OpenROAD 3DBlox checker (overlapping chips)",
     examples={
         "fires": design(extra="element cap : chip { body silicon; size 1 mm x 1 mm x 0.5 mm; z 1200 um }"),

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from assemblint import OBJECTS, Finding, RuleContext, Severity, exceeds, quantity, rule
+from assemblint.checking.ranked import by_first
 
 from ._examples import design
 from ._joints import StackJoints, by_group_and_pair
@@ -93,3 +94,8 @@ def joint_gap(ctx: RuleContext) -> Iterator[Finding]:
             data={"gap": gap_here, "height": None, "lower": lower, "upper": upper},
             cause=f"no height {lower} – {upper}: {gap_here:g}",
         )
+
+
+# the groups of one declaration (a placed cell's instances) with one gap merge into one finding, which
+# tells the first group's elements' heights: on tiles, each is ranked by its first mass (`_tiles.py`)
+joint_gap.tiles = by_first(joint_gap.check)

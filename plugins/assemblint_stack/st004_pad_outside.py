@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
+from assemblint import OBJECTS, Finding, Reduction, RuleContext, Severity, rule
 from assemblint.model.assembly import Selection
 from assemblint.model.netlist import Netlist
 
@@ -51,8 +51,15 @@ def pad_half_extents(net: Netlist) -> tuple[np.ndarray, np.ndarray]:
     """,
 )
 def pad_outside(ctx: RuleContext) -> Iterator[Finding]:
+    yield from _findings(ctx, _outside(ctx))
+
+
+def _outside(ctx: RuleContext) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Per pad array (by its index in the design) that has pads outside its element's outline:
+    their indices in the array and how far each lies outside (on a tile: those in its core, by
+    the whole design's indices)."""
     if not describes_a_stack(ctx.assembly):
-        return
+        return {}
     net = ctx.netlist
     stack = Elements.of(ctx.assembly)
     half_x, half_y = pad_half_extents(net)
@@ -66,27 +73,61 @@ def pad_outside(ctx: RuleContext) -> Iterator[Finding]:
     outside[np.isnan(outside)] = -np.inf
     scale = np.abs(np.nan_to_num(stack.box)).max(axis=1)[owner] if len(stack.box) else np.zeros(0)
     bad = np.flatnonzero(positive(outside, scale))
+    tile = ctx.tile
+    if tile is not None:  # each pad once: on the tile whose core holds it
+        bad = bad[tile.pad_core[bad]]
     if len(bad) == 0:
-        return
+        return {}
     arrays = net.pad_array[bad]
     bounds = np.flatnonzero(np.diff(arrays)) + 1  # pad ids are ordered by array
+    out = {}
     for chunk in np.split(bad, bounds):
-        array = ctx.assembly.pad_arrays[int(net.pad_array[chunk[0]])]
+        index = int(net.pad_array[chunk[0]])
+        local = chunk - ctx.assembly.pad_arrays[index].start
+        if tile is not None:
+            local = tile.origin[("pads", index)][local]
+        out[index] = (local, outside[chunk])
+    return out
+
+
+def _reduce(ctx: RuleContext, parts: list[dict[int, tuple[np.ndarray, np.ndarray]]]) -> Iterator[Finding]:
+    """The tiles' pads outside, array by array, as one process finds them (each pad in one core)."""
+    merged: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for index in sorted({i for part in parts for i in part}):
+        local = np.concatenate([part[index][0] for part in parts if index in part])
+        outside = np.concatenate([part[index][1] for part in parts if index in part])
+        order = np.argsort(local, kind="stable")
+        merged[index] = (local[order], outside[order])
+    yield from _findings(ctx, merged)
+
+
+def _findings(ctx: RuleContext, found: dict[int, tuple[np.ndarray, np.ndarray]]) -> Iterator[Finding]:
+    """One finding per pad array, naming its pad farthest outside (the first of those, on a tie):
+    only the declarations are read, so that the run's reduction of the tiles' parts tells the same."""
+    if not found:
+        return
+    stack = Elements.of(ctx.assembly)
+    for index in sorted(found):
+        local, outside = found[index]
+        array = ctx.assembly.pad_arrays[index]
         element = array.element
-        worst = int(chunk[np.argmax(outside[chunk])])
-        distance = float(outside[worst])
+        k = int(np.argmax(outside))
+        worst, distance = int(local[k]), float(outside[k])
         x0, y0, x1, y1 = (float(v) for v in stack.box[element.index])
-        worst_pad = f"{declared(element.name)}.{array.name}" + (f"[{worst - array.start}]" if array.indexed else "")
+        worst_pad = f"{declared(element.name)}.{array.name}" + (f"[{worst}]" if array.indexed else "")
         yield ctx.finding(
             f"pads {OBJECTS} lie partly outside the {length(x1 - x0)} × {length(y1 - y0)} outline of "
             f"{declared(element.name)}: {worst_pad} by {length(distance)}",
-            objects=Selection(array, chunk - array.start),
+            objects=Selection(array, local),
             data={
                 "element": declared(element.name),
                 "outline": [x0, y0, x1, y1],
                 "worst_pad": worst_pad,
                 "outside": distance,
-                "pads": len(chunk),
+                "pads": len(local),
             },
             cause=f"outside {declared(element.name)}: {worst_pad} by {distance:g}",
         )
+
+
+pad_outside.tiles = Reduction(part=_outside, reduce=_reduce)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
+from assemblint.checking.ranked import by_first
 
 from ._examples import design
 from ._joints import StackJoints, by_group_and_pair
@@ -71,3 +72,8 @@ def facing(ctx: RuleContext) -> Iterator[Finding]:
             data={"lower": below, "upper": above, **faces, "wrong": ["", "lower", "upper", "both"][code]},
             cause=f"facing {below} – {above}: {code}",
         )
+
+
+# the groups of one declaration (a placed cell's instances) merge into one finding, which tells the
+# first group's faces: on tiles, each is ranked by its first mass (`_tiles.py`)
+facing.tiles = by_first(facing.check)

@@ -9,7 +9,7 @@ import numpy as np
 from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
 
 from ._examples import design
-from ._stack import Elements, declared, describes_a_stack, joined_pairs
+from ._stack import Elements, declared, describes_a_stack, joined_on_tiles, joined_pairs
 
 
 @rule(
@@ -31,11 +31,16 @@ from ._stack import Elements, declared, describes_a_stack, joined_pairs
     """,
 )
 def stack_data(ctx: RuleContext) -> Iterator[Finding]:
+    yield from _stack_data(ctx, joined_pairs(ctx))
+
+
+def _stack_data(ctx: RuleContext, joined: tuple[np.ndarray, np.ndarray]) -> Iterator[Finding]:
+    """The elements without a height joined to one with a height (on tiles: every tile's pairs, united)."""
     if not describes_a_stack(ctx.assembly):
         return
     stack = Elements.of(ctx.assembly)
     placed = stack.has_height
-    first, second = joined_pairs(ctx)
+    first, second = joined
     # each pair both ways: (element without a height, element with one)
     lacking = np.concatenate([first, second])
     partner = np.concatenate([second, first])
@@ -59,3 +64,6 @@ def stack_data(ctx: RuleContext) -> Iterator[Finding]:
             data={"element": declared(element.name), "missing": missing, "joined_to": declared(support.name)},
             cause=f"{declared(element.name)}: no " + ", ".join(missing),
         )
+
+
+stack_data.tiles = joined_on_tiles(_stack_data)

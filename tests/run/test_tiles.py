@@ -79,6 +79,23 @@ def test_in003_pairs_on_and_across_borders_count_once(tmp_path: Path, size: str,
     assert tiled[1] == single[1]
 
 
+@pytest.mark.parametrize("size", ["100 um", "273 um"])
+def test_the_halo_holds_a_neighbour_with_its_far_pad(tmp_path: Path, size: str, capsys) -> None:
+    # The die's pads 30 µm right of the substrate's: each mass's two pads are 30 µm apart, and a
+    # neighbour within IN003's reach (110 µm) is held only with both: the halo is the reach plus
+    # the longest link. Every neighbour pair counts, as in `test_in003_pairs_…`: 180.
+    path = border(tmp_path).with_name("offset.assy")
+    path.write_text(
+        border(tmp_path)
+        .read_text()
+        .replace("pads c grid 10 x 10 pitch 100 um", "pads c grid 10 x 10 pitch 100 um origin (-420 um, -450 um)")
+    )
+    single = outputs(tmp_path, "single", [str(path)], ["--select", "IN003"], capsys)
+    tiled = outputs(tmp_path, "tiled", [str(path)], ["--select", "IN003", *SYNC, "--tiles", size], capsys)
+    assert tiled[1]["json"] == single[1]["json"]
+    assert b"180 pairs of masses on different electrical nodes" in single[1]["json"]
+
+
 def test_a_pair_exactly_at_the_limit_passes_on_tiles(tmp_path: Path, capsys) -> None:
     path = border(tmp_path, diameter="80 um")  # 20 µm apart: exactly min_spacing
     code, out, _ = outputs(tmp_path, "tiled", [str(path)], ["--select", "IN003", *SYNC, "--tiles", "150 um"], capsys)

@@ -140,6 +140,8 @@ class Imports(References, Materials):
 
     def _imported_element(self, scope: Scope, item: ImportedElement) -> None:
         assert self.assembly is not None
+        if self.windowed is not None and item.pads:  # read whole (their connections' masses are numbered
+            self.windowed.refuse("its 3DBlox bump maps are not read by window yet")  # over every bump)
         element = Element(
             scope.qualified(item.name),
             item.type,

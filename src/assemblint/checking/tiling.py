@@ -75,7 +75,7 @@ def check_tile(
     ]
     out.problems = [(p.plugin, p.rule, p.message) for p in result.problems]
     for finding in result.findings:
-        encoded = _encode(tile, finding)
+        encoded = encode(tile, finding)
         if encoded is not None:
             out.findings.append(encoded)
     return out
@@ -89,7 +89,7 @@ def _collecting(rule_id: str, part: Callable[[Any], Any], parts: dict[str, Any])
     return check
 
 
-def _encode(tile: Tile, finding: Finding) -> dict[str, Any] | None:
+def encode(tile: Tile, finding: Finding) -> dict[str, Any] | None:
     """A finding as plain data, its members the whole design's indices in the tile's core (None:
     every member lies in the halo, so the neighbour whose core holds them reports it)."""
     members = []

@@ -289,24 +289,28 @@ def _check_file(
     try:
         whole = _load(path, options, extensions, NothingHeld())
         reason = _built_whole(whole, report.rules, deck, options)
-        complete = whole.windowed is None or not whole.windowed.totals  # no bump map: this is the design
+        complete = whole.windowed is None or not whole.windowed.totals  # every row read: this is the design
+        told = not complete or bool(whole.windowed and whole.windowed.inexact)
     except LanguageError as error:  # built whole, it says where it is wrong, or what else kept the windows out
-        reason, complete = f"it cannot be built by window ({error.diagnostics[0].message})", False
+        reason, complete, told = f"it cannot be built by window ({error.diagnostics[0].message})", False, True
     if reason is None:  # the workers read their windows' rows; this process holds none
         windowed = whole.windowed
         provisional = max(windowed.tolerance, 1.0)
         zero = [TileJob(unit, w, i, whole.pad_count) for i, w in enumerate(plan(_extent(whole), size, provisional))]
         reaches = compute([dask.delayed(tile_reach, pure=False)(job) for job in zero])
-        # the masses of pads within the tolerance of a window's edge are not built (build/masses.py)
-        halo = max([provisional, *(max(r) for r in reaches)]) + windowed.tolerance
+        # an object within reach of the core is held with its links; and the masses of pads within
+        # the tolerance of a window's edge are not built (build/masses.py)
+        reach, link = (max(r[0] for r in reaches), max(r[1] for r in reaches)) if reaches else (0.0, 0.0)
+        halo = max(reach + link, provisional) + windowed.tolerance
     else:
         if not complete:
             try:
                 whole = _load(path, options, extensions)
             except Exception:
                 return None
+        if told:  # a design of bump maps that could have been read by window
             sys.stderr.write(f"assemblint: --tiles: {whole.path} is built whole in this process: {reason}\n")
-        halo = max(halo_of(report.rules, _effective(deck), whole), span(whole))
+        halo = halo_of(report.rules, _effective(deck), whole) + span(whole)  # what is in reach, and its links
     windows = plan(_extent(whole), size, halo)
     pads = whole.pad_count
     jobs = [TileJob(unit, window, i, pads, reason is None) for i, window in enumerate(windows)]
