@@ -72,6 +72,9 @@ class Tile:
     pad_band: np.ndarray  # per local pad id: a neighbouring tile holds it too
     mass_global: np.ndarray  # per local mass id: its global mass id
     mass_core: np.ndarray  # per local mass id: it sits (by its first pad) in the core
+    #: per electrical node of the tile's netlist (its `node_labels`), the whole design's key of that
+    #: node, equal in every tile that holds part of it (set by run/tiles.py before the rules run)
+    node_key: np.ndarray | None = None
 
     def key_of(self, group: Any) -> tuple[str, int] | None:
         """A group of this tile's model as the whole design's key (None: not a tiled group)."""

@@ -240,10 +240,11 @@ def tile_check(job: TileJob, united: tuple[np.ndarray, np.ndarray]) -> TilePart:
     labels, key = _node_min(tile, job)
     nodes, keys = united
     key[nodes] = keys
-    _, dense = np.unique(key, return_inverse=True)
+    distinct, dense = np.unique(key, return_inverse=True)
     netlist = tile.assembly.netlist
     assert netlist is not None
     netlist.__dict__["node_labels"] = dense.reshape(-1)[labels].astype(np.int64)  # before the seal freezes it
+    tile.node_key = distinct
     tile.assembly.seal()
     options = job.unit.options
     assert settings.deck is not None
