@@ -67,8 +67,22 @@ def joint_strains(
     assert netlist is not None
     x = netlist.pad_x[netlist.mass_pad_a[joints]]
     y = netlist.pad_y[netlist.mass_pad_a[joints]]
-    dnp = farthest_from_centroid(x, y, *(getattr(netlist, f"mass_{k}")[joints] for k in ("width", "height", "corner")))
-    height = heights[joints]
+    shape = [getattr(netlist, f"mass_{k}")[joints] for k in ("width", "height", "corner")]
+    return strains_of(joints, x, y, shape, heights[joints], delta_alpha, delta_t)
+
+
+def strains_of(
+    joints: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    shape: list[np.ndarray] | np.ndarray,
+    height: np.ndarray,
+    delta_alpha: float,
+    delta_t: float,
+) -> Strains:
+    """`joint_strains` of joints given by their ids, their first pad's position, their shapes
+    (width, height, corner) and heights: what a tile of `--tiles` sends of them (`_tiles.py`)."""
+    dnp = farthest_from_centroid(x, y, *shape)
     known = height > 0  # NaN: no height given; 0: a direct (hybrid) bond, which no solder strain model covers
     strain = delta_alpha * PPM * delta_t * dnp[known] / height[known]
     return Strains(joints[known], dnp[known], height[known], strain)

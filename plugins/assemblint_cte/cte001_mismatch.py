@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, exceeds, quantity, rule
+from assemblint import OBJECTS, Finding, Reduction, RuleContext, Severity, exceeds, quantity, rule
+from assemblint.analysis.joints import JoinedPair
 from assemblint.base.units import format_quantity
 
 from ._examples import design
 from ._pairs import joined_pairs, pair_key
+from ._tiles import Pairs, merged_pairs, pair_part
 
 
 def ppm(value: float) -> str:
@@ -39,25 +41,40 @@ def ppm(value: float) -> str:
     """,
 )
 def mismatch(ctx: RuleContext) -> Iterator[Finding]:
-    limit = ctx.params["max_delta"]
     for pair in joined_pairs(ctx):
-        delta_alpha, first_cte, second_cte = pair.delta_alpha, pair.first.cte, pair.second.cte
-        if not pair.rigidly_joined or pair.mitigation is not None or first_cte is None or second_cte is None:
-            continue  # a missing CTE (no delta_alpha) is CTE005's
-        if delta_alpha is None or not exceeds(delta_alpha, limit):
-            continue
-        yield ctx.finding(
-            f"{OBJECTS} are rigidly joined ({len(pair.rigid)} solid joint{'s' if len(pair.rigid) != 1 else ''}, no "
-            "underfill or mold between them) and "
-            f"their CTEs differ by {ppm(delta_alpha)} ({pair.first.name.rsplit('.', 1)[-1]} "
-            f"{ppm(first_cte)}, {pair.second.name.rsplit('.', 1)[-1]} {ppm(second_cte)}), more than "
-            f"{ppm(limit)}",
-            objects=[pair.first, pair.second],
-            data={
-                "delta_alpha": delta_alpha,
-                "cte": [first_cte, second_cte],
-                "max_delta": limit,
-                "rigid_joints": len(pair.rigid),
-            },
-            cause=f"mismatch {pair_key(pair)}",
-        )
+        if pair.rigidly_joined:
+            yield from _finding(ctx, pair, len(pair.rigid))
+
+
+def _finding(ctx: RuleContext, pair: JoinedPair, rigid: int) -> Iterator[Finding]:
+    """A rigidly joined pair, with `rigid` rigid joints."""
+    limit = ctx.params["max_delta"]
+    delta_alpha, first_cte, second_cte = pair.delta_alpha, pair.first.cte, pair.second.cte
+    if pair.mitigation is not None or first_cte is None or second_cte is None:
+        return  # a missing CTE (no delta_alpha) is CTE005's
+    if delta_alpha is None or not exceeds(delta_alpha, limit):
+        return
+    yield ctx.finding(
+        f"{OBJECTS} are rigidly joined ({rigid} solid joint{'s' if rigid != 1 else ''}, no "
+        "underfill or mold between them) and "
+        f"their CTEs differ by {ppm(delta_alpha)} ({pair.first.name.rsplit('.', 1)[-1]} "
+        f"{ppm(first_cte)}, {pair.second.name.rsplit('.', 1)[-1]} {ppm(second_cte)}), more than "
+        f"{ppm(limit)}",
+        objects=[pair.first, pair.second],
+        data={
+            "delta_alpha": delta_alpha,
+            "cte": [first_cte, second_cte],
+            "max_delta": limit,
+            "rigid_joints": rigid,
+        },
+        cause=f"mismatch {pair_key(pair)}",
+    )
+
+
+def _reduce(ctx: RuleContext, parts: list[Pairs]) -> Iterator[Finding]:
+    """On `--tiles`: each pair's rigid joints counted over the tiles (`_tiles.py`)."""
+    for merged in merged_pairs(ctx, parts):
+        yield from _finding(ctx, merged.pair, merged.count)
+
+
+mismatch.tiles = Reduction(part=pair_part, reduce=_reduce)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assemblint import Finding, RuleContext, Severity, exceeds, rule
+from assemblint import Finding, Reduction, RuleContext, Severity, exceeds, rule
+from assemblint.analysis.joints import JoinedPair
 from assemblint.analysis.timeline import Moment, Timeline
 from assemblint.base.units import format_quantity
 
 from ._examples import design
 from ._pairs import joined_pairs, mitigation_note, operating_range, pair_key
-from ._strain import by_declaration, joint_strains
+from ._strain import Strains, by_declaration, joint_strains, strains_of
+from ._tiles import Pairs, merged_pairs, pair_part
 
 
 def swing(tl: Timeline) -> Moment:
@@ -52,7 +54,6 @@ def swing(tl: Timeline) -> Moment:
     """,
 )
 def joint_strain(ctx: RuleContext) -> Iterator[Finding]:
-    limit = ctx.params["max_shear_strain"]
     moment = swing(ctx.timeline)
     delta_t = moment.high - moment.low
     heights = ctx.assembly.mass_heights
@@ -60,31 +61,59 @@ def joint_strain(ctx: RuleContext) -> Iterator[Finding]:
         if not pair.rigidly_joined or pair.delta_alpha is None:
             continue
         every = joint_strains(ctx.assembly, heights, pair.rigid, pair.delta_alpha, delta_t)  # DNP from all rigid joints
-        over = exceeds(every.strain, limit)
-        if not over.any():
+        yield from _findings(ctx, pair, every, moment)
+
+
+def _findings(ctx: RuleContext, pair: JoinedPair, every: Strains, moment: Moment) -> Iterator[Finding]:
+    """A rigidly joined pair's findings, from the strains of all its rigid joints."""
+    limit = ctx.params["max_shear_strain"]
+    delta_t = moment.high - moment.low
+    assert pair.delta_alpha is not None
+    over = exceeds(every.strain, limit)
+    if not over.any():
+        return
+    mitigated, note = pair.mitigation is not None, mitigation_note(pair)
+    for strains in by_declaration(ctx, every.subset(over)):  # one finding per `masses` statement
+        k = strains.corner()
+        corner = ctx.netlist.node_name(ctx.assembly, ctx.netlist.pad_count + int(strains.masses[k]))
+        count = len(strains.masses)
+        yield ctx.finding(
+            f"{count} rigid joint{'s' if count != 1 else ''} between {pair.declared} shear by more than "
+            f"{limit:g}; the corner joint {corner}: Δα {format_quantity(pair.delta_alpha, 'expansion')} × "
+            f"ΔT {delta_t:g} K ({moment.name}) × DNP {strains.dnp[k]:.0f} µm / height {strains.height[k]:g} µm "
+            f"= {strains.strain[k]:.3g}{note}",
+            objects=list(ctx.timeline.selections(strains.masses)),
+            severity="info" if mitigated else None,
+            data={
+                "pair": [pair.first.name, pair.second.name],
+                "delta_alpha": pair.delta_alpha,
+                "delta_t": delta_t,
+                "dnp": float(strains.dnp[k]),
+                "height": float(strains.height[k]),
+                "strain": float(strains.strain[k]),
+                "max_shear_strain": limit,
+                "corner": corner,
+                "mitigated_by": pair.mitigation.name if pair.mitigation is not None else None,
+            },
+            cause=f"strain {pair_key(pair)}",
+        )
+
+
+def _reduce(ctx: RuleContext, parts: list[Pairs]) -> Iterator[Finding]:
+    """On `--tiles`: each pair's rigid joints from every tile (`_tiles.py`), in the design's order,
+    their strains from the centroid of all of them, as one process computes them."""
+    moment = swing(ctx.timeline)
+    delta_t = moment.high - moment.low
+    for merged in merged_pairs(ctx, parts):
+        pair, joints = merged.pair, merged.joints
+        if pair.delta_alpha is None or joints is None:
             continue
-        mitigated, note = pair.mitigation is not None, mitigation_note(pair)
-        for strains in by_declaration(ctx, every.subset(over)):  # one finding per `masses` statement
-            k = strains.corner()
-            corner = ctx.netlist.node_name(ctx.assembly, ctx.netlist.pad_count + int(strains.masses[k]))
-            count = len(strains.masses)
-            yield ctx.finding(
-                f"{count} rigid joint{'s' if count != 1 else ''} between {pair.declared} shear by more than "
-                f"{limit:g}; the corner joint {corner}: Δα {format_quantity(pair.delta_alpha, 'expansion')} × "
-                f"ΔT {delta_t:g} K ({moment.name}) × DNP {strains.dnp[k]:.0f} µm / height {strains.height[k]:g} µm "
-                f"= {strains.strain[k]:.3g}{note}",
-                objects=list(ctx.timeline.selections(strains.masses)),
-                severity="info" if mitigated else None,
-                data={
-                    "pair": [pair.first.name, pair.second.name],
-                    "delta_alpha": pair.delta_alpha,
-                    "delta_t": delta_t,
-                    "dnp": float(strains.dnp[k]),
-                    "height": float(strains.height[k]),
-                    "strain": float(strains.strain[k]),
-                    "max_shear_strain": limit,
-                    "corner": corner,
-                    "mitigated_by": pair.mitigation.name if pair.mitigation is not None else None,
-                },
-                cause=f"strain {pair_key(pair)}",
-            )
+        every = strains_of(joints.ids, joints.x, joints.y, joints.shape.T, joints.height, pair.delta_alpha, delta_t)
+        yield from _findings(ctx, pair, every, moment)
+
+
+def _joints(ctx: RuleContext) -> Pairs:
+    return pair_part(ctx, joints=True)
+
+
+joint_strain.tiles = Reduction(part=_joints, reduce=_reduce)

@@ -6,21 +6,25 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from assemblint import Finding, RuleContext, Severity, falls_short, rule
+from assemblint import Finding, Reduction, RuleContext, Severity, falls_short, rule
 from assemblint.analysis.joints import JoinedPair
+from assemblint.analysis.timeline import Moment
 
 from ._examples import design
 from ._pairs import joined_pairs, pair_key
 from ._strain import (
     HARD_SOLDER,
     FatigueConstants,
+    Strains,
     by_declaration,
     cycles_to_failure,
     decisive,
     engelmaier_exponent,
     fatigue_constants,
     joint_strains,
+    strains_of,
 )
+from ._tiles import Pairs, merged_pairs, pair_part
 
 
 @rule(
@@ -79,77 +83,132 @@ def fatigue_life(ctx: RuleContext) -> Iterator[Finding]:
     count = ctx.assembly.process.cycle_count
     if cycle is None or count is None:
         return  # no cycling requirement: nothing to estimate against
-    per_day, factor = ctx.params["cycles_per_day"], ctx.params["strain_factor"]
-    mean = (cycle.low + cycle.high) / 2
+    factor = ctx.params["strain_factor"]
     delta_t = cycle.high - cycle.low
     heights = ctx.assembly.mass_heights
-    constants, ductility, exponent = _per_mass_constants(ctx, mean, per_day)
-    # Engelmaier's model is for soft solder joints: not gold or copper bonds, not hard solders
-    in_model = tl.fusible & ~(np.nan_to_num(tl.melting, nan=-np.inf) > HARD_SOLDER)
+    constants = _Constants.of(ctx, cycle)
     for pair in joined_pairs(ctx):
         if not pair.rigidly_joined or pair.delta_alpha is None:
             continue
         # Δγ = F·Δα·ΔT·DNP / h, the DNP from all rigid joints
         every = joint_strains(ctx.assembly, heights, pair.rigid, factor * pair.delta_alpha, delta_t)
-        life = cycles_to_failure(every.strain, ductility[every.masses], exponent[every.masses])
-        short = in_model[every.masses] & falls_short(life, count)
-        if not short.any():
-            continue
-        if pair.mitigation is not None:
-            yield _mitigated(ctx, pair, every.masses[short], count)
-            continue
-        for strains in by_declaration(ctx, every.subset(short)):  # one finding per `masses` statement
-            lives = cycles_to_failure(strains.strain, ductility[strains.masses], exponent[strains.masses])
-            k = decisive(-lives, strains.dnp)  # the shortest life; a tie past rounding: the first
-            mass = int(strains.masses[k])
-            used = constants[int(ctx.netlist.mass_group[mass])]
-            c, eps = float(exponent[mass]), float(ductility[mass])
-            corner = ctx.netlist.node_name(ctx.assembly, ctx.netlist.pad_count + mass)
-            n = len(strains.masses)
-            shown_factor = f"F {factor:g} × " if factor != 1 else ""
-            yield ctx.finding(
-                f"{n} solder joint{'s' if n != 1 else ''} between {pair.declared} are estimated to fail before the "
-                f"{count} cycles of `cycle`; the corner joint {corner}: Δγ {shown_factor}{strains.strain[k]:.3g} (DNP "
-                f"{strains.dnp[k]:.0f} µm, height {strains.height[k]:g} µm, ΔT {delta_t:g} K), c {c:.4f} "
-                f"(T̄ {mean:g} °C, {per_day:g} cycles/day), εf {eps:g} → Nf ≈ {lives[k]:.3g} cycles, with "
-                f"{used.describe()}",
-                objects=list(tl.selections(strains.masses)),
-                data={
-                    "pair": [pair.first.name, pair.second.name],
-                    "cycles_required": count,
-                    "cycles_to_failure": float(lives[k]),
-                    "strain": float(strains.strain[k]),
-                    "dnp": float(strains.dnp[k]),
-                    "height": float(strains.height[k]),
-                    "delta_alpha": pair.delta_alpha,
-                    "delta_t": delta_t,
-                    "mean_temp": mean,
-                    "exponent": c,
-                    "exponent_constants": list(used.exponent),
-                    "fatigue_ductility": eps,
-                    "constants": "material" if used.own_ductility or used.own_exponent else "SnPb",
-                    "strain_factor": factor,
-                    "cycles_per_day": per_day,
-                    "corner": corner,
-                    "mitigated_by": None,
-                },
-                cause=f"fatigue {pair_key(pair)}",
-            )
+        yield from _findings(ctx, pair, every, cycle, constants)
 
 
-def _per_mass_constants(
-    ctx: RuleContext, mean: float, per_day: float
-) -> tuple[list[FatigueConstants], np.ndarray, np.ndarray]:
-    """Per mass group its FatigueConstants (from its joint material), and per mass εf and c."""
-    default = ctx.params["fatigue_ductility"]
-    groups = ctx.assembly.mass_groups
-    cache: dict[int, FatigueConstants] = {}
-    constants = [cache.setdefault(id(g.joint_material), fatigue_constants(g.joint_material, default)) for g in groups]
-    counts = [g.count for g in groups]
-    ductility = np.repeat(np.array([k.ductility for k in constants], dtype=float), counts)
-    exponents = {id(k): engelmaier_exponent(mean, per_day, k.exponent) for k in cache.values()}
-    exponent = np.repeat(np.array([exponents[id(k)] for k in constants], dtype=float), counts)
-    return constants, ductility, exponent
+class _Constants:
+    """Per mass group its FatigueConstants (from its joint material), εf, c, and whether Engelmaier's
+    model is for it (a soft solder: not gold or copper bonds, not hard solders); per mass by its group."""
+
+    def __init__(self, used: list[FatigueConstants], ductility: np.ndarray, exponent: np.ndarray, in_model: np.ndarray):
+        self.used, self.ductility, self.exponent, self.in_model = used, ductility, exponent, in_model
+
+    @classmethod
+    def of(cls, ctx: RuleContext, cycle: Moment) -> _Constants:
+        mean = (cycle.low + cycle.high) / 2
+        per_day = ctx.params["cycles_per_day"]
+        default = ctx.params["fatigue_ductility"]
+        groups = ctx.assembly.mass_groups
+        cache: dict[int, FatigueConstants] = {}
+        used = [cache.setdefault(id(g.joint_material), fatigue_constants(g.joint_material, default)) for g in groups]
+        exponents = {id(k): engelmaier_exponent(mean, per_day, k.exponent) for k in cache.values()}
+        # the timeline's melting point of a group: the lowest solidus of its materials (nan: none fusible)
+        melting = np.array([np.nan if g.melting_temp is None else g.melting_temp for g in groups], dtype=float)
+        return cls(
+            used,
+            np.array([k.ductility for k in used], dtype=float),
+            np.array([exponents[id(k)] for k in used], dtype=float),
+            ~np.isnan(melting) & ~(np.nan_to_num(melting, nan=-np.inf) > HARD_SOLDER),
+        )
+
+
+def _findings(
+    ctx: RuleContext, pair: JoinedPair, every: Strains, cycle: Moment, constants: _Constants
+) -> Iterator[Finding]:
+    """A rigidly joined pair's findings, from the strains of all its rigid joints."""
+    count = ctx.assembly.process.cycle_count
+    assert count is not None
+    tl = ctx.timeline
+    per_day, factor = ctx.params["cycles_per_day"], ctx.params["strain_factor"]
+    mean = (cycle.low + cycle.high) / 2
+    delta_t = cycle.high - cycle.low
+    group = np.asarray(ctx.netlist.mass_group[every.masses], dtype=np.int64)
+    ductility, exponent = constants.ductility[group], constants.exponent[group]
+    life = cycles_to_failure(every.strain, ductility, exponent)
+    short = constants.in_model[group] & falls_short(life, count)
+    if not short.any():
+        return
+    if pair.mitigation is not None:
+        yield _mitigated(ctx, pair, every.masses[short], count)
+        return
+    for strains in by_declaration(ctx, every.subset(short)):  # one finding per `masses` statement
+        mine = np.asarray(ctx.netlist.mass_group[strains.masses], dtype=np.int64)
+        lives = cycles_to_failure(strains.strain, constants.ductility[mine], constants.exponent[mine])
+        k = decisive(-lives, strains.dnp)  # the shortest life; a tie past rounding: the first
+        mass = int(strains.masses[k])
+        used = constants.used[int(mine[k])]
+        c, eps = float(constants.exponent[mine[k]]), float(constants.ductility[mine[k]])
+        corner = ctx.netlist.node_name(ctx.assembly, ctx.netlist.pad_count + mass)
+        n = len(strains.masses)
+        shown_factor = f"F {factor:g} × " if factor != 1 else ""
+        yield ctx.finding(
+            f"{n} solder joint{'s' if n != 1 else ''} between {pair.declared} are estimated to fail before the "
+            f"{count} cycles of `cycle`; the corner joint {corner}: Δγ {shown_factor}{strains.strain[k]:.3g} (DNP "
+            f"{strains.dnp[k]:.0f} µm, height {strains.height[k]:g} µm, ΔT {delta_t:g} K), c {c:.4f} "
+            f"(T̄ {mean:g} °C, {per_day:g} cycles/day), εf {eps:g} → Nf ≈ {lives[k]:.3g} cycles, with "
+            f"{used.describe()}",
+            objects=list(tl.selections(strains.masses)),
+            data={
+                "pair": [pair.first.name, pair.second.name],
+                "cycles_required": count,
+                "cycles_to_failure": float(lives[k]),
+                "strain": float(strains.strain[k]),
+                "dnp": float(strains.dnp[k]),
+                "height": float(strains.height[k]),
+                "delta_alpha": pair.delta_alpha,
+                "delta_t": delta_t,
+                "mean_temp": mean,
+                "exponent": c,
+                "exponent_constants": list(used.exponent),
+                "fatigue_ductility": eps,
+                "constants": "material" if used.own_ductility or used.own_exponent else "SnPb",
+                "strain_factor": factor,
+                "cycles_per_day": per_day,
+                "corner": corner,
+                "mitigated_by": None,
+            },
+            cause=f"fatigue {pair_key(pair)}",
+        )
+
+
+def _reduce(ctx: RuleContext, parts: list[Pairs | None]) -> Iterator[Finding]:
+    """On `--tiles`: each pair's rigid joints from every tile (`_tiles.py`), in the design's order,
+    their strains from the centroid of all of them, as one process computes them."""
+    tl = ctx.timeline
+    cycle = next((m for m in tl.service if m.name == "cycle"), None)
+    if cycle is None or ctx.assembly.process.cycle_count is None:
+        return
+    factor = ctx.params["strain_factor"]
+    delta_t = cycle.high - cycle.low
+    constants = _Constants.of(ctx, cycle)
+    for merged in merged_pairs(ctx, [p for p in parts if p is not None]):
+        pair, joints = merged.pair, merged.joints
+        if pair.delta_alpha is None or joints is None:
+            continue
+        every = strains_of(
+            joints.ids, joints.x, joints.y, joints.shape.T, joints.height, factor * pair.delta_alpha, delta_t
+        )
+        yield from _findings(ctx, pair, every, cycle, constants)
+
+
+def _joints(ctx: RuleContext) -> Pairs | None:
+    """On a tile: each pair's rigid joints, if there is a cycling requirement to estimate against."""
+    cycle = next((m for m in ctx.timeline.service if m.name == "cycle"), None)
+    if cycle is None or ctx.assembly.process.cycle_count is None:
+        return None
+    return pair_part(ctx, joints=True)
+
+
+fatigue_life.tiles = Reduction(part=_joints, reduce=_reduce)
 
 
 def _mitigated(ctx: RuleContext, pair: JoinedPair, masses: np.ndarray, count: int) -> Finding:

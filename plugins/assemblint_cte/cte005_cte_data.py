@@ -6,11 +6,13 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, rule
+from assemblint import OBJECTS, Finding, Reduction, RuleContext, Severity, rule
+from assemblint.analysis.joints import JoinedPair
 from assemblint.model.assembly import Element
 
 from ._examples import design
 from ._pairs import joined_pairs
+from ._tiles import Pairs, merged_pairs, pair_part
 from .cte004_closer_cte import compared_layers
 
 
@@ -32,12 +34,17 @@ from .cte004_closer_cte import compared_layers
     """,
 )
 def cte_data(ctx: RuleContext) -> Iterator[Finding]:
+    heights = ctx.assembly.mass_heights
+    rigid = [(pair, pair.rigid[np.isnan(heights[pair.rigid])]) for pair in joined_pairs(ctx) if pair.rigidly_joined]
+    yield from _findings(ctx, rigid)
+
+
+def _findings(ctx: RuleContext, rigid: list[tuple[JoinedPair, np.ndarray]]) -> Iterator[Finding]:
+    """The findings, from the rigidly joined pairs in element order, each with its rigid joints
+    that have no height."""
     assembly = ctx.assembly
     reported: set[int] = set()
-    heights = assembly.mass_heights
-    for pair in joined_pairs(ctx):
-        if not pair.rigidly_joined:
-            continue
+    for pair, missing in rigid:
         for element in (pair.first, pair.second):
             if element.cte is None and id(element) not in reported:
                 reported.add(id(element))
@@ -48,7 +55,6 @@ def cte_data(ctx: RuleContext) -> Iterator[Finding]:
                     data={"missing": "cte"},
                     cause="element cte",
                 )
-        missing = pair.rigid[np.isnan(heights[pair.rigid])]
         for masses in ctx.timeline.declarations(ctx.timeline.selections(np.sort(missing))):
             yield ctx.finding(
                 f"the rigid joints {OBJECTS} between {pair.name} have no `height`: CTE002 and CTE003 cannot "
@@ -68,3 +74,16 @@ def cte_data(ctx: RuleContext) -> Iterator[Finding]:
                     data={"missing": "cte"},
                     cause="layer cte",
                 )
+
+
+def _reduce(ctx: RuleContext, parts: list[Pairs]) -> Iterator[Finding]:
+    """On `--tiles`: the rigidly joined pairs and their joints without a height, from every tile
+    (`_tiles.py`); the rest is the design's declarations."""
+    yield from _findings(ctx, [(merged.pair, merged.missing) for merged in merged_pairs(ctx, parts)])
+
+
+def _missing(ctx: RuleContext) -> Pairs:
+    return pair_part(ctx, missing=True)
+
+
+cte_data.tiles = Reduction(part=_missing, reduce=_reduce)

@@ -50,6 +50,19 @@ class Pins:
             net_starts=np.asarray(starts, dtype=np.int64),
         )
 
+    @classmethod
+    def names_of(cls, assembly: Assembly) -> Pins:
+        """The nets of an assembly, to name and number them, without their pins (what a reduction of
+        `--tiles` needs: the run's design may hold no pin)."""
+        groups = assembly.net_groups
+        starts = np.cumsum([0] + [g.count for g in groups])[:-1]
+        empty = np.zeros(0, np.int64)
+        return cls(pad=empty, number=empty, net_groups=groups, net_starts=np.asarray(starts, dtype=np.int64))
+
+    @property
+    def net_count(self) -> int:
+        return sum(g.count for g in self.net_groups)
+
     def net(self, number: int) -> Selection:
         """Global net number -> a selection of one net of its group."""
         g = int(np.searchsorted(self.net_starts, number, side="right") - 1)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
-from assemblint import Finding, RuleContext, Severity, rule
+from assemblint import Finding, Reduction, RuleContext, Severity, rule
 
 from ._examples import NETS, STRAIGHT, design
 from ._geometry import distinct, stable_order
 from ._nets import Pins, declared, pad_names
+from ._tiles import band_nodes, concat, net_groups, node_keys, whole_nets
 
 MISSING = "masses m : SAC305 { joins die.c[0:3] -- sub.p[0:3]; diameter 100 um; height 60 um }"
 MOST_GROUPS = 4  # groups the message spells out
@@ -52,18 +54,91 @@ def open_net(ctx: RuleContext) -> Iterator[Finding]:
         by_node = stable_order(nodes - nodes.min())
         start = np.flatnonzero(np.concatenate([[True], nodes[by_node][1:] != nodes[by_node][:-1]]))
         stop = np.append(start[1:], len(by_node))
-        total = len(start)
         listed = start[:MOST_LISTED]
-        groups = [
-            pad_names(ctx.assembly, pads[by_node[a:b]])
-            for a, b in zip(listed.tolist(), stop[: len(listed)].tolist(), strict=True)
-        ]
-        shown = "; ".join(groups[:MOST_GROUPS]) + (f"; and {total - MOST_GROUPS} more" if total > MOST_GROUPS else "")
-        name = pins.net_name(net)
-        past = {"group_count": total} if total > MOST_LISTED else {}  # the groups listed are the first MOST_LISTED
-        yield ctx.finding(
-            f"net {name} is split into {total} separate groups: {shown}",
-            objects=pins.net(net),
-            data={"net": name, "groups": groups, **past},
-            cause=f"open {declared(name)}",  # a cell's instances merge
-        )
+        groups = [pads[by_node[a:b]] for a, b in zip(listed.tolist(), stop[: len(listed)].tolist(), strict=True)]
+        yield _finding(ctx, pins, net, len(start), groups)
+
+
+def _finding(ctx: RuleContext, pins: Pins, net: int, total: int, groups: list[np.ndarray]) -> Finding:
+    """An open net: split into `total` groups of pins, the first `MOST_LISTED` of them `groups` (pad ids)."""
+    named = [pad_names(ctx.assembly, pads) for pads in groups]
+    shown = "; ".join(named[:MOST_GROUPS]) + (f"; and {total - MOST_GROUPS} more" if total > MOST_GROUPS else "")
+    name = pins.net_name(net)
+    past = {"group_count": total} if total > MOST_LISTED else {}  # the groups listed are the first MOST_LISTED
+    return ctx.finding(
+        f"net {name} is split into {total} separate groups: {shown}",
+        objects=pins.net(net),
+        data={"net": name, "groups": named, **past},
+        cause=f"open {declared(name)}",  # a cell's instances merge
+    )
+
+
+def _tile_part(ctx: RuleContext) -> dict[str, Any]:
+    """On a tile (`--tiles`): the nets' pins in the tile's core, by net and by node. Per net, the
+    tile's first `MOST_LISTED` nodes (by key, the whole design's order) with their pins, and the keys
+    of its other nodes that reach past the tile (`_tiles.py`); the others, which lie whole in the
+    tile, only counted: none of them is among the net's first `MOST_LISTED` in the design, and no
+    other tile holds a pin of them."""
+    tile, netlist = ctx.tile, ctx.netlist
+    pins = Pins.of(ctx.assembly)
+    keys, band = node_keys(ctx), band_nodes(ctx)
+    core = tile.pad_core[pins.pad]
+    pad, net = pins.pad[core], pins.number[core]
+    node = netlist.pad_node[pad]
+    key = keys[node]
+    order = np.lexsort((pad, key, net))
+    pad, net, key, alone = pad[order], net[order], key[order], ~band[node[order]]
+    new = np.concatenate([[True], (net[1:] != net[:-1]) | (key[1:] != key[:-1])]) if len(net) else np.zeros(0, bool)
+    start = np.flatnonzero(new)
+    group_net, group_key, group_alone = net[start], key[start], alone[start]
+    rank = np.arange(len(start)) - np.searchsorted(group_net, group_net, side="left")  # the node's place in its net
+    top = rank < MOST_LISTED
+    sent = top | ~group_alone
+    number = np.cumsum(sent) - 1  # each sent group's place among those sent
+    group_of = np.cumsum(new) - 1
+    with_pins = top[group_of]
+    extra = ~top & group_alone
+    extra_net, extra_count = np.unique(group_net[extra], return_counts=True)
+    return {
+        "nets": net_groups(ctx),
+        "net": group_net[sent],
+        "key": group_key[sent],
+        "pin_group": number[group_of[with_pins]],
+        "pad": tile.pad_global[pad[with_pins]],
+        "extra_net": extra_net,
+        "extra": extra_count,
+    }
+
+
+def _reduce(ctx: RuleContext, parts: list[dict[str, Any]]) -> Iterator[Finding]:
+    """On `--tiles`: each net's nodes, united over the tiles by key; an open net's first `MOST_LISTED`
+    nodes with every tile's pins of them."""
+    if not any(len(part["net"]) or len(part["extra_net"]) for part in parts):
+        return
+    whole_nets(ctx, [part["nets"] for part in parts])
+    pins = Pins.names_of(ctx.assembly)
+    net, key = concat(parts, "net"), concat(parts, "key")
+    offsets = np.cumsum([0] + [len(part["net"]) for part in parts])[:-1]
+    pin_group = np.concatenate(
+        [np.asarray(part["pin_group"], np.int64) + offset for part, offset in zip(parts, offsets, strict=True)]
+    )
+    pad = concat(parts, "pad")
+    pin_net, pin_key = net[pin_group], key[pin_group]
+    order = np.lexsort((pad, pin_key, pin_net))
+    pad, pin_net, pin_key = pad[order], pin_net[order], pin_key[order]
+    nodes = np.unique(np.column_stack([net, key]), axis=0)  # every (net, node), once, by net then key
+    total = np.bincount(nodes[:, 0], minlength=pins.net_count)
+    np.add.at(total, concat(parts, "extra_net"), concat(parts, "extra"))
+    for open_net in np.flatnonzero(total > 1).tolist():
+        lo, hi = np.searchsorted(nodes[:, 0], [open_net, open_net + 1])
+        first = np.searchsorted(pin_net, open_net)
+        last = np.searchsorted(pin_net, open_net, side="right")
+        groups = []
+        for node in nodes[lo : min(hi, lo + MOST_LISTED), 1].tolist():
+            a = first + np.searchsorted(pin_key[first:last], node)
+            b = first + np.searchsorted(pin_key[first:last], node, side="right")
+            groups.append(pad[a:b])
+        yield _finding(ctx, pins, open_net, int(total[open_net]), groups)
+
+
+open_net.tiles = Reduction(part=_tile_part, reduce=_reduce)

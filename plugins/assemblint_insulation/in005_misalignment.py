@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
 from assemblint import Finding, Reduction, RuleContext, Severity, falls_short, quantity, rule
 from assemblint.base.diagnostics import Location
 from assemblint.base.units import format_quantity
+from assemblint.checking.ranked import mass_name, pad_name
 from assemblint.model.assembly import Assembly
 from assemblint.model.netlist import Netlist
 
@@ -65,14 +67,20 @@ def misalignment(ctx: RuleContext) -> Iterator[Finding]:
         yield from _findings(ctx, tally)
 
 
-def _tile_part(ctx: RuleContext) -> Tally | None:
+def _tile_part(ctx: RuleContext) -> tuple[Tally, dict[tuple[int, int], dict[str, Any]]] | None:
     """On a tile (`--tiles`): the tally of the pairs whose mass lies in the tile's core, with the
-    whole design's mass and pad ids, so that the tiles' tallies merge into the one-process tally."""
+    whole design's mass and pad ids, so that the tiles' tallies merge into the one-process tally;
+    and each declaration's closest pair told as the whole design names it (the run's process may
+    hold no mass to tell it from)."""
     tally = _tally(ctx)
     if tally is None:
         return None
     masses, pads = ctx.tile.mass_global, ctx.tile.pad_global
-    return Tally(
+    told = {
+        (int(masses[m]), int(pads[p])): _pair(ctx, int(m), int(p), float(apart))
+        for m, p, apart in zip(tally.first, tally.second, tally.value, strict=True)
+    }
+    merged = Tally(
         tally.key,
         tally.count,
         tally.rounded,
@@ -83,12 +91,17 @@ def _tile_part(ctx: RuleContext) -> Tally | None:
         tally.member_key,
         masses[tally.member],
     )
+    return merged, told
 
 
-def _reduce(ctx: RuleContext, parts: list[Tally | None]) -> Iterator[Finding]:
-    tally = Tally.merge([p for p in parts if p is not None])
-    if len(tally.key):
-        yield from _findings(ctx, tally)
+def _reduce(ctx: RuleContext, parts: list[tuple[Tally, dict] | None]) -> Iterator[Finding]:
+    tally = Tally.merge([p[0] for p in parts if p is not None])
+    told: dict[tuple[int, int], dict[str, Any]] = {}
+    for part in parts:
+        if part is not None:
+            told.update(part[1])
+    for k in range(len(tally.key)):
+        yield _finding(ctx, tally, k, told[(int(tally.first[k]), int(tally.second[k]))])
 
 
 def _reach(params: dict, assembly: Assembly) -> float:
@@ -170,61 +183,76 @@ def _tally(ctx: RuleContext) -> Tally | None:
 
 def _findings(ctx: RuleContext, tally: Tally) -> Iterator[Finding]:
     """One finding per mass declaration: its pairs counted, its closest pair told."""
-    netlist = ctx.netlist
-    tolerance = ctx.params["alignment_tolerance"]
-    mass_shape = Shapes.of(netlist.mass_width, netlist.mass_height, netlist.mass_corner)
-    pad_shape = Shapes.of(netlist.pad_width, netlist.pad_height, netlist.pad_corner)
-    mass_r = mass_shape.corner + tolerance
-    pad_r = pad_shape.corner
-    round_mass, round_pad = mass_shape.round, pad_shape.round
-    place = Placement.of(ctx.assembly)
     for k in range(len(tally.key)):
         m, p, apart = int(tally.first[k]), int(tally.second[k]), float(tally.value[k])
-        mass_name = netlist.node_name(ctx.assembly, netlist.pad_count + m)
-        pad_name = netlist.node_name(ctx.assembly, p)
-        count = int(tally.count[k])  # every placed instance's pairs
-        on = face_name(ctx.assembly, int(tally.face[k]))
-        if bool(round_mass[m] and round_pad[p]):
-            detail = (
-                f"the footprint of {mass_name} (radius {um(mass_r[m] - tolerance)} + {um(tolerance)} tolerance) "
-                f"overlaps pad {pad_name} of another electrical node on {on}: centres {um(apart)} apart, "
-                f"less than {um(float(mass_r[m] + pad_r[p]))}"
-            )
-            data = {
-                "pairs": count,
-                "mass": mass_name,
-                "pad": pad_name,
-                "distance": apart,
-                "footprint_radius": float(mass_r[m]),
-                "pad_radius": float(pad_r[p]),
-                "alignment_tolerance": tolerance,
-            }
-        else:
-            centres = float(np.hypot(place.x[m] - netlist.pad_x[p], place.y[m] - netlist.pad_y[p]))
-            depth = float(mass_r[m] + pad_r[p] - apart)
-            shapes = [_describe(netlist, "mass", m), _describe(netlist, "pad", p)]
-            detail = (
-                f"the footprint of {mass_name} ({shapes[0]} + {um(tolerance)} tolerance) overlaps pad {pad_name} "
-                f"({shapes[1]}) of another electrical node on {on}: by {um(depth)}, centres {um(centres)} apart"
-            )
-            data = {
-                "pairs": count,
-                "mass": mass_name,
-                "pad": pad_name,
-                "distance": centres,
-                "overlap": depth,
-                "mass_shape": shapes[0],
-                "pad_shape": shapes[1],
-                "alignment_tolerance": tolerance,
-            }
-        message = detail if count == 1 else f"{count} mass footprints overlap pads of other electrical nodes; {detail}"
-        yield ctx.finding(
-            message,
-            objects=list(ctx.timeline.selections(tally.members(k))),
-            data=data,
-            cause="misaligned",
-            count=count,
+        yield _finding(ctx, tally, k, _pair(ctx, m, p, apart))
+
+
+def _pair(ctx: RuleContext, m: int, p: int, apart: float) -> dict[str, Any]:
+    """What a finding tells of its closest pair, mass `m` over pad `p` (ids the rule sees)."""
+    netlist = ctx.netlist
+    tolerance = ctx.params["alignment_tolerance"]
+    mass_shape = Shapes.of(
+        netlist.mass_width[m : m + 1], netlist.mass_height[m : m + 1], netlist.mass_corner[m : m + 1]
+    )
+    pad_shape = Shapes.of(netlist.pad_width[p : p + 1], netlist.pad_height[p : p + 1], netlist.pad_corner[p : p + 1])
+    mass_r, pad_r = float(mass_shape.corner[0] + tolerance), float(pad_shape.corner[0])
+    pair: dict[str, Any] = {"mass": mass_name(ctx, m), "pad": pad_name(ctx, p), "mass_r": mass_r, "pad_r": pad_r}
+    pair["round"] = bool(mass_shape.round[0] and pad_shape.round[0])
+    pair["distance"] = apart
+    if not pair["round"]:
+        place = Placement.of(ctx.assembly)
+        pair["centres"] = float(np.hypot(place.x[m] - netlist.pad_x[p], place.y[m] - netlist.pad_y[p]))
+        pair["depth"] = float(mass_r + pad_r - apart)
+        pair["shapes"] = [_describe(netlist, "mass", m), _describe(netlist, "pad", p)]
+    return pair
+
+
+def _finding(ctx: RuleContext, tally: Tally, k: int, pair: dict[str, Any]) -> Finding:
+    tolerance = ctx.params["alignment_tolerance"]
+    count = int(tally.count[k])  # every placed instance's pairs
+    on = face_name(ctx.assembly, int(tally.face[k]))
+    mass, pad, mass_r, pad_r = pair["mass"], pair["pad"], pair["mass_r"], pair["pad_r"]
+    if pair["round"]:
+        detail = (
+            f"the footprint of {mass} (radius {um(mass_r - tolerance)} + {um(tolerance)} tolerance) "
+            f"overlaps pad {pad} of another electrical node on {on}: centres {um(pair['distance'])} apart, "
+            f"less than {um(float(mass_r + pad_r))}"
         )
+        data = {
+            "pairs": count,
+            "mass": mass,
+            "pad": pad,
+            "distance": pair["distance"],
+            "footprint_radius": mass_r,
+            "pad_radius": pad_r,
+            "alignment_tolerance": tolerance,
+        }
+    else:
+        shapes = pair["shapes"]
+        detail = (
+            f"the footprint of {mass} ({shapes[0]} + {um(tolerance)} tolerance) overlaps pad {pad} "
+            f"({shapes[1]}) of another electrical node on {on}: by {um(pair['depth'])}, "
+            f"centres {um(pair['centres'])} apart"
+        )
+        data = {
+            "pairs": count,
+            "mass": mass,
+            "pad": pad,
+            "distance": pair["centres"],
+            "overlap": pair["depth"],
+            "mass_shape": shapes[0],
+            "pad_shape": shapes[1],
+            "alignment_tolerance": tolerance,
+        }
+    message = detail if count == 1 else f"{count} mass footprints overlap pads of other electrical nodes; {detail}"
+    return ctx.finding(
+        message,
+        objects=list(ctx.timeline.selections(tally.members(k))),
+        data=data,
+        cause="misaligned",
+        count=count,
+    )
 
 
 def _describe(netlist: Netlist, kind: str, index: int) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
-from assemblint import OBJECTS, CannotRun, Finding, RuleContext, Severity, exceeds, quantity, rule
+from assemblint import OBJECTS, CannotRun, Finding, Reduction, RuleContext, Severity, exceeds, quantity, rule
 from assemblint.analysis.joints import JoinedPair, joined_pairs, operating_moment
 from assemblint.analysis.timeline import NEVER
 from assemblint.model.assembly import Element
@@ -60,15 +62,49 @@ def diagonal(element: Element) -> float | None:
 def warpage(ctx: RuleContext) -> Iterator[Finding]:
     tl = ctx.timeline
     if operating_moment(tl) is None:
-        raise CannotRun("no operating range: give the process an `operate` range, or the elements `operating`")
+        raise CannotRun(NO_OPERATING_RANGE)
     limit = ctx.params["max_warpage"]
     for pair in joined_pairs(ctx.assembly):
         if not pair.rigidly_joined or not pair.delta_alpha:
             continue
-        yield from _pair(ctx, pair, limit)
+        yield from _pair(ctx, pair, limit, partial(_joined, ctx, pair.rigid))
 
 
-def _pair(ctx: RuleContext, pair: JoinedPair, limit: float) -> Iterator[Finding]:
+NO_OPERATING_RANGE = "no operating range: give the process an `operate` range, or the elements `operating`"
+
+
+@dataclass(frozen=True)
+class Joined:
+    """What RL004 reads of a pair's rigid joints: the first of them (the whole design's id), and the
+    first step that joins one, the first joint it joins and the temperature that joint sees there
+    (NEVER, -1, nan: the process joins none of them)."""
+
+    first: int
+    step: int
+    joint: int
+    temp: float
+
+    def before(self, other: Joined) -> bool:
+        """Whether this joint is joined first (the earlier step, then the lower id)."""
+        return (self.step, self.joint) < (other.step, other.joint)
+
+
+def _joined(ctx: RuleContext, rigid: np.ndarray, ids: np.ndarray | None = None) -> Joined:
+    """`Joined` of the rigid joints `rigid` (the ids the rule sees, ascending); `ids`: their whole
+    design's ids (on a tile), else the same."""
+    tl = ctx.timeline
+    ids = rigid if ids is None else ids
+    joined = tl.joined_by[rigid]
+    known = joined != NEVER
+    if not known.any():
+        return Joined(int(ids[0]), int(NEVER), -1, float("nan"))
+    first_join = int(np.argmin(np.where(known, joined, NEVER)))
+    moment = tl.steps[int(joined[first_join])]
+    start = tl.temp_of_mass(moment, int(rigid[first_join]))  # what the joints see at the step that joins them
+    return Joined(int(ids[0]), int(joined[first_join]), int(ids[first_join]), start)
+
+
+def _pair(ctx: RuleContext, pair: JoinedPair, limit: float, joined_of: Callable[[], Joined]) -> Iterator[Finding]:
     tl = ctx.timeline
     # the smaller element first, then the other: the finding reads the same whatever the design's
     # order or names (an equal area falls back to the declaration order)
@@ -77,7 +113,6 @@ def _pair(ctx: RuleContext, pair: JoinedPair, limit: float) -> Iterator[Finding]
     thick = [e.thickness for e in (first, second)]
     smaller = first
     span = diagonal(smaller)
-    joints = ctx.assembly.mass_groups[int(ctx.netlist.mass_group[int(pair.rigid[0])])].loc  # where the pair is made
     incomplete = False
     for element, t, m in zip((first, second), thick, moduli, strict=True):
         missing = [what for what, value in (("thickness", t), ("modulus", m)) if value is None]
@@ -98,13 +133,12 @@ def _pair(ctx: RuleContext, pair: JoinedPair, limit: float) -> Iterator[Finding]
         )
     if incomplete:
         return
-    joined = tl.joined_by[pair.rigid]
-    known = joined != NEVER
-    if not known.any():
+    joined = joined_of()
+    joints = ctx.assembly.mass_groups[int(ctx.netlist.mass_group[joined.first])].loc  # where the pair is made
+    if joined.step == NEVER:
         return  # never joined in the process: no stress-free temperature to start from (MH rules say why)
-    first_join = int(np.argmin(np.where(known, joined, NEVER)))
-    moment = tl.steps[int(joined[first_join])]
-    start = tl.temp_of_mass(moment, int(pair.rigid[first_join]))  # what the joints see at the step that joins them
+    moment = tl.steps[joined.step]
+    start = joined.temp
     delta_t = start - ROOM
     assert pair.delta_alpha is not None and span is not None
     t1, t2 = float(thick[0]), float(thick[1])  # type: ignore[arg-type]
@@ -133,6 +167,52 @@ def _pair(ctx: RuleContext, pair: JoinedPair, limit: float) -> Iterator[Finding]
         },
         cause=f"warpage {short(first.name)}–{short(second.name)}",
     )
+
+
+Parts = dict[tuple[int, int], Joined]
+
+
+def _tile_part(ctx: RuleContext) -> Parts:
+    """On a tile (`--tiles`): per rigidly joined pair (its elements' indices), `Joined` of its rigid
+    joints in the tile's core, with the whole design's ids."""
+    tile = ctx.tile
+    if operating_moment(ctx.timeline) is None:
+        raise CannotRun(NO_OPERATING_RANGE)
+    out: Parts = {}
+    for pair in joined_pairs(ctx.assembly):
+        rigid = pair.rigid
+        rigid = rigid[tile.mass_core[rigid]]
+        if len(rigid) and pair.delta_alpha:
+            out[(pair.first.index, pair.second.index)] = _joined(ctx, rigid, tile.mass_global[rigid])
+    return out
+
+
+def _reduce(ctx: RuleContext, parts: list[Parts]) -> Iterator[Finding]:
+    """On `--tiles`: each pair's first rigid joint and first joined one over the tiles; the rest is
+    the design's declarations."""
+    if operating_moment(ctx.timeline) is None:
+        raise CannotRun(NO_OPERATING_RANGE)
+    limit = ctx.params["max_warpage"]
+    merged: Parts = {}
+    for part in parts:
+        for key, mine in part.items():
+            seen = merged.get(key)
+            if seen is None:
+                merged[key] = mine
+                continue
+            joined = mine if mine.before(seen) else seen
+            merged[key] = Joined(min(seen.first, mine.first), joined.step, joined.joint, joined.temp)
+    elements = ctx.assembly.elements
+    for key in sorted(merged):
+        pair = JoinedPair(elements[key[0]], elements[key[1]], np.zeros(0, np.int64), *_none(), None, None)
+        yield from _pair(ctx, pair, limit, partial(merged.__getitem__, key))
+
+
+def _none() -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+
+
+warpage.tiles = Reduction(part=_tile_part, reduce=_reduce)
 
 
 def _area(element: Element) -> float:

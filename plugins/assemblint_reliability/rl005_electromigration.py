@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, exceeds, quantity, rule
-from assemblint.model.assembly import Assembly, SplitPins
+from assemblint import OBJECTS, Finding, Reduction, RuleContext, Severity, exceeds, quantity, rule
+from assemblint.analysis.timeline import selection_ids
+from assemblint.model.assembly import Assembly, MassGroup, SplitPins
 
 from ._common import UM2_TO_CM2, rounded_area, short, worst_per_declaration
 from ._examples import flip_chip
@@ -19,24 +21,10 @@ def mass_currents(assembly: Assembly) -> np.ndarray:
     net = assembly.netlist
     assert net is not None
     current = np.full(net.mass_count, np.nan)
-    pad_net = np.full(net.pad_count, -1, dtype=np.int64)
-    net_current: list[float] = []
-    for group in assembly.net_groups:
-        if group.current is None:
-            continue
-        pins = group.pins
-        if isinstance(pins, SplitPins):
-            numbers = np.repeat(np.arange(len(pins)) + len(net_current), pins.sizes())
-            pad_net[pins.ids] = numbers
-        else:
-            for k, ids in enumerate(pins):
-                pad_net[ids] = len(net_current) + k
-        net_current.extend([group.current] * group.count)
-    if net_current:
-        amps = np.array(net_current)
+    pad_net, amps = current_nets(assembly)
+    if len(amps):
         mass_ids = np.arange(net.mass_count)
-        on_a = pad_net[net.mass_pad_a]
-        on_b = np.where(net.mass_pad_b >= 0, pad_net[np.maximum(net.mass_pad_b, 0)], -1)
+        on_a, on_b = mass_nets(assembly, pad_net)
         # each (mass, net) once, whichever of its pads the net's pins hold: the net's masses
         pairs = np.unique(
             np.concatenate([np.stack([mass_ids, on_a], 1), np.stack([mass_ids, on_b], 1)])[
@@ -49,12 +37,56 @@ def mass_currents(assembly: Assembly) -> np.ndarray:
         share = np.full(net.mass_count, np.nan)
         np.fmax.at(share, pairs[:, 0], each[pairs[:, 1]])
         current = share
-    own = (
+    own = own_currents(assembly)
+    return np.where(np.isnan(own), current, own)
+
+
+def current_nets(assembly: Assembly) -> tuple[np.ndarray, np.ndarray]:
+    """Each pad's net among the nets with a `current` (numbered over those, in declaration order;
+    -1: none; a pad of two such nets: the later's), and each such net's current (A)."""
+    net = assembly.netlist
+    assert net is not None
+    pad_net = np.full(net.pad_count, -1, dtype=np.int64)
+    numbered = 0
+    for group in assembly.net_groups:
+        if group.current is None:
+            continue
+        pins = group.pins
+        if isinstance(pins, SplitPins):
+            numbers = np.repeat(np.arange(len(pins)) + numbered, pins.sizes())
+            pad_net[pins.ids] = numbers
+        else:
+            for k, ids in enumerate(pins):
+                pad_net[ids] = numbered + k
+        numbered += group.count
+    return pad_net, net_currents(assembly)
+
+
+def net_currents(assembly: Assembly) -> np.ndarray:
+    """The current (A) of each net with a `current`, numbered over those in declaration order."""
+    net_current: list[float] = []
+    for group in assembly.net_groups:
+        if group.current is not None:
+            net_current.extend([group.current] * group.count)
+    return np.array(net_current, dtype=float)
+
+
+def mass_nets(assembly: Assembly, pad_net: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each mass's net with a current by its first pad, and by its second (-1: none)."""
+    net = assembly.netlist
+    assert net is not None
+    on_a = pad_net[net.mass_pad_a]
+    on_b = np.where(net.mass_pad_b >= 0, pad_net[np.maximum(net.mass_pad_b, 0)], -1)
+    return on_a, on_b
+
+
+def own_currents(assembly: Assembly) -> np.ndarray:
+    """Each mass's own `current` (NaN: its statement gives none)."""
+    return (
         np.concatenate([np.full(g.count, np.nan if g.current is None else g.current) for g in assembly.mass_groups])
         if assembly.mass_groups
         else np.zeros(0)
     )
-    return np.where(np.isnan(own), current, own)
 
 
 @rule(
@@ -87,24 +119,46 @@ def mass_currents(assembly: Assembly) -> np.ndarray:
     """,
 )
 def electromigration(ctx: RuleContext) -> Iterator[Finding]:
-    assembly, net = ctx.assembly, ctx.netlist
-    if net.mass_count == 0 or (
-        all(g.current is None for g in assembly.net_groups) and all(g.current is None for g in assembly.mass_groups)
-    ):
+    assembly = ctx.assembly
+    if not _checked(ctx):
         return
     limit = ctx.params["max_current_density"]
     amps = mass_currents(assembly)
-    area = rounded_area(net.pad_width, net.pad_height, net.pad_corner)
-    a, b = net.mass_pad_a, net.mass_pad_b
-    smaller = np.where(b >= 0, np.minimum(area[a], area[np.maximum(b, 0)]), area[a])  # NaN if either has no size
-    through = np.where(b >= 0, np.where(area[a] <= np.nan_to_num(area[np.maximum(b, 0)], nan=np.inf), a, b), a)
+    smaller, through = _smaller_pads(ctx)
     with np.errstate(invalid="ignore", divide="ignore"):
         density = amps / (smaller * UM2_TO_CM2)
     carrying = ~np.isnan(amps) & (amps > 0)
     unknown = carrying & np.isnan(smaller)
     over = carrying & ~np.isnan(density) & exceeds(np.nan_to_num(density), limit)
+    yield from _unknown(ctx, np.flatnonzero(unknown))
+    pad_name = _pad_namer(assembly)
+    for masses, worst, group in worst_per_declaration(ctx, over, density):
+        figures = (float(amps[worst]), float(smaller[worst]), float(density[worst]))
+        yield _over(ctx, masses, worst, group, figures, pad_name(int(through[worst])))
+
+
+def _checked(ctx: RuleContext) -> bool:
+    """Whether the design is checked: it has masses, and a `current` on a net or a mass."""
+    assembly = ctx.assembly
+    return ctx.netlist.mass_count > 0 and not (
+        all(g.current is None for g in assembly.net_groups) and all(g.current is None for g in assembly.mass_groups)
+    )
+
+
+def _smaller_pads(ctx: RuleContext) -> tuple[np.ndarray, np.ndarray]:
+    """Per mass, the area of the smaller of its pads (µm²; NaN if either has no size) and that pad."""
+    net = ctx.netlist
+    area = rounded_area(net.pad_width, net.pad_height, net.pad_corner)
+    a, b = net.mass_pad_a, net.mass_pad_b
+    smaller = np.where(b >= 0, np.minimum(area[a], area[np.maximum(b, 0)]), area[a])  # NaN if either has no size
+    through = np.where(b >= 0, np.where(area[a] <= np.nan_to_num(area[np.maximum(b, 0)], nan=np.inf), a, b), a)
+    return smaller, through
+
+
+def _unknown(ctx: RuleContext, ids: np.ndarray) -> Iterator[Finding]:
+    """The masses (sorted ids) that carry a current through pads of no size, per declaration."""
     tl = ctx.timeline
-    for masses in tl.declarations(tl.selections(np.flatnonzero(unknown))):
+    for masses in tl.declarations(tl.selections(ids)):
         yield ctx.finding(
             f"{OBJECTS} carry a current but their pads have no size (`diameter`, `size`): RL005 cannot find the "
             "current density",
@@ -113,22 +167,149 @@ def electromigration(ctx: RuleContext) -> Iterator[Finding]:
             data={"missing": "pad size"},
             cause=f"no pad size: {short(masses[0].target.name)}",
         )
-    pad_name = _pad_namer(assembly)
-    for masses, worst, group in worst_per_declaration(ctx, over, density):
-        yield ctx.finding(
-            f"{OBJECTS} carry more than {limit:g} A/cm² through their smaller pad; the worst, "
-            f"{group.item_name(worst - group.start)}: {amps[worst]:.4g} A through {smaller[worst]:.4g} µm² "
-            f"({pad_name(int(through[worst]))}) = {density[worst]:.4g} A/cm²",
-            objects=masses,
-            data={
-                "current_density": float(density[worst]),
-                "max_current_density": limit,
-                "current": float(amps[worst]),
-                "area": float(smaller[worst]),
-                "worst": group.item_name(worst - group.start),
-            },
-            cause=f"electromigration: {short(masses[0].target.name)}",
+
+
+def _over(
+    ctx: RuleContext, masses: list, worst: int, group: MassGroup, figures: tuple[float, float, float], pad: str
+) -> Finding:
+    """A declaration's masses over the limit; `figures`: the worst's current, smaller pad's area and
+    current density; `pad`: the name of that pad."""
+    limit = ctx.params["max_current_density"]
+    amps, smaller, density = figures
+    return ctx.finding(
+        f"{OBJECTS} carry more than {limit:g} A/cm² through their smaller pad; the worst, "
+        f"{group.item_name(worst - group.start)}: {amps:.4g} A through {smaller:.4g} µm² "
+        f"({pad}) = {density:.4g} A/cm²",
+        objects=masses,
+        data={
+            "current_density": density,
+            "max_current_density": limit,
+            "current": amps,
+            "area": smaller,
+            "worst": group.item_name(worst - group.start),
+        },
+        cause=f"electromigration: {short(masses[0].target.name)}",
+    )
+
+
+@dataclass
+class _Part:
+    """A tile's masses that carry a current, in its core (the whole design's ids): how many of them
+    lie on each net with a current (a net's current is shared over all its masses, anywhere); those
+    whose pads have no size; the others in classes of equal current density (their group, their nets
+    with a current (-1, -1 for a mass of its own current), the smaller pad's area), each with its
+    masses and the pad of its first."""
+
+    per_net: np.ndarray
+    unknown: np.ndarray
+    group: np.ndarray  # per class
+    on: np.ndarray  # per class: (net by the first pad, by the second)
+    smaller: np.ndarray
+    first: np.ndarray  # per class: its least mass id
+    through: np.ndarray  # per class: the smaller pad of that mass (the whole design's pad id)
+    masses: np.ndarray  # every class's mass ids, class after class
+    offsets: np.ndarray  # class k's are masses[offsets[k]:offsets[k + 1]]
+
+
+def _tile_part(ctx: RuleContext) -> _Part | None:
+    """On a tile (`--tiles`): `_Part` of the masses in its core."""
+    if not _checked(ctx):
+        return None
+    assembly, tile = ctx.assembly, ctx.tile
+    group_of = ctx.netlist.mass_group
+    pad_net, amps = current_nets(assembly)
+    on_a, on_b = mass_nets(assembly, pad_net)
+    own = own_currents(assembly)
+    core = np.flatnonzero(tile.mass_core)
+    pairs = np.unique(np.concatenate([np.stack([core, on_a[core]], 1), np.stack([core, on_b[core]], 1)]), axis=0)
+    pairs = pairs[pairs[:, 1] >= 0]
+    per_net = np.bincount(pairs[:, 1], minlength=len(amps))
+    own_core = own[core]
+    carrying = (~np.isnan(own_core) & (own_core > 0)) | (np.isnan(own_core) & ((on_a[core] >= 0) | (on_b[core] >= 0)))
+    core = core[carrying]
+    smaller, through = _smaller_pads(ctx)
+    unknown = np.isnan(smaller[core])
+    known = core[~unknown]
+    by_own = ~np.isnan(own[known])
+    nets_a, nets_b = np.where(by_own, -1, on_a[known]), np.where(by_own, -1, on_b[known])
+    rows = np.column_stack([group_of[known], nets_a, nets_b, smaller[known].view(np.int64)])
+    _, first_row, kind = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    kind = kind.reshape(-1)
+    order = np.argsort(kind, kind="stable")  # within a class, in id order: its first is the least
+    first = known[first_row]
+    return _Part(
+        per_net,
+        tile.mass_global[core[unknown]],
+        group_of[first],
+        np.column_stack([nets_a[first_row], nets_b[first_row]]),
+        smaller[first],
+        tile.mass_global[first],
+        tile.pad_global[through[first]],
+        tile.mass_global[known[order]],
+        np.concatenate([[0], np.cumsum(np.bincount(kind, minlength=len(first)))]).astype(np.int64),
+    )
+
+
+def _reduce(ctx: RuleContext, parts: list[_Part | None]) -> Iterator[Finding]:
+    """On `--tiles`: each net's masses counted over the tiles, so its current shared over all of
+    them; each class's current density from it; the masses over the limit by declaration, with the
+    worst (the highest density, the least id), as one process finds them."""
+    if not _checked(ctx):
+        return
+    limit = ctx.params["max_current_density"]
+    mine = [p for p in parts if p is not None]
+    amps = net_currents(ctx.assembly)
+    per_net = np.zeros(len(amps), dtype=np.int64)
+    for part in mine:
+        if len(part.per_net) != len(amps):
+            raise ValueError(f"a tile counts {len(part.per_net)} nets with a current, the design has {len(amps)}")
+        per_net += part.per_net
+    each = amps / np.maximum(per_net, 1)
+    yield from _unknown(ctx, np.unique(np.concatenate([p.unknown for p in mine] or [np.zeros(0, np.int64)])))
+    groups = ctx.assembly.mass_groups
+    own = np.array([np.nan if g.current is None else g.current for g in groups], dtype=float)
+    over_ids: list[np.ndarray] = []
+    over_class: list[np.ndarray] = []
+    figures: list[tuple[float, float, float]] = []
+    pads: list[int] = []
+    for part in mine:
+        on = part.on
+        shared = (
+            np.fmax(
+                np.where(on[:, 0] >= 0, each[np.maximum(on[:, 0], 0)], np.nan),
+                np.where(on[:, 1] >= 0, each[np.maximum(on[:, 1], 0)], np.nan),
+            )
+            if len(each)
+            else np.full(len(on), np.nan)
         )
+        current = np.where(np.isnan(own[part.group]), shared, own[part.group])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            density = current / (part.smaller * UM2_TO_CM2)
+        over = ~np.isnan(density) & exceeds(np.nan_to_num(density), limit)
+        for k in np.flatnonzero(over).tolist():
+            ids = part.masses[part.offsets[k] : part.offsets[k + 1]]
+            over_ids.append(ids)
+            over_class.append(np.full(len(ids), len(figures)))
+            figures.append((float(current[k]), float(part.smaller[k]), float(density[k])))
+            pads.append(int(part.through[k]))
+    if not over_ids:
+        return
+    ids = np.concatenate(over_ids)
+    order = np.argsort(ids, kind="stable")
+    ids, of = ids[order], np.concatenate(over_class)[order]
+    density_of = np.array([f[2] for f in figures])[of]
+    tl, names = ctx.timeline, _pad_namer(ctx.assembly)
+    for masses in tl.declarations(tl.selections(ids)):
+        chosen = np.concatenate([selection_ids(s) for s in masses])
+        at = np.searchsorted(ids, chosen)
+        worst_at = int(at[np.argmax(density_of[at])])
+        worst = int(ids[worst_at])
+        group = groups[int(ctx.netlist.mass_group[worst])]
+        k = int(of[worst_at])
+        yield _over(ctx, masses, worst, group, figures[k], names(pads[k]))
+
+
+electromigration.tiles = Reduction(part=_tile_part, reduce=_reduce)
 
 
 def _pad_namer(assembly: Assembly) -> Callable[[int], str]:

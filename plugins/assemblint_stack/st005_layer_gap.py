@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from assemblint import OBJECTS, Finding, RuleContext, Severity, exceeds, falls_short, quantity, rule
+import numpy as np
+
+from assemblint import OBJECTS, Finding, Reduction, RuleContext, Severity, exceeds, falls_short, quantity, rule
 from assemblint.model.assembly import Layer, MassGroup
 
 from ._examples import design
@@ -32,6 +34,52 @@ def _tallest(layer: Layer) -> tuple[float, MassGroup] | None:
         if known and (best is None or group.height > best[0]):
             best = (group.height, group)
     return best
+
+
+def _surrounded_part(ctx: RuleContext) -> list[list[tuple[int, int, float]]]:
+    """On a tile (`--tiles`): per layer, each of its `surrounds` with a mass of known height in the
+    tile's core, as (its rank, its group's index in the design, the height). The rank orders them as
+    the whole design lists them: an explicit `surrounds` by its place in the list, the default (the
+    masses joining the layer's two elements, one selection per group, in group order) by group."""
+    tile = ctx.tile
+    out: list[list[tuple[int, int, float]]] = []
+    for layer in ctx.assembly.layers:
+        mine: list[tuple[int, int, float]] = []
+        for place, selection in enumerate(layer.surrounds):
+            group = selection.target
+            if not isinstance(group, MassGroup) or group.height is None:
+                continue
+            key = tile.key_of(group)
+            local = np.arange(group.count) if selection.index is None else selection.index
+            if key is None or not tile.core[key][local].any():
+                continue
+            mine.append((place if layer.surrounds_explicit is not None else key[1], key[1], float(group.height)))
+        out.append(mine)
+    return out
+
+
+def _reduce(ctx: RuleContext, parts: list[list[list[tuple[int, int, float]]]]) -> Iterator[Finding]:
+    """On `--tiles`: each layer's tallest mass from the tiles' (`_surrounded_part`), the tallest,
+    the first listed on a tie; the rest is the design's declarations."""
+    layers = ctx.assembly.layers
+    groups = ctx.assembly.mass_groups
+    found: list[list[tuple[int, int, float]]] = [[] for _ in layers]
+    for part in parts:
+        if len(part) != len(layers):
+            raise ValueError(f"a tile sent {len(part)} layers, the design has {len(layers)}")
+        for mine, theirs in zip(found, part, strict=True):
+            mine.extend(theirs)
+
+    def tallest(layer_index: int) -> tuple[float, MassGroup] | None:
+        listed = found[layer_index]
+        if not listed:
+            return None
+        _, index, _ = min(listed, key=lambda t: (-t[2], t[0]))
+        group = groups[index]
+        assert group.height is not None  # a tile sends only groups with a height
+        return group.height, group
+
+    yield from _findings(ctx, lambda layer, i: tallest(i))
 
 
 @rule(
@@ -62,14 +110,21 @@ def _tallest(layer: Layer) -> tuple[float, MassGroup] | None:
     """,
 )
 def layer_gap(ctx: RuleContext) -> Iterator[Finding]:
+    yield from _findings(ctx, lambda layer, _: _tallest(layer))
+
+
+def _findings(
+    ctx: RuleContext, tallest_of: Callable[[Layer, int], tuple[float, MassGroup] | None]
+) -> Iterator[Finding]:
+    """Every layer's findings; `tallest_of(layer, its index)`: the tallest mass it surrounds."""
     if not describes_a_stack(ctx.assembly):
         return
     tolerance = ctx.params["gap_tolerance"]
-    for layer in ctx.assembly.layers:
+    for index, layer in enumerate(ctx.assembly.layers):
         thickness = layer.thickness
         if thickness is None:
             continue
-        tallest = _tallest(layer)
+        tallest = tallest_of(layer, index)
         if tallest is not None and falls_short(thickness, tallest[0]):
             height, group = tallest
             yield ctx.finding(
@@ -105,6 +160,9 @@ def layer_gap(ctx: RuleContext) -> Iterator[Finding]:
                 },
                 cause=f"{declared(layer.name)}: not the gap {gap:g}",
             )
+
+
+layer_gap.tiles = Reduction(part=_surrounded_part, reduce=_reduce)
 
 
 def _stacked(layer: Layer) -> tuple[str, str, float] | None:

@@ -17,7 +17,7 @@ from assemblint.importing.tables import read_rows_in, read_table
 from assemblint.plugins.host import PluginHost
 from assemblint.run import tiles
 
-from .test_parallel import FORMATS, outputs
+from .test_parallel import FORMATS, needs_dask, outputs
 from .test_tiles import SYNC
 
 DESIGN = """assembly "two bump maps joined by position"
@@ -37,18 +37,20 @@ EXTRA
 """
 
 
-def bump_maps(folder: Path, side: int = 6, pitch: float = 40.0, extra: str = "") -> Path:
+def bump_maps(folder: Path, side: int = 6, pitch: float = 40.0, extra: str = "", shift: float = 0.0) -> Path:
     """A side × side grid of bumps at `pitch` on each map (the die's mirrored: flipped onto the
-    substrate's), nets VSS, VDD, S2, S3, VSS, … in row order; 30 µm bumps."""
+    substrate's, `shift` µm off it), nets VSS, VDD, S2, S3, VSS, … in row order; 30 µm bumps."""
     index = np.arange(side * side)
     x = (index % side) * pitch
     y = (index // side) * pitch
     nets = np.where(index % 4 == 0, "VSS", np.where(index % 4 == 1, "VDD", np.char.add("S", index.astype(str))))
     for name, sign in (("sub", 1), ("die", -1)):
-        rows = [f"{name}_{i},{sign * a:.3f},{b:.3f},{n}" for i, a, b, n in zip(index, x, y, nets, strict=True)]
+        off = shift if name == "die" else 0.0
+        rows = [f"{name}_{i},{sign * a - off:.3f},{b:.3f},{n}" for i, a, b, n in zip(index, x, y, nets, strict=True)]
         (folder / f"{name}.csv").write_text("pin,x_um,y_um,net\n" + "\n".join(rows) + "\n")
     path = folder / "design.assy"
-    path.write_text(DESIGN.replace("EXTRA", extra))
+    tolerance = f" tolerance {shift + 1:g} um" if shift else ""
+    path.write_text(DESIGN.replace("EXTRA", extra).replace("by position;", f"by position{tolerance};"))
     return path
 
 
@@ -58,15 +60,22 @@ def passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     ran: list[int] = []
     reach = tiles.tile_reach
 
-    def counted(job: tiles.TileJob) -> tuple[float, float]:
+    def counted(job: tiles.TileJob, fed: object = None) -> tuple[float, float]:
         ran.append(job.index)
-        return reach(job)
+        return reach(job, fed)
 
     monkeypatch.setattr(tiles, "tile_reach", counted)
+    split = tiles.tile_split
+
+    def sorted_once(job: tiles.SplitJob) -> object:
+        ran.append(-1)  # a map read once, its rows sorted into the tiles
+        return split(job)
+
+    monkeypatch.setattr(tiles, "tile_split", sorted_once)
     return ran
 
 
-@pytest.mark.parametrize("size", ["40 um", "100 um", "120 um", "auto"])
+@pytest.mark.parametrize("size", ["40 um", "120 um", "auto"])
 def test_windowed_tiles_equal_one_process(size: str, tmp_path: Path, passes: list[int], capsys) -> None:
     # 30 µm bumps at a 40 µm pitch: a 10 µm gap, closer than IN003's 20 µm, between every two
     # neighbours in a row or a column: 2 × 6 × 5 = 60 pairs, none on one net (VSS and VDD are 4
@@ -75,11 +84,38 @@ def test_windowed_tiles_equal_one_process(size: str, tmp_path: Path, passes: lis
     path = bump_maps(tmp_path)
     single = outputs(tmp_path, "single", [str(path)], ["--select", "IN003"], capsys)
     tiled = outputs(tmp_path, "tiled", [str(path)], ["--select", "IN003", *SYNC, "--tiles", size], capsys)
-    assert passes, "the run built the design whole"
+    assert passes.count(-1) == 2, "each map read once by a split task"
+    assert len(passes) > 2, "the run built the design whole"
     assert tiled[0] == single[0] == 1
     for fmt in FORMATS:
         assert tiled[1][fmt] == single[1][fmt], fmt
     assert b"60 pairs of masses on different electrical nodes are closer than 20" in single[1]["json"]
+
+
+@pytest.mark.parametrize("size", ["40 um", "100 um"])
+def test_misaligned_bumps_read_by_window(size: str, tmp_path: Path, passes: list[int], capsys) -> None:
+    # The die's bumps 12 µm off the substrate's (joined `by position tolerance 13 um`): each mass, at
+    # its die bump, is 28 µm from the next substrate bump in its row, less than its footprint's
+    # 15 + 10 µm plus the pad's 15 µm; 52 µm from the one behind, 41.8 µm from those above and
+    # below, 40 µm (touching: passes) from the die's own neighbours. 6 rows of 5: 30 pairs (IN005).
+    path = bump_maps(tmp_path, shift=12.0)
+    single = outputs(tmp_path, "single", [str(path)], ["--select", "IN005"], capsys)
+    tiled = outputs(tmp_path, "tiled", [str(path)], ["--select", "IN005", *SYNC, "--tiles", size], capsys)
+    assert len(passes) > 2
+    assert tiled[0] == single[0] == 1
+    for fmt in FORMATS:
+        assert tiled[1][fmt] == single[1][fmt], fmt
+    assert b"30 mass footprints overlap pads of other electrical nodes; the footprint of j[" in single[1]["json"]
+
+
+@needs_dask
+def test_windowed_tiles_on_a_local_cluster(tmp_path: Path, capsys) -> None:
+    path = bump_maps(tmp_path)
+    single = outputs(tmp_path, "single", [str(path)], ["--select", "IN003"], capsys)
+    options = ["--select", "IN003", "--executor", "dask", "--jobs", "2", "--tiles", "100 um"]
+    tiled = outputs(tmp_path, "tiled", [str(path)], options, capsys)
+    assert tiled[0] == single[0] == 1
+    assert tiled[1]["json"] == single[1]["json"]
 
 
 def test_a_design_naming_map_pads_by_index_is_built_whole(tmp_path: Path, passes: list[int], capsys) -> None:
@@ -131,14 +167,14 @@ def test_rows_read_in_blocks_are_the_rows_read_whole(tmp_path: Path) -> None:
     nets = ["VSS", " A", "-", "", '"B,C"']
     lines = ["pin,x,y,net"] + [
         f"p{i},{rng.uniform(0, 100):.3f},{rng.uniform(0, 100):.3f},{nets[i % 5] if i % 7 else f'S{i % 500}'}"
-        for i in range(300_000)  # several blocks of 4 MB
+        for i in range(100_000)  # a dozen blocks of 256 kB
     ]
     path = tmp_path / "t.csv"
     path.write_text("\n".join(lines) + "\n")
     whole = read_table(path.read_bytes(), "t.csv", mapping)
     part = read_rows_in(path, "t.csv", mapping, lambda x, y: (x < 30) & (y >= 50))
     chosen = np.flatnonzero((whole.numbers["x"] < 30) & (whole.numbers["y"] >= 50))
-    assert part.total == 300_000 and part.rows == len(chosen) > 0
+    assert part.total == 100_000 and part.rows == len(chosen) > 0
     assert part.rows_kept is not None and np.array_equal(part.rows_kept, chosen)
     assert np.array_equal(part.numbers["y"], whole.numbers["y"][chosen])
     assert part.names is not None and whole.names is not None
@@ -147,3 +183,19 @@ def test_rows_read_in_blocks_are_the_rows_read_whole(tmp_path: Path) -> None:
     assert list(part.net_names) == list(whole.net_names)  # every net of the table, in its order
     assert part.net_codes is not None and whole.net_codes is not None
     assert np.array_equal(part.net_codes, whole.net_codes[chosen])
+
+
+class KilledWorker(Exception):
+    """As distributed names the error of a task whose workers died (a nanny past its memory limit)."""
+
+
+def test_a_lost_worker_fails_the_run_with_exit_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    def lost(job: tiles.TileJob, fed: object = None) -> object:
+        raise KilledWorker("Attempted to run task 'tile_nodes' on 4 different workers, but all those workers died")
+
+    monkeypatch.setattr(tiles, "tile_nodes", lost)
+    path = bump_maps(tmp_path)
+    code, out, _ = outputs(tmp_path, "tiled", [str(path)], ["--select", "IN003", *SYNC, "--tiles", "100 um"], capsys)
+    assert code == 3
+    assert b"KilledWorker: Attempted to run task 'tile_nodes' on 4 different workers" in out["json"]
+    assert b"give the workers more memory, or smaller --tiles" in out["json"]

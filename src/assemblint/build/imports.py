@@ -26,6 +26,7 @@ from assemblint.importing.tables import Table
 from assemblint.language import syntax_tree as st
 from assemblint.language.values import MAX_COORDINATE, Args, Problem, too_far
 from assemblint.model.assembly import Element, MassGroup, NetGroup, PadArray, SplitPins
+from assemblint.model.windowed import Fed, Splitter
 
 #: reads a data file a design names: (path as written, where) → (bytes, shown path, resolved path)
 ReadData = Callable[[str, Location], tuple[bytes, str, Path]]
@@ -75,7 +76,7 @@ class Imports(References, Materials):
             raise Problem("E006", "this design is read from text: a table it names cannot be read", prop.loc)
         assert path_item is not None
         try:
-            table = self._table(e, written, path_item.loc, mapping, scale)
+            table = self._table(e, name, written, path_item.loc, mapping, scale)
         except ImportProblem as problem:
             raise Problem(problem.diagnostic.code, problem.diagnostic.message, problem.diagnostic.location) from None
         total = table.rows if table.total is None else table.total
@@ -85,7 +86,7 @@ class Imports(References, Materials):
             with np.errstate(invalid="ignore"):
                 far = max(float(np.abs(x).max(initial=0)), float(np.abs(y).max(initial=0)))
                 if self.windowed is not None and table.total is not None:  # every row, kept or not
-                    far = max(far, *(abs(v) for v in self.windowed.extent))
+                    far = max([far, *(abs(v) for v in self.windowed.extent if np.isfinite(v))])
             if not far <= MAX_COORDINATE:
                 raise too_far(f"pads `{name}` would reach", far, prop.loc)
         diameters = table.numbers["diameter"] * scale if "diameter" in table.numbers else None
@@ -112,29 +113,53 @@ class Imports(References, Materials):
             self.windowed.pending[id(e.pads[name])] = (table.rows_kept, total)
             self.windowed.dropped += total - table.rows
 
-    def _table(self, e: Element, written: str, loc: Location, mapping: list, scale: float) -> Table:
+    def _table(self, e: Element, name: str, written: str, loc: Location, mapping: list, scale: float) -> Table:
         """A bump map's mapped columns: whole, or (a window of `--tiles`) the rows placed in the
-        window, read in blocks (model/windowed.py); a map the window cannot take is read whole."""
-        from assemblint.importing.tables import NotStreamed, read_rows_in, read_table  # only designs with tables
+        window, read in blocks or taken from the tiles' parts (model/windowed.py); a map the window
+        cannot take is read whole."""
+        from assemblint.importing import tables  # here: only designs with tables pay for it
 
         windowed = self.windowed
+        window = windowed.window if windowed is not None else None
+        key = f"{e.name}.{name}"
+
+        def placed(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return e.place(x * scale, y * scale)
+
         if windowed is not None and self.placing:
             windowed.refuse("a bump map is read inside a placed cell")
+        elif isinstance(window, Fed) and key in window.parts:  # the split tasks read it
+            parts, names = window.parts[key]
+            return tables.joined_rows(parts, names, lambda x, y: window.holds(*placed(x, y)))
+        elif isinstance(window, Splitter):  # a split task: this map into its tiles' parts, or no row
+            assert windowed is not None
+            if key != window.key:
+                return tables.no_rows(written, mapping)
+            file, shown = self._open(written, loc)
+            windowed.parts = tables.split_rows(
+                file, shown, mapping, lambda x, y: window.bin_of(*placed(x, y)), window.bins
+            )
+            return tables.no_rows(shown, mapping, (windowed.parts[0].total or 0) if windowed.parts else 0)
         elif windowed is not None and self.open_data is not None:
-            file, shown = self.open_data(written, loc)
+            file, shown = self._open(written, loc)
 
             def keep(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-                px, py = e.place(x * scale, y * scale)
+                px, py = placed(x, y)
                 windowed.extend(px, py)
                 return windowed.window.holds(px, py)
 
             try:
-                return read_rows_in(file, shown, mapping, keep)
-            except NotStreamed as why:
+                return tables.read_rows_in(file, shown, mapping, keep)
+            except tables.NotStreamed as why:
                 windowed.refuse(f"{shown} cannot be read in blocks ({why})")
         assert self.read_data is not None
         data, shown, _ = self.read_data(written, loc)
-        return read_table(data, shown, mapping)
+        return tables.read_table(data, shown, mapping)
+
+    def _open(self, written: str, loc: Location) -> tuple[Path, str]:
+        assert self.open_data is not None
+        file, shown = self.open_data(written, loc)
+        return Path(file), shown
 
     # -- 3DBlox: elements, their regions' bumps, connections -----------------------------------
 
@@ -228,7 +253,8 @@ class Imports(References, Materials):
     def _imported_pad_nets(self, array: PadArray, pads: ImportedPads) -> None:
         """Keep a bump map's nets (codes into its names) until every pad is read: nets of the same
         name are one design-level net whichever map names them (`_imported_net_groups`)."""
-        if len(pads.net_names) and len(pads.net_codes):
+        # a window of `--tiles` may hold none of a map's rows: its nets are the design's all the same
+        if len(pads.net_names) and (len(pads.net_codes) or self.windowed is not None):
             self.imported_nets.append((array.start, pads.net_codes, pads.net_names, pads.loc))
 
     def _imported_connection(self, scope: Scope, conn: ImportedConnection) -> None:

@@ -99,6 +99,15 @@ def mass_name(ctx: RuleContext, mass: int) -> str:
     return group.item_name(local if tile is None else int(tile.origin[("masses", group_index)][local]))
 
 
+def pad_name(ctx: RuleContext, pad: int) -> str:
+    """A pad (by the id the rule sees) as the whole design names it (`die.c[7]`), on a tile too."""
+    array_index = int(ctx.netlist.pad_array[pad])
+    array = ctx.assembly.pad_arrays[array_index]
+    local = pad - array.start
+    tile = ctx.tile
+    return array.item_name(local if tile is None else int(tile.origin[("pads", array_index)][local]))
+
+
 def worst_rank(ctx: RuleContext, value: float, mass: int) -> tuple | None:
     """The rank of a finding that tells its worst mass (the largest `value`, the first on a tie)."""
     rank = mass_rank(ctx, mass)

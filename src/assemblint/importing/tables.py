@@ -16,7 +16,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +120,15 @@ def read_rows_in(
     `file` in blocks: a tile of `--tiles` holds its own rows, never the whole table. `Table.rows`
     is the kept rows' index in the table and `total` the table's rows; the net names are the whole
     table's, in the order `read_table` gives them, the codes only the kept rows'."""
+    return split_rows(file, path, mapping, lambda x, y: np.where(keep(x, y), 0, -1), 1)[0]
+
+
+def split_rows(
+    file: Path, path: str, mapping: list[tuple[str, str, Location]], bin_of: Callable[[Any, Any], Any], bins: int
+) -> list[Table]:
+    """The rows of a table sorted into `bins` parts by `bin_of(x, y)` (-1: into none), read from
+    `file` once, in blocks (`--tiles`: each row to the tile whose core holds it). Each part is a
+    Table as `read_rows_in` gives it; every part holds the whole table's net names."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
@@ -139,15 +148,15 @@ def read_rows_in(
     types = {header: pa.float64() if role in NUMERIC_ROLES else pa.string() for role, header in wanted.items()}
     if "net" in wanted:
         types[wanted["net"]] = pa.dictionary(pa.int32(), pa.string())
-    numbers: dict[str, list] = {role: [] for role in wanted if role in NUMERIC_ROLES}
-    names: list = []
-    nets: list = []
-    rows: list = []
+    parts = [_Part({role: [] for role in wanted if role in NUMERIC_ROLES}) for _ in range(bins)]
+    dictionaries: list = []  # each block's net names, in order
     total = 0
     try:
         reader = pacsv.open_csv(
             str(file),
-            read_options=pacsv.ReadOptions(column_names=headers, skip_rows=1, block_size=1 << 22),
+            # small blocks, one at a time: a tile's worker holds one block and its own rows (with
+            # 4 MB blocks on threads the reader's peak is five times as high, and no faster)
+            read_options=pacsv.ReadOptions(column_names=headers, skip_rows=1, block_size=1 << 18, use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 include_columns=list(dict.fromkeys(wanted.values())),
@@ -161,53 +170,106 @@ def read_rows_in(
             y = batch.column(wanted["y"]).to_numpy(zero_copy_only=False).astype(float, copy=False)
             if not (np.isfinite(x).all() and np.isfinite(y).all()):
                 raise NotStreamed("an empty or infinite x or y")
-            mask = np.asarray(keep(x, y), dtype=bool)
-            chosen = pa.array(mask)
-            for role in numbers:
-                column = batch.column(wanted[role]).to_numpy(zero_copy_only=False).astype(float, copy=False)
-                numbers[role].append(column[mask])
-            if "name" in wanted:
-                names.append(pc.filter(batch.column(wanted["name"]), chosen))
-            if "net" in wanted:
-                nets.append(pc.filter(batch.column(wanted["net"]), chosen))  # each block's names kept
-            rows.append(np.flatnonzero(mask) + total)
+            which = np.asarray(bin_of(x, y), dtype=np.int64)
+            columns = {role: batch.column(wanted[role]).to_numpy(zero_copy_only=False) for role in parts[0].numbers}
+            net = batch.column(wanted["net"]) if "net" in wanted else None
+            if net is not None:
+                dictionaries.append(net.dictionary)
+            for b in np.unique(which[which >= 0]).tolist():
+                mask = which == b
+                part = parts[b]
+                for role, column in columns.items():
+                    part.numbers[role].append(column[mask].astype(float, copy=False))
+                chosen = pa.array(mask)
+                if "name" in wanted:
+                    part.names.append(pc.filter(batch.column(wanted["name"]), chosen))
+                if net is not None:
+                    codes = net.indices.to_numpy(zero_copy_only=False)[mask]
+                    part.nets.append((len(dictionaries) - 1, codes))
+                part.rows.append(np.flatnonzero(mask) + total)
             total += batch.num_rows
     except (pa.ArrowInvalid, pa.ArrowException) as error:
         raise NotStreamed(str(error)) from None
-    kept = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    table = Table(
-        len(kept),
-        {role: np.concatenate(parts) if parts else np.zeros(0) for role, parts in numbers.items()},
-        Strings(pa.chunked_array(names, type=pa.string())) if "name" in wanted else None,
-        None,
-        None,
-        path,
-    )
-    if "net" in wanted:
-        table.net_codes, table.net_names = _kept_nets(nets)
-    table.rows_kept, table.total = kept.astype(np.int64), total
+    net_of, net_names = _global_nets(dictionaries) if "net" in wanted else (None, None)
+    tables = [part.table(path, total, "name" in wanted, net_of, net_names) for part in parts]
+    pa.default_memory_pool().release_unused()  # the blocks' memory back to the system, not kept for later
+    return tables
+
+
+@dataclass
+class _Part:
+    """The rows of one part of a table, block by block, as `split_rows` gathers them."""
+
+    numbers: dict[str, list]
+    names: list = field(default_factory=list)
+    nets: list = field(default_factory=list)  # (block, codes into that block's names)
+    rows: list = field(default_factory=list)
+
+    def table(self, path: str, total: int, named: bool, net_of: Any, net_names: Strings | None) -> Table:
+        import pyarrow as pa
+
+        kept = np.concatenate(self.rows) if self.rows else np.zeros(0, dtype=np.int64)
+        table = Table(
+            len(kept),
+            {role: np.concatenate(p) if p else np.zeros(0) for role, p in self.numbers.items()},
+            Strings(pa.chunked_array(self.names, type=pa.string())) if named else None,
+            None,
+            net_names,
+            path,
+        )
+        if net_of is not None:
+            codes = [net_of[0][block] + local for block, local in self.nets]
+            table.net_codes = net_of[1][np.concatenate(codes)] if codes else np.zeros(0, dtype=np.int64)
+        table.rows_kept, table.total = kept.astype(np.int64), total
+        return table
+
+
+def joined_rows(parts: list[Table], net_names: Strings | None, keep: Callable[[Any, Any], Any]) -> Table:
+    """The rows of some parts of one table (`split_rows`, the tiles around a tile's window) that
+    `keep(x, y)` keeps, in the table's order, as `read_rows_in` would read them from the file."""
+    import pyarrow as pa
+
+    rows = np.concatenate([p.rows_kept for p in parts if p.rows_kept is not None] or [np.zeros(0, np.int64)])
+    numbers = {role: np.concatenate([p.numbers[role] for p in parts]) for role in parts[0].numbers} if parts else {}
+    chosen = np.flatnonzero(np.asarray(keep(numbers["x"], numbers["y"]), dtype=bool)) if parts else rows
+    order = chosen[np.argsort(rows[chosen], kind="stable")]
+    names = None
+    if parts and parts[0].names is not None:
+        names = Strings(pa.chunked_array([p.names.array for p in parts if p.names is not None], type=pa.string()))
+        names = names.take(pa.array(order))
+    codes = None
+    if parts and parts[0].net_codes is not None:
+        codes = np.concatenate([p.net_codes for p in parts if p.net_codes is not None])[order]
+    table = Table(len(order), {role: v[order] for role, v in numbers.items()}, names, codes, net_names, parts[0].path)
+    table.rows_kept, table.total = rows[order], parts[0].total
     return table
 
 
-def _kept_nets(blocks: list) -> tuple[np.ndarray, Strings]:
-    """Each block's kept net cells (dictionary arrays that still hold every name of their block)
-    as codes into the whole table's names, in the order of first appearance (as `net_column`)."""
+def no_rows(path: str, mapping: list[tuple[str, str, Location]], total: int = 0) -> Table:
+    """A table of none of its `total` rows (`--tiles`: a map another task reads)."""
+    table = _empty(path, {role: header for role, header, _ in mapping})
+    table.rows_kept, table.total = np.zeros(0, dtype=np.int64), total
+    return table
+
+
+def _global_nets(dictionaries: list) -> tuple[tuple[np.ndarray, np.ndarray], Strings]:
+    """The blocks' net names as the whole table's, in the order of first appearance (as
+    `net_column`): the blocks' names one after the other, encoded once. Returns where each block's
+    names start in that concatenation, the code of each (-1: an empty name or `-`), and the names."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not blocks:
-        return np.zeros(0, dtype=np.int64), Strings(pa.array([], type=pa.string()))
-    unified = pa.chunked_array(blocks).unify_dictionaries()
-    dictionary = unified.chunk(0).dictionary
-    codes = np.concatenate(
-        [c.indices.to_numpy(zero_copy_only=False).astype(np.int64) for c in unified.chunks] or [np.zeros(0, np.int64)]
-    )
-    trimmed = pc.utf8_trim_whitespace(dictionary)
+    starts = np.cumsum([0] + [len(d) for d in dictionaries]).astype(np.int64)
+    if not dictionaries:
+        return (starts, np.zeros(0, dtype=np.int64)), Strings(pa.array([], type=pa.string()))
+    encoded = pa.concat_arrays(dictionaries).dictionary_encode()
+    code = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    trimmed = pc.utf8_trim_whitespace(encoded.dictionary)
     keep = pc.and_(pc.not_equal(trimmed, ""), pc.not_equal(trimmed, "-")).to_numpy(zero_copy_only=False)
     if not len(keep):
-        return codes, Strings(trimmed)
+        return (starts, code), Strings(trimmed)
     remap = np.where(keep, np.cumsum(keep) - 1, -1)
-    return remap[codes], Strings(pc.filter(trimmed, keep))
+    return (starts, remap[code]), Strings(pc.filter(trimmed, keep))
 
 
 def _empty(path: str, wanted: dict[str, str]) -> Table:

@@ -37,6 +37,7 @@ class Windowed:
     uses: int = 0  # references to a bump map's pads
     allowed: int = 0  # of which `joins … by position` took these as whole maps
     last: Any = None  # the last map referenced: (its PadArray, whether some of it only)
+    parts: list = field(default_factory=list)  # a split task's (Splitter): its map's rows, tile by tile
 
     def extend(self, x: np.ndarray, y: np.ndarray) -> None:
         """Grow the extent by these placed positions (every row, kept or not)."""
@@ -134,3 +135,42 @@ class Names:
 
     def seal(self) -> None:
         """Nothing to freeze: it holds no array a rule could change."""
+
+
+class Splitter:
+    """The window of a split task of `--tiles`: it reads one bump map (`key`, `die.b`) once and
+    sorts its rows into the tiles whose core holds each (`bin_of`), keeping none in the model; the
+    other maps are not read. The tiles then build their windows from these parts (`Fed`)."""
+
+    halo = 0.0
+
+    def __init__(self, key: str, xs: Any, ys: Any):
+        self.key, self.xs, self.ys = key, np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+        self.bins = (len(self.xs) + 1) * (len(self.ys) + 1)
+
+    def bin_of(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The tile whose core holds each point (cores half-open, rows of tiles from the lowest y)."""
+        i = np.searchsorted(self.xs, x, side="right")
+        j = np.searchsorted(self.ys, y, side="right")
+        return j * (len(self.xs) + 1) + i
+
+    def holds(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.zeros(len(x), dtype=bool)
+
+    def inside(self, x: np.ndarray, y: np.ndarray, margin: float) -> np.ndarray:
+        return np.zeros(len(x), dtype=bool)
+
+
+class Fed:
+    """A tile's window with its rows already read by the split tasks (`Splitter`): for each bump
+    map, the parts of the tiles whose cores meet the window, and the map's net names."""
+
+    def __init__(self, window: Any, parts: dict[str, tuple[list[Any], Any]]):
+        self.window, self.parts = window, parts
+        self.halo = window.halo
+
+    def holds(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.asarray(self.window.holds(x, y))
+
+    def inside(self, x: np.ndarray, y: np.ndarray, margin: float) -> np.ndarray:
+        return np.asarray(self.window.inside(x, y, margin))

@@ -214,14 +214,20 @@ def dask_client(scheduler: str | None, workers: int, memory_limit: int | None = 
         if scheduler:
             client = Client(scheduler)  # waits distributed.comm.timeouts.connect (Dask's configuration)
         else:
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=":0",  # any free port: never "8787 is already in use"
-                silence_logs=logging.ERROR,
-                memory_limit=memory_limit or "auto",
-            )
+            import dask
+
+            # a task's memory is the model it builds, never data Dask could spill: a worker past the
+            # limit is restarted by its nanny (the run fails, exit 3) rather than paused for ever
+            unmanaged = {f"distributed.worker.memory.{k}": False for k in ("target", "spill", "pause")}
+            with dask.config.set(unmanaged if memory_limit else {}):
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=":0",  # any free port: never "8787 is already in use"
+                    silence_logs=logging.ERROR,
+                    memory_limit=memory_limit or "auto",
+                )
             client = Client(cluster)
     except (OSError, TimeoutError, ValueError) as error:
         if cluster is not None:

@@ -33,9 +33,10 @@ from assemblint.base.units import UnitError, parse_quantity_text
 from assemblint.build.loader import load as load_design
 from assemblint.checking.budgets import Budget
 from assemblint.checking.engine import matches
+from assemblint.checking.problems import PluginProblem
 from assemblint.checking.tiling import TilePart, check_tile, merge_tiles
 from assemblint.model.tiles import Tile, Window, restrict, span
-from assemblint.model.windowed import NothingHeld
+from assemblint.model.windowed import Fed, NothingHeld, Splitter
 from assemblint.run import pipeline
 from assemblint.run.parallel import HOSTS, HostSpec, Unit, dask_client, host_of, settings_of
 from assemblint.run.pipeline import CheckOptions, DesignResult
@@ -98,14 +99,12 @@ def halo_of(rules: list[Rule], settings_of: Any, assembly: Assembly) -> float:
     return reach
 
 
-def plan(
-    extent: tuple[float, float, float, float, int], size: float | None, halo: float, pads: int = 0
-) -> list[Window]:
-    """The tiles' windows over the design's pads (`_extent`: x0, y0, x1, y1, count): row by row
-    from the lowest x and y; the outer edges reach to infinity, so every object lies in exactly one core."""
+def grid(extent: tuple[float, float, float, float, int], size: float | None) -> tuple[list[float], list[float]]:
+    """The tiles' borders over the design's pads (`_extent`: x0, y0, x1, y1, count), x and y, the
+    outer ones at infinity, so every object lies in exactly one core."""
     x0, y0, x1, y1, count = extent
     if count == 0 or not x0 <= x1:
-        return [Window(-math.inf, -math.inf, math.inf, math.inf, halo)]
+        return [-math.inf, math.inf], [-math.inf, math.inf]
     if size is None:
         tiles = max(1, math.ceil(count / AUTO_OBJECTS))
         size = max(x1 - x0, y1 - y0, 1.0) / max(1, math.floor(math.sqrt(tiles)))
@@ -118,7 +117,22 @@ def plan(
     xs = [x0 + i * size for i in range(nx + 1)]
     ys = [y0 + j * size for j in range(ny + 1)]
     xs[0], xs[-1], ys[0], ys[-1] = -math.inf, math.inf, -math.inf, math.inf
-    return [Window(xs[i], ys[j], xs[i + 1], ys[j + 1], halo) for j in range(ny) for i in range(nx)]
+    return xs, ys
+
+
+def plan(extent: tuple[float, float, float, float, int], size: float | None, halo: float) -> list[Window]:
+    """The tiles' windows: row by row from the lowest x and y, each core grown by `halo`."""
+    xs, ys = grid(extent, size)
+    return [Window(xs[i], ys[j], xs[i + 1], ys[j + 1], halo) for j in range(len(ys) - 1) for i in range(len(xs) - 1)]
+
+
+def near(xs: list[float], ys: list[float], window: Window) -> list[int]:
+    """The tiles whose cores meet `window` (its core grown by its halo): whose rows it may hold."""
+    h = window.halo
+    x, y = np.asarray(xs), np.asarray(ys)
+    cols = np.flatnonzero((x[:-1] <= window.x1 + h) & (x[1:] > window.x0 - h))
+    rows = np.flatnonzero((y[:-1] <= window.y1 + h) & (y[1:] > window.y0 - h))
+    return [int(j * (len(xs) - 1) + i) for j in rows for i in cols]
 
 
 @dataclass
@@ -143,7 +157,40 @@ class NodePart:
     node_min: np.ndarray
 
 
-def _built(job: TileJob) -> tuple[Assembly, list[Rule], Any]:
+@dataclass
+class SplitJob:
+    """One bump map (`key`, `die.b`) of one design read once and sorted into the tiles' cores."""
+
+    unit: Unit
+    key: str
+    xs: list[float]  # the tiles' borders (grid), the outer ones at infinity
+    ys: list[float]
+
+
+def tile_split(job: SplitJob) -> tuple[list[Any], Any]:
+    """The split pass, in a worker: the map's rows tile by tile, without its net names (one copy
+    of those, the second item, goes to each worker, not one with every part)."""
+    unit = job.unit
+    if os.getcwd() != unit.cwd:
+        os.chdir(unit.cwd)
+    _, extensions = host_of(unit.host)
+    assembly = _load(Path(unit.path), unit.options, extensions, Splitter(job.key, job.xs[1:-1], job.ys[1:-1]))
+    parts = assembly.windowed.parts
+    names = parts[0].net_names if parts else None
+    for part in parts:
+        part.net_names = None
+    return parts, names
+
+
+def _parts_of(split: tuple[list[Any], Any], tiles: list[int]) -> list[Any]:
+    return [split[0][t] for t in tiles]
+
+
+def _names_of(split: tuple[list[Any], Any]) -> Any:
+    return split[1]
+
+
+def _built(job: TileJob, fed: Any = None) -> tuple[Assembly, list[Rule], Any]:
     """The design as the tile's worker builds it: the bump-map rows in the window (or all), every
     declaration and explicit object; the rules and settings of the run."""
     unit = job.unit
@@ -151,12 +198,12 @@ def _built(job: TileJob) -> tuple[Assembly, list[Rule], Any]:
         os.chdir(unit.cwd)
     host, extensions = host_of(unit.host)
     settings, rules = settings_of(unit, host)
-    window = job.window if job.windowed else None
+    window = (Fed(job.window, fed) if fed else job.window) if job.windowed else None
     return _load(Path(unit.path), unit.options, extensions, window), rules, settings
 
 
-def _tile(job: TileJob) -> tuple[Tile, list[Rule], Any]:
-    assembly, rules, settings = _built(job)
+def _tile(job: TileJob, fed: Any = None) -> tuple[Tile, list[Rule], Any]:
+    assembly, rules, settings = _built(job, fed)
     return restrict(assembly, job.window), rules, settings
 
 
@@ -174,11 +221,11 @@ def _load(path: Path, options: CheckOptions, extensions: Any, window: Any = None
     )
 
 
-def tile_reach(job: TileJob) -> tuple[float, float]:
+def tile_reach(job: TileJob, fed: Any = None) -> tuple[float, float]:
     """Pass 0 of a windowed run, in a worker: the largest reach of the rules that run over the
     objects the window holds, and the longest link among them (every object lies in one core, and
     the provisional halo holds each of its links: the largest over the tiles is the design's)."""
-    assembly, rules, settings = _built(job)
+    assembly, rules, settings = _built(job, fed)
     assert settings.deck is not None
     return halo_of(rules, _effective(settings.deck), assembly), span(assembly)
 
@@ -196,9 +243,9 @@ def _node_min(tile: Tile, job: TileJob) -> tuple[np.ndarray, np.ndarray]:
     return labels, key
 
 
-def tile_nodes(job: TileJob) -> NodePart:
+def tile_nodes(job: TileJob, fed: Any = None) -> NodePart:
     """Pass 1, in a worker."""
-    tile, _, _ = _tile(job)
+    tile, _, _ = _tile(job, fed)
     labels, key = _node_min(tile, job)
     pads = len(tile.pad_global)
     band = tile.pad_band
@@ -234,9 +281,9 @@ def unite(parts: list[NodePart]) -> list[tuple[np.ndarray, np.ndarray]]:
     return [(p.nodes, keys[offsets[i] : offsets[i + 1]]) for i, p in enumerate(parts)]
 
 
-def tile_check(job: TileJob, united: tuple[np.ndarray, np.ndarray]) -> TilePart:
+def tile_check(job: TileJob, united: tuple[np.ndarray, np.ndarray], fed: Any = None) -> TilePart:
     """Pass 2, in a worker: the tile with the whole design's nodes, checked."""
-    tile, rules, settings = _tile(job)
+    tile, rules, settings = _tile(job, fed)
     labels, key = _node_min(tile, job)
     nodes, keys = united
     key[nodes] = keys
@@ -265,7 +312,10 @@ def check_tiled(report: Report, files: list[Path], options: CheckOptions, host: 
     try:
         for path in files:
             unit = Unit(str(path), os.getcwd(), options, spec, uuid.uuid4().hex)
-            result = _check_file(report, path, unit, extensions, size, _computer(client))
+            try:
+                result = _check_file(report, path, unit, extensions, size, _computer(client))
+            except Exception as error:  # a worker lost (past --worker-memory), a bug of ours: exit 3
+                result = _failed(path, error)
             if result is None:  # the serial path reports it exactly as without tiles
                 pipeline.merge(report, pipeline.check_design(path, report.settings, report.rules, options, extensions))
             else:
@@ -279,11 +329,12 @@ def check_tiled(report: Report, files: list[Path], options: CheckOptions, host: 
 
 
 def _check_file(
-    report: Report, path: Path, unit: Unit, extensions: Any, size: float | None, compute: Any
+    report: Report, path: Path, unit: Unit, extensions: Any, size: float | None, computer: tuple[Any, Any]
 ) -> DesignResult | None:
     """One design as tiles; None when it does not build (the serial path then reports why)."""
     import dask
 
+    compute, persist = computer
     options = unit.options
     deck = report.settings.deck
     assert deck is not None
@@ -294,11 +345,13 @@ def _check_file(
         told = not complete or bool(whole.windowed and whole.windowed.inexact)
     except LanguageError as error:  # built whole, it says where it is wrong, or what else kept the windows out
         reason, complete, told = f"it cannot be built by window ({error.diagnostics[0].message})", False, True
+    fed_of: Any = lambda window: None  # noqa: E731 (the tiles read their rows themselves)
     if reason is None:  # the workers read their windows' rows; this process holds none
         windowed = whole.windowed
+        fed_of = _split(whole, unit, grid(_extent(whole), size), persist)
         provisional = max(windowed.tolerance, 1.0)
         zero = [TileJob(unit, w, i, whole.pad_count) for i, w in enumerate(plan(_extent(whole), size, provisional))]
-        reaches = compute([dask.delayed(tile_reach, pure=False)(job) for job in zero])
+        reaches = compute([dask.delayed(tile_reach, pure=False)(job, fed_of(job.window)) for job in zero])
         # an object within reach of the core is held with its links; and the masses of pads within
         # the tolerance of a window's edge are not built (build/masses.py)
         reach, link = (max(r[0] for r in reaches), max(r[1] for r in reaches)) if reaches else (0.0, 0.0)
@@ -316,11 +369,13 @@ def _check_file(
     pads = whole.pad_count
     jobs = [TileJob(unit, window, i, pads, reason is None) for i, window in enumerate(windows)]
     try:
-        node_parts = compute([dask.delayed(tile_nodes, pure=False)(job) for job in jobs])
+        node_parts = compute([dask.delayed(tile_nodes, pure=False)(job, fed_of(job.window)) for job in jobs])
         united = unite(list(node_parts))
-        tile_parts = compute(
-            [dask.delayed(tile_check, pure=False)(job, u) for job, u in zip(jobs, united, strict=True)]
-        )
+        checks = [
+            dask.delayed(tile_check, pure=False)(job, u, fed_of(job.window))
+            for job, u in zip(jobs, united, strict=True)
+        ]
+        tile_parts = compute(checks)
     except LanguageError:  # a row some tile refuses: the whole design is read again to say where
         return None
     result = merge_tiles(
@@ -345,6 +400,39 @@ def _check_file(
         title=whole.title,
         waiver_uses=result.waiver_uses,
     )
+
+
+def _split(whole: Assembly, unit: Unit, borders: tuple[list[float], list[float]], persist: Any) -> Any:
+    """The split pass: each bump map read once by a task that sorts its rows into the tiles'
+    cores, kept on the workers (persisted) for the passes; returns, for a tile's window, the parts
+    of the tiles around it and each map's net names, as the tile's build takes them (`Fed`)."""
+    import dask
+
+    xs, ys = borders
+    windowed = whole.windowed
+    maps = [whole.pad_arrays[i].qualified_name for kind, i in windowed.totals if kind == "pads"]
+    splits = persist([dask.delayed(tile_split, pure=False)(SplitJob(unit, key, xs, ys)) for key in maps])
+    names = persist([dask.delayed(_names_of, pure=False)(split) for split in splits])
+
+    def fed_of(window: Window) -> dict[str, Any]:
+        tiles = near(xs, ys, window)
+        return {
+            key: (dask.delayed(_parts_of, pure=False)(split, tiles), name)
+            for key, split, name in zip(maps, splits, names, strict=True)
+        }
+
+    return fed_of
+
+
+def _failed(path: Path, error: Exception) -> DesignResult:
+    """A tiled run that could not finish: a problem of the run (exit 3), never a traceback."""
+    text = f"the tiles of {path} could not be checked: {type(error).__name__}: {error}"
+    if type(error).__name__ == "KilledWorker":
+        text += (
+            "; a worker's nanny restarts it past its memory limit (--worker-memory, or `dask worker "
+            "--memory-limit`): give the workers more memory, or smaller --tiles"
+        )
+    return DesignResult(str(path), problems=[PluginProblem("assemblint", "", text)], inputs=[])
 
 
 def _built_whole(whole: Assembly, rules: list[Rule], deck: Any, options: CheckOptions) -> str | None:
@@ -398,9 +486,13 @@ def _effective(deck: Any) -> Any:
     return settings_of
 
 
-def _computer(client: Any) -> Any:
+def _computer(client: Any) -> tuple[Any, Any]:
+    """(compute, persist) of a list of delayed tasks: on the cluster, or one by one in this process."""
     import dask
 
     if client is None:
-        return lambda tasks: dask.compute(*tasks, scheduler="synchronous")
-    return lambda tasks: client.gather(client.compute(tasks))
+        return (
+            lambda tasks: dask.compute(*tasks, scheduler="synchronous"),
+            lambda tasks: list(dask.persist(*tasks, scheduler="synchronous")),
+        )
+    return (lambda tasks: client.gather(client.compute(tasks)), lambda tasks: client.persist(tasks))
