@@ -199,3 +199,11 @@ def test_a_lost_worker_fails_the_run_with_exit_3(tmp_path: Path, monkeypatch: py
     assert code == 3
     assert b"KilledWorker: Attempted to run task 'tile_nodes' on 4 different workers" in out["json"]
     assert b"give the workers more memory, or smaller --tiles" in out["json"]
+
+
+def test_a_worker_with_other_plugins_fails_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setattr(tiles, "tile_signature", lambda job: (("builtin", "0.1.0"), ("alloys", "2.0")))
+    path = bump_maps(tmp_path)
+    code, out, _ = outputs(tmp_path, "tiled", [str(path)], ["--select", "IN003", *SYNC, "--tiles", "100 um"], capsys)
+    assert code == 3
+    assert b"only there: alloys 2.0" in out["json"]

@@ -130,15 +130,13 @@ class Imports(References, Materials):
             windowed.refuse("a bump map is read inside a placed cell")
         elif isinstance(window, Fed) and key in window.parts:  # the split tasks read it
             parts, names = window.parts[key]
-            return tables.joined_rows(parts, names, lambda x, y: window.holds(*placed(x, y)))
+            return tables.joined_rows(parts, names, window.holds)  # by the placed positions they keep
         elif isinstance(window, Splitter):  # a split task: this map into its tiles' parts, or no row
             assert windowed is not None
             if key != window.key:
                 return tables.no_rows(written, mapping)
             file, shown = self._open(written, loc)
-            windowed.parts = tables.split_rows(
-                file, shown, mapping, lambda x, y: window.bin_of(*placed(x, y)), window.bins
-            )
+            windowed.parts = tables.split_rows(file, shown, mapping, window.bin_of, window.bins, placed)
             return tables.no_rows(shown, mapping, (windowed.parts[0].total or 0) if windowed.parts else 0)
         elif windowed is not None and self.open_data is not None:
             file, shown = self._open(written, loc)
@@ -335,7 +333,13 @@ class Imports(References, Materials):
         assert self.assembly is not None
         if not self.imported_nets:
             return
-        labels, to_global = _merged_names([names for _, _, names, _ in self.imported_nets])
+        window = self.windowed.window if self.windowed is not None else None
+        if isinstance(window, Fed) and window.nets is not None:  # as the run's process merged them
+            labels, to_global = window.nets
+        else:
+            labels, to_global = _merged_names([names for _, _, names, _ in self.imported_nets])
+        if self.windowed is not None:
+            self.windowed.nets = (labels, to_global)
         pad_ids = np.concatenate([np.arange(s, s + len(c), dtype=np.int64) for s, c, _, _ in self.imported_nets])
         codes = np.concatenate(
             [np.append(g, -1)[c] for (_, c, _, _), g in zip(self.imported_nets, to_global, strict=True)]
@@ -401,7 +405,10 @@ def _merged_names(parts: list[Sequence[str]]) -> tuple[Sequence[str], list[np.nd
         encoded = pa.concat_arrays([p.array for p in parts]).dictionary_encode()  # type: ignore[attr-defined]
         indices = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         bounds = np.cumsum([0] + [len(p) for p in parts])
-        return Strings(encoded.dictionary), [indices[a:b] for a, b in itertools.pairwise(bounds)]
+        merged = Strings(encoded.dictionary), [indices[a:b].copy() for a, b in itertools.pairwise(bounds)]
+        del encoded, indices
+        pa.default_memory_pool().release_unused()  # the encoding's hash table back to the system
+        return merged
     index: dict[str, int] = {}
     mapped = [np.array([index.setdefault(n, len(index)) for n in p], dtype=np.int64) for p in parts]
     return list(index), mapped

@@ -53,6 +53,7 @@ class TilePart:
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # plugin, rule id, text
     findings: list[dict[str, Any]] = field(default_factory=list)
     parts: dict[str, Any] = field(default_factory=dict)  # rule id -> its Reduction part
+    plugins: tuple[tuple[str, str], ...] = ()  # the worker's plugins and versions (run/parallel.py)
 
 
 def check_tile(

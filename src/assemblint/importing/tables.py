@@ -124,11 +124,17 @@ def read_rows_in(
 
 
 def split_rows(
-    file: Path, path: str, mapping: list[tuple[str, str, Location]], bin_of: Callable[[Any, Any], Any], bins: int
+    file: Path,
+    path: str,
+    mapping: list[tuple[str, str, Location]],
+    bin_of: Callable[[Any, Any], Any],
+    bins: int,
+    place: Callable[[Any, Any], tuple[Any, Any]] | None = None,
 ) -> list[Table]:
     """The rows of a table sorted into `bins` parts by `bin_of(x, y)` (-1: into none), read from
     `file` once, in blocks (`--tiles`: each row to the tile whose core holds it). Each part is a
-    Table as `read_rows_in` gives it; every part holds the whole table's net names."""
+    Table as `read_rows_in` gives it; every part holds the whole table's net names. With `place`,
+    `bin_of` takes the placed positions, which the parts keep too (numbers `px`, `py`)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
@@ -148,7 +154,8 @@ def split_rows(
     types = {header: pa.float64() if role in NUMERIC_ROLES else pa.string() for role, header in wanted.items()}
     if "net" in wanted:
         types[wanted["net"]] = pa.dictionary(pa.int32(), pa.string())
-    parts = [_Part({role: [] for role in wanted if role in NUMERIC_ROLES}) for _ in range(bins)]
+    kept = [role for role in wanted if role in NUMERIC_ROLES] + (["px", "py"] if place is not None else [])
+    parts = [_Part({role: [] for role in kept}) for _ in range(bins)]
     dictionaries: list = []  # each block's net names, in order
     total = 0
     try:
@@ -170,8 +177,11 @@ def split_rows(
             y = batch.column(wanted["y"]).to_numpy(zero_copy_only=False).astype(float, copy=False)
             if not (np.isfinite(x).all() and np.isfinite(y).all()):
                 raise NotStreamed("an empty or infinite x or y")
-            which = np.asarray(bin_of(x, y), dtype=np.int64)
-            columns = {role: batch.column(wanted[role]).to_numpy(zero_copy_only=False) for role in parts[0].numbers}
+            columns = {role: batch.column(wanted[role]).to_numpy(zero_copy_only=False) for role in wanted}
+            columns = {role: column for role, column in columns.items() if role in NUMERIC_ROLES}
+            if place is not None:
+                columns["px"], columns["py"] = place(x, y)
+            which = np.asarray(bin_of(columns["px"], columns["py"]) if place else bin_of(x, y), dtype=np.int64)
             net = batch.column(wanted["net"]) if "net" in wanted else None
             if net is not None:
                 dictionaries.append(net.dictionary)
@@ -226,12 +236,14 @@ class _Part:
 
 def joined_rows(parts: list[Table], net_names: Strings | None, keep: Callable[[Any, Any], Any]) -> Table:
     """The rows of some parts of one table (`split_rows`, the tiles around a tile's window) that
-    `keep(x, y)` keeps, in the table's order, as `read_rows_in` would read them from the file."""
+    `keep(x, y)` keeps (by the placed positions when the parts keep them), in the table's order,
+    as `read_rows_in` would read them from the file."""
     import pyarrow as pa
 
     rows = np.concatenate([p.rows_kept for p in parts if p.rows_kept is not None] or [np.zeros(0, np.int64)])
     numbers = {role: np.concatenate([p.numbers[role] for p in parts]) for role in parts[0].numbers} if parts else {}
-    chosen = np.flatnonzero(np.asarray(keep(numbers["x"], numbers["y"]), dtype=bool)) if parts else rows
+    where = ("px", "py") if parts and "px" in numbers else ("x", "y")  # placed positions, when kept
+    chosen = np.flatnonzero(np.asarray(keep(numbers[where[0]], numbers[where[1]]), dtype=bool)) if parts else rows
     order = chosen[np.argsort(rows[chosen], kind="stable")]
     names = None
     if parts and parts[0].names is not None:
@@ -243,6 +255,20 @@ def joined_rows(parts: list[Table], net_names: Strings | None, keep: Callable[[A
     table = Table(len(order), {role: v[order] for role, v in numbers.items()}, names, codes, net_names, parts[0].path)
     table.rows_kept, table.total = rows[order], parts[0].total
     return table
+
+
+def rows_of(table: Table, mask: np.ndarray) -> Table:
+    """The rows of a part of a table (`split_rows`) that `mask` keeps, in its order."""
+    import pyarrow as pa
+
+    chosen = np.flatnonzero(mask)
+    names = table.names.take(pa.array(chosen)) if table.names is not None else None
+    codes = table.net_codes[chosen] if table.net_codes is not None else None
+    numbers = {role: v[chosen] for role, v in table.numbers.items()}
+    part = Table(len(chosen), numbers, names, codes, table.net_names, table.path)
+    part.rows_kept = table.rows_kept[chosen] if table.rows_kept is not None else None
+    part.total = table.total
+    return part
 
 
 def no_rows(path: str, mapping: list[tuple[str, str, Location]], total: int = 0) -> Table:

@@ -38,6 +38,7 @@ class Windowed:
     allowed: int = 0  # of which `joins … by position` took these as whole maps
     last: Any = None  # the last map referenced: (its PadArray, whether some of it only)
     parts: list = field(default_factory=list)  # a split task's (Splitter): its map's rows, tile by tile
+    nets: Any = None  # the maps' nets merged (names, each map's codes into them): the tiles take them
 
     def extend(self, x: np.ndarray, y: np.ndarray) -> None:
         """Grow the extent by these placed positions (every row, kept or not)."""
@@ -163,10 +164,11 @@ class Splitter:
 
 class Fed:
     """A tile's window with its rows already read by the split tasks (`Splitter`): for each bump
-    map, the parts of the tiles whose cores meet the window, and the map's net names."""
+    map, the parts of the tiles whose cores meet the window, and the map's net names; and the
+    maps' nets as the run's process merged them (a tile does not merge millions of names again)."""
 
-    def __init__(self, window: Any, parts: dict[str, tuple[list[Any], Any]]):
-        self.window, self.parts = window, parts
+    def __init__(self, window: Any, parts: dict[str, tuple[list[Any], Any]], nets: Any = None):
+        self.window, self.parts, self.nets = window, parts, nets
         self.halo = window.halo
 
     def holds(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -216,10 +216,10 @@ def dask_client(scheduler: str | None, workers: int, memory_limit: int | None = 
         else:
             import dask
 
-            # a task's memory is the model it builds, never data Dask could spill: a worker past the
-            # limit is restarted by its nanny (the run fails, exit 3) rather than paused for ever
-            unmanaged = {f"distributed.worker.memory.{k}": False for k in ("target", "spill", "pause")}
-            with dask.config.set(unmanaged if memory_limit else {}):
+            # a task's memory is mostly the model it builds, which Dask cannot spill (only the
+            # split rows it keeps between passes): a worker past the limit is restarted by its
+            # nanny (the run fails, exit 3) rather than paused for ever
+            with dask.config.set({"distributed.worker.memory.pause": False} if memory_limit else {}):
                 cluster = LocalCluster(
                     n_workers=workers,
                     threads_per_worker=1,
@@ -353,7 +353,7 @@ def check(
                 result = _result(units[path], path)
                 if result.plugins and result.plugins != mine and result.plugins not in differing:
                     differing.add(result.plugins)
-                    report.problems.append(_plugin_difference(mine, result.plugins))
+                    report.problems.append(plugin_difference(mine, result.plugins))
             else:
                 parse_text = prepared[path].parse_text if path in prepared else None
                 result = pipeline.check_design(
@@ -387,7 +387,7 @@ def _result(future: Pending, path: Path) -> DesignResult:
         )
 
 
-def _plugin_difference(mine: tuple[tuple[str, str], ...], theirs: tuple[tuple[str, str], ...]) -> PluginProblem:
+def plugin_difference(mine: tuple[tuple[str, str], ...], theirs: tuple[tuple[str, str], ...]) -> PluginProblem:
     here = {f"{name} {version}" for name, version in mine}
     there = {f"{name} {version}" for name, version in theirs}
     parts = []

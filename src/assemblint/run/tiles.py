@@ -35,10 +35,20 @@ from assemblint.checking.budgets import Budget
 from assemblint.checking.engine import matches
 from assemblint.checking.problems import PluginProblem
 from assemblint.checking.tiling import TilePart, check_tile, merge_tiles
+from assemblint.importing.tables import rows_of
 from assemblint.model.tiles import Tile, Window, restrict, span
 from assemblint.model.windowed import Fed, NothingHeld, Splitter
 from assemblint.run import pipeline
-from assemblint.run.parallel import HOSTS, HostSpec, Unit, dask_client, host_of, settings_of
+from assemblint.run.parallel import (
+    HOSTS,
+    HostSpec,
+    Unit,
+    dask_client,
+    host_of,
+    plugin_difference,
+    plugin_signature,
+    settings_of,
+)
 from assemblint.run.pipeline import CheckOptions, DesignResult
 
 if TYPE_CHECKING:
@@ -182,12 +192,18 @@ def tile_split(job: SplitJob) -> tuple[list[Any], Any]:
     return parts, names
 
 
-def _parts_of(split: tuple[list[Any], Any], tiles: list[int]) -> list[Any]:
-    return [split[0][t] for t in tiles]
+def _parts_of(split: tuple[list[Any], Any], tiles: list[int], window: Window) -> list[Any]:
+    """The rows of the split's tiles `tiles` within `window`: only those travel to the tile's worker."""
+    parts = [split[0][t] for t in tiles]
+    return [rows_of(part, window.holds(part.numbers["px"], part.numbers["py"])) for part in parts]
 
 
 def _names_of(split: tuple[list[Any], Any]) -> Any:
     return split[1]
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _built(job: TileJob, fed: Any = None) -> tuple[Assembly, list[Rule], Any]:
@@ -198,7 +214,7 @@ def _built(job: TileJob, fed: Any = None) -> tuple[Assembly, list[Rule], Any]:
         os.chdir(unit.cwd)
     host, extensions = host_of(unit.host)
     settings, rules = settings_of(unit, host)
-    window = (Fed(job.window, fed) if fed else job.window) if job.windowed else None
+    window = (Fed(job.window, *fed) if fed else job.window) if job.windowed else None
     return _load(Path(unit.path), unit.options, extensions, window), rules, settings
 
 
@@ -295,14 +311,22 @@ def tile_check(job: TileJob, united: tuple[np.ndarray, np.ndarray], fed: Any = N
     tile.assembly.seal()
     options = job.unit.options
     assert settings.deck is not None
-    return check_tile(
+    part = check_tile(
         tile, rules, settings.deck, options.select, options.ignore, Budget(options.rule_timeout, options.rule_memory)
     )
+    part.plugins = tile_signature(job)
+    return part
+
+
+def tile_signature(job: TileJob) -> tuple[tuple[str, str], ...]:
+    """The plugins and versions of the worker that checks a tile: the run's, or a problem (exit 3)."""
+    return plugin_signature(host_of(job.unit.host)[0])
 
 
 def check_tiled(report: Report, files: list[Path], options: CheckOptions, host: PluginHost, size: float | None) -> None:
     """Check each file as tiles on Dask (`--scheduler synchronous`: in this process, one by one)."""
     spec = HostSpec.of(host)
+    mine = plugin_signature(host)
     extensions = host.language_extensions()
     HOSTS[spec] = (host, extensions)  # the synchronous scheduler's tiles, in this process, use this run's plugins
     client = cluster = None
@@ -313,7 +337,7 @@ def check_tiled(report: Report, files: list[Path], options: CheckOptions, host: 
         for path in files:
             unit = Unit(str(path), os.getcwd(), options, spec, uuid.uuid4().hex)
             try:
-                result = _check_file(report, path, unit, extensions, size, _computer(client))
+                result = _check_file(report, path, unit, (extensions, mine), size, _computer(client))
             except Exception as error:  # a worker lost (past --worker-memory), a bug of ours: exit 3
                 result = _failed(path, error)
             if result is None:  # the serial path reports it exactly as without tiles
@@ -329,12 +353,13 @@ def check_tiled(report: Report, files: list[Path], options: CheckOptions, host: 
 
 
 def _check_file(
-    report: Report, path: Path, unit: Unit, extensions: Any, size: float | None, computer: tuple[Any, Any]
+    report: Report, path: Path, unit: Unit, host: tuple[Any, Any], size: float | None, computer: tuple[Any, Any]
 ) -> DesignResult | None:
     """One design as tiles; None when it does not build (the serial path then reports why)."""
     import dask
 
     compute, persist = computer
+    extensions, mine = host  # the run's language extensions and plugins
     options = unit.options
     deck = report.settings.deck
     assert deck is not None
@@ -390,6 +415,8 @@ def _check_file(
     )
     for finding in result.findings:
         finding.baseline = finding.fingerprint in report.settings.baseline
+    for theirs in sorted({part.plugins for part in tile_parts if part.plugins and part.plugins != mine}):
+        result.problems.append(plugin_difference(mine, theirs))  # a worker checked with other rules: exit 3
     return DesignResult(
         whole.path,
         findings=result.findings,
@@ -413,13 +440,15 @@ def _split(whole: Assembly, unit: Unit, borders: tuple[list[float], list[float]]
     maps = [whole.pad_arrays[i].qualified_name for kind, i in windowed.totals if kind == "pads"]
     splits = persist([dask.delayed(tile_split, pure=False)(SplitJob(unit, key, xs, ys)) for key in maps])
     names = persist([dask.delayed(_names_of, pure=False)(split) for split in splits])
+    (nets,) = persist([dask.delayed(_same, pure=False)(windowed.nets)])  # in the graph once, not per tile
 
-    def fed_of(window: Window) -> dict[str, Any]:
+    def fed_of(window: Window) -> tuple[dict[str, Any], Any]:
         tiles = near(xs, ys, window)
-        return {
-            key: (dask.delayed(_parts_of, pure=False)(split, tiles), name)
+        parts = {
+            key: (dask.delayed(_parts_of, pure=False)(split, tiles, window), name)
             for key, split, name in zip(maps, splits, names, strict=True)
         }
+        return parts, nets
 
     return fed_of
 
@@ -495,4 +524,32 @@ def _computer(client: Any) -> tuple[Any, Any]:
             lambda tasks: dask.compute(*tasks, scheduler="synchronous"),
             lambda tasks: list(dask.persist(*tasks, scheduler="synchronous")),
         )
-    return (lambda tasks: client.gather(client.compute(tasks)), lambda tasks: client.persist(tasks))
+    return (lambda tasks: _in_flight(client, tasks), lambda tasks: client.persist(tasks))
+
+
+def _in_flight(client: Any, tasks: list[Any]) -> list[Any]:
+    """The tasks' results, in order, with at most two a worker submitted at a time: a tile's task
+    brings its rows to its worker when it is submitted, and all of them at once would be the
+    whole design on the workers (Dask runs every ready task it is given)."""
+    from distributed import as_completed
+
+    window = 2 * max(1, len(client.nthreads()))
+    results: list[Any] = [None] * len(tasks)
+    order = iter(range(len(tasks)))
+    index: dict[Any, int] = {}
+
+    def submit() -> Any:
+        i = next(order, None)
+        if i is None:
+            return None
+        future = client.compute(tasks[i])
+        index[future] = i
+        return future
+
+    running = as_completed([f for f in (submit() for _ in range(window)) if f is not None], with_results=True)
+    for future, result in running:
+        results[index.pop(future)] = result
+        following = submit()
+        if following is not None:
+            running.add(following)
+    return results
