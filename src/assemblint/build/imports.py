@@ -129,17 +129,21 @@ class Imports(References, Materials):
         if windowed is not None and self.placing:
             windowed.refuse("a bump map is read inside a placed cell")
         elif isinstance(window, Fed) and key in window.parts:  # the split tasks read it
-            parts, names = window.parts[key]
-            return tables.joined_rows(parts, names, window.holds)  # by the placed positions they keep
+            parts = [t for share in window.parts[key] for t in share]  # every range's rows in the window
+            named = bool(parts) and parts[0].net_codes is not None
+            return tables.joined_rows(parts, window.labels if named else None, window.holds)
         elif isinstance(window, Splitter):  # a split task: this map into its tiles' parts, or no row
             assert windowed is not None
             if key != window.key:
                 return tables.no_rows(written, mapping)
             file, shown = self._open(written, loc)
-            windowed.parts = tables.split_rows(file, shown, mapping, window.bin_of, window.bins, placed)
+            windowed.parts = tables.split_rows(
+                file, shown, mapping, window.bin_of, window.bins, placed, share=window.share
+            )
             return tables.no_rows(shown, mapping, (windowed.parts[0].total or 0) if windowed.parts else 0)
         elif windowed is not None and self.open_data is not None:
             file, shown = self._open(written, loc)
+            windowed.sizes[key] = file.stat().st_size
 
             def keep(x: np.ndarray, y: np.ndarray) -> np.ndarray:
                 px, py = placed(x, y)
@@ -254,6 +258,8 @@ class Imports(References, Materials):
         # a window of `--tiles` may hold none of a map's rows: its nets are the design's all the same
         if len(pads.net_names) and (len(pads.net_codes) or self.windowed is not None):
             self.imported_nets.append((array.start, pads.net_codes, pads.net_names, pads.loc))
+            if self.windowed is not None:
+                self.windowed.net_maps.append(array.qualified_name)
 
     def _imported_connection(self, scope: Scope, conn: ImportedConnection) -> None:
         """Masses joining the two regions' bumps that coincide (exactly, on the file's grid)."""
@@ -334,16 +340,17 @@ class Imports(References, Materials):
         if not self.imported_nets:
             return
         window = self.windowed.window if self.windowed is not None else None
-        if isinstance(window, Fed) and window.nets is not None:  # as the run's process merged them
-            labels, to_global = window.nets
+        pad_ids = np.concatenate([np.arange(s, s + len(c), dtype=np.int64) for s, c, _, _ in self.imported_nets])
+        if isinstance(window, Fed):  # the rows' codes are the run's merged ones already
+            labels = window.labels
+            codes = np.concatenate([c for _, c, _, _ in self.imported_nets]).astype(np.int64)
         else:
             labels, to_global = _merged_names([names for _, _, names, _ in self.imported_nets])
-        if self.windowed is not None:
-            self.windowed.nets = (labels, to_global)
-        pad_ids = np.concatenate([np.arange(s, s + len(c), dtype=np.int64) for s, c, _, _ in self.imported_nets])
-        codes = np.concatenate(
-            [np.append(g, -1)[c] for (_, c, _, _), g in zip(self.imported_nets, to_global, strict=True)]
-        )  # a code of -1 (no net) reads the appended -1
+            codes = np.concatenate(
+                [np.append(g, -1)[c] for (_, c, _, _), g in zip(self.imported_nets, to_global, strict=True)]
+            )  # a code of -1 (no net) reads the appended -1
+            if self.windowed is not None:  # the run's process: the tiles take these
+                self.windowed.nets = (labels, to_global)
         taken = np.zeros(len(labels), dtype=bool)
         for name in self.imported_taken:
             k = _index_of(labels, name)

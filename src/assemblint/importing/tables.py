@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -130,11 +131,18 @@ def split_rows(
     bin_of: Callable[[Any, Any], Any],
     bins: int,
     place: Callable[[Any, Any], tuple[Any, Any]] | None = None,
+    share: tuple[int, int] | None = None,
 ) -> list[Table]:
     """The rows of a table sorted into `bins` parts by `bin_of(x, y)` (-1: into none), read from
     `file` once, in blocks (`--tiles`: each row to the tile whose core holds it). Each part is a
     Table as `read_rows_in` gives it; every part holds the whole table's net names. With `place`,
-    `bin_of` takes the placed positions, which the parts keep too (numbers `px`, `py`)."""
+    `bin_of` takes the placed positions, which the parts keep too (numbers `px`, `py`).
+
+    `share` (i, k): only the i-th of k byte ranges of the rows (cut at line ends; the whole table
+    to the first range if a field is quoted, as one may hold a line end), so that k tasks read a
+    large table in parallel, each holding a k-th of it. The parts' rows are then counted from the
+    range's first, and their net codes index the range's names as read (`Table.net_names`, not
+    trimmed): `merge_names` makes them the whole table's."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
@@ -146,11 +154,16 @@ def split_rows(
             if not more:
                 break
             head += more
-    head = head.removeprefix(BOM)
+    bom = len(BOM) if head.startswith(BOM) else 0
+    head = head[bom:]
     end = head.find(b"\n")
     if b"\r" in head[: end if end >= 0 else len(head)].rstrip(b"\r") or (end < 0 and b"\r" in head):
         raise NotStreamed("old Mac line ends")
     delimiter, headers, wanted = _header(head, end, path, mapping)
+    source: Any = str(file)
+    skip = 1
+    if share is not None:
+        source, skip = _range_of(file, bom + end + 1 if end >= 0 else None, *share), 0
     types = {header: pa.float64() if role in NUMERIC_ROLES else pa.string() for role, header in wanted.items()}
     if "net" in wanted:
         types[wanted["net"]] = pa.dictionary(pa.int32(), pa.string())
@@ -159,18 +172,25 @@ def split_rows(
     dictionaries: list = []  # each block's net names, in order
     total = 0
     try:
-        reader = pacsv.open_csv(
-            str(file),
-            # small blocks, one at a time: a tile's worker holds one block and its own rows (with
-            # 4 MB blocks on threads the reader's peak is five times as high, and no faster)
-            read_options=pacsv.ReadOptions(column_names=headers, skip_rows=1, block_size=1 << 18, use_threads=False),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=list(dict.fromkeys(wanted.values())),
-                column_types=types,
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
+        empty = isinstance(source, io.BytesIO) and not source.getbuffer().nbytes  # a range with no row
+        reader = (
+            []
+            if empty
+            else pacsv.open_csv(
+                source,
+                # small blocks, one at a time: a tile's worker holds one block and its own rows (with
+                # 4 MB blocks on threads the reader's peak is five times as high, and no faster)
+                read_options=pacsv.ReadOptions(
+                    column_names=headers, skip_rows=skip, block_size=1 << 18, use_threads=False
+                ),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=list(dict.fromkeys(wanted.values())),
+                    column_types=types,
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
         )
         for batch in reader:
             x = batch.column(wanted["x"]).to_numpy(zero_copy_only=False).astype(float, copy=False)
@@ -200,7 +220,7 @@ def split_rows(
             total += batch.num_rows
     except (pa.ArrowInvalid, pa.ArrowException) as error:
         raise NotStreamed(str(error)) from None
-    net_of, net_names = _global_nets(dictionaries) if "net" in wanted else (None, None)
+    net_of, net_names = _global_nets(dictionaries, raw=share is not None) if "net" in wanted else (None, None)
     tables = [part.table(path, total, "name" in wanted, net_of, net_names) for part in parts]
     pa.default_memory_pool().release_unused()  # the blocks' memory back to the system, not kept for later
     return tables
@@ -232,6 +252,40 @@ class _Part:
             table.net_codes = net_of[1][np.concatenate(codes)] if codes else np.zeros(0, dtype=np.int64)
         table.rows_kept, table.total = kept.astype(np.int64), total
         return table
+
+
+def _range_of(file: Path, first: int | None, i: int, k: int) -> Any:
+    """The bytes of the i-th of k ranges of a table's rows (from `first`, the byte after the header
+    row), each cut after a line end, as a stream pyarrow reads (the whole rows to range 0 when a
+    field is quoted: a quoted field may hold a line end, and a cut there would split a row)."""
+    import mmap
+
+    with file.open("rb") as stream:
+        size = stream.seek(0, 2)
+        if first is None or first >= size:
+            return io.BytesIO(b"")
+        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if data.find(b'"', first) >= 0:
+                k, bounds = 1, [first, size]
+                if i > 0:
+                    return io.BytesIO(b"")
+                i = 0
+            else:
+                bounds = [first]
+                for j in range(1, k):
+                    at = max(bounds[-1], first + (size - first) * j // k)
+                    cut = data.find(b"\n", at)
+                    bounds.append(size if cut < 0 else cut + 1)
+                bounds.append(size)
+            return io.BytesIO(data[bounds[i] : bounds[i + 1]])
+
+
+def merge_names(ranges: list[Strings]) -> tuple[list[np.ndarray], Strings]:
+    """The names of a table's ranges (`split_rows(share=…)`, as read) as the whole table's, in
+    its order of first appearance, trimmed, without empty names or `-`: each range's codes into
+    them (-1: none), and the names, exactly as `read_table` names the table's nets."""
+    (starts, code), names = _global_nets([r.array for r in ranges])
+    return [code[a:b] for a, b in itertools.pairwise(starts)], names
 
 
 def joined_rows(parts: list[Table], net_names: Strings | None, keep: Callable[[Any, Any], Any]) -> Table:
@@ -278,10 +332,11 @@ def no_rows(path: str, mapping: list[tuple[str, str, Location]], total: int = 0)
     return table
 
 
-def _global_nets(dictionaries: list) -> tuple[tuple[np.ndarray, np.ndarray], Strings]:
+def _global_nets(dictionaries: list, raw: bool = False) -> tuple[tuple[np.ndarray, np.ndarray], Strings]:
     """The blocks' net names as the whole table's, in the order of first appearance (as
     `net_column`): the blocks' names one after the other, encoded once. Returns where each block's
-    names start in that concatenation, the code of each (-1: an empty name or `-`), and the names."""
+    names start in that concatenation, the code of each (-1: an empty name or `-`), and the names
+    (`raw`: as read, neither trimmed nor dropped, for `merge_names` to merge further)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -290,6 +345,8 @@ def _global_nets(dictionaries: list) -> tuple[tuple[np.ndarray, np.ndarray], Str
         return (starts, np.zeros(0, dtype=np.int64)), Strings(pa.array([], type=pa.string()))
     encoded = pa.concat_arrays(dictionaries).dictionary_encode()
     code = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    if raw:
+        return (starts, code), Strings(encoded.dictionary)
     trimmed = pc.utf8_trim_whitespace(encoded.dictionary)
     keep = pc.and_(pc.not_equal(trimmed, ""), pc.not_equal(trimmed, "-")).to_numpy(zero_copy_only=False)
     if not len(keep):

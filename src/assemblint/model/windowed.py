@@ -39,6 +39,8 @@ class Windowed:
     last: Any = None  # the last map referenced: (its PadArray, whether some of it only)
     parts: list = field(default_factory=list)  # a split task's (Splitter): its map's rows, tile by tile
     nets: Any = None  # the maps' nets merged (names, each map's codes into them): the tiles take them
+    net_maps: list[str] = field(default_factory=list)  # the maps with nets, in their order in `nets`
+    sizes: dict[str, int] = field(default_factory=dict)  # each map's file, in bytes (`die.b`: …)
 
     def extend(self, x: np.ndarray, y: np.ndarray) -> None:
         """Grow the extent by these placed positions (every row, kept or not)."""
@@ -139,14 +141,15 @@ class Names:
 
 
 class Splitter:
-    """The window of a split task of `--tiles`: it reads one bump map (`key`, `die.b`) once and
-    sorts its rows into the tiles whose core holds each (`bin_of`), keeping none in the model; the
-    other maps are not read. The tiles then build their windows from these parts (`Fed`)."""
+    """The window of a split task of `--tiles`: it reads one range of one bump map's rows (`key`,
+    `die.b`) once and sorts them into the tiles whose core holds each (`bin_of`), keeping none in
+    the model; the other maps are not read. The tiles then build their windows from these parts (`Fed`)."""
 
     halo = 0.0
 
-    def __init__(self, key: str, xs: Any, ys: Any):
+    def __init__(self, key: str, xs: Any, ys: Any, share: tuple[int, int] = (0, 1)):
         self.key, self.xs, self.ys = key, np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+        self.share = share  # the i-th of k byte ranges of the map's rows (importing/tables.split_rows)
         self.bins = (len(self.xs) + 1) * (len(self.ys) + 1)
 
     def bin_of(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -164,11 +167,12 @@ class Splitter:
 
 class Fed:
     """A tile's window with its rows already read by the split tasks (`Splitter`): for each bump
-    map, the parts of the tiles whose cores meet the window, and the map's net names; and the
-    maps' nets as the run's process merged them (a tile does not merge millions of names again)."""
+    map, its rows in the window from every range (numbered, and their nets coded, as the whole
+    design's), and the names of the maps' nets as the run's process merged them (a tile does not
+    merge millions of names again)."""
 
-    def __init__(self, window: Any, parts: dict[str, tuple[list[Any], Any]], nets: Any = None):
-        self.window, self.parts, self.nets = window, parts, nets
+    def __init__(self, window: Any, parts: dict[str, list[Any]], labels: Any = None):
+        self.window, self.parts, self.labels = window, parts, labels
         self.halo = window.halo
 
     def holds(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -35,7 +35,7 @@ from assemblint.checking.budgets import Budget
 from assemblint.checking.engine import matches
 from assemblint.checking.problems import PluginProblem
 from assemblint.checking.tiling import TilePart, check_tile, merge_tiles
-from assemblint.importing.tables import rows_of
+from assemblint.importing.tables import merge_names, rows_of
 from assemblint.model.tiles import Tile, Window, restrict, span
 from assemblint.model.windowed import Fed, NothingHeld, Splitter
 from assemblint.run import pipeline
@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from assemblint.report.report import Report
 
 AUTO_OBJECTS = 500_000  # `--tiles auto`: tiles of about this many pads each
+SPLIT_BYTES = 64 << 20  # a bump map is split by tasks of this many bytes of rows each
 
 
 class TilesError(Exception):
@@ -169,37 +170,50 @@ class NodePart:
 
 @dataclass
 class SplitJob:
-    """One bump map (`key`, `die.b`) of one design read once and sorted into the tiles' cores."""
+    """One range of one bump map's rows (`key`, `die.b`) read once and sorted into the tiles' cores."""
 
     unit: Unit
     key: str
     xs: list[float]  # the tiles' borders (grid), the outer ones at infinity
     ys: list[float]
+    share: tuple[int, int] = (0, 1)  # the i-th of k ranges of the map's rows
 
 
-def tile_split(job: SplitJob) -> tuple[list[Any], Any]:
-    """The split pass, in a worker: the map's rows tile by tile, without its net names (one copy
-    of those, the second item, goes to each worker, not one with every part)."""
+def tile_split(job: SplitJob) -> tuple[list[Any], Any, int]:
+    """The split pass, in a worker: the range's rows tile by tile, its net names as read (for the
+    run to merge into the map's) and its row count (for the run to number the rows)."""
     unit = job.unit
     if os.getcwd() != unit.cwd:
         os.chdir(unit.cwd)
     _, extensions = host_of(unit.host)
-    assembly = _load(Path(unit.path), unit.options, extensions, Splitter(job.key, job.xs[1:-1], job.ys[1:-1]))
-    parts = assembly.windowed.parts
+    window = Splitter(job.key, job.xs[1:-1], job.ys[1:-1], job.share)
+    parts = _load(Path(unit.path), unit.options, extensions, window).windowed.parts
     names = parts[0].net_names if parts else None
     for part in parts:
         part.net_names = None
-    return parts, names
+    return parts, names, (parts[0].total or 0) if parts else 0
 
 
-def _parts_of(split: tuple[list[Any], Any], tiles: list[int], window: Window) -> list[Any]:
-    """The rows of the split's tiles `tiles` within `window`: only those travel to the tile's worker."""
-    parts = [split[0][t] for t in tiles]
-    return [rows_of(part, window.holds(part.numbers["px"], part.numbers["py"])) for part in parts]
+def _summary(split: tuple[list[Any], Any, int]) -> tuple[Any, int]:
+    return split[1], split[2]
 
 
-def _names_of(split: tuple[list[Any], Any]) -> Any:
-    return split[1]
+def _parts_of(
+    split: tuple[list[Any], Any, int], tiles: list[int], window: Window, numbering: tuple[int, int, Any]
+) -> list[Any]:
+    """The rows of the split's tiles `tiles` within `window` (only those travel to the tile's
+    worker), numbered and their nets coded as the whole design's: `numbering` is the range's first
+    row in the map, the map's rows and each of the range's net codes as the run merged them."""
+    first, total, merged = numbering
+    out = []
+    for part in (split[0][t] for t in tiles):
+        rows = rows_of(part, window.holds(part.numbers["px"], part.numbers["py"]))
+        assert rows.rows_kept is not None
+        rows.rows_kept, rows.total = rows.rows_kept + first, total
+        if rows.net_codes is not None:
+            rows.net_codes = np.where(rows.net_codes >= 0, np.append(merged, -1)[rows.net_codes], -1)
+        out.append(rows)
+    return out
 
 
 def _same(value: Any) -> Any:
@@ -373,7 +387,7 @@ def _check_file(
     fed_of: Any = lambda window: None  # noqa: E731 (the tiles read their rows themselves)
     if reason is None:  # the workers read their windows' rows; this process holds none
         windowed = whole.windowed
-        fed_of = _split(whole, unit, grid(_extent(whole), size), persist)
+        fed_of = _split(whole, unit, grid(_extent(whole), size), (compute, persist))
         provisional = max(windowed.tolerance, 1.0)
         zero = [TileJob(unit, w, i, whole.pad_count) for i, w in enumerate(plan(_extent(whole), size, provisional))]
         reaches = compute([dask.delayed(tile_reach, pure=False)(job, fed_of(job.window)) for job in zero])
@@ -429,26 +443,52 @@ def _check_file(
     )
 
 
-def _split(whole: Assembly, unit: Unit, borders: tuple[list[float], list[float]], persist: Any) -> Any:
-    """The split pass: each bump map read once by a task that sorts its rows into the tiles'
-    cores, kept on the workers (persisted) for the passes; returns, for a tile's window, the parts
-    of the tiles around it and each map's net names, as the tile's build takes them (`Fed`)."""
+def _split(whole: Assembly, unit: Unit, borders: tuple[list[float], list[float]], tasks: Any) -> Any:
+    """The split pass: each bump map read once, by ranges of rows (`SPLIT_BYTES` each), by tasks
+    that sort its rows into the tiles' cores, kept on the workers (persisted) for the passes; the
+    run numbers each range's rows and merges its net names with the map's. Returns, for a tile's
+    window, the rows of the tiles around it, as the tile's build takes them (`Fed`)."""
     import dask
 
+    compute, persist = tasks
     xs, ys = borders
     windowed = whole.windowed
-    maps = [whole.pad_arrays[i].qualified_name for kind, i in windowed.totals if kind == "pads"]
-    splits = persist([dask.delayed(tile_split, pure=False)(SplitJob(unit, key, xs, ys)) for key in maps])
-    names = persist([dask.delayed(_names_of, pure=False)(split) for split in splits])
-    (nets,) = persist([dask.delayed(_same, pure=False)(windowed.nets)])  # in the graph once, not per tile
+    maps = [whole.pad_arrays[i] for kind, i in windowed.totals if kind == "pads"]
+    splits: dict[str, list[Any]] = {}
+    for array in maps:
+        shares = max(1, math.ceil(windowed.sizes.get(array.qualified_name, 0) / SPLIT_BYTES))
+        jobs = [SplitJob(unit, array.qualified_name, xs, ys, (i, shares)) for i in range(shares)]
+        splits[array.qualified_name] = persist([dask.delayed(tile_split, pure=False)(job) for job in jobs])
+    labels, to_global = windowed.nets if windowed.nets is not None else ([], [])
+    numbering: dict[str, list[Any]] = {}
+    for array in maps:
+        key = array.qualified_name
+        summaries = compute([dask.delayed(_summary, pure=False)(split) for split in splits[key]])
+        firsts = np.cumsum([0] + [count for _, count in summaries]).tolist()
+        total = windowed.total(("pads", whole.pad_arrays.index(array)), array.count)
+        if firsts[-1] != total:
+            raise RuntimeError(f"the split of {key} read {firsts[-1]:,} rows of {total:,}")
+        if key in windowed.net_maps:
+            codes, _ = merge_names([names for names, _ in summaries])
+            to_map = to_global[windowed.net_maps.index(key)]
+            merged: list[Any] = [np.where(c >= 0, np.append(to_map, -1)[c], -1) for c in codes]
+        else:
+            merged = [None for _ in summaries]  # no net column
+        numbering[key] = persist(
+            [dask.delayed(_same, pure=False)((first, total, m)) for first, m in zip(firsts, merged, strict=False)]
+        )
+    (names,) = persist([dask.delayed(_same, pure=False)(labels)])  # in the graph once, not per tile
 
     def fed_of(window: Window) -> tuple[dict[str, Any], Any]:
         tiles = near(xs, ys, window)
         parts = {
-            key: (dask.delayed(_parts_of, pure=False)(split, tiles, window), name)
-            for key, split, name in zip(maps, splits, names, strict=True)
+            key: [
+                dask.delayed(_parts_of, pure=False)(split, tiles, window, number)
+                for split, number in zip(splits[key], numbering[key], strict=True)
+            ]
+            for key in splits
         }
-        return parts, nets
+        return parts, names
 
     return fed_of
 
