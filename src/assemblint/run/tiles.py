@@ -216,10 +216,6 @@ def _parts_of(
     return out
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
 def _built(job: TileJob, fed: Any = None) -> tuple[Assembly, list[Rule], Any]:
     """The design as the tile's worker builds it: the bump-map rows in the window (or all), every
     declaration and explicit object; the rules and settings of the run."""
@@ -367,12 +363,12 @@ def check_tiled(report: Report, files: list[Path], options: CheckOptions, host: 
 
 
 def _check_file(
-    report: Report, path: Path, unit: Unit, host: tuple[Any, Any], size: float | None, computer: tuple[Any, Any]
+    report: Report, path: Path, unit: Unit, host: tuple[Any, Any], size: float | None, computer: tuple[Any, ...]
 ) -> DesignResult | None:
     """One design as tiles; None when it does not build (the serial path then reports why)."""
     import dask
 
-    compute, persist = computer
+    compute = computer[0]
     extensions, mine = host  # the run's language extensions and plugins
     options = unit.options
     deck = report.settings.deck
@@ -387,7 +383,7 @@ def _check_file(
     fed_of: Any = lambda window: None  # noqa: E731 (the tiles read their rows themselves)
     if reason is None:  # the workers read their windows' rows; this process holds none
         windowed = whole.windowed
-        fed_of = _split(whole, unit, grid(_extent(whole), size), (compute, persist))
+        fed_of = _split(whole, unit, grid(_extent(whole), size), computer)
         provisional = max(windowed.tolerance, 1.0)
         zero = [TileJob(unit, w, i, whole.pad_count) for i, w in enumerate(plan(_extent(whole), size, provisional))]
         reaches = compute([dask.delayed(tile_reach, pure=False)(job, fed_of(job.window)) for job in zero])
@@ -450,7 +446,7 @@ def _split(whole: Assembly, unit: Unit, borders: tuple[list[float], list[float]]
     window, the rows of the tiles around it, as the tile's build takes them (`Fed`)."""
     import dask
 
-    compute, persist = tasks
+    compute, persist, share = tasks
     xs, ys = borders
     windowed = whole.windowed
     maps = [whole.pad_arrays[i] for kind, i in windowed.totals if kind == "pads"]
@@ -474,10 +470,9 @@ def _split(whole: Assembly, unit: Unit, borders: tuple[list[float], list[float]]
             merged: list[Any] = [np.where(c >= 0, np.append(to_map, -1)[c], -1) for c in codes]
         else:
             merged = [None for _ in summaries]  # no net column
-        numbering[key] = persist(
-            [dask.delayed(_same, pure=False)((first, total, m)) for first, m in zip(firsts, merged, strict=False)]
-        )
-    (names,) = persist([dask.delayed(_same, pure=False)(labels)])  # in the graph once, not per tile
+        numbering[key] = share([(first, total, m) for first, m in zip(firsts, merged, strict=False)])
+        pa_release()
+    (names,) = share([labels])  # on the workers once, not in every tile's task
 
     def fed_of(window: Window) -> tuple[dict[str, Any], Any]:
         tiles = near(xs, ys, window)
@@ -555,16 +550,29 @@ def _effective(deck: Any) -> Any:
     return settings_of
 
 
-def _computer(client: Any) -> tuple[Any, Any]:
-    """(compute, persist) of a list of delayed tasks: on the cluster, or one by one in this process."""
+def _computer(client: Any) -> tuple[Any, Any, Any]:
+    """(compute, persist, share) of lists of delayed tasks and of data: on the cluster (the data
+    scattered to the workers, never in a task's graph), or one by one in this process."""
     import dask
 
     if client is None:
         return (
             lambda tasks: dask.compute(*tasks, scheduler="synchronous"),
             lambda tasks: list(dask.persist(*tasks, scheduler="synchronous")),
+            lambda values: list(values),
         )
-    return (lambda tasks: _in_flight(client, tasks), lambda tasks: client.persist(tasks))
+    return (
+        lambda tasks: _in_flight(client, tasks),
+        lambda tasks: client.persist(tasks),
+        lambda values: client.scatter(list(values)),
+    )
+
+
+def pa_release() -> None:
+    """The memory pyarrow freed back to the system (its pool keeps it for later otherwise)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _in_flight(client: Any, tasks: list[Any]) -> list[Any]:
