@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from assemblint import RuleContext
+from assemblint.model.netlist import breadth_first
 
 
 def node_keys(ctx: RuleContext) -> np.ndarray:
@@ -161,23 +162,18 @@ def shortest_path(src: np.ndarray, dst: np.ndarray, source: int, targets: set[in
     ones = np.ones(2 * len(a), dtype=np.int8)
     matrix = coo_matrix((ones, (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n)).tocsr()
     matrix.sort_indices()
-    indptr, indices = matrix.indptr, matrix.indices
     start = int(np.searchsorted(vertices, source))
     goal = {int(i) for i in np.searchsorted(vertices, list(targets)) if i < n and vertices[i] in targets}
-    came_from = {start: start}
-    frontier = [start]
-    while frontier:
-        following = []
-        for node in frontier:
-            for neighbour in indices[indptr[node] : indptr[node + 1]].tolist():
-                if neighbour in came_from:
-                    continue
-                came_from[neighbour] = node
-                if neighbour in goal:
-                    out = [neighbour]
-                    while out[-1] != start:
-                        out.append(came_from[out[-1]])
-                    return [int(vertices[v]) for v in out[::-1]]
-                following.append(neighbour)
-        frontier = following
-    return []
+    return [int(vertices[v]) for v in breadth_first(matrix.indptr, matrix.indices, start, goal)]
+
+
+def core_pins(ctx: RuleContext) -> tuple[Any, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The nets' pins (`Pins`), each node's whole-design key, which nodes reach past the tile, and
+    the pins in the tile's core: their pad, net and node."""
+    from ._nets import Pins
+
+    tile, netlist = ctx.tile, ctx.netlist
+    pins = Pins.of(ctx.assembly)
+    core = tile.pad_core[pins.pad]
+    pad, net = pins.pad[core], pins.number[core]
+    return pins, node_keys(ctx), band_nodes(ctx), (pad, net, netlist.pad_node[pad])

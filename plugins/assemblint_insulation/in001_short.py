@@ -12,7 +12,7 @@ from assemblint import Finding, Reduction, RuleContext, Severity, rule
 from ._examples import NETS, STRAIGHT, design
 from ._geometry import stable_order
 from ._nets import Pins, declared, runs
-from ._tiles import band_nodes, concat, edges, net_groups, node_ids, node_keys, shortest_path, whole_nets
+from ._tiles import concat, core_pins, edges, net_groups, node_ids, shortest_path, whole_nets
 
 CROSSED = """masses m : SAC305 { joins die.c[0:2] -- sub.p[0:2]; diameter 100 um; height 60 um }
 mass x : SAC305 { joins die.c[2] -- sub.p[3]; diameter 100 um; height 60 um }
@@ -146,12 +146,8 @@ def _tile_part(ctx: RuleContext) -> dict[str, Any]:
     the tile's core (their net) and its edges there, for the run to unite with the other tiles'
     parts of them; and the shorted nodes that lie whole in the tile, by kind (`_shorted_by_kind`):
     per kind, how many, every net among them, and the first (the least key) with its pins and edges."""
-    tile, netlist = ctx.tile, ctx.netlist
-    pins = Pins.of(ctx.assembly)
-    keys, band = node_keys(ctx), band_nodes(ctx)
-    core = tile.pad_core[pins.pad]
-    pad, net = pins.pad[core], pins.number[core]
-    node = netlist.pad_node[pad]
+    pins, keys, band, (pad, net, node) = core_pins(ctx)
+    tile = ctx.tile
     alone = ~band[node]
     # the nodes that lie whole here: their (node, net) pairs, once each, by node then net
     kinds = []

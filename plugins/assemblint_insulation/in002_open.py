@@ -12,7 +12,7 @@ from assemblint import Finding, Reduction, RuleContext, Severity, rule
 from ._examples import NETS, STRAIGHT, design
 from ._geometry import distinct, stable_order
 from ._nets import Pins, declared, pad_names
-from ._tiles import band_nodes, concat, net_groups, node_keys, whole_nets
+from ._tiles import concat, core_pins, net_groups, whole_nets
 
 MISSING = "masses m : SAC305 { joins die.c[0:3] -- sub.p[0:3]; diameter 100 um; height 60 um }"
 MOST_GROUPS = 4  # groups the message spells out
@@ -79,12 +79,8 @@ def _tile_part(ctx: RuleContext) -> dict[str, Any]:
     of its other nodes that reach past the tile (`_tiles.py`); the others, which lie whole in the
     tile, only counted: none of them is among the net's first `MOST_LISTED` in the design, and no
     other tile holds a pin of them."""
-    tile, netlist = ctx.tile, ctx.netlist
-    pins = Pins.of(ctx.assembly)
-    keys, band = node_keys(ctx), band_nodes(ctx)
-    core = tile.pad_core[pins.pad]
-    pad, net = pins.pad[core], pins.number[core]
-    node = netlist.pad_node[pad]
+    _, keys, band, (pad, net, node) = core_pins(ctx)
+    tile = ctx.tile
     key = keys[node]
     order = np.lexsort((pad, key, net))
     pad, net, key, alone = pad[order], net[order], key[order], ~band[node[order]]

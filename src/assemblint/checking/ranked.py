@@ -92,20 +92,19 @@ def mass_rank(ctx: RuleContext, mass: int) -> tuple[int, int, int] | None:
 
 def mass_name(ctx: RuleContext, mass: int) -> str:
     """A mass (by the id the rule sees) as the whole design names it (`m[7]`), on a tile too."""
-    group_index = int(ctx.netlist.mass_group[mass])
-    group = ctx.assembly.mass_groups[group_index]
-    local = mass - group.start
-    tile = ctx.tile
-    return group.item_name(local if tile is None else int(tile.origin[("masses", group_index)][local]))
+    return _whole_name(ctx, "masses", ctx.assembly.mass_groups, int(ctx.netlist.mass_group[mass]), mass)
 
 
 def pad_name(ctx: RuleContext, pad: int) -> str:
     """A pad (by the id the rule sees) as the whole design names it (`die.c[7]`), on a tile too."""
-    array_index = int(ctx.netlist.pad_array[pad])
-    array = ctx.assembly.pad_arrays[array_index]
-    local = pad - array.start
+    return _whole_name(ctx, "pads", ctx.assembly.pad_arrays, int(ctx.netlist.pad_array[pad]), pad)
+
+
+def _whole_name(ctx: RuleContext, kind: str, groups: list[Any], index: int, seen: int) -> str:
+    group = groups[index]
+    local = seen - group.start
     tile = ctx.tile
-    return array.item_name(local if tile is None else int(tile.origin[("pads", array_index)][local]))
+    return str(group.item_name(local if tile is None else int(tile.origin[(kind, index)][local])))
 
 
 def worst_rank(ctx: RuleContext, value: float, mass: int) -> tuple | None:

@@ -231,26 +231,7 @@ class Netlist:
         electrical node, so a short on a million-mass design costs the size of that node.
         """
         goal = {targets} if isinstance(targets, int) else set(targets)
-        if source in goal:
-            return [source]
-        indptr, indices = self.adjacency.indptr, self.adjacency.indices
-        came_from = {source: source}
-        frontier = [source]
-        while frontier:
-            following = []
-            for node in frontier:
-                for neighbour in indices[indptr[node] : indptr[node + 1]].tolist():
-                    if neighbour in came_from:
-                        continue
-                    came_from[neighbour] = node
-                    if neighbour in goal:
-                        out = [neighbour]
-                        while out[-1] != source:
-                            out.append(came_from[out[-1]])
-                        return out[::-1]
-                    following.append(neighbour)
-            frontier = following
-        return []
+        return breadth_first(self.adjacency.indptr, self.adjacency.indices, source, goal)
 
     def node_name(self, assembly: Assembly, node: int) -> str:
         """The name of a node id: `die.c[8]`, `x`, `l[3]` (pads, then masses, then leads)."""
@@ -318,3 +299,28 @@ class Netlist:
                 key = int(keys[chunk[0]])
                 by_pair.setdefault(divmod(key, elements), []).append(Selection(group, np.sort(chunk)))
         return by_pair
+
+
+def breadth_first(indptr: np.ndarray, indices: np.ndarray, source: int, goal: set[int]) -> list[int]:
+    """A shortest path from `source` to the nearest of `goal` over a CSR adjacency, each vertex's
+    neighbours in their order there ([] if none is reached): `Netlist.path`, and the path IN001
+    finds over the edges of several tiles."""
+    if source in goal:
+        return [source]
+    came_from = {source: source}
+    frontier = [source]
+    while frontier:
+        following = []
+        for node in frontier:
+            for neighbour in indices[indptr[node] : indptr[node + 1]].tolist():
+                if neighbour in came_from:
+                    continue
+                came_from[neighbour] = node
+                if neighbour in goal:
+                    out = [neighbour]
+                    while out[-1] != source:
+                        out.append(came_from[out[-1]])
+                    return out[::-1]
+                following.append(neighbour)
+        frontier = following
+    return []
