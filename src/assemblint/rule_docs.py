@@ -14,6 +14,7 @@ from pathlib import Path
 
 from assemblint.base.units import BASE_UNIT
 from assemblint.checking.rules import Rule
+from assemblint.checking.tiling import EACH, Reduction
 
 FAMILY_TITLES = {
     "MH": "Melting hierarchy",
@@ -65,6 +66,15 @@ def example_findings(rule: Rule, key: str, host=None) -> list[str] | None:
     ]
 
 
+def on_tiles(rule: Rule) -> str:
+    """How the rule runs when a design is checked as tiles (`Rule.tiles`)."""
+    if rule.tiles == EACH:
+        return "on every tile; its findings are united, each object's where the tile's core holds it."
+    if isinstance(rule.tiles, Reduction):
+        return "a part on every tile, reduced exactly once in the run's process."
+    return "once, on the whole design, in the run's process (a design it checks is built whole)."
+
+
 def explain_text(rule: Rule, host=None, run_examples: bool = True) -> str:
     """The page `assemblint explain ID` prints."""
     family = FAMILY_TITLES.get(rule.family, rule.family)
@@ -72,6 +82,7 @@ def explain_text(rule: Rule, host=None, run_examples: bool = True) -> str:
     out.append(inspect.cleandoc(rule.doc))
     if rule.source:
         out += ["", textwrap.fill("Source: " + rule.source, 100, subsequent_indent="    ")]
+    out += ["", textwrap.fill("On tiles (--tiles): " + on_tiles(rule), 100, subsequent_indent="    ")]
     out += [
         "",
         "Parameters (set them in a rule deck, [rules." + rule.id + "]):" if rule.params else "Parameters: none.",
@@ -124,6 +135,7 @@ def reference_markdown(rules: list[Rule], host=None) -> str:
         out.append(inspect.cleandoc(rule.doc))
         if rule.source:
             out += ["", f"*Source:* {rule.source}"]
+        out += ["", f"*On tiles* (`--tiles`, [tiles.md](tiles.md)): {on_tiles(rule)}"]
         if rule.params:
             out += ["", "*Parameters:*", ""] + [
                 f"- `{line.split(':', 1)[0]}`:{line.split(':', 1)[1]}" for line in parameters(rule)
