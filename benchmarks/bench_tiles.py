@@ -1,7 +1,8 @@
 """One design checked as square tiles on a local Dask cluster, against the same check in one process:
 two dies of N bumps each from CSV (bench_imports.write_design), 30 µm bumps at a 40 µm pitch so that
-IN003 finds every neighbour pair closer than its 20 µm, rule IN003 only (a rule that runs on tiles:
-the run's process then holds no row, and each worker reads its tile's rows, docs/tiles.md).
+IN003 finds every neighbour pair closer than its 20 µm, rule IN003 (the run's process then holds no
+row; the maps are split by ranges of rows on the workers, and each tile builds from its window's
+rows, docs/tiles.md).
 
     python -m benchmarks --only tiles                  # 2 x 200,000 bumps
     python -m benchmarks.bench_tiles --bumps 50000     # a quicker try
@@ -11,11 +12,12 @@ Rows: `assemblint check design.assy --format json --select IN003` in one process
 `--executor dask --jobs N --tiles SIZE` for each tile size and N (default tiles of 2 mm, 4 mm and `auto`,
 N = 1 and 2; `--jobs 1` with --tiles starts os.cpu_count() workers: the procs column shows how many ran). Each
 figure comes from a fresh process, the fastest of `--rounds`: wall seconds, the peak RSS of the main
-process alone (os.wait4, benchmarks/spawn.py), the ratio to the single process's wall time, and the
-exit status. The Dask workers are grandchildren, out of reach of wait4: when psutil is installed,
-every descendant's RSS is sampled every 0.2 s, giving the largest worker (any descendant of the main
-process), the largest sum over the whole tree of processes and the most worker processes at once; a
-peak between two samples is missed. Every tiled run's `findings` must equal the single process's, list for list
+process, the ratio to the single process's wall time, and the exit status. For one process the peak
+is os.wait4's (benchmarks/spawn.py); wait4 also counts the children a process waited for (the Dask
+workers), so with workers, and psutil installed, every process's RSS is sampled every 0.2 s instead:
+the main process's own, the largest worker (any descendant of the main process), the largest sum
+over the whole tree of processes and the most worker processes at once; a peak between two samples
+is missed. Every tiled run's `findings` must equal the single process's, list for list
 (PASS / FAIL per row; exit status 1 on any FAIL).
 """
 
@@ -68,6 +70,7 @@ class Sampler:
 
     def __init__(self) -> None:
         self.worker_mb: float | None = None
+        self.main_mb: float | None = None  # the measured command's own process, sampled
         self.tree_mb: float | None = None
         self.workers: int | None = None
         self._names: dict[int, bool] = {}  # pid: whether it is multiprocessing's resource tracker
@@ -88,7 +91,7 @@ class Sampler:
     def _loop(self) -> None:
         me = psutil.Process(os.getpid())
         while not self._done.wait(SAMPLE_SECONDS):
-            total, largest, count = 0, 0, 0
+            total, largest, count, main = 0, 0, 0, 0
             try:
                 descendants = me.children(recursive=True)
             except psutil.Error:
@@ -102,10 +105,13 @@ class Sampler:
                 except psutil.Error:  # ended between the listing and the reading
                     continue
                 total += rss
-                if not direct:
+                if direct:
+                    main = max(main, rss)
+                else:
                     largest = max(largest, rss)
                     count += not self._names[process.pid]
             self.tree_mb = max(self.tree_mb or 0.0, total / 1e6)
+            self.main_mb = max(self.main_mb or 0.0, main / 1e6)
             self.worker_mb = max(self.worker_mb or 0.0, largest / 1e6)
             self.workers = max(self.workers or 0, count)
 
@@ -125,7 +131,11 @@ def measure(label: str, command: list[str], rounds: int, cwd: Path) -> Row:
             problem = "no JSON report on stdout"
         if problem is not None:
             sys.stderr.write(f"{label}: {problem}\n{done.stderr[-2000:]}\n")
-        row = Row(label, done.wall, done.peak_mb, sampler.worker_mb, sampler.tree_mb, sampler.workers, done.returncode)
+        # wait4's peak of a process counts the children it waited for (the Dask workers): with them,
+        # the main process's own figure is the sampled one
+        own = sampler.main_mb if sampler.workers else done.peak_mb
+        memory = (own or done.peak_mb, sampler.worker_mb, sampler.tree_mb, sampler.workers)
+        row = Row(label, done.wall, *memory, done.returncode)
         row.findings = findings
         row.problem = problem
         if best is None or (row.problem is None, -row.wall) > (best.problem is None, -best.wall):
@@ -208,7 +218,10 @@ def main(argv: list[str] | None = None) -> int:
             f"40 µm pitch), rule IN003 only, best of {args.rounds}; {os.cpu_count()} CPUs, "
             f"load average {os.getloadavg()[0]:.1f}"
         )
-        print("main MB: peak RSS of the main process alone (wait4).")
+        print(
+            "main MB: peak RSS of the main process alone: wait4's for one process; sampled (psutil) when it has "
+            "workers, as wait4 counts the children it waited for."
+        )
         if psutil is None:
             print("worker MB, tree MB: not measured (psutil is not installed); Dask workers are out of wait4's reach.")
         else:
@@ -217,7 +230,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"sum of the main process and its descendants; both sampled every {SAMPLE_SECONDS:g} s (psutil)."
             )
             print("procs: the most processes under the main one at once (not multiprocessing's resource tracker).")
-        print("Each tile's worker reads the rows of its tile and halo; the main process holds none (docs/tiles.md).\n")
+        print(
+            "The maps are split by ranges of rows on the workers; each tile builds from its window's rows; "
+            "the main process holds no row (docs/tiles.md).\n"
+        )
         print(
             f"  {'run':<26} {'wall s':>7} {'main MB':>8} {'worker MB':>9} {'tree MB':>8} {'procs':>5} {'ratio':>6} "
             f"{'exit':>4} {'findings':>8}  same findings"
