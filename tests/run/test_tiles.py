@@ -64,7 +64,7 @@ def test_every_example_checks_the_same_as_tiles(path: Path, tmp_path: Path, caps
         assert tiled[1][fmt] == single[1][fmt], fmt
 
 
-@pytest.mark.parametrize("size", ["100 um", "150 um", "250 um", "333 um", "auto"])
+@pytest.mark.parametrize("size", ["100 um", "250 um", "auto"])
 def test_in003_pairs_on_and_across_borders_count_once(tmp_path: Path, size: str, capsys) -> None:
     # 10 x 10 masses of 90 µm at a 100 µm pitch: each neighbour pair is 10 µm apart, under 20 µm.
     # 2 x 10 x 9 = 180 pairs; the chain c[3]–c[4]–c[5]–c[6] puts four masses on one node, and its
@@ -79,7 +79,7 @@ def test_in003_pairs_on_and_across_borders_count_once(tmp_path: Path, size: str,
     assert tiled[1] == single[1]
 
 
-@pytest.mark.parametrize("size", ["100 um", "273 um"])
+@pytest.mark.parametrize("size", ["273 um"])
 def test_the_halo_holds_a_neighbour_with_its_far_pad(tmp_path: Path, size: str, capsys) -> None:
     # The die's pads 30 µm right of the substrate's: each mass's two pads are 30 µm apart, and a
     # neighbour within IN003's reach (110 µm) is held only with both: the halo is the reach plus

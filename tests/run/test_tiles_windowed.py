@@ -112,7 +112,7 @@ def test_maps_split_by_ranges_of_rows(
     assert b"60 pairs of masses on different electrical nodes" in single[1]["json"]
 
 
-@pytest.mark.parametrize("size", ["40 um", "100 um"])
+@pytest.mark.parametrize("size", ["40 um"])
 def test_misaligned_bumps_read_by_window(size: str, tmp_path: Path, passes: list[int], capsys) -> None:
     # The die's bumps 12 µm off the substrate's (joined `by position tolerance 13 um`): each mass, at
     # its die bump, is 28 µm from the next substrate bump in its row, less than its footprint's

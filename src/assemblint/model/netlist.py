@@ -303,8 +303,8 @@ class Netlist:
 
 def breadth_first(indptr: np.ndarray, indices: np.ndarray, source: int, goal: set[int]) -> list[int]:
     """A shortest path from `source` to the nearest of `goal` over a CSR adjacency, each vertex's
-    neighbours in their order there ([] if none is reached): `Netlist.path`, and the path IN001
-    finds over the edges of several tiles."""
+    neighbours in their order there ([] if none is reached): `Netlist.path`, and a rule's path
+    over the edges several tiles sent."""
     if source in goal:
         return [source]
     came_from = {source: source}
