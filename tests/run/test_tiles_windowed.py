@@ -78,9 +78,9 @@ def passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 @pytest.mark.parametrize("size", ["40 um", "120 um", "auto"])
 def test_windowed_tiles_equal_one_process(size: str, tmp_path: Path, passes: list[int], capsys) -> None:
     # 30 µm bumps at a 40 µm pitch: a 10 µm gap, closer than IN003's 20 µm, between every two
-    # neighbours in a row or a column: 2 × 6 × 5 = 60 pairs, none on one net (VSS and VDD are 4
-    # apart in a row, 6 in a column), and no diagonal pair (56.6 − 30 = 26.6 µm apart). At 40 µm
-    # tiles every border runs through a column of bumps; at 120 µm, through every third.
+    # neighbours in a row or a column, each mass its own electrical node: 2 × 6 × 5 = 60 pairs,
+    # and no diagonal pair (56.6 − 30 = 26.6 µm apart). At 40 µm tiles every border runs through
+    # a column of bumps; at 120 µm, through every third.
     path = bump_maps(tmp_path)
     single = outputs(tmp_path, "single", [str(path)], ["--select", "IN003"], capsys)
     tiled = outputs(tmp_path, "tiled", [str(path)], ["--select", "IN003", *SYNC, "--tiles", size], capsys)
@@ -126,6 +126,36 @@ def test_misaligned_bumps_read_by_window(size: str, tmp_path: Path, passes: list
     for fmt in FORMATS:
         assert tiled[1][fmt] == single[1][fmt], fmt
     assert b"30 mass footprints overlap pads of other electrical nodes; the footprint of j[" in single[1]["json"]
+
+
+def test_the_halo_is_measured_on_the_rows(tmp_path: Path, passes: list[int], capsys) -> None:
+    # 8 x 8 bumps at a 40 µm pitch, 20 µm across but those at x > 160 µm and y > 200 µm, 62 µm
+    # (a `diameter` column): only the run's pass 0 sees them. Two big ones 80 µm apart in a row are
+    # 18 µm apart edge to edge, closer than 20 µm: the halo must be 2 x 31 + 20 = 82 µm, not the
+    # 40 µm the small ones need. The pairs are counted here as IN003 defines them, by brute force.
+    path = bump_maps(tmp_path, side=8)
+    big: list[bool] = []
+    for name in ("sub", "die"):
+        lines = (tmp_path / f"{name}.csv").read_text().splitlines()
+        rows = [lines[0] + ",dia"]
+        big = []
+        for line in lines[1:]:
+            x, y = (abs(float(v)) for v in line.split(",")[1:3])
+            big.append(x > 160 and y > 200)
+            rows.append(f"{line},{62 if big[-1] else 20}")
+        (tmp_path / f"{name}.csv").write_text("\n".join(rows) + "\n")
+    path.write_text(path.read_text().replace("net net) unit um diameter 30 um", "net net, diameter dia) unit um"))
+    index = np.arange(64)
+    x, y, d = (index % 8) * 40.0, (index // 8) * 40.0, np.where(big, 62.0, 20.0)
+    a, b = np.triu_indices(64, 1)  # every mass its own electrical node: nets join nothing
+    close = np.hypot(x[a] - x[b], y[a] - y[b]) - (d[a] + d[b]) / 2 < 20
+    pairs = int(close.sum())
+    assert (pairs, int((close & (np.abs(x[a] - x[b]) == 80)).sum())) == (25, 2)  # 2 of them 80 µm apart
+    single = outputs(tmp_path, "single", [str(path)], ["--select", "IN003"], capsys)
+    tiled = outputs(tmp_path, "tiled", [str(path)], ["--select", "IN003", *SYNC, "--tiles", "40 um"], capsys)
+    assert len(passes) > 2
+    assert tiled[1]["json"] == single[1]["json"]
+    assert f"{pairs} pairs of masses on different electrical nodes are closer than 20".encode() in single[1]["json"]
 
 
 @needs_dask
