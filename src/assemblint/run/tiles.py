@@ -1,9 +1,13 @@
 """`check --executor dask --tiles SIZE`: one flat design checked as square tiles on a Dask cluster.
 
 The design's top view is cut into square tiles of SIZE; each tile is checked by a Dask task
-with a halo of the largest reach of the rules that run (`Rule.reach`), on a model holding only
-the objects in its window (model/tiles.py). Two passes, each a set of `dask.delayed` tasks:
+with a halo of the largest reach of the rules that run (`Rule.reach`) plus the longest link, on
+a model holding only the objects in its window (model/tiles.py). Each pass is a set of
+`dask.delayed` tasks:
 
+0. **split and halo** (bump maps read by window, model/windowed.py): each map is read once, by
+   ranges of rows, its rows sorted into the tiles' cores and kept on the workers; each tile then
+   measures the largest reach and link among its objects, and the largest is the design's.
 1. **nodes**: each tile finds its electrical nodes and sends back those that touch its band (the
    pads a neighbour holds too) with the smallest pad id of each. The run unites them through the
    pads they share (a union–find, as scipy's connected components of the shared pads), so a node
@@ -13,7 +17,8 @@ the objects in its window (model/tiles.py). Two passes, each a set of `dask.dela
    in the core, reductions' parts sent back whole.
 
 The run then merges the tiles' findings and runs the reductions, waivers and review rules, once
-(tiling.merge_tiles), and the report is the one a single process makes.
+(tiling.merge_tiles), and the report is the one a single process makes. A design it cannot read
+by window (docs/tiles.md) is built whole in this process, and the run says why on stderr.
 """
 
 from __future__ import annotations
