@@ -74,6 +74,16 @@ process {{
     return design, json_path
 
 
+def written_by_child(module: str, folder: str, bumps: int) -> bool:
+    """Have `python -m module --write folder --bumps N` write the design (False, and its error on
+    stderr, if it fails): a process forked from one that held the rows would start with their
+    memory in its peak (Linux counts the forking process's pages until the exec)."""
+    made = run([sys.executable, "-m", module, "--write", folder, "--bumps", str(bumps)], 1800)
+    if made.returncode != 0:
+        sys.stderr.write(made.stderr[-2000:])
+    return made.returncode == 0
+
+
 def timed(command: list[str]) -> tuple[float, float, int]:
     """Seconds, peak RSS of that process alone (MB) and exit status (spawn.run: os.wait4)."""
     done = run(command, timeout=1800)
@@ -94,11 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     _compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="assemblint-imports-") as tmp:
         folder = Path(tmp)
-        # written by a child process: a process forked from one that held the rows would start with
-        # their memory in its peak (Linux counts the forking process's pages until the exec)
-        made = run([sys.executable, "-m", "benchmarks.bench_imports", "--write", tmp, "--bumps", str(args.bumps)], 1800)
-        if made.returncode != 0:
-            sys.stderr.write(made.stderr[-2000:])
+        if not written_by_child("benchmarks.bench_imports", tmp, args.bumps):
             return 1
         design, json_path = folder / "design.assy", folder / "rows.json"
         floor = [sys.executable, "-c", f"import json; json.load(open({str(json_path)!r}))"]

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .bench_imports import _compile_bytecode
+from .bench_imports import _compile_bytecode, written_by_child
 from .spawn import run
 
 TILES = ("2 mm", "4 mm", "auto")
@@ -206,11 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     _compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="assemblint-tiles-") as tmp:
         folder = Path(tmp)
-        # written by a child process, as bench_imports does: a process forked from one that held the
-        # rows would start with their memory in its peak
-        made = run([sys.executable, "-m", "benchmarks.bench_tiles", "--write", tmp, "--bumps", str(args.bumps)], 1800)
-        if made.returncode != 0:
-            sys.stderr.write(made.stderr[-2000:])
+        if not written_by_child("benchmarks.bench_tiles", tmp, args.bumps):
             return 1
         check = [sys.executable, "-m", "assemblint", "check", "design.assy", "--format", "json", "--select", "IN003"]
         print(
