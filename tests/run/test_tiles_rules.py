@@ -141,9 +141,7 @@ FAMILIES = ("CT", "CTE", "IN", "MH", "RL", "ST")  # the built-in check families 
     ("design", "size"),
     [
         ("stack", "150 um"),  # every 100 µm pitch crosses a border, the halo holds the next two rows
-        ("stack", "273 um"),
         ("melt", "150 um"),
-        ("melt", "333 um"),
         ("cells", "250 um"),  # each instance cut in two, the middle one on a border
         ("cells", "600 um"),  # an instance a tile
     ],
