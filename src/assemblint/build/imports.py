@@ -20,6 +20,7 @@ from assemblint.build import coincide
 from assemblint.build.materials import Materials
 from assemblint.build.references import References
 from assemblint.build.state import Scope
+from assemblint.build.windowed_bumps import SAME_PLACE, WindowedBumps
 from assemblint.importing.problems import ImportProblem
 from assemblint.importing.stack import ImportedConnection, ImportedElement, ImportedPads
 from assemblint.importing.tables import Table
@@ -36,7 +37,7 @@ REFINE_PADS = ("diameter", "size", "oblong", "barrier", "finish")
 REFINE_MASSES = ("material", "diameter")
 
 
-class Imports(References, Materials):
+class Imports(References, Materials, WindowedBumps):
     """Imported elements and connections, table pads, imported nets and `refine`."""
 
     # -- tables: `pads NAME from "file.csv" columns (…) unit U [options]` ------------------------
@@ -167,8 +168,6 @@ class Imports(References, Materials):
 
     def _imported_element(self, scope: Scope, item: ImportedElement) -> None:
         assert self.assembly is not None
-        if self.windowed is not None and item.pads:  # read whole (their connections' masses are numbered
-            self.windowed.refuse("its 3DBlox bump maps are not read by window yet")  # over every bump)
         element = Element(
             scope.qualified(item.name),
             item.type,
@@ -182,7 +181,11 @@ class Imports(References, Materials):
         scope.objects[item.name] = element
         self.assembly.elements.append(element)
         for pads in item.pads:
-            self._count_objects(pads.loc, pads=len(pads.x))
+            numbering = None
+            if pads.source is not None:  # `--tiles`: the rows of the window (windowed_bumps.py)
+                pads, numbering = self._bumps_by_window(element, pads)
+            total = len(pads.x) if numbering is None else numbering[1]
+            self._count_objects(pads.loc, pads=total)
             options: dict = {}
             for refine in self.refines.pop(f"{item.name}.{pads.name}", []):
                 for prop in refine.properties:
@@ -190,6 +193,9 @@ class Imports(References, Materials):
                     if refined:
                         options.update(refined)
             self._add_imported_pads(element, pads, options)
+            if numbering is not None and self.windowed is not None:
+                self.windowed.pending[id(element.pads[pads.name])] = numbering
+                self.windowed.dropped += total - len(pads.x)
         for refine in self.refines.pop(item.name, []):  # after the regions: `connect` may name their pads
             for prop in refine.properties:
                 self._guard(self._refine_element, element, prop)
@@ -273,8 +279,16 @@ class Imports(References, Materials):
             sides.append(element.pads.get(end[1]) if isinstance(element, Element) else None)
         top, bottom = sides
         a = b = np.zeros(0, dtype=np.int64)
+        numbering = None
         if top is not None and bottom is not None and top.count and bottom.count:
             a, b = _coinciding(top, bottom)
+        windowed = self.windowed
+        if windowed is not None and top is not None and bottom is not None and (
+            id(top) in windowed.pending or id(bottom) in windowed.pending
+        ):  # `--tiles`: the masses the window keeps, numbered as the whole design's
+            a, b, numbering = self._coinciding_in_window(scope.qualified(conn.name), top, a, b)
+        if len(a):
+            assert top is not None and bottom is not None
             a, b = a + top.start, b + bottom.start
         material = None
         diameter: float | None = None
@@ -299,7 +313,8 @@ class Imports(References, Materials):
                         self._error("E008", f"a diameter must be positive, got {value:g} µm", prop.args[0].loc)
                     elif value is not None:
                         diameter = value
-        self._count_objects(conn.loc, masses=len(a))
+        total = len(a) if numbering is None else numbering[1]
+        self._count_objects(conn.loc, masses=total)
         if diameter is not None:
             diam = np.full(len(a), diameter)
         else:
@@ -317,6 +332,9 @@ class Imports(References, Materials):
         self.mass_total += len(a)
         scope.objects[conn.name] = group
         self.assembly.mass_groups.append(group)
+        if windowed is not None and numbering is not None:
+            windowed.pending[id(group)] = numbering
+            windowed.dropped += total - len(a)
 
     # -- nets and leftovers ----------------------------------------------------------------------
 
@@ -389,9 +407,6 @@ def _coinciding(top: PadArray, bottom: PadArray) -> tuple[np.ndarray, np.ndarray
     distance, nearest = coincide.nearest(top.x, top.y, bottom.x, bottom.y, SAME_PLACE)
     found = np.flatnonzero(distance <= SAME_PLACE)
     return found.astype(np.int64), nearest[found]
-
-
-SAME_PLACE = 1e-6  # µm: two bumps closer than this are at the same place (a database unit is 0.5 nm or more)
 
 
 def _index_of(names: Sequence[str], name: str) -> int:

@@ -179,6 +179,7 @@ class Loader:
         self.files: list[tuple[str, str]] = []
         self.folders: dict[str, Path] = {}  # each file read, by its shown path: the folder its paths are relative to
         self.data_files: set[str] = set()  # the data files read_data has read (tables, 3DBlox)
+        self.by_window = False  # `--tiles`: 3DBlox bump maps are opened, for the builder to read by window
         self.timings = Timings()
 
     def display(self, path: Path) -> str:
@@ -393,7 +394,9 @@ class Loader:
         try:
             from assemblint.importing.threedblox import read_stack  # here: YAML only for designs that import 3DBlox
 
-            stack = read_stack(text, shown, resolved.parent, loc, self.read_data)
+            stack = read_stack(
+                text, shown, resolved.parent, loc, self.read_data, self.open_data if self.by_window else None
+            )
         except ImportProblem as problem:
             self.errors.append(problem.diagnostic)
             return
@@ -512,6 +515,7 @@ def _load(
 
     path = Path(path)
     loader = Loader(Path(root) if root else path.absolute().parent, extensions, limits=limits, parse_text=parse_text)
+    loader.by_window = window is not None
     if text is None and not path.is_file():
         shown = loader.display(path.absolute())
         raise LanguageError([Diagnostic("E006", f"file not found: {shown}", Location(shown, 1, 1))])

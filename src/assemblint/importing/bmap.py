@@ -13,16 +13,22 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 
+from assemblint.base.inputs import BOM
 from assemblint.importing.problems import ImportProblem, problem_at, utf8_text
-from assemblint.importing.tables import NUMBER, Strings, net_column
+from assemblint.importing.tables import NUMBER, NotStreamed, Strings, Table, net_column, range_of, sort_batches
 from assemblint.importing.yaml_nodes import MAX_LENGTH
 
 FIELDS = ("name", "cell", "x", "y", "port", "net")
+COLUMNS = {role: role for role in ("name", "x", "y", "net")}  # the fields read, as `sort_batches` names them
+BLOCK = 1 << 20  # bytes of a bump map read at a time by window (`--tiles`)
+LONGEST_LINE = 16 * BLOCK  # a "line" longer than this is not a bump map's: read whole, it says where
 _COMMENT = re.compile(rb"(?m)^#[^\n]*")
 _BLANKS = re.compile(rb"[ \t\r\f\v]+")
 _EDGES = re.compile(rb"(?m)^ | $")
@@ -71,6 +77,92 @@ def read_bmap(data: bytes, path: str) -> BumpMap:
     net_codes, net_names = net_column(table.column("net"))
     names = Strings(table.column("name"))
     return BumpMap(names, x, y, net_codes, net_names)
+
+
+def split_bumps(
+    file: Path,
+    path: str,
+    bin_of: Callable[[Any, Any], Any],
+    bins: int,
+    place: Callable[[Any, Any], tuple[Any, Any]],
+    share: tuple[int, int] | None = None,
+) -> list[Table]:
+    """The bumps of a bump map sorted into `bins` parts by `bin_of(px, py)` of their placed
+    positions (`place`), read a block at a time (`--tiles`: a tile's window, or a split task's
+    range `share` of the rows), as `tables.split_rows` sorts a CSV table's rows: numbered as
+    `read_bmap` numbers them (comment and blank lines are not bumps), the parts keeping the placed
+    positions (`px`, `py`). Raises NotStreamed for what only the whole read can tell about."""
+    import pyarrow as pa
+
+    try:
+        return sort_batches(_batches(file, share), path, COLUMNS, bin_of, bins, place, raw=share is not None)
+    except (pa.ArrowInvalid, pa.ArrowException) as error:
+        raise NotStreamed(str(error)) from None
+
+
+def _batches(file: Path, share: tuple[int, int] | None) -> Iterator[Any]:
+    """The bumps of a file (or of the i-th of k byte ranges of it) as record batches, the net
+    column dictionary encoded, cleaned block by block as `read_bmap` cleans the whole file."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    with file.open("rb") as stream:
+        bom = len(BOM) if stream.read(len(BOM)) == BOM else 0
+        if share is not None:
+            source: BinaryIO = range_of(file, bom, *share, quoted=False)
+        else:
+            stream.seek(bom)
+            source = stream
+        for block in _blocks(source):
+            if b"\r" in block:  # CR LF ends a line as LF does; CR alone (old Mac) is read whole
+                block = block.replace(b"\r\n", b"\n")
+                if b"\r" in block:
+                    raise NotStreamed("old Mac line ends")
+            cleaned = _EDGES.sub(b"", _BLANKS.sub(b" ", _COMMENT.sub(b"", block)))
+            if not cleaned.strip():
+                continue
+            table = pacsv.read_csv(
+                io.BytesIO(cleaned),
+                read_options=pacsv.ReadOptions(column_names=list(FIELDS), block_size=2 * BLOCK, use_threads=False),
+                parse_options=pacsv.ParseOptions(delimiter=" ", quote_char=False, escape_char=False),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=list(COLUMNS),
+                    column_types={
+                        "name": pa.string(),
+                        "x": pa.float64(),
+                        "y": pa.float64(),
+                        "net": pa.dictionary(pa.int32(), pa.string()),
+                    },
+                    strings_can_be_null=False,
+                ),
+            )
+            for batch in table.to_batches():
+                far = max(_largest(batch.column("x")), _largest(batch.column("y")))
+                if not far <= MAX_LENGTH:  # also NaN
+                    raise NotStreamed("a coordinate that is not a finite number")
+                yield batch
+
+
+def _largest(column: Any) -> float:
+    values = column.to_numpy(zero_copy_only=False)
+    return float(np.abs(values).max(initial=0.0)) if np.isfinite(values).all() else float("nan")
+
+
+def _blocks(stream: BinaryIO) -> Iterator[bytes]:
+    """A stream's bytes about `BLOCK` at a time, each cut after a line end (the last as it ends)."""
+    carry = b""
+    while chunk := stream.read(BLOCK):
+        data = carry + chunk
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            if len(data) > LONGEST_LINE:
+                raise NotStreamed("a line longer than 16 MB")
+            carry = data
+            continue
+        yield data[: cut + 1]
+        carry = data[cut + 1 :]
+    if carry:
+        yield carry
 
 
 def _locate(data: bytes, path: str, reason: str) -> ImportProblem:

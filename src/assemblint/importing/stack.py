@@ -5,12 +5,23 @@ regions (STACK.md §6). Coordinates are µm in the assembly's frame; nothing her
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from assemblint.base.diagnostics import Location
+
+
+@dataclass
+class BumpSource:
+    """A region's bump map not read yet (`--tiles`): the builder reads the rows of its window."""
+
+    file: Path
+    shown: str
+    #: the bump map's x and y (µm, the chiplet's frame) to the assembly's, as the importer places them
+    place: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass
@@ -27,6 +38,7 @@ class ImportedPads:
     loc: Location  # where the region (or the table) is declared
     diameters: np.ndarray | None = None  # µm per bump (NaN: none given), when the file gives them
     sides: np.ndarray | None = None  # µm per bump: a square pad's side (a table's `size` column)
+    source: BumpSource | None = None  # read by window: x, y, labels and nets are the builder's to read
 
 
 @dataclass

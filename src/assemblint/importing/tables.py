@@ -16,7 +16,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,7 +144,6 @@ def split_rows(
     range's first, and their net codes index the range's names as read (`Table.net_names`, not
     trimmed): `merge_names` makes them the whole table's."""
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     with file.open("rb") as stream:
@@ -163,14 +162,10 @@ def split_rows(
     source: Any = str(file)
     skip = 1
     if share is not None:
-        source, skip = _range_of(file, bom + end + 1 if end >= 0 else None, *share), 0
+        source, skip = range_of(file, bom + end + 1 if end >= 0 else None, *share), 0
     types = {header: pa.float64() if role in NUMERIC_ROLES else pa.string() for role, header in wanted.items()}
     if "net" in wanted:
         types[wanted["net"]] = pa.dictionary(pa.int32(), pa.string())
-    kept = [role for role in wanted if role in NUMERIC_ROLES] + (["px", "py"] if place is not None else [])
-    parts = [_Part({role: [] for role in kept}) for _ in range(bins)]
-    dictionaries: list = []  # each block's net names, in order
-    total = 0
     try:
         empty = isinstance(source, io.BytesIO) and not source.getbuffer().nbytes  # a range with no row
         reader = (
@@ -192,35 +187,57 @@ def split_rows(
                 ),
             )
         )
-        for batch in reader:
-            x = batch.column(wanted["x"]).to_numpy(zero_copy_only=False).astype(float, copy=False)
-            y = batch.column(wanted["y"]).to_numpy(zero_copy_only=False).astype(float, copy=False)
-            if not (np.isfinite(x).all() and np.isfinite(y).all()):
-                raise NotStreamed("an empty or infinite x or y")
-            columns = {role: batch.column(wanted[role]).to_numpy(zero_copy_only=False) for role in wanted}
-            columns = {role: column for role, column in columns.items() if role in NUMERIC_ROLES}
-            if place is not None:
-                columns["px"], columns["py"] = place(x, y)
-            which = np.asarray(bin_of(columns["px"], columns["py"]) if place else bin_of(x, y), dtype=np.int64)
-            net = batch.column(wanted["net"]) if "net" in wanted else None
-            if net is not None:
-                dictionaries.append(net.dictionary)
-            for b in np.unique(which[which >= 0]).tolist():
-                mask = which == b
-                part = parts[b]
-                for role, column in columns.items():
-                    part.numbers[role].append(column[mask].astype(float, copy=False))
-                chosen = pa.array(mask)
-                if "name" in wanted:
-                    part.names.append(pc.filter(batch.column(wanted["name"]), chosen))
-                if net is not None:
-                    codes = net.indices.to_numpy(zero_copy_only=False)[mask]
-                    part.nets.append((len(dictionaries) - 1, codes))
-                part.rows.append(np.flatnonzero(mask) + total)
-            total += batch.num_rows
+        return sort_batches(reader, path, wanted, bin_of, bins, place, raw=share is not None)
     except (pa.ArrowInvalid, pa.ArrowException) as error:
         raise NotStreamed(str(error)) from None
-    net_of, net_names = _global_nets(dictionaries, raw=share is not None) if "net" in wanted else (None, None)
+
+
+def sort_batches(
+    batches: Iterable[Any],
+    path: str,
+    wanted: dict[str, str],
+    bin_of: Callable[[Any, Any], Any],
+    bins: int,
+    place: Callable[[Any, Any], tuple[Any, Any]] | None = None,
+    raw: bool = False,
+) -> list[Table]:
+    """Record batches of a table's rows (`wanted`: each role's column; the net column dictionary
+    encoded) sorted into `bins` parts by `bin_of`, as `split_rows` describes them; CSV tables and
+    3DBlox bump maps (importing/bmap.py) alike. `raw`: the net names as read (a range of rows)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kept = [role for role in wanted if role in NUMERIC_ROLES] + (["px", "py"] if place is not None else [])
+    parts = [_Part({role: [] for role in kept}) for _ in range(bins)]
+    dictionaries: list = []  # each block's net names, in order
+    total = 0
+    for batch in batches:
+        x = batch.column(wanted["x"]).to_numpy(zero_copy_only=False).astype(float, copy=False)
+        y = batch.column(wanted["y"]).to_numpy(zero_copy_only=False).astype(float, copy=False)
+        if not (np.isfinite(x).all() and np.isfinite(y).all()):
+            raise NotStreamed("an empty or infinite x or y")
+        columns = {role: batch.column(wanted[role]).to_numpy(zero_copy_only=False) for role in wanted}
+        columns = {role: column for role, column in columns.items() if role in NUMERIC_ROLES}
+        if place is not None:
+            columns["px"], columns["py"] = place(x, y)
+        which = np.asarray(bin_of(columns["px"], columns["py"]) if place else bin_of(x, y), dtype=np.int64)
+        net = batch.column(wanted["net"]) if "net" in wanted else None
+        if net is not None:
+            dictionaries.append(net.dictionary)
+        for b in np.unique(which[which >= 0]).tolist():
+            mask = which == b
+            part = parts[b]
+            for role, column in columns.items():
+                part.numbers[role].append(column[mask].astype(float, copy=False))
+            chosen = pa.array(mask)
+            if "name" in wanted:
+                part.names.append(pc.filter(batch.column(wanted["name"]), chosen))
+            if net is not None:
+                codes = net.indices.to_numpy(zero_copy_only=False)[mask]
+                part.nets.append((len(dictionaries) - 1, codes))
+            part.rows.append(np.flatnonzero(mask) + total)
+        total += batch.num_rows
+    net_of, net_names = _global_nets(dictionaries, raw=raw) if "net" in wanted else (None, None)
     tables = [part.table(path, total, "name" in wanted, net_of, net_names) for part in parts]
     pa.default_memory_pool().release_unused()  # the blocks' memory back to the system, not kept for later
     return tables
@@ -254,10 +271,11 @@ class _Part:
         return table
 
 
-def _range_of(file: Path, first: int | None, i: int, k: int) -> Any:
+def range_of(file: Path, first: int | None, i: int, k: int, quoted: bool = True) -> Any:
     """The bytes of the i-th of k ranges of a table's rows (from `first`, the byte after the header
     row), each cut after a line end, as a stream pyarrow reads (the whole rows to range 0 when a
-    field is quoted: a quoted field may hold a line end, and a cut there would split a row)."""
+    field is quoted: a quoted field may hold a line end, and a cut there would split a row; not so
+    where `quoted` is False, in a bump map, whose quotes are letters like any other)."""
     import mmap
 
     with file.open("rb") as stream:
@@ -265,7 +283,7 @@ def _range_of(file: Path, first: int | None, i: int, k: int) -> Any:
         if first is None or first >= size:
             return io.BytesIO(b"")
         with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            if data.find(b'"', first) >= 0:
+            if quoted and data.find(b'"', first) >= 0:
                 k, bounds = 1, [first, size]
                 if i > 0:
                     return io.BytesIO(b"")

@@ -29,12 +29,14 @@ import numpy as np
 from assemblint.base.diagnostics import SOURCES, Location, did_you_mean
 from assemblint.importing.bmap import EMPTY, BumpMap, read_bmap
 from assemblint.importing.problems import ImportProblem, utf8_text
-from assemblint.importing.stack import ImportedConnection, ImportedElement, ImportedPads, ImportedStack
+from assemblint.importing.stack import BumpSource, ImportedConnection, ImportedElement, ImportedPads, ImportedStack
 from assemblint.importing.yaml_nodes import Node, YamlFile
 
 #: reads a file another names: (its path as written, where it is named, the naming file's folder)
 #: → (bytes, shown path, resolved path); raises ImportProblem when refused or missing
 ReadData = Callable[[str, Location, Path], tuple[bytes, str, Path]]
+#: opens such a file to be read by window (`--tiles`): → (resolved path, shown path)
+OpenData = Callable[[str, Location, Path], tuple[Path, str]]
 
 CHIPLET_TYPES = {"die": "chip", "ip": "chip", "rdl": "interposer", "substrate": "substrate"}
 SIDES = {"front": "front", "back": "back"}
@@ -94,8 +96,9 @@ class _Chiplet:
 class StackReader:
     """Reads one 3DBlox design and everything it includes; one ImportProblem stops it."""
 
-    def __init__(self, read: ReadData):
+    def __init__(self, read: ReadData, open_data: OpenData | None = None):
         self.read = read
+        self.open_data = open_data  # given: the bump maps are left to the builder to read by window
         self.dbu: int | None = None  # database units per µm: the first chiplet file's precision
         self.chiplets: dict[str, _Chiplet] = {}
         self.included: set[Path] = set()  # the .3dbv files read
@@ -306,22 +309,29 @@ class StackReader:
             mirror_z,
             orient,
         )
+        place = Placement(dbu, chiplet.offset, (a, b, c, d), origin)
         for region in chiplet.regions.values():
-            bumps = self._bumps(region)
-            px = np.rint(bumps.x * dbu).astype(np.int64) + chiplet.offset[0]
-            py = np.rint(bumps.y * dbu).astype(np.int64) + chiplet.offset[1]
-            gx, gy = a * px + b * py + origin[0], c * px + d * py + origin[1]
-            element.pads.append(
-                ImportedPads(
-                    region.name,
-                    region.side,
-                    gx / dbu,
-                    gy / dbu,
-                    bumps.names,
-                    bumps.net_codes,
-                    bumps.net_names,
-                    region.loc,
+            if self.open_data is not None and region.bmap is not None:
+                file, shown = self.open_data(*region.bmap)
+                nothing = np.zeros(0)
+                element.pads.append(
+                    ImportedPads(
+                        region.name,
+                        region.side,
+                        nothing,
+                        nothing,
+                        [],
+                        np.zeros(0, dtype=np.int64),
+                        [],
+                        region.loc,
+                        source=BumpSource(file, shown, place),
+                    )
                 )
+                continue
+            bumps = self._bumps(region)
+            gx, gy = place(bumps.x, bumps.y)
+            element.pads.append(
+                ImportedPads(region.name, region.side, gx, gy, bumps.names, bumps.net_codes, bumps.net_names, region.loc)
             )
         return element
 
@@ -364,6 +374,25 @@ class StackReader:
         return inst, region
 
 
+@dataclass(frozen=True)
+class Placement:
+    """A chiplet instance's bumps from their bump map's frame to the assembly's: on the database
+    grid, moved by the chiplet's offset, turned by the orientation and moved to the instance's
+    origin, as dbChipInst::setLoc and dbTransform place them (picklable: a tile's worker places
+    the rows of its window as the whole read places every row)."""
+
+    dbu: int
+    offset: tuple[int, int]
+    matrix: tuple[int, int, int, int]
+    origin: tuple[int, int]
+
+    def __call__(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a, b, c, d = self.matrix
+        px = np.rint(x * self.dbu).astype(np.int64) + self.offset[0]
+        py = np.rint(y * self.dbu).astype(np.int64) + self.offset[1]
+        return (a * px + b * py + self.origin[0]) / self.dbu, (c * px + d * py + self.origin[1]) / self.dbu
+
+
 def _dbu(value: float, dbu: int) -> int:
     return round(value * dbu)
 
@@ -388,9 +417,13 @@ def _defines(text: str) -> str:
     return "\n".join(out)
 
 
-def read_stack(text: str, shown: str, folder: Path, loc: Location, read: ReadData) -> ImportedStack:
-    """A 3DBlox design (its text already read) into an ImportedStack; raises ImportProblem."""
-    return StackReader(read).read_design(text, shown, folder, loc)
+def read_stack(
+    text: str, shown: str, folder: Path, loc: Location, read: ReadData, open_data: OpenData | None = None
+) -> ImportedStack:
+    """A 3DBlox design (its text already read) into an ImportedStack; raises ImportProblem. With
+    `open_data` (`--tiles`) its bump maps are opened, not read: each region's pads carry their
+    source, for the builder to read the rows of its window."""
+    return StackReader(read, open_data).read_design(text, shown, folder, loc)
 
 
 __all__ = ["ImportProblem", "ImportedStack", "ReadData", "orientation", "read_stack"]

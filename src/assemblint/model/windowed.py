@@ -41,6 +41,11 @@ class Windowed:
     nets: Any = None  # the maps' nets merged (names, each map's codes into them): the tiles take them
     net_maps: list[str] = field(default_factory=list)  # the maps with nets, in their order in `nets`
     sizes: dict[str, int] = field(default_factory=dict)  # each map's file, in bytes (`die.b`: …)
+    #: 3DBlox connections whose masses (the coinciding bumps) the run counts over the tiles before
+    #: they can be numbered (`Coincident`), by name; and, in a tile's first pass, the rows of the
+    #: top region's bumps in its core that coincide, and the region's rows
+    counting: list[str] = field(default_factory=list)
+    coinciding: dict[str, tuple[np.ndarray, int]] = field(default_factory=dict)
 
     def extend(self, x: np.ndarray, y: np.ndarray) -> None:
         """Grow the extent by these placed positions (every row, kept or not)."""
@@ -73,15 +78,45 @@ class Windowed:
 
 
 class NothingHeld:
-    """The window of the run's own process of `--tiles`: it holds no row (model/windowed.py)."""
+    """The window of the run's own process of `--tiles`: it holds no row (model/windowed.py).
+    `counts`: each 3DBlox connection's masses, once the tiles have counted them (`Coincident`)."""
 
     halo = 0.0
+
+    def __init__(self, counts: dict[str, int] | None = None):
+        self.counts = counts or {}
 
     def holds(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.zeros(len(x), dtype=bool)
 
     def inside(self, x: np.ndarray, y: np.ndarray, margin: float) -> np.ndarray:
         return np.zeros(len(x), dtype=bool)
+
+    def core(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.zeros(len(x), dtype=bool)
+
+
+_POPCOUNT = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).sum(axis=1).astype(np.int64)
+
+
+class Coincident:
+    """Which bumps of a 3DBlox connection's top region coincide with a bump of its bottom one, over
+    the whole design: one bit per bump (its row in the bump map), gathered from every tile's core.
+    A connection's masses are its coinciding top bumps in row order, so a mass's index in the whole
+    design is the count of coinciding bumps before its own (`rank`): a byte per 8 bumps, not a
+    number per mass."""
+
+    def __init__(self, present: np.ndarray):
+        self.bits = np.packbits(present, bitorder="little")
+        self.count = int(np.count_nonzero(present))
+
+    def rank(self, rows: np.ndarray) -> np.ndarray:
+        """Each coinciding bump's mass index in the whole design, by its row."""
+        starts = np.concatenate([[0], np.cumsum(_POPCOUNT[self.bits])])
+        rows = np.asarray(rows, dtype=np.int64)
+        byte = rows >> 3
+        below = self.bits[byte] & ((np.int64(1) << (rows & 7)) - 1).astype(np.uint8)
+        return starts[byte] + _POPCOUNT[below]
 
 
 def stand_in(assembly: Any) -> None:
@@ -158,22 +193,26 @@ class Splitter:
         j = np.searchsorted(self.ys, y, side="right")
         return j * (len(self.xs) + 1) + i
 
-    def holds(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return np.zeros(len(x), dtype=bool)
-
-    def inside(self, x: np.ndarray, y: np.ndarray, margin: float) -> np.ndarray:
-        return np.zeros(len(x), dtype=bool)
+    holds = NothingHeld.holds
+    inside = NothingHeld.inside
+    core = NothingHeld.core
 
 
 class Fed:
     """A tile's window with its rows already read by the split tasks (`Splitter`): for each bump
     map, its rows in the window from every range (numbered, and their nets coded, as the whole
     design's), and the names of the maps' nets as the run's process merged them (a tile does not
-    merge millions of names again)."""
+    merge millions of names again), and each 3DBlox connection's coinciding bumps (`Coincident`,
+    by name; None in the first pass, which counts them)."""
 
-    def __init__(self, window: Any, parts: dict[str, list[Any]], labels: Any = None):
-        self.window, self.parts, self.labels = window, parts, labels
+    def __init__(
+        self, window: Any, parts: dict[str, list[Any]], labels: Any = None, ranks: dict[str, Coincident] | None = None
+    ):
+        self.window, self.parts, self.labels, self.ranks = window, parts, labels, ranks
         self.halo = window.halo
+
+    def core(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.asarray(self.window.core(x, y))
 
     def holds(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.asarray(self.window.holds(x, y))

@@ -42,7 +42,7 @@ from assemblint.checking.problems import PluginProblem
 from assemblint.checking.tiling import TilePart, check_tile, merge_tiles
 from assemblint.importing.tables import merge_names, rows_of
 from assemblint.model.tiles import Tile, Window, restrict, span
-from assemblint.model.windowed import Fed, NothingHeld, Splitter
+from assemblint.model.windowed import Coincident, Fed, NothingHeld, Splitter
 from assemblint.run import pipeline
 from assemblint.run.parallel import (
     HOSTS,
@@ -252,13 +252,32 @@ def _load(path: Path, options: CheckOptions, extensions: Any, window: Any = None
     )
 
 
-def tile_reach(job: TileJob, fed: Any = None) -> tuple[float, float]:
+def tile_reach(job: TileJob, fed: Any = None) -> tuple[float, float, dict[str, tuple[np.ndarray, int]]]:
     """Pass 0 of a windowed run, in a worker: the largest reach of the rules that run over the
     objects the window holds, and the longest link among them (every object lies in one core, and
-    the provisional halo holds each of its links: the largest over the tiles is the design's)."""
+    the provisional halo holds each of its links: the largest over the tiles is the design's); and
+    the rows of each 3DBlox connection's top bumps in the core that coincide (`count_masses`)."""
     assembly, rules, settings = _built(job, fed)
     assert settings.deck is not None
-    return halo_of(rules, _effective(settings.deck), assembly), span(assembly)
+    coinciding = assembly.windowed.coinciding if assembly.windowed is not None else {}
+    return halo_of(rules, _effective(settings.deck), assembly), span(assembly), coinciding
+
+
+def count_masses(reaches: list[tuple[float, float, dict[str, tuple[np.ndarray, int]]]]) -> dict[str, Coincident]:
+    """Each 3DBlox connection's coinciding bumps over the whole design, from every tile's core
+    (each bump lies in one core): what numbers its masses in every tile (model/windowed.py)."""
+    found: dict[str, np.ndarray] = {}
+    seen: dict[str, int] = {}
+    for _, _, coinciding in reaches:
+        for name, (rows, total) in coinciding.items():
+            present = found.setdefault(name, np.zeros(total, dtype=bool))
+            present[rows] = True
+            seen[name] = seen.get(name, 0) + len(rows)
+    ranks = {name: Coincident(present) for name, present in found.items()}
+    for name, rank in ranks.items():
+        if rank.count != seen[name]:
+            raise RuntimeError(f"the tiles' cores hold {seen[name]:,} of {name}'s masses, {rank.count:,} distinct")
+    return ranks
 
 
 def _node_min(tile: Tile, job: TileJob) -> tuple[np.ndarray, np.ndarray]:
@@ -385,7 +404,8 @@ def _check_file(
         told = not complete or bool(whole.windowed and whole.windowed.inexact)
     except LanguageError as error:  # built whole, it says where it is wrong, or what else kept the windows out
         reason, complete, told = f"it cannot be built by window ({error.diagnostics[0].message})", False, True
-    fed_of: Any = lambda window: None  # noqa: E731 (the tiles read their rows themselves)
+    fed_of: Any = lambda window, ranks=None: None  # noqa: E731 (the tiles read their rows themselves)
+    ranks = None
     if reason is None:  # the workers read their windows' rows; this process holds none
         windowed = whole.windowed
         fed_of = _split(whole, unit, grid(_extent(whole), size), computer)
@@ -396,6 +416,13 @@ def _check_file(
         # the tolerance of a window's edge are not built (build/masses.py)
         reach, link = (max(r[0] for r in reaches), max(r[1] for r in reaches)) if reaches else (0.0, 0.0)
         halo = max(reach + link, provisional) + windowed.tolerance
+        if windowed.counting:  # 3DBlox connections: their masses counted, this process's design numbered by them
+            counted = count_masses(list(reaches))
+            try:
+                whole = _load(path, options, extensions, NothingHeld({n: c.count for n, c in counted.items()}))
+            except LanguageError:  # past --max-objects once counted: the serial path says so
+                return None
+            (ranks,) = computer[2]([counted])
     else:
         if not complete:
             try:
@@ -409,10 +436,10 @@ def _check_file(
     pads = whole.pad_count
     jobs = [TileJob(unit, window, i, pads, reason is None) for i, window in enumerate(windows)]
     try:
-        node_parts = compute([dask.delayed(tile_nodes, pure=False)(job, fed_of(job.window)) for job in jobs])
+        node_parts = compute([dask.delayed(tile_nodes, pure=False)(job, fed_of(job.window, ranks)) for job in jobs])
         united = unite(list(node_parts))
         checks = [
-            dask.delayed(tile_check, pure=False)(job, u, fed_of(job.window))
+            dask.delayed(tile_check, pure=False)(job, u, fed_of(job.window, ranks))
             for job, u in zip(jobs, united, strict=True)
         ]
         tile_parts = compute(checks)
@@ -479,7 +506,7 @@ def _split(whole: Assembly, unit: Unit, borders: tuple[list[float], list[float]]
         pa_release()
     (names,) = share([labels])  # on the workers once, not in every tile's task
 
-    def fed_of(window: Window) -> tuple[dict[str, Any], Any]:
+    def fed_of(window: Window, ranks: Any = None) -> tuple[dict[str, Any], Any, Any]:
         tiles = near(xs, ys, window)
         parts = {
             key: [
@@ -488,7 +515,7 @@ def _split(whole: Assembly, unit: Unit, borders: tuple[list[float], list[float]]
             ]
             for key in splits
         }
-        return parts, names
+        return parts, names, ranks
 
     return fed_of
 
