@@ -74,11 +74,11 @@ process {{
     return design, json_path
 
 
-def written_by_child(module: str, folder: str, bumps: int) -> bool:
-    """Have `python -m module --write folder --bumps N` write the design (False, and its error on
-    stderr, if it fails): a process forked from one that held the rows would start with their
-    memory in its peak (Linux counts the forking process's pages until the exec)."""
-    made = run([sys.executable, "-m", module, "--write", folder, "--bumps", str(bumps)], 1800)
+def written_by_child(module: str, folder: str, bumps: int, extra: tuple[str, ...] = ()) -> bool:
+    """Have `python -m module --write folder --bumps N [extra]` write the design (False, and its
+    error on stderr, if it fails): a process forked from one that held the rows would start with
+    their memory in its peak (Linux counts the forking process's pages until the exec)."""
+    made = run([sys.executable, "-m", module, "--write", folder, "--bumps", str(bumps), *extra], 1800)
     if made.returncode != 0:
         sys.stderr.write(made.stderr[-2000:])
     return made.returncode == 0

@@ -2,11 +2,13 @@
 two dies of N bumps each from CSV (bench_imports.write_design), 30 µm bumps at a 40 µm pitch so that
 IN003 finds every neighbour pair closer than its 20 µm, rule IN003 (the run's process then holds no
 row; the maps are split by ranges of rows on the workers, and each tile builds from its window's
-rows, docs/tiles.md).
+rows, docs/tiles.md). `--source 3dblox`: the same two dies as a 3DBlox design (two `.bmap` files,
+a `Connection` between the regions, `refine` for sizes and solder), whose masses the tiles count.
 
     python -m benchmarks --only tiles                  # 2 x 200,000 bumps
     python -m benchmarks.bench_tiles --bumps 50000     # a quicker try
     python -m benchmarks.bench_tiles --bumps 5000000 --tiles "4 mm,8 mm" --jobs 2 --worker-memory 1G
+    python -m benchmarks.bench_tiles --bumps 5000000 --source 3dblox --tiles auto --jobs 2 --worker-memory 1G
 
 Rows: `assemblint check design.assy --format json --select IN003` in one process, then the same with
 `--executor dask --jobs N --tiles SIZE` for each tile size and N (default tiles of 2 mm, 4 mm and `auto`,
@@ -159,6 +161,45 @@ process {{
 }}
 """
 CHUNK = 1_000_000  # rows written at a time
+STACK = """Header:
+  version: "1.0"
+  unit: "micron"
+  precision: 1000
+ChipletDef:
+  Die:
+    type: die
+    design_area: [{die}, {die}]
+    thickness: 750
+    regions:
+      front_reg: {{side: front, coords: [[0, 0], [{die}, 0], [{die}, {die}], [0, {die}]], bmap: die.bmap}}
+  Board:
+    type: substrate
+    design_area: [{board}, {board}]
+    thickness: 1000
+    regions:
+      top_reg: {{side: front, coords: [[0, 0], [{board}, 0], [{board}, {board}], [0, {board}]], bmap: sub.bmap}}
+ChipletInst:
+  die: {{reference: Die}}
+  sub: {{reference: Board}}
+Stack:
+  sub: {{loc: [0.0, 0.0], z: 0.0, orient: R0}}
+  die: {{loc: [1000.0, 1000.0], z: 1030.0, orient: MZ}}
+Connection:
+  j: {{top: die.regions.front_reg, bot: sub.regions.top_reg, thickness: 30.0}}
+"""
+STACK_DESIGN = """assembly "two dies of {bumps:,} bumps from 3DBlox"
+use std
+import "stack.3dbx"
+refine die {{ body silicon }}
+refine sub {{ body BT }}
+refine die.front_reg {{ diameter 30 um }}
+refine sub.top_reg {{ diameter 30 um }}
+refine j {{ material SAC305 }}
+process {{
+  step attach {{ kind reflow; peak 245 C; forms j }}
+  operate -40 C .. 125 C
+}}
+"""
 
 
 def write_design(folder: Path, bumps: int) -> Path:
@@ -190,6 +231,37 @@ def write_design(folder: Path, bumps: int) -> Path:
     return path
 
 
+def write_stack(folder: Path, bumps: int) -> Path:
+    """The same two dies as a 3DBlox design: the die face down (MZ keeps x and y) at (1, 1) mm on the
+    substrate, each bump of its map on the substrate's, the maps `.bmap` lines written by pyarrow."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    names = ("name", "cell", "x", "y", "port", "net")
+    schema = pa.schema([(n, pa.float64() if n in ("x", "y") else pa.string()) for n in names])
+    side = math.isqrt(bumps - 1) + 1
+    options = pacsv.WriteOptions(quoting_style="none", delimiter=" ", include_header=False)
+    for name, shift in (("die", 0.0), ("sub", 1000.0)):  # µm: the die's frame, the substrate's
+        with pacsv.CSVWriter(folder / f"{name}.bmap", schema, write_options=options) as out:
+            for start in range(0, bumps, CHUNK):
+                index = np.arange(start, min(start + CHUNK, bumps))
+                x = np.round(PITCH + (index % side) * PITCH + shift, 3)
+                y = np.round(PITCH + (index // side) * PITCH + shift, 3)
+                text = pa.array(index.astype(str))
+                signal = np.char.add("S", index.astype(str))
+                net = pa.array(np.where(index % 4 == 0, "VSS", np.where(index % 4 == 1, "VDD", signal)))
+                cell = pa.array(np.full(len(index), "UBUMP"))
+                pin = pc.binary_join_element_wise(f"{name}_", text, "")
+                out.write_table(pa.table([pin, cell, x, y, net, net], schema=schema))
+    die = (side + 1) * PITCH
+    (folder / "stack.3dbx").write_text(STACK.format(die=f"{die:.3f}", board=f"{die + 2000:.3f}"))
+    path = folder / "design.assy"
+    path.write_text(STACK_DESIGN.format(bumps=bumps))
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bumps", type=int, default=200_000, help="bumps per die (default 200,000)")
@@ -198,21 +270,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", default=",".join(map(str, WORKERS)), help="worker counts, by commas (default 1,2)")
     parser.add_argument("--worker-memory", help="--worker-memory for every tiled run")
     parser.add_argument("--no-single", action="store_true", help="skip the one-process run (its memory may not fit)")
+    parser.add_argument("--source", choices=("csv", "3dblox"), default="csv", help="the bump maps' format (default csv)")
     parser.add_argument("--write", metavar="FOLDER", help=argparse.SUPPRESS)  # the design, made in a child
     args = parser.parse_args(argv)
     if args.write:
-        write_design(Path(args.write), args.bumps)
+        (write_stack if args.source == "3dblox" else write_design)(Path(args.write), args.bumps)
         return 0
     _compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="assemblint-tiles-") as tmp:
         folder = Path(tmp)
-        if not written_by_child("benchmarks.bench_tiles", tmp, args.bumps):
+        if not written_by_child("benchmarks.bench_tiles", tmp, args.bumps, ("--source", args.source)):
             return 1
         check = [sys.executable, "-m", "assemblint", "check", "design.assy", "--format", "json", "--select", "IN003"]
+        joined = "joined by position" if args.source == "csv" else "joined by a 3DBlox Connection"
         print(
-            f"two dies of {args.bumps:,} bumps from CSV, joined by position ({args.bumps:,} masses of 30 µm at a "
-            f"40 µm pitch), rule IN003 only, best of {args.rounds}; {os.cpu_count()} CPUs, "
-            f"load average {os.getloadavg()[0]:.1f}"
+            f"two dies of {args.bumps:,} bumps from {'CSV' if args.source == 'csv' else '3DBlox'}, {joined} "
+            f"({args.bumps:,} masses of 30 µm at a 40 µm pitch), rule IN003 only, best of {args.rounds}; "
+            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
         )
         print(
             "main MB: peak RSS of the main process alone: wait4's for one process; sampled (psutil) when it has "
