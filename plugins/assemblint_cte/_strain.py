@@ -19,6 +19,8 @@ from assemblint import RuleContext, falls_short
 from assemblint.base.diagnostics import Location
 from assemblint.model.assembly import Assembly, Material
 
+from ._centroid import centroid
+
 PPM = 1e-6
 
 
@@ -51,7 +53,12 @@ def decisive(primary: np.ndarray, secondary: np.ndarray) -> int:
 
 
 def joint_strains(
-    assembly: Assembly, heights: np.ndarray, joints: np.ndarray, delta_alpha: float, delta_t: float
+    assembly: Assembly,
+    heights: np.ndarray,
+    joints: np.ndarray,
+    delta_alpha: float,
+    delta_t: float,
+    centre: tuple[float, float] | None = None,
 ) -> Strains:
     """Shear strain of each joint that has a height (a zero-height hybrid bond has none to shear: STACK.md
     §6); the neutral point is the joints' centroid.
@@ -61,41 +68,36 @@ def joint_strains(
     on its first pad, whose farthest point from P is a corner disc's centre, farthest from P,
     plus r: hypot(|dx| + w/2 − r, |dy| + h/2 − r) + r. A round joint's is its centre's distance
     plus its radius; a single large joint (one preform under a die) is strained by its own
-    half-diagonal. A joint with no size is a point at its centre.
+    half-diagonal. A joint with no size is a point at its centre. `centre`: the neutral point,
+    when these are some of the pair's joints (a tile's); else their own centroid.
     """
     netlist = assembly.netlist
     assert netlist is not None
     x = netlist.pad_x[netlist.mass_pad_a[joints]]
     y = netlist.pad_y[netlist.mass_pad_a[joints]]
     shape = [getattr(netlist, f"mass_{k}")[joints] for k in ("width", "height", "corner")]
-    return strains_of(joints, x, y, shape, heights[joints], delta_alpha, delta_t)
-
-
-def strains_of(
-    joints: np.ndarray,
-    x: np.ndarray,
-    y: np.ndarray,
-    shape: list[np.ndarray] | np.ndarray,
-    height: np.ndarray,
-    delta_alpha: float,
-    delta_t: float,
-) -> Strains:
-    """`joint_strains` of joints given by their ids, their first pad's position, their shapes
-    (width, height, corner) and heights: what a tile of `--tiles` sends of them (`_tiles.py`)."""
-    dnp = farthest_from_centroid(x, y, *shape)
+    height = heights[joints]
+    dnp = farthest_from_centroid(x, y, *shape, centre=centre)
     known = height > 0  # NaN: no height given; 0: a direct (hybrid) bond, which no solder strain model covers
     strain = delta_alpha * PPM * delta_t * dnp[known] / height[known]
     return Strains(joints[known], dnp[known], height[known], strain)
 
 
 def farthest_from_centroid(
-    x: np.ndarray, y: np.ndarray, width: np.ndarray, height: np.ndarray, corner: np.ndarray
+    x: np.ndarray,
+    y: np.ndarray,
+    width: np.ndarray,
+    height: np.ndarray,
+    corner: np.ndarray,
+    centre: tuple[float, float] | None = None,
 ) -> np.ndarray:
-    """The distance from the centroid of the centres (x, y) to the farthest point of each rounded
-    rectangle centred there (nan sizes: points)."""
+    """The distance from the centroid of the centres (x, y), or from `centre`, to the farthest
+    point of each rounded rectangle centred there (nan sizes: points). The centroid is the exact
+    mean rounded once (`_centroid.py`), so a tile of `--tiles` measures from the very same point."""
     if len(x) == 0:
         return np.zeros(0)
-    dx, dy = x - x.mean(), y - y.mean()
+    cx, cy = centroid(x, y) if centre is None else centre
+    dx, dy = x - cx, y - cy
     if not np.isnan(width).any() and bool((width == height).all()) and bool((width == 2 * corner).all()):
         return np.hypot(dx, dy) + corner  # circles (and points): the usual case
     w, h = np.nan_to_num(width, nan=0.0), np.nan_to_num(height, nan=0.0)

@@ -4,14 +4,16 @@ Whether a mass is a rigid joint of a pair (it joins the two elements, stays soli
 operating and cycle ranges, has no flexible lead in series) is the mass's own business, so a
 tile decides it for the masses in its core, each with the whole design's id. A tile sends, per
 pair of elements (by their indices), what the rule reads of its rigid joints there: their count
-(CTE001), those without a height (CTE005), or every joint's position, shape and height (CTE002,
-CTE003: the neutral point is the centroid of all of them, and which joints strain past the limit
-depends on it, so the run needs each). The run puts them together in the order of the whole
-design's ids, so the centroid is summed in the same order, to the bit, as one process sums it.
+(CTE001), those without a height (CTE005). CTE002 and CTE003 take two passes, as the neutral
+point is the centroid of all of a pair's joints and which joints strain past the limit depends
+on it: first each tile's exact sums of its joints' positions (`_centroid.py`: the same to the
+bit however the joints are split), which the run adds into each pair's centroid; then each tile
+sends only its joints past the rule's limit, their strains measured from that centroid.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,32 +22,9 @@ from assemblint import RuleContext
 from assemblint.analysis.joints import MITIGATING_ROLES, JoinedPair, operating_moment
 from assemblint.model.assembly import Assembly, Layer
 
+from ._centroid import exact_sum, mean_of
 from ._pairs import joined_pairs, operating_range
-
-
-@dataclass
-class Joints:
-    """Some rigid joints of one pair: the whole design's ids, their first pad's position, their
-    shapes (width, height, corner: `Netlist.mass_width`, …) and their `height`."""
-
-    ids: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-    shape: np.ndarray  # (n, 3): width, height, corner
-    height: np.ndarray
-
-    @classmethod
-    def merge(cls, parts: list[Joints]) -> Joints:
-        """The tiles' joints of a pair, in the order of their ids (as the whole design lists them)."""
-        ids = np.concatenate([p.ids for p in parts])
-        order = np.argsort(ids, kind="stable")
-        return cls(
-            ids[order],
-            np.concatenate([p.x for p in parts])[order],
-            np.concatenate([p.y for p in parts])[order],
-            np.concatenate([p.shape for p in parts])[order],
-            np.concatenate([p.height for p in parts])[order],
-        )
+from ._strain import Strains, joint_strains
 
 
 @dataclass
@@ -54,13 +33,15 @@ class PairPart:
 
     count: int
     missing: np.ndarray | None = None  # those without a height (CTE005): runs of ids (`runs_of`)
-    joints: Joints | None = None  # every one (CTE002, CTE003)
+    sums: tuple[int, int] | None = None  # their first pads' x and y summed exactly (`exact_sum`)
+    strained: Strains | None = None  # those past a rule's limit (CTE002, CTE003), by global id
 
 
 Pairs = dict[tuple[int, int], PairPart]
+Centres = dict[tuple[int, int], tuple[float, float]]
 
 
-def pair_part(ctx: RuleContext, *, missing: bool = False, joints: bool = False) -> Pairs:
+def pair_part(ctx: RuleContext, *, missing: bool = False, sums: bool = False) -> Pairs:
     """On a tile: per pair of elements (their indices, the first declared first), its rigid joints
     in the tile's core; could-not-run without an operating range, as the rules are."""
     tile, netlist = ctx.tile, ctx.netlist
@@ -72,13 +53,49 @@ def pair_part(ctx: RuleContext, *, missing: bool = False, joints: bool = False) 
         if not len(rigid):
             continue
         part = out[(pair.first.index, pair.second.index)] = PairPart(len(rigid))
-        ids = tile.mass_global[rigid].astype(np.int64)
         if missing:
-            part.missing = runs_of(ids[np.isnan(heights[rigid])])
-        if joints:
+            part.missing = runs_of(tile.mass_global[rigid].astype(np.int64)[np.isnan(heights[rigid])])
+        if sums:
             pads = netlist.mass_pad_a[rigid]
-            shape = np.column_stack([netlist.mass_width[rigid], netlist.mass_height[rigid], netlist.mass_corner[rigid]])
-            part.joints = Joints(ids, netlist.pad_x[pads], netlist.pad_y[pads], shape, heights[rigid])
+            part.sums = (exact_sum(netlist.pad_x[pads]), exact_sum(netlist.pad_y[pads]))
+    return out
+
+
+def centres(ctx: RuleContext, parts: list[Pairs]) -> Centres:
+    """In the run's process: each pair's neutral point, from every tile's sums (`Reduction.combine`)."""
+    totals: dict[tuple[int, int], list[int]] = {}
+    for part in parts:
+        for key, mine in part.items():
+            assert mine.sums is not None
+            total = totals.setdefault(key, [0, 0, 0])
+            total[0] += mine.count
+            total[1] += mine.sums[0]
+            total[2] += mine.sums[1]
+    return {key: (mean_of(sx, count), mean_of(sy, count)) for key, (count, sx, sy) in totals.items()}
+
+
+def centre_sums(ctx: RuleContext) -> Pairs:
+    """On a tile, the first pass of CTE002 and CTE003 (`Reduction.prepare`)."""
+    return pair_part(ctx, sums=True)
+
+
+def strained_part(ctx: RuleContext, factor: float, delta_t: float, past: Callable[[Strains], np.ndarray]) -> Pairs:
+    """On a tile, the second pass: per pair, its rigid joints in the core that `past` picks out of
+    their strains (Δα × `factor` · ΔT · DNP / h, the DNP from the pair's centroid, `ctx.shared`),
+    named by their global ids."""
+    tile = ctx.tile
+    heights = ctx.assembly.mass_heights
+    out: Pairs = {}
+    for pair in joined_pairs(ctx):
+        rigid = pair.rigid
+        rigid = rigid[tile.mass_core[rigid]]
+        if not len(rigid) or pair.delta_alpha is None:
+            continue
+        key = (pair.first.index, pair.second.index)
+        local = joint_strains(ctx.assembly, heights, rigid, factor * pair.delta_alpha, delta_t, ctx.shared[key])
+        chosen = local.subset(past(local))
+        chosen.masses = tile.mass_global[chosen.masses].astype(np.int64)
+        out[key] = PairPart(len(rigid), strained=chosen)
     return out
 
 
@@ -90,7 +107,7 @@ class MergedPair:
     pair: JoinedPair
     count: int
     missing: np.ndarray
-    joints: Joints | None
+    strained: Strains | None
 
 
 def merged_pairs(ctx: RuleContext, parts: list[Pairs]) -> list[MergedPair]:
@@ -105,10 +122,10 @@ def merged_pairs(ctx: RuleContext, parts: list[Pairs]) -> list[MergedPair]:
     out = []
     for key in sorted(by_pair):
         tiles = by_pair[key]
-        told = [m.joints for m in tiles if m.joints is not None]
-        joints = Joints.merge(told) if told else None
+        told = [m.strained for m in tiles if m.strained is not None]
+        strained = merge_strains(told) if told else None
         missing = [ids_of(m.missing) for m in tiles if m.missing is not None]
-        rigid = joints.ids if joints is not None else np.zeros(0, np.int64)
+        rigid = strained.masses if strained is not None else np.zeros(0, np.int64)
         pair = JoinedPair(
             assembly.elements[key[0]],
             assembly.elements[key[1]],
@@ -123,10 +140,22 @@ def merged_pairs(ctx: RuleContext, parts: list[Pairs]) -> list[MergedPair]:
                 pair,
                 sum(m.count for m in tiles),
                 np.sort(np.concatenate(missing)) if missing else np.zeros(0, np.int64),
-                joints,
+                strained,
             )
         )
     return out
+
+
+def merge_strains(parts: list[Strains]) -> Strains:
+    """The tiles' strained joints of a pair, in the order of their ids (as the whole design lists them)."""
+    masses = np.concatenate([p.masses for p in parts])
+    order = np.argsort(masses, kind="stable")
+    return Strains(
+        masses[order],
+        np.concatenate([p.dnp for p in parts])[order],
+        np.concatenate([p.height for p in parts])[order],
+        np.concatenate([p.strain for p in parts])[order],
+    )
 
 
 def mitigation(assembly: Assembly, first: int, second: int) -> Layer | None:

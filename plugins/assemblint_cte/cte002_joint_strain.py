@@ -11,8 +11,8 @@ from assemblint.base.units import format_quantity
 
 from ._examples import design
 from ._pairs import joined_pairs, mitigation_note, operating_range, pair_key
-from ._strain import Strains, by_declaration, joint_strains, strains_of
-from ._tiles import Pairs, merged_pairs, pair_part
+from ._strain import Strains, by_declaration, joint_strains
+from ._tiles import Pairs, centre_sums, centres, merged_pairs, strained_part
 
 
 def swing(tl: Timeline) -> Moment:
@@ -100,20 +100,19 @@ def _findings(ctx: RuleContext, pair: JoinedPair, every: Strains, moment: Moment
 
 
 def _reduce(ctx: RuleContext, parts: list[Pairs]) -> Iterator[Finding]:
-    """On `--tiles`: each pair's rigid joints from every tile (`_tiles.py`), in the design's order,
-    their strains from the centroid of all of them, as one process computes them."""
+    """On `--tiles`: each pair's joints past the limit from every tile (`_tiles.py`), in the
+    design's order, their strains measured from the centroid of all the pair's joints."""
     moment = swing(ctx.timeline)
-    delta_t = moment.high - moment.low
     for merged in merged_pairs(ctx, parts):
-        pair, joints = merged.pair, merged.joints
-        if pair.delta_alpha is None or joints is None:
+        if merged.pair.delta_alpha is None or merged.strained is None:
             continue
-        every = strains_of(joints.ids, joints.x, joints.y, joints.shape.T, joints.height, pair.delta_alpha, delta_t)
-        yield from _findings(ctx, pair, every, moment)
+        yield from _findings(ctx, merged.pair, merged.strained, moment)
 
 
-def _joints(ctx: RuleContext) -> Pairs:
-    return pair_part(ctx, joints=True)
+def _past_limit(ctx: RuleContext) -> Pairs:
+    moment = swing(ctx.timeline)
+    limit = ctx.params["max_shear_strain"]
+    return strained_part(ctx, 1.0, moment.high - moment.low, lambda strains: exceeds(strains.strain, limit))
 
 
-joint_strain.tiles = Reduction(part=_joints, reduce=_reduce)
+joint_strain.tiles = Reduction(part=_past_limit, reduce=_reduce, prepare=centre_sums, combine=centres)

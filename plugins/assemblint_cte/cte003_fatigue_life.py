@@ -22,9 +22,8 @@ from ._strain import (
     engelmaier_exponent,
     fatigue_constants,
     joint_strains,
-    strains_of,
 )
-from ._tiles import Pairs, merged_pairs, pair_part
+from ._tiles import Centres, Pairs, centre_sums, centres, merged_pairs, strained_part
 
 
 @rule(
@@ -181,34 +180,46 @@ def _findings(
 
 
 def _reduce(ctx: RuleContext, parts: list[Pairs | None]) -> Iterator[Finding]:
-    """On `--tiles`: each pair's rigid joints from every tile (`_tiles.py`), in the design's order,
-    their strains from the centroid of all of them, as one process computes them."""
+    """On `--tiles`: each pair's joints estimated to fall short from every tile (`_tiles.py`), in
+    the design's order, their strains measured from the centroid of all the pair's joints."""
     tl = ctx.timeline
     cycle = next((m for m in tl.service if m.name == "cycle"), None)
     if cycle is None or ctx.assembly.process.cycle_count is None:
         return
-    factor = ctx.params["strain_factor"]
-    delta_t = cycle.high - cycle.low
     constants = _Constants.of(ctx, cycle)
     for merged in merged_pairs(ctx, [p for p in parts if p is not None]):
-        pair, joints = merged.pair, merged.joints
-        if pair.delta_alpha is None or joints is None:
+        if merged.pair.delta_alpha is None or merged.strained is None:
             continue
-        every = strains_of(
-            joints.ids, joints.x, joints.y, joints.shape.T, joints.height, factor * pair.delta_alpha, delta_t
-        )
-        yield from _findings(ctx, pair, every, cycle, constants)
+        yield from _findings(ctx, merged.pair, merged.strained, cycle, constants)
 
 
-def _joints(ctx: RuleContext) -> Pairs | None:
-    """On a tile: each pair's rigid joints, if there is a cycling requirement to estimate against."""
+def _short(ctx: RuleContext) -> Pairs | None:
+    """On a tile: each pair's joints in the core estimated to fail before the cycles required, if
+    there is a cycling requirement to estimate against."""
     cycle = next((m for m in ctx.timeline.service if m.name == "cycle"), None)
-    if cycle is None or ctx.assembly.process.cycle_count is None:
+    count = ctx.assembly.process.cycle_count
+    if cycle is None or count is None:
         return None
-    return pair_part(ctx, joints=True)
+    constants = _Constants.of(ctx, cycle)
+
+    def falling_short(strains: Strains) -> np.ndarray:
+        group = np.asarray(ctx.netlist.mass_group[strains.masses], dtype=np.int64)
+        life = cycles_to_failure(strains.strain, constants.ductility[group], constants.exponent[group])
+        return np.asarray(constants.in_model[group] & falls_short(life, count), dtype=bool)
+
+    return strained_part(ctx, ctx.params["strain_factor"], cycle.high - cycle.low, falling_short)
 
 
-fatigue_life.tiles = Reduction(part=_joints, reduce=_reduce)
+def _first_pass(ctx: RuleContext) -> Pairs | None:
+    cycle = next((m for m in ctx.timeline.service if m.name == "cycle"), None)
+    return None if cycle is None or ctx.assembly.process.cycle_count is None else centre_sums(ctx)
+
+
+def _centres(ctx: RuleContext, parts: list[Pairs | None]) -> Centres:
+    return centres(ctx, [p for p in parts if p is not None])
+
+
+fatigue_life.tiles = Reduction(part=_short, reduce=_reduce, prepare=_first_pass, combine=_centres)
 
 
 def _mitigated(ctx: RuleContext, pair: JoinedPair, masses: np.ndarray, count: int) -> Finding:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import assemblint
-from assemblint import EACH, rule
+from assemblint import EACH, Reduction, rule
 from assemblint.api import CheckOptions, check_files
 from assemblint.model.tiles import Window, restrict
 from assemblint.plugins.host import PluginHost
@@ -184,3 +184,67 @@ def test_bad_tile_options_exit_2(argv: list[str], message: str, tmp_path: Path, 
     code, _, err = run(["check", str(path), *argv], capsys)
     assert code == 2
     assert message in err
+
+
+def _masses_here(ctx):
+    return int(ctx.tile.mass_core.sum())
+
+
+def _all_masses(ctx, parts):
+    return sum(parts)
+
+
+def _share_of_all(ctx):
+    return (int(ctx.tile.mass_core.sum()), ctx.shared)
+
+
+def _told(ctx, parts):
+    counts = [count for count, _ in parts]
+    shared = {total for _, total in parts}
+    yield ctx.finding(f"{sum(counts)} masses in the cores, every tile told {sorted(shared)}")
+
+
+@rule(
+    id="TT002",
+    name="two-pass",
+    tiles=Reduction(part=_share_of_all, reduce=_told, prepare=_masses_here, combine=_all_masses),
+)
+def two_pass(ctx):
+    yield ctx.finding(f"{ctx.assembly.mass_count} masses in the cores, every tile told [{ctx.assembly.mass_count}]")
+
+
+def _crashes(ctx):
+    raise RuntimeError("a first pass that fails")
+
+
+@rule(
+    id="TT003",
+    name="first-pass-crashes",
+    tiles=Reduction(part=_share_of_all, reduce=_told, prepare=_crashes, combine=_all_masses),
+)
+def first_pass_crashes(ctx):
+    return []
+
+
+class _TwoPass:
+    @assemblint.hookimpl
+    def assemblint_rules(self):
+        return [two_pass, first_pass_crashes]
+
+
+def test_a_reduction_with_a_first_pass_shares_its_combined_result(tmp_path: Path) -> None:
+    # 100 masses over 4 × 4 tiles of 250 µm: each tile counts its core's in the first pass, the run
+    # adds them (100), and every tile's part reads that as ctx.shared
+    host = PluginHost.create(extra=[("two_pass", _TwoPass())])
+    options = CheckOptions(executor="dask", scheduler="synchronous", tiled=True, tiles=250.0, select=["TT002", "TT003"])
+    report = check_files([border(tmp_path)], options, host)
+    assert [(f.rule, f.message) for f in report.findings] == [
+        ("TT002", "100 masses in the cores, every tile told [100]")
+    ]
+    assert report.outcomes["TT002"][0].status == "ran"
+    crashed = report.outcomes["TT003"][0]
+    assert crashed.status == "crashed" and "a first pass that fails" in crashed.reason
+    single = check_files([border(tmp_path)], CheckOptions(select=["TT002"]), host)
+    assert [(f.rule, f.message) for f in single.findings] == [
+        ("TT002", "100 masses in the cores, every tile told [100]")
+    ]

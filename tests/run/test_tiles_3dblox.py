@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 import assemblint
-
 from assemblint.importing import bmap
 from assemblint.importing.bmap import read_bmap, split_bumps
 from assemblint.importing.tables import NotStreamed
@@ -93,7 +92,9 @@ def stack(folder: Path, side: int = 6, pitch: float = 40.0) -> Path:
     off = np.where(index % 7 == 3, 0.5, 0.0)
     die = [f"d{k} UBUMP {x[k] - 50 + off[k]:.3f} {y[k] - 50:.3f} {nets[k]} {nets[k]}" for k in rng.permutation(index)]
     base = [f"b{k}\tUBUMP  {x[k]:.3f} {y[k]:.3f} {nets[k]} {nets[k]}\r" for k in rng.permutation(index)]
-    (folder / "die.bmap").write_text("# the die's bumps\n" + "\n".join(die[:5]) + "\n\n# the rest\n" + "\n".join(die[5:]))
+    (folder / "die.bmap").write_text(
+        "# the die's bumps\n" + "\n".join(die[:5]) + "\n\n# the rest\n" + "\n".join(die[5:])
+    )
     (folder / "base.bmap").write_text("\n".join(base) + "\n")
     edge = 100 + side * pitch
     (folder / "stack.3dbx").write_text(STACK.replace("DIE", str(edge - 50)).replace("BASE", str(edge + 200)))

@@ -283,8 +283,11 @@ class Imports(References, Materials, WindowedBumps):
         if top is not None and bottom is not None and top.count and bottom.count:
             a, b = _coinciding(top, bottom)
         windowed = self.windowed
-        if windowed is not None and top is not None and bottom is not None and (
-            id(top) in windowed.pending or id(bottom) in windowed.pending
+        if (
+            windowed is not None
+            and top is not None
+            and bottom is not None
+            and (id(top) in windowed.pending or id(bottom) in windowed.pending)
         ):  # `--tiles`: the masses the window keeps, numbered as the whole design's
             a, b, numbering = self._coinciding_in_window(scope.qualified(conn.name), top, a, b)
         if len(a):

@@ -42,6 +42,12 @@ class RuleContext:
         self.rules_known: set[str] = review.get("known", set())  # ids of every installed rule
 
     @property
+    def shared(self) -> Any:
+        """On a tile of `--tiles`: what the rule's `Reduction.combine` made of every tile's
+        `prepare` (checking/tiling.py); None on the whole design and for other rules."""
+        return self.tile.shared.get(self.rule.id) if self.tile is not None else None
+
+    @property
     def graph(self) -> nx.Graph:
         """The networkx netlist graph (built on first use; prefer `netlist` on large designs)."""
         return self.assembly.graph

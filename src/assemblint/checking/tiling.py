@@ -10,7 +10,11 @@ A rule says how it runs on tiles (`@rule(tiles=...)`):
 - a `Reduction`: `part(ctx)` runs on every tile and returns plain data; `reduce(ctx, parts)` runs
   once in the run's process on the tiles' parts, with `ctx.assembly` holding every declaration at
   its whole count but no objects (`Selection(ctx.assembly.mass_groups[i], global_indices)` names
-  them); it yields findings as `check` would.
+  them); it yields findings as `check` would. A reduction that needs a figure of the whole design
+  before its tiles can say what they found (the centroid of every joint of a pair, CTE002) adds
+  a first pass: `prepare(ctx)` on every tile (in the nodes' pass, before the tiles' electrical
+  nodes are united: `ctx.tile.node_key` is None there) and `combine(ctx, prepared)` once in the
+  run's process, whose result every tile's `part` reads as `ctx.shared`.
 - None (every rule that says nothing, a third party's too): it runs once, in the run's process,
   on the whole design, exactly as without tiles.
 """
@@ -39,10 +43,13 @@ EACH = "each"
 
 @dataclass(frozen=True)
 class Reduction:
-    """A rule's exact reduction over tiles: `part(ctx)` per tile, `reduce(ctx, parts)` once."""
+    """A rule's exact reduction over tiles: `part(ctx)` per tile, `reduce(ctx, parts)` once; with
+    `prepare` and `combine`, a first pass whose combined result `part` reads as `ctx.shared`."""
 
     part: Callable[[Any], Any]
     reduce: Callable[[Any, list[Any]], Iterable[Finding]]
+    prepare: Callable[[Any], Any] | None = None
+    combine: Callable[[Any, list[Any]], Any] | None = None
 
 
 @dataclass
@@ -80,6 +87,57 @@ def check_tile(
         if encoded is not None:
             out.findings.append(encoded)
     return out
+
+
+def prepare_tile(
+    tile: Tile, rules: list[Rule], deck: Deck, select: list[str], ignore: list[str], budget: Budget
+) -> TilePart | None:
+    """The first pass of the reductions that have one (`Reduction.prepare`) on one tile: their
+    prepared parts, outcomes and problems (None: no rule that runs has one)."""
+    first = [
+        dataclasses.replace(rule, tiles=Reduction(part=rule.tiles.prepare, reduce=rule.tiles.reduce))
+        for rule in rules
+        if rule.phase == "check" and isinstance(rule.tiles, Reduction) and rule.tiles.prepare is not None
+    ]
+    return check_tile(tile, first, deck, select, ignore, budget) if first else None
+
+
+def combine_parts(
+    whole: Assembly,
+    rules: list[Rule],
+    deck: Deck,
+    selection: tuple[list[str], list[str]],
+    budget: Budget,
+    prepared: list[TilePart],
+) -> tuple[dict[str, Any], TilePart]:
+    """`Reduction.combine` of each rule's prepared parts, once, in the run's process: what each
+    tile's `part` reads as `ctx.shared`, by rule id; and, as a part of no tile, the outcomes of
+    those that did not run (crashed, could not run) and the problems, for `merge_tiles` to tell."""
+    shared: dict[str, Any] = {}
+    here = []
+    for rule in rules:
+        reduction = rule.tiles
+        if rule.phase != "check" or not isinstance(reduction, Reduction) or reduction.combine is None:
+            continue
+        parts = [p.parts[rule.id] for p in prepared if rule.id in p.parts]
+
+        def check(ctx: Any, rule_id: str = rule.id, combine: Any = reduction.combine, parts: list = parts) -> list:
+            shared[rule_id] = combine(ctx, parts)
+            return []
+
+        here.append(dataclasses.replace(rule, check=check))
+    done = check_phase(whole, here, deck, selection[0], selection[1], budget)
+    out = TilePart()
+    out.outcomes = [
+        (o.rule.id if isinstance(o.rule, Rule) else o.rule, o.status, o.reason, o.seconds, o.output)
+        for o in done.outcomes
+        if o.status in ("crashed", "could-not-run")
+    ]
+    out.problems = [(p.plugin, p.rule, p.message) for p in done.problems]
+    for part in prepared:  # the tiles' first pass: their outcomes count, their parts are spent
+        out.outcomes += part.outcomes
+        out.problems += [p for p in part.problems if p not in out.problems]
+    return shared, out
 
 
 def _collecting(rule_id: str, part: Callable[[Any], Any], parts: dict[str, Any]) -> Callable[[Any], list]:
@@ -257,4 +315,4 @@ def _united(tiles: list[TilePart], whole: Assembly) -> tuple[list[Finding], dict
     return merged, disagreeing
 
 
-__all__ = ["EACH", "Reduction", "TilePart", "check_tile", "merge_tiles"]
+__all__ = ["EACH", "Reduction", "TilePart", "check_tile", "combine_parts", "merge_tiles", "prepare_tile"]

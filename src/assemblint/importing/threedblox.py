@@ -331,7 +331,9 @@ class StackReader:
             bumps = self._bumps(region)
             gx, gy = place(bumps.x, bumps.y)
             element.pads.append(
-                ImportedPads(region.name, region.side, gx, gy, bumps.names, bumps.net_codes, bumps.net_names, region.loc)
+                ImportedPads(
+                    region.name, region.side, gx, gy, bumps.names, bumps.net_codes, bumps.net_names, region.loc
+                )
             )
         return element
 

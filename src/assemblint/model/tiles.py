@@ -14,7 +14,7 @@ outermost ones reach to infinity, so nothing is lost at the design's edge.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -75,6 +75,8 @@ class Tile:
     #: per electrical node of the tile's netlist (its `node_labels`), the whole design's key of that
     #: node, equal in every tile that holds part of it (set by run/tiles.py before the rules run)
     node_key: np.ndarray | None = None
+    #: by rule id, what a reduction's `combine` made of every tile's `prepare` (checking/tiling.py)
+    shared: dict[str, Any] = field(default_factory=dict)
 
     def key_of(self, group: Any) -> tuple[str, int] | None:
         """A group of this tile's model as the whole design's key (None: not a tiled group)."""

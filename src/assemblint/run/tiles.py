@@ -39,7 +39,7 @@ from assemblint.build.loader import load as load_design
 from assemblint.checking.budgets import Budget
 from assemblint.checking.engine import matches
 from assemblint.checking.problems import PluginProblem
-from assemblint.checking.tiling import TilePart, check_tile, merge_tiles
+from assemblint.checking.tiling import TilePart, check_tile, combine_parts, merge_tiles, prepare_tile
 from assemblint.importing.tables import merge_names, rows_of
 from assemblint.model.tiles import Tile, Window, restrict, span
 from assemblint.model.windowed import Coincident, Fed, NothingHeld, Splitter
@@ -171,6 +171,7 @@ class NodePart:
     band_node: np.ndarray
     nodes: np.ndarray
     node_min: np.ndarray
+    prepared: TilePart | None = None  # the first pass of the reductions that have one (`prepare`)
 
 
 @dataclass
@@ -294,14 +295,21 @@ def _node_min(tile: Tile, job: TileJob) -> tuple[np.ndarray, np.ndarray]:
 
 
 def tile_nodes(job: TileJob, fed: Any = None) -> NodePart:
-    """Pass 1, in a worker."""
-    tile, _, _ = _tile(job, fed)
+    """Pass 1, in a worker: the tile's nodes on its band, and the reductions' first pass."""
+    tile, rules, settings = _tile(job, fed)
     labels, key = _node_min(tile, job)
     pads = len(tile.pad_global)
     band = tile.pad_band
     band_node = labels[:pads][band]
     nodes = np.unique(band_node)
-    return NodePart(tile.pad_global[band], band_node, nodes, key[nodes])
+    part = NodePart(tile.pad_global[band], band_node, nodes, key[nodes])
+    options = job.unit.options
+    assert settings.deck is not None
+    tile.assembly.seal()
+    part.prepared = prepare_tile(
+        tile, rules, settings.deck, options.select, options.ignore, Budget(options.rule_timeout, options.rule_memory)
+    )
+    return part
 
 
 def unite(parts: list[NodePart]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -331,9 +339,13 @@ def unite(parts: list[NodePart]) -> list[tuple[np.ndarray, np.ndarray]]:
     return [(p.nodes, keys[offsets[i] : offsets[i + 1]]) for i, p in enumerate(parts)]
 
 
-def tile_check(job: TileJob, united: tuple[np.ndarray, np.ndarray], fed: Any = None) -> TilePart:
-    """Pass 2, in a worker: the tile with the whole design's nodes, checked."""
+def tile_check(
+    job: TileJob, united: tuple[np.ndarray, np.ndarray], fed: Any = None, shared: dict[str, Any] | None = None
+) -> TilePart:
+    """Pass 2, in a worker: the tile with the whole design's nodes (and what the reductions'
+    first pass combined, `shared`), checked."""
     tile, rules, settings = _tile(job, fed)
+    tile.shared = shared or {}
     labels, key = _node_min(tile, job)
     nodes, keys = united
     key[nodes] = keys
@@ -438,15 +450,24 @@ def _check_file(
     try:
         node_parts = compute([dask.delayed(tile_nodes, pure=False)(job, fed_of(job.window, ranks)) for job in jobs])
         united = unite(list(node_parts))
+        shared, first = combine_parts(
+            whole,
+            report.rules,
+            deck,
+            (options.select, options.ignore),
+            Budget(options.rule_timeout, options.rule_memory),
+            [p.prepared for p in node_parts if p.prepared is not None],
+        )
+        (shared_on_workers,) = computer[2]([shared])
         checks = [
-            dask.delayed(tile_check, pure=False)(job, u, fed_of(job.window, ranks))
+            dask.delayed(tile_check, pure=False)(job, u, fed_of(job.window, ranks), shared_on_workers)
             for job, u in zip(jobs, united, strict=True)
         ]
         tile_parts = compute(checks)
     except LanguageError:  # a row some tile refuses: the whole design is read again to say where
         return None
     result = merge_tiles(
-        list(tile_parts),
+        [*tile_parts, first],
         whole,
         report.rules,
         deck,
