@@ -11,7 +11,7 @@ A rule says how it runs on tiles (`@rule(tiles=...)`):
   once in the run's process on the tiles' parts, with `ctx.assembly` holding every declaration at
   its whole count but no objects (`Selection(ctx.assembly.mass_groups[i], global_indices)` names
   them); it yields findings as `check` would. A reduction that needs a figure of the whole design
-  before its tiles can say what they found (the centroid of every joint of a pair, CTE002) adds
+  before its tiles can say what they found (the centroid of every joint of a pair, say) adds
   a first pass: `prepare(ctx)` on every tile (in the nodes' pass, before the tiles' electrical
   nodes are united: `ctx.tile.node_key` is None there) and `combine(ctx, prepared)` once in the
   run's process, whose result every tile's `part` reads as `ctx.shared`.
