@@ -77,7 +77,7 @@ def joint_strains(
     y = netlist.pad_y[netlist.mass_pad_a[joints]]
     shape = [getattr(netlist, f"mass_{k}")[joints] for k in ("width", "height", "corner")]
     height = heights[joints]
-    dnp = farthest_from_centroid(x, y, *shape, centre=centre)
+    dnp = farthest_from_centroid(x, y, shape[0], shape[1], shape[2], centre=centre)
     known = height > 0  # NaN: no height given; 0: a direct (hybrid) bond, which no solder strain model covers
     strain = delta_alpha * PPM * delta_t * dnp[known] / height[known]
     return Strains(joints[known], dnp[known], height[known], strain)

@@ -48,15 +48,15 @@ class WindowedBumps(BuildState):
                 if windowed is not None:
                     windowed.refuse("a 3DBlox design is imported inside a placed cell")
             elif isinstance(windowed.window, Fed) and key in windowed.window.parts:  # the split tasks read it
-                window = windowed.window
-                parts = [t for share in window.parts[key] for t in share]
-                table = tables.joined_rows(parts, window.labels, window.holds)
+                fed = windowed.window
+                parts = [t for share in fed.parts[key] for t in share]
+                table = tables.joined_rows(parts, fed.labels, fed.holds)
             elif isinstance(windowed.window, Splitter):  # a split task: this map into its tiles' parts, or no row
-                window = windowed.window
+                splitter = windowed.window
                 total = 0
-                if key == window.key:
+                if key == splitter.key:
                     windowed.parts = bmap.split_bumps(
-                        source.file, source.shown, window.bin_of, window.bins, source.place, window.share
+                        source.file, source.shown, splitter.bin_of, splitter.bins, source.place, splitter.share
                     )
                     total = (windowed.parts[0].total or 0) if windowed.parts else 0
                 table = tables.no_rows(source.shown, [(r, r, pads.loc) for r in bmap.COLUMNS], total)
