@@ -208,3 +208,19 @@ def test_a_mass_is_numbered_by_the_coinciding_bumps_before_its_own() -> None:
     ranks = pickle.loads(pickle.dumps(Coincident(present)))
     assert ranks.count == 6
     assert ranks.rank(np.array([19, 0, 9, 8, 15, 3])).tolist() == [5, 0, 3, 2, 4, 1]
+
+
+OPENROAD = Path(__file__).parents[1] / "data" / "openroad_3dblox"
+
+
+@pytest.mark.parametrize("name", ["3dic_cross.3dbx", "example.3dbx", "path_assertions.3dbx"])
+def test_openroads_3dblox_inputs_on_tiles_report_as_one_process(name: str, tmp_path: Path, capsys) -> None:
+    # OpenROAD's own test designs (src/odb/test), checked as they are: read by window, each bump
+    # map by the split tasks, the connections' masses counted over the tiles
+    path = str(OPENROAD / name)
+    single = outputs(tmp_path, "single", [path], OTHERS, capsys)
+    tiled = outputs(tmp_path, "tiled", [path], [*OTHERS, *SYNC, "--tiles", "50 um"], capsys)
+    assert "built whole" not in tiled[2]
+    assert tiled[0] == single[0]
+    for fmt in FORMATS:
+        assert tiled[1][fmt] == single[1][fmt], fmt
