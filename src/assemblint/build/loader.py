@@ -180,6 +180,9 @@ class Loader:
         self.folders: dict[str, Path] = {}  # each file read, by its shown path: the folder its paths are relative to
         self.data_files: set[str] = set()  # the data files read_data has read (tables, 3DBlox)
         self.by_window = False  # `--tiles`: 3DBlox bump maps are opened, for the builder to read by window
+        #: the data files opened are hashed for the report's inputs; not by a tile's worker of `--tiles`,
+        #: whose build makes no report (reading a wafer's maps through once per tile and pass)
+        self.digests = True
         self.timings = Timings()
 
     def display(self, path: Path) -> str:
@@ -371,10 +374,10 @@ class Loader:
             self.read_data(written, loc, folder)  # refuses it, with its message (E006, E009)
             raise ImportProblem(Diagnostic("E006", f"cannot read {shown}", loc))
         with os.fdopen(fd, "rb") as stream:
-            while chunk := stream.read(1 << 22):
+            while self.digests and (chunk := stream.read(1 << 22)):
                 digest.update(chunk)
         self.folders.setdefault(shown, target.parent)
-        if shown not in self.data_files:
+        if shown not in self.data_files and self.digests:
             self.data_files.add(shown)
             self.files.append((shown, digest.hexdigest()))
         return target, shown
@@ -513,9 +516,12 @@ def _load(
 ) -> Assembly:
     import time
 
+    from assemblint.model.windowed import NothingHeld, stand_in
+
     path = Path(path)
     loader = Loader(Path(root) if root else path.absolute().parent, extensions, limits=limits, parse_text=parse_text)
     loader.by_window = window is not None
+    loader.digests = window is None or isinstance(window, NothingHeld)  # the run's own: its report
     if text is None and not path.is_file():
         shown = loader.display(path.absolute())
         raise LanguageError([Diagnostic("E006", f"file not found: {shown}", Location(shown, 1, 1))])
@@ -544,7 +550,6 @@ def _load(
 
     assembly.files = loader.files
     from assemblint.model.netlist import Netlist
-    from assemblint.model.windowed import NothingHeld, stand_in
 
     if isinstance(window, NothingHeld) and assembly.windowed.totals:  # `--tiles`' own process: names, counts
         stand_in(assembly)
