@@ -251,6 +251,42 @@ def test_a_lost_worker_fails_the_run_with_exit_3(tmp_path: Path, monkeypatch: py
     assert b"give the workers more memory, or smaller --tiles" in out["json"]
 
 
+class FutureCancelledError(Exception):
+    """As distributed names the result of a task cancelled when the worker holding its input was lost."""
+
+
+class _Future:
+    def __init__(self, status: str) -> None:
+        self.status = status
+
+
+class _Client:
+    def nthreads(self) -> dict[str, int]:
+        return {"tcp://worker": 1}
+
+    def compute(self, task: object) -> _Future:
+        return _Future(str(task))
+
+
+def test_a_task_cancelled_with_its_worker_fails_the_run_never_gives_its_error_as_a_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # distributed's as_completed(with_results=True) gives a cancelled future's error as its result:
+    # taken as a tile's part it would fail later, where nothing says why (an AttributeError)
+    import distributed
+
+    def as_completed(futures: list[_Future], with_results: bool) -> list[tuple[_Future, object]]:
+        gone = FutureCancelledError("tile_nodes-3 cancelled for reason: lost dependencies")
+        return [(f, gone if f.status == "cancelled" else f.status) for f in futures]
+
+    monkeypatch.setattr(distributed, "as_completed", as_completed)
+    assert tiles._in_flight(_Client(), ["finished", "finished"]) == ["finished", "finished"]
+    with pytest.raises(FutureCancelledError, match="lost dependencies"):
+        tiles._in_flight(_Client(), ["finished", "cancelled"])
+    (problem,) = tiles._failed(Path("w.assy"), FutureCancelledError("x")).problems
+    assert "give the workers more memory" in problem.message
+
+
 def test_a_worker_with_other_plugins_fails_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     monkeypatch.setattr(tiles, "tile_signature", lambda job: (("builtin", "0.1.0"), ("alloys", "2.0")))
     path = bump_maps(tmp_path)

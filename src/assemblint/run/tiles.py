@@ -544,7 +544,7 @@ def _split(whole: Assembly, unit: Unit, borders: tuple[list[float], list[float]]
 def _failed(path: Path, error: Exception) -> DesignResult:
     """A tiled run that could not finish: a problem of the run (exit 3), never a traceback."""
     text = f"the tiles of {path} could not be checked: {type(error).__name__}: {error}"
-    if type(error).__name__ == "KilledWorker":
+    if type(error).__name__ in ("KilledWorker", "FutureCancelledError", "CancelledError"):
         text += (
             "; a worker's nanny restarts it past its memory limit (--worker-memory, or `dask worker "
             "--memory-limit`): give the workers more memory, or smaller --tiles"
@@ -649,6 +649,8 @@ def _in_flight(client: Any, tasks: list[Any]) -> list[Any]:
 
     running = as_completed([f for f in (submit() for _ in range(window)) if f is not None], with_results=True)
     for future, result in running:
+        if future.status != "finished":  # cancelled (its worker lost, the data it needed with it): no result
+            raise result if isinstance(result, BaseException) else RuntimeError(f"a task ended {future.status}")
         results[index.pop(future)] = result
         following = submit()
         if following is not None:
