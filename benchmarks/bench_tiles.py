@@ -270,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", default=",".join(map(str, WORKERS)), help="worker counts, by commas (default 1,2)")
     parser.add_argument("--worker-memory", help="--worker-memory for every tiled run")
     parser.add_argument("--no-single", action="store_true", help="skip the one-process run (its memory may not fit)")
-    parser.add_argument("--source", choices=("csv", "3dblox"), default="csv", help="the bump maps' format (default csv)")
+    parser.add_argument(
+        "--source", choices=("csv", "3dblox"), default="csv", help="the bump maps' format (default csv)"
+    )
     parser.add_argument("--write", metavar="FOLDER", help=argparse.SUPPRESS)  # the design, made in a child
     args = parser.parse_args(argv)
     if args.write:
