@@ -224,3 +224,24 @@ def test_openroads_3dblox_inputs_on_tiles_report_as_one_process(name: str, tmp_p
     assert tiled[0] == single[0]
     for fmt in FORMATS:
         assert tiled[1][fmt] == single[1][fmt], fmt
+
+
+def test_a_design_naming_a_connections_masses_by_index_is_built_whole(
+    tmp_path: Path,
+    passes: list[int],  # noqa: F811
+    capsys,
+) -> None:
+    # a window cannot number `ubumps[0:3]` (the whole design's first three coinciding bumps): the
+    # design is built whole, and the run says why
+    path = stack(tmp_path)
+    path.write_text(
+        path.read_text()
+        + "layer glue : uf1173 { role underfill; between die, base; thickness 30 um; surrounds ubumps[0:3] }\n"
+    )
+    single = outputs(tmp_path, "single", [str(path)], OTHERS, capsys)
+    tiled = outputs(tmp_path, "tiled", [str(path)], [*OTHERS, *SYNC, "--tiles", "100 um"], capsys)
+    assert not passes
+    assert tiled[2].endswith(
+        "design.assy is built whole in this process: it names masses joined to bump-map pads by index\n"
+    )
+    assert tiled[1]["json"] == single[1]["json"]

@@ -102,8 +102,10 @@ class References(BuildState):
                 raise Problem(
                     "E002", f"`{target.name}` is a single object, not an array: write it without `{rest[0]}`", ref.loc
                 )
-            if self.windowed is not None and id(target) in self.windowed.pending:
+            if self.windowed is not None and id(target) in self.windowed.pending and rest[0].kind != "every":
+                # indices of the whole group, not of the window's masses: the run builds it whole
                 self.windowed.refuse("it names masses joined to bump-map pads by index")
+                return [Selection(target, np.zeros(0, dtype=np.int64))]
             return [Selection(target, _select(rest[0], target.count, target.name, ref.loc))]
         if isinstance(target, Layer):
             if rest:

@@ -103,10 +103,10 @@ class WindowedBumps(BuildState):
 
     def _coinciding_in_window(
         self, name: str, top: PadArray, a: np.ndarray, b: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, int] | None]:
+    ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, int]]:
         """A connection's coinciding pairs (`a`, `b`: local indices) a window keeps, and their
-        numbering in the whole design (each mass's index, the connection's count), None while the
-        run has not counted them (the tiles' first pass, which records its core's for the run)."""
+        numbering in the whole design (each mass's index, the connection's count); their own while
+        the run has not counted them (the tiles' first pass, which records its core's for the run)."""
         windowed = self.windowed
         assert windowed is not None
         window = windowed.window
@@ -123,4 +123,6 @@ class WindowedBumps(BuildState):
             return a, b, (np.zeros(0, dtype=np.int64), window.counts[name])
         core = np.asarray(window.core(top.x[a], top.y[a]), dtype=bool)
         windowed.coinciding[name] = (rows[a][core], top_total)
-        return a, b, None
+        # numbered by nothing a report reads; but a group of the window, so that naming its masses
+        # by index (`ubumps[3]`, which a window cannot number) keeps the design out of the windows
+        return a, b, (np.arange(len(a), dtype=np.int64), len(a))
