@@ -7,11 +7,13 @@ a model holding only the objects in its window (model/tiles.py). Each pass is a 
 
 0. **split and halo** (bump maps read by window, model/windowed.py): each map is read once, by
    ranges of rows, its rows sorted into the tiles' cores and kept on the workers; each tile then
-   measures the largest reach and link among its objects, and the largest is the design's.
+   measures the largest reach and link among its objects, and the largest is the design's, and
+   sends the coinciding bumps of each 3DBlox connection in its core, which number its masses.
 1. **nodes**: each tile finds its electrical nodes and sends back those that touch its band (the
    pads a neighbour holds too) with the smallest pad id of each. The run unites them through the
    pads they share (a union–find, as scipy's connected components of the shared pads), so a node
-   that crosses tiles is one node, named by its smallest pad id, as one process numbers it.
+   that crosses tiles is one node, named by its smallest pad id, as one process numbers it. The
+   same build runs the reductions' first pass (`Reduction.prepare`), combined once in the run.
 2. **check**: each tile is built again, takes the whole design's node of each of its objects,
    and runs the rules (checking/tiling.py): `each` rules' findings kept where their objects lie
    in the core, reductions' parts sent back whole.
