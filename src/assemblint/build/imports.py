@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,7 @@ from assemblint.importing.tables import Table
 from assemblint.language import syntax_tree as st
 from assemblint.language.values import MAX_COORDINATE, Args, Problem, too_far
 from assemblint.model.assembly import Element, MassGroup, NetGroup, PadArray, SplitPins
-from assemblint.model.windowed import Fed, Splitter
+from assemblint.model.windowed import Fed
 
 #: reads a data file a design names: (path as written, where) → (bytes, shown path, resolved path)
 ReadData = Callable[[str, Location], tuple[bytes, str, Path]]
@@ -120,41 +121,22 @@ class Imports(References, Materials, WindowedBumps):
         cannot take is read whole."""
         from assemblint.importing import tables  # here: only designs with tables pay for it
 
-        windowed = self.windowed
-        window = windowed.window if windowed is not None else None
-        key = f"{e.name}.{name}"
-
         def placed(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             return e.place(x * scale, y * scale)
 
-        if windowed is not None and self.placing:
-            windowed.refuse("a bump map is read inside a placed cell")
-        elif isinstance(window, Fed) and key in window.parts:  # the split tasks read it
-            parts = [t for share in window.parts[key] for t in share]  # every range's rows in the window
-            named = bool(parts) and parts[0].net_codes is not None
-            return tables.joined_rows(parts, window.labels if named else None, window.holds)
-        elif isinstance(window, Splitter):  # a split task: this map into its tiles' parts, or no row
-            assert windowed is not None
-            if key != window.key:
-                return tables.no_rows(written, mapping)
-            file, shown = self._open(written, loc)
-            windowed.parts = tables.split_rows(
-                file, shown, mapping, window.bin_of, window.bins, placed, share=window.share
+        def split(file: Path, shown: str, bin_of: Any, bins: int, share: Any) -> list[Table]:
+            return tables.split_rows(file, shown, mapping, bin_of, bins, placed, share=share)
+
+        if self.open_data is not None:
+            table = self._rows_in_window(
+                f"{e.name}.{name}",
+                "a bump map",
+                lambda: self._open(written, loc),
+                split,
+                lambda shown, total: tables.no_rows(shown or written, mapping, total),
             )
-            return tables.no_rows(shown, mapping, (windowed.parts[0].total or 0) if windowed.parts else 0)
-        elif windowed is not None and self.open_data is not None:
-            file, shown = self._open(written, loc)
-            windowed.sizes[key] = file.stat().st_size
-
-            def keep(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-                px, py = placed(x, y)
-                windowed.extend(px, py)
-                return windowed.window.holds(px, py)
-
-            try:
-                return tables.read_rows_in(file, shown, mapping, keep)
-            except tables.NotStreamed as why:
-                windowed.refuse(f"{shown} cannot be read in blocks ({why})")
+            if table is not None:
+                return table
         assert self.read_data is not None
         data, shown, _ = self.read_data(written, loc)
         return tables.read_table(data, shown, mapping)

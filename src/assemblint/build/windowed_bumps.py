@@ -1,5 +1,6 @@
-"""3DBlox bumps read by window (`--tiles`, model/windowed.py): a region's bump map read for one
-tile, and a connection's masses numbered as the whole design numbers them.
+"""Bump maps read by window (`--tiles`, model/windowed.py): the rows of a map (a CSV table or a
+3DBlox region's `.bmap`) one tile takes, and a 3DBlox connection's masses numbered as the whole
+design numbers them.
 
 Read whole, a region's bumps are its bump map's rows, placed (importing/threedblox.py), and a
 connection's masses are its top region's bumps that coincide with one of the bottom region's, in
@@ -13,6 +14,10 @@ report: the first pass only measures the halo.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -30,48 +35,76 @@ SAME_PLACE = 1e-6  # µm: two bumps closer than this are at the same place (a da
 class WindowedBumps(BuildState):
     """3DBlox regions and connections of a build for one window of `--tiles`."""
 
+    def _rows_in_window(
+        self,
+        key: str,
+        what: str,
+        opened: Callable[[], tuple[Path, str]],
+        split: Callable[..., list[Table]],
+        no_rows: Callable[[str | None, int], Table],
+    ) -> Table | None:
+        """The rows of bump map `key` (`die.b`) a window of `--tiles` takes, CSV table or `.bmap`
+        alike: from the split tasks' parts (`Fed`), sorted into a split task's tiles (`Splitter`:
+        no row kept), or read in blocks; None where it must be read whole (no window, `what` read
+        inside a placed cell, or a file the blocks cannot read: the run is told why).
+        `split(file, shown, bin_of, bins, share)` sorts the rows by their placed positions."""
+        from assemblint.importing import tables  # here: only designs with bump maps pay for it
+
+        windowed = self.windowed
+        if windowed is None:
+            return None
+        window = windowed.window
+        if self.placing:
+            windowed.refuse(f"{what} is read inside a placed cell")
+            return None
+        shown = key
+        try:
+            if isinstance(window, Fed) and key in window.parts:  # the split tasks read it
+                parts = [t for share in window.parts[key] for t in share]  # every range's rows in the window
+                named = bool(parts) and parts[0].net_codes is not None
+                return tables.joined_rows(parts, window.labels if named else None, window.holds)
+            if isinstance(window, Splitter):  # a split task: this map into its tiles' parts, or no row
+                if key != window.key:
+                    return no_rows(None, 0)
+                file, shown = opened()
+                windowed.parts = split(file, shown, window.bin_of, window.bins, window.share)
+                return no_rows(shown, (windowed.parts[0].total or 0) if windowed.parts else 0)
+            file, shown = opened()
+            windowed.sizes[key] = file.stat().st_size
+
+            def keep(px: np.ndarray, py: np.ndarray) -> np.ndarray:
+                windowed.extend(px, py)  # every row, kept or not
+                return np.where(window.holds(px, py), 0, -1)
+
+            return split(file, shown, keep, 1, None)[0]
+        except tables.NotStreamed as why:
+            windowed.refuse(f"{shown} cannot be read in blocks ({why})")
+            return None
+
     def _bumps_by_window(
         self, element: Element, pads: ImportedPads
     ) -> tuple[ImportedPads, tuple[np.ndarray, int] | None]:
-        """The region's bumps the window takes (all of them if the window cannot read the map in
-        blocks, which the run is told), and each one's row in the map and the map's rows (None:
-        read whole)."""
-        from assemblint.importing import bmap, tables  # here: only designs with 3DBlox pay for it
+        """The region's bumps the window takes (all of them where it must be read whole), and
+        each one's row in the map and the map's rows (None: read whole)."""
+        from assemblint.importing import bmap, tables
 
         source = pads.source
         assert source is not None
-        windowed = self.windowed
-        key = f"{element.name}.{pads.name}"
-        table: Table | None = None
-        try:
-            if windowed is None or self.placing:
-                if windowed is not None:
-                    windowed.refuse("a 3DBlox design is imported inside a placed cell")
-            elif isinstance(windowed.window, Fed) and key in windowed.window.parts:  # the split tasks read it
-                fed = windowed.window
-                parts = [t for share in fed.parts[key] for t in share]
-                table = tables.joined_rows(parts, fed.labels, fed.holds)
-            elif isinstance(windowed.window, Splitter):  # a split task: this map into its tiles' parts, or no row
-                splitter = windowed.window
-                total = 0
-                if key == splitter.key:
-                    windowed.parts = bmap.split_bumps(
-                        source.file, source.shown, splitter.bin_of, splitter.bins, source.place, splitter.share
-                    )
-                    total = (windowed.parts[0].total or 0) if windowed.parts else 0
-                table = tables.no_rows(source.shown, [(r, r, pads.loc) for r in bmap.COLUMNS], total)
-            else:
-                windowed.sizes[key] = source.file.stat().st_size
-                held = windowed.window
+        place = source.place
 
-                def keep(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-                    windowed.extend(x, y)
-                    return np.where(held.holds(x, y), 0, -1)
+        def split(file: Path, shown: str, bin_of: Any, bins: int, share: Any) -> list[Table]:
+            return bmap.split_bumps(file, shown, bin_of, bins, place, share)
 
-                table = bmap.split_bumps(source.file, source.shown, keep, 1, source.place)[0]
-        except tables.NotStreamed as why:
-            assert windowed is not None
-            windowed.refuse(f"{source.shown} cannot be read in blocks ({why})")
+        def no_rows(shown: str | None, total: int) -> Table:
+            return tables.no_rows(shown or source.shown, [(r, r, pads.loc) for r in bmap.COLUMNS], total)
+
+        table = self._rows_in_window(
+            f"{element.name}.{pads.name}",
+            "a 3DBlox design",
+            lambda: (source.file, source.shown),
+            split,
+            no_rows,
+        )
         if table is None:
             return self._bumps_whole(pads, source), None
         x, y = (table.numbers["px"], table.numbers["py"]) if "px" in table.numbers else (np.zeros(0), np.zeros(0))
