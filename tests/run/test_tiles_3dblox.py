@@ -245,3 +245,33 @@ def test_a_design_naming_a_connections_masses_by_index_is_built_whole(
         "design.assy is built whole in this process: it names masses joined to bump-map pads by index\n"
     )
     assert tiled[1]["json"] == single[1]["json"]
+
+
+@pytest.mark.parametrize("size", ["40 um", "70 um"])
+def test_duplicated_bumps_pair_in_tiles_as_in_one_process(size: str, tmp_path: Path, passes: list[int], capsys) -> None:  # noqa: F811
+    # every bump of the base twice, at the very same place, the copy on a net of its own and the
+    # lines shuffled: each die bump coincides with both, and the one of lower row in the base map
+    # is its partner (build/coincide.py), in a tile as in the whole design; which one it is
+    # decides the nets the masses short
+    path = stack(tmp_path)
+    lines = (tmp_path / "base.bmap").read_text().splitlines()
+    copies = [line.replace("\tUBUMP", "x\tUBUMP").replace(" S", " X").replace(" VSS", " XSS") for line in lines]
+    order = np.random.default_rng(11).permutation(len(lines) * 2)
+    both = lines + copies
+    (tmp_path / "base.bmap").write_text("\n".join(both[k] for k in order) + "\n")
+    single = outputs(tmp_path, "single", [str(path)], OTHERS, capsys)
+    tiled = outputs(tmp_path, "tiled", [str(path)], [*OTHERS, *SYNC, "--tiles", size], capsys)
+    assert "built whole" not in tiled[2]
+    for fmt in FORMATS:
+        assert tiled[1][fmt] == single[1][fmt], fmt
+    assembly = assemblint.load(path)
+    (group,) = assembly.mass_groups
+    base = next(a for a in assembly.pad_arrays if a.element.name == "base")
+    rows = np.asarray(group.pads_b) - base.start
+    # each partner is the first of the two copies in the shuffled map
+    first_of = {}
+    for row, k in enumerate(order):
+        first_of.setdefault(k % len(lines), row)
+    die = next(a for a in assembly.pad_arrays if a.element.name == "die")
+    assert len(rows) == 31 and all(row == first_of[k % len(lines)] for row, k in zip(rows, order[rows], strict=True))
+    assert die.count == 36

@@ -6,9 +6,16 @@ grid cell (of the tolerance's size) is looked up among the other set's cells, an
 cell holds exactly one point, within a thousandth of the tolerance, and not near its cell's edge,
 has that point as its nearest (no other point can be closer). A k-d tree answers for the rest only:
 a million coinciding pairs cost a sort, not a tree of a million points.
+
+Where several points of B are equally near (two bumps at the very same place, a point midway
+between two), the one of least index is the nearest: the answer depends on the points alone, not
+on the tree's shape, so a window of the design (`--tiles`, which holds B's points in B's order)
+pairs exactly as the whole design does.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -44,10 +51,30 @@ def nearest(
         from scipy.spatial import cKDTree  # imported here: scipy costs ~0.3 s to import
 
         tree = cKDTree(np.column_stack([bx, by]), balanced_tree=False, compact_nodes=False)
-        found = tree.query(np.column_stack([ax[rest], ay[rest]]), workers=-1)
-        distance[rest] = np.asarray(found[0], dtype=float)
-        index[rest] = np.asarray(found[1], dtype=np.int64)
+        found = tree.query(np.column_stack([ax[rest], ay[rest]]), k=min(2, len(bx)), workers=-1)
+        near, which = np.asarray(found[0], dtype=float), np.asarray(found[1], dtype=np.int64)
+        if near.ndim == 1:  # one point of B: no tie
+            near, which = near[:, None], which[:, None]
+        distance[rest], index[rest] = near[:, 0], which[:, 0]
+        tied = rest[near[:, -1] == near[:, 0]] if near.shape[1] > 1 else rest[:0]
+        index[tied] = _least_of_nearest(tree, np.column_stack([ax[tied], ay[tied]]), len(bx))
     return distance, index
+
+
+def _least_of_nearest(tree: Any, points: np.ndarray, count: int) -> np.ndarray:
+    """For points with two or more nearest (rare: duplicated pads), the least index among all of
+    them: more neighbours asked for (4, 16, …) only while every one asked is as near as the first."""
+    least = np.zeros(len(points), dtype=np.int64)
+    todo = np.arange(len(points))
+    k = 4
+    while len(todo):
+        found = tree.query(points[todo], k=min(k, count), workers=-1)
+        near, which = np.asarray(found[0], dtype=float), np.asarray(found[1], dtype=np.int64)
+        tied = near == near[:, :1]
+        least[todo] = np.where(tied, which, count).min(axis=1)
+        todo = todo[tied[:, -1]] if k < count else todo[:0]
+        k *= 4
+    return least
 
 
 def _cell_keys(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
