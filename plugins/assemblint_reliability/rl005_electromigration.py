@@ -194,36 +194,62 @@ def _over(
 
 @dataclass
 class _Part:
-    """A tile's masses that carry a current, in its core (the whole design's ids): how many of them
-    lie on each net with a current (a net's current is shared over all its masses, anywhere); those
-    whose pads have no size; the others in classes of equal current density (their group, their nets
-    with a current (-1, -1 for a mass of its own current), the smaller pad's area), each with its
-    masses and the pad of its first."""
+    """A tile's masses over the limit, in its core (the whole design's ids), once every net's current
+    is shared over all its masses (`ctx.shared`: the first pass); and those that carry a current
+    through pads of no size. The masses over the limit come in classes of equal current density
+    (their group, their nets with a current, the smaller pad's area), each with its figures, its
+    masses and the pad of its first: a tile sends what its findings tell, not every mass."""
 
-    per_net: np.ndarray
     unknown: np.ndarray
-    group: np.ndarray  # per class
-    on: np.ndarray  # per class: (net by the first pad, by the second)
-    smaller: np.ndarray
-    first: np.ndarray  # per class: its least mass id
-    through: np.ndarray  # per class: the smaller pad of that mass (the whole design's pad id)
+    figures: np.ndarray  # per class: current (A), the smaller pad's area (µm²), current density (A/cm²)
+    through: np.ndarray  # per class: the smaller pad of its first mass (the whole design's pad id)
     masses: np.ndarray  # every class's mass ids, class after class
-    offsets: np.ndarray  # class k's are masses[offsets[k]:offsets[k + 1]]
+    offsets: np.ndarray  # class k's masses: masses[offsets[k]:offsets[k + 1]]
+
+
+def _core_nets(ctx: RuleContext) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """A tile's core masses and their nets with a current (by the first pad, by the second), and how
+    many of its core masses lie on each such net (None: the design is not checked)."""
+    if not _checked(ctx):
+        return None
+    pad_net, amps = current_nets(ctx.assembly)
+    on_a, on_b = mass_nets(ctx.assembly, pad_net)
+    core = np.flatnonzero(ctx.tile.mass_core)
+    pairs = np.unique(np.concatenate([np.stack([core, on_a[core]], 1), np.stack([core, on_b[core]], 1)]), axis=0)
+    pairs = pairs[pairs[:, 1] >= 0]
+    return core, on_a, on_b, np.bincount(pairs[:, 1], minlength=len(amps))
+
+
+def _count_per_net(ctx: RuleContext) -> np.ndarray | None:
+    """The first pass on a tile: how many of its core masses lie on each net with a current."""
+    found = _core_nets(ctx)
+    return None if found is None else found[3]
+
+
+def _share(ctx: RuleContext, counts: list[np.ndarray | None]) -> np.ndarray | None:
+    """Once, in the run: each net's current over all of its masses, the tiles' counts added."""
+    if not _checked(ctx):
+        return None
+    amps = net_currents(ctx.assembly)
+    per_net = np.zeros(len(amps), dtype=np.int64)
+    for count in counts:  # None: a tile without masses
+        if count is None:
+            continue
+        if len(count) != len(amps):
+            raise ValueError(f"a tile counts {len(count)} nets with a current, the design has {len(amps)}")
+        per_net += count
+    return amps / np.maximum(per_net, 1)
 
 
 def _tile_part(ctx: RuleContext) -> _Part | None:
-    """On a tile (`--tiles`): `_Part` of the masses in its core."""
-    if not _checked(ctx):
+    """On a tile (`--tiles`): `_Part` of the masses in its core, each net's share read from `ctx.shared`."""
+    found = _core_nets(ctx)
+    if found is None:
         return None
-    assembly, tile = ctx.assembly, ctx.tile
+    core, on_a, on_b, _ = found
+    each = ctx.shared
+    own = own_currents(ctx.assembly)
     group_of = ctx.netlist.mass_group
-    pad_net, amps = current_nets(assembly)
-    on_a, on_b = mass_nets(assembly, pad_net)
-    own = own_currents(assembly)
-    core = np.flatnonzero(tile.mass_core)
-    pairs = np.unique(np.concatenate([np.stack([core, on_a[core]], 1), np.stack([core, on_b[core]], 1)]), axis=0)
-    pairs = pairs[pairs[:, 1] >= 0]
-    per_net = np.bincount(pairs[:, 1], minlength=len(amps))
     own_core = own[core]
     carrying = (~np.isnan(own_core) & (own_core > 0)) | (np.isnan(own_core) & ((on_a[core] >= 0) | (on_b[core] >= 0)))
     core = core[carrying]
@@ -232,73 +258,59 @@ def _tile_part(ctx: RuleContext) -> _Part | None:
     known = core[~unknown]
     by_own = ~np.isnan(own[known])
     nets_a, nets_b = np.where(by_own, -1, on_a[known]), np.where(by_own, -1, on_b[known])
+    shared = (
+        np.fmax(
+            np.where(nets_a >= 0, each[np.maximum(nets_a, 0)], np.nan),
+            np.where(nets_b >= 0, each[np.maximum(nets_b, 0)], np.nan),
+        )
+        if len(each)
+        else np.full(len(known), np.nan)
+    )
+    current = np.where(by_own, own[known], shared)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        density = current / (smaller[known] * UM2_TO_CM2)
+    over = ~np.isnan(density) & exceeds(np.nan_to_num(density), ctx.params["max_current_density"])
+    known, nets_a, nets_b = known[over], nets_a[over], nets_b[over]
+    current, density = current[over], density[over]
     rows = np.column_stack([group_of[known], nets_a, nets_b, smaller[known].view(np.int64)])
     _, first_row, kind = np.unique(rows, axis=0, return_index=True, return_inverse=True)
     kind = kind.reshape(-1)
     order = np.argsort(kind, kind="stable")  # within a class, in id order: its first is the least
     first = known[first_row]
     return _Part(
-        per_net,
-        tile.mass_global[core[unknown]],
-        group_of[first],
-        np.column_stack([nets_a[first_row], nets_b[first_row]]),
-        smaller[first],
-        tile.mass_global[first],
-        tile.pad_global[through[first]],
-        tile.mass_global[known[order]],
+        ctx.tile.mass_global[core[unknown]],
+        np.column_stack([current[first_row], smaller[first], density[first_row]]),
+        ctx.tile.pad_global[through[first]],
+        ctx.tile.mass_global[known[order]],
         np.concatenate([[0], np.cumsum(np.bincount(kind, minlength=len(first)))]).astype(np.int64),
     )
 
 
 def _reduce(ctx: RuleContext, parts: list[_Part | None]) -> Iterator[Finding]:
-    """On `--tiles`: each net's masses counted over the tiles, so its current shared over all of
-    them; each class's current density from it; the masses over the limit by declaration, with the
-    worst (the highest density, the least id), as one process finds them."""
+    """On `--tiles`: the masses over the limit by declaration, with the worst (the highest density,
+    the least id), as one process finds them; those of unsized pads per declaration."""
     if not _checked(ctx):
         return
-    limit = ctx.params["max_current_density"]
     mine = [p for p in parts if p is not None]
-    amps = net_currents(ctx.assembly)
-    per_net = np.zeros(len(amps), dtype=np.int64)
-    for part in mine:
-        if len(part.per_net) != len(amps):
-            raise ValueError(f"a tile counts {len(part.per_net)} nets with a current, the design has {len(amps)}")
-        per_net += part.per_net
-    each = amps / np.maximum(per_net, 1)
     yield from _unknown(ctx, np.unique(np.concatenate([p.unknown for p in mine] or [np.zeros(0, np.int64)])))
-    groups = ctx.assembly.mass_groups
-    own = np.array([np.nan if g.current is None else g.current for g in groups], dtype=float)
-    over_ids: list[np.ndarray] = []
+    over_ids = [p.masses for p in mine]
     over_class: list[np.ndarray] = []
-    figures: list[tuple[float, float, float]] = []
-    pads: list[int] = []
+    figures: list[np.ndarray] = []
+    pads: list[np.ndarray] = []
+    classes = 0
     for part in mine:
-        on = part.on
-        shared = (
-            np.fmax(
-                np.where(on[:, 0] >= 0, each[np.maximum(on[:, 0], 0)], np.nan),
-                np.where(on[:, 1] >= 0, each[np.maximum(on[:, 1], 0)], np.nan),
-            )
-            if len(each)
-            else np.full(len(on), np.nan)
-        )
-        current = np.where(np.isnan(own[part.group]), shared, own[part.group])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            density = current / (part.smaller * UM2_TO_CM2)
-        over = ~np.isnan(density) & exceeds(np.nan_to_num(density), limit)
-        for k in np.flatnonzero(over).tolist():
-            ids = part.masses[part.offsets[k] : part.offsets[k + 1]]
-            over_ids.append(ids)
-            over_class.append(np.full(len(ids), len(figures)))
-            figures.append((float(current[k]), float(part.smaller[k]), float(density[k])))
-            pads.append(int(part.through[k]))
-    if not over_ids:
+        over_class.append(classes + np.repeat(np.arange(len(part.through)), np.diff(part.offsets)))
+        figures.append(part.figures)
+        pads.append(part.through)
+        classes += len(part.through)
+    if not classes:
         return
     ids = np.concatenate(over_ids)
     order = np.argsort(ids, kind="stable")
     ids, of = ids[order], np.concatenate(over_class)[order]
-    density_of = np.array([f[2] for f in figures])[of]
-    tl, names = ctx.timeline, _pad_namer(ctx.assembly)
+    figure, pad = np.concatenate(figures), np.concatenate(pads)
+    density_of = figure[of, 2]
+    tl, names, groups = ctx.timeline, _pad_namer(ctx.assembly), ctx.assembly.mass_groups
     for masses in tl.declarations(tl.selections(ids)):
         chosen = np.concatenate([selection_ids(s) for s in masses])
         at = np.searchsorted(ids, chosen)
@@ -306,10 +318,11 @@ def _reduce(ctx: RuleContext, parts: list[_Part | None]) -> Iterator[Finding]:
         worst = int(ids[worst_at])
         group = groups[int(ctx.netlist.mass_group[worst])]
         k = int(of[worst_at])
-        yield _over(ctx, masses, worst, group, figures[k], names(pads[k]))
+        amps, area, density = (float(v) for v in figure[k])
+        yield _over(ctx, masses, worst, group, (amps, area, density), names(int(pad[k])))
 
 
-electromigration.tiles = Reduction(part=_tile_part, reduce=_reduce)
+electromigration.tiles = Reduction(part=_tile_part, reduce=_reduce, prepare=_count_per_net, combine=_share)
 
 
 def _pad_namer(assembly: Assembly) -> Callable[[int], str]:

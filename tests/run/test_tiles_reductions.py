@@ -8,12 +8,15 @@ stand-in)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
+import assemblint
 from assemblint.run import tiles
 
 from .test_parallel import FORMATS
@@ -313,3 +316,33 @@ def test_net_rules_on_a_bump_maps_nets_read_by_window(tmp_path: Path, passes: li
         ("IN002", "net VSS is split into 9 separate groups"),
         ("IN002", "net VDD is split into 9 separate groups"),
     ]
+
+
+def test_a_tile_sends_only_the_masses_over_the_current_limit(tmp_path: Path, monkeypatch, capsys) -> None:
+    # RL005 in two passes: the tiles count each net's masses first, so each tile then knows the
+    # share and sends only the masses over the limit (m[0:30], m[50:60]) and those of unsized pads
+    # (ns), never vss's 30 under it
+    from assemblint_reliability import rl005_electromigration as rl005
+
+    sent: list[np.ndarray] = []
+    part = rl005._tile_part
+
+    def recorded(ctx: Any) -> Any:
+        found = part(ctx)
+        if found is not None:
+            sent.extend([found.masses, found.unknown])
+        return found
+
+    monkeypatch.setattr(
+        rl005.electromigration, "tiles", dataclasses.replace(rl005.electromigration.tiles, part=recorded)
+    )
+    same_as_one_process(tmp_path, CURRENTS, "RL005", ["150 um"], capsys)
+    assert sent, "no tile ran RL005's part"
+    ids = np.sort(np.concatenate(sent))
+    assessed = assemblint.load(tmp_path / "design.assy")
+    names = {g.name: g for g in assessed.mass_groups}
+    m, own, ns = names["m"], names["own"], names["ns"]
+    expected = np.concatenate(
+        [m.start + np.arange(30), m.start + np.arange(50, 60), own.start + np.arange(4), ns.start + np.arange(4)]
+    )
+    assert ids.tolist() == np.sort(expected).tolist()
