@@ -48,9 +48,15 @@ def net_groups(ctx: RuleContext) -> list[tuple[str, int, str]]:
     out = []
     for group in ctx.assembly.net_groups:
         labels = group.labels
-        digest = "" if labels is None else hashlib.sha256("\n".join(labels).encode("utf-8")).hexdigest()
+        digest = "" if labels is None else names_digest(labels)
         out.append((group.name, group.count, digest))
     return out
+
+
+def names_digest(names: Any) -> str:
+    """sha256 of the names, one a line: a bump map's (pyarrow's `Strings`) without a `str` per name."""
+    digest = getattr(names, "digest", None)
+    return digest() if digest is not None else hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
 
 
 def whole_nets(ctx: RuleContext, told: list[list[tuple[str, int, str]]]) -> None:

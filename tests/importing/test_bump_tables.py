@@ -376,3 +376,24 @@ def test_a_table_is_an_input_of_the_run(tmp_path: Path, capsys, monkeypatch) -> 
     assert hashlib.sha256(data).hexdigest() in {sha for _, sha in report.inputs}
     assert cli.main(["check", "t.assy", "--format", "json", "-o", "bumps.csv"]) == 2
     assert (tmp_path / "bumps.csv").read_bytes() == data
+
+
+def test_a_columns_names_digest_is_that_of_the_names_joined_by_line_ends() -> None:
+    # the digest the node rules compare between tiles (plugins/assemblint_insulation/_tiles.py),
+    # made by pyarrow a block at a time: the same as for a list of `str`, past a block's end, from
+    # a slice of a column and for one name or none
+    import hashlib
+
+    import pyarrow as pa
+
+    from assemblint.importing.tables import Strings
+
+    names = [f"N{i}é" for i in range(70_001)]
+
+    def digest(listed: list[str]) -> str:
+        return hashlib.sha256("\n".join(listed).encode("utf-8")).hexdigest()
+
+    assert Strings(pa.array(names)).digest() == digest(names)
+    assert Strings(pa.array(names).slice(3, 65_537)).digest() == digest(names[3:65_540])
+    assert Strings(pa.array(["VDD"])).digest() == digest(["VDD"])
+    assert Strings(pa.array([], pa.string())).digest() == digest([])

@@ -13,6 +13,7 @@ uses), quotes around a field that holds the separator, a line end or a quote (wr
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 import re
@@ -460,6 +461,23 @@ class Strings(Sequence[str]):
     def take(self, index: Any) -> Strings:
         """The names at `index` (a tile's pads, model/tiles.py), still in pyarrow's memory."""
         return Strings(self.array.take(index))
+
+    def digest(self) -> str:
+        """sha256 of the names joined by line ends (`"\\n".join(names)`, as for a list of them),
+        joined by pyarrow a block at a time: no `str` per name. Kept once made: the array does not change."""
+        found = getattr(self, "_digest", None)
+        if found is None:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            hashed = hashlib.sha256()
+            block = 1 << 16
+            for start in range(0, len(self.array), block):
+                chunk = self.array.slice(start, block)
+                joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(chunk)], pa.int32()), chunk), "\n")
+                hashed.update((b"\n" if start else b"") + joined[0].as_buffer().to_pybytes())
+            found = self._digest = hashed.hexdigest()
+        return found
 
     def index_of(self, name: str) -> int:
         """Where `name` is (-1 when it is not there), without a loop over the names."""
