@@ -10,7 +10,7 @@ import numpy as np
 from assemblint import Finding, Reduction, RuleContext, Severity, rule
 
 from ._examples import NETS, STRAIGHT, design
-from ._geometry import stable_order
+from ._geometry import distinct_pairs, stable_order
 from ._nets import Pins, declared, runs
 from ._tiles import concat, core_pins, edges, net_groups, node_ids, shortest_path, whole_nets
 
@@ -125,7 +125,8 @@ def _shorted_by_kind(pins: Pins, pairs: np.ndarray) -> list[tuple[tuple[int, ...
     which = which.reshape(-1)
     of_pair = np.full(len(pairs), -1, dtype=np.int64)  # each pair's node's kind (-1: not shorted)
     of_pair[np.repeat(start[shorted], count) + _offsets(count)] = np.repeat(which, count)
-    by_kind = np.unique(np.column_stack([of_pair, pairs[:, 1]])[of_pair >= 0], axis=0)  # (kind, net), once
+    shown = of_pair >= 0
+    by_kind = distinct_pairs(of_pair[shown], pairs[shown, 1])  # (kind, net), once
     net_runs = np.searchsorted(by_kind[:, 0], np.arange(len(kinds) + 1))
     node_order = np.argsort(which, kind="stable")
     node_runs = np.searchsorted(which[node_order], np.arange(len(kinds) + 1))
@@ -152,7 +153,7 @@ def _tile_part(ctx: RuleContext) -> dict[str, Any]:
     # the nodes that lie whole here: their (node, net) pairs, once each, by node then net
     kinds = []
     chosen = band.copy()
-    for kind, nodes, nets in _shorted_by_kind(pins, np.unique(np.column_stack([node[alone], net[alone]]), axis=0)):
+    for kind, nodes, nets in _shorted_by_kind(pins, distinct_pairs(node[alone], net[alone])):
         first = nodes[np.argmin(keys[nodes])]
         chosen[first] = True
         kinds.append((kind, int(keys[first]), len(nodes), nets))
@@ -184,7 +185,7 @@ def _reduce(ctx: RuleContext, parts: list[dict[str, Any]]) -> Iterator[Finding]:
             seen[2].append(nets)
     alone = np.array(sorted({first for part in parts for _, first, _, _ in part["kinds"]}), dtype=np.int64)
     reaching = ~np.isin(key, alone)  # the pins of the nodes that reach past a tile
-    for kind, nodes, nets in _shorted_by_kind(pins, np.unique(np.column_stack([key, net])[reaching], axis=0)):
+    for kind, nodes, nets in _shorted_by_kind(pins, distinct_pairs(key[reaching], net[reaching])):
         seen = kinds.setdefault(kind, [int(nodes.min()), 0, []])
         seen[0], seen[1] = min(seen[0], int(nodes.min())), seen[1] + len(nodes)
         seen[2].append(nets)

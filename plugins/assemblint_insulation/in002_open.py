@@ -10,7 +10,7 @@ import numpy as np
 from assemblint import Finding, Reduction, RuleContext, Severity, rule
 
 from ._examples import NETS, STRAIGHT, design
-from ._geometry import distinct, stable_order
+from ._geometry import distinct, distinct_pairs, stable_order
 from ._nets import Pins, declared, pad_names
 from ._tiles import concat, core_pins, net_groups, whole_nets
 
@@ -122,7 +122,7 @@ def _reduce(ctx: RuleContext, parts: list[dict[str, Any]]) -> Iterator[Finding]:
     pin_net, pin_key = net[pin_group], key[pin_group]
     order = np.lexsort((pad, pin_key, pin_net))
     pad, pin_net, pin_key = pad[order], pin_net[order], pin_key[order]
-    nodes = np.unique(np.column_stack([net, key]), axis=0)  # every (net, node), once, by net then key
+    nodes = distinct_pairs(net, key)  # every (net, node), once, by net then key
     total = np.bincount(nodes[:, 0], minlength=pins.net_count)
     np.add.at(total, concat(parts, "extra_net"), concat(parts, "extra"))
     for open_net in np.flatnonzero(total > 1).tolist():
