@@ -273,6 +273,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--source", choices=("csv", "3dblox"), default="csv", help="the bump maps' format (default csv)"
     )
+    parser.add_argument(
+        "--select",
+        default="IN003",
+        help="the rules checked (default IN003); `all`: every rule that runs on tiles (the example plugins' "
+        "AL, RH and TPL, which run on the whole design only, ignored)",
+    )
     parser.add_argument("--write", metavar="FOLDER", help=argparse.SUPPRESS)  # the design, made in a child
     args = parser.parse_args(argv)
     if args.write:
@@ -283,11 +289,14 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         if not written_by_child("benchmarks.bench_tiles", tmp, args.bumps, ("--source", args.source)):
             return 1
-        check = [sys.executable, "-m", "assemblint", "check", "design.assy", "--format", "json", "--select", "IN003"]
+        chosen = ["--ignore", "AL,RH,TPL"] if args.select == "all" else ["--select", args.select]
+        check = [sys.executable, "-m", "assemblint", "check", "design.assy", "--format", "json", *chosen]
         joined = "joined by position" if args.source == "csv" else "joined by a 3DBlox Connection"
         print(
             f"two dies of {args.bumps:,} bumps from {'CSV' if args.source == 'csv' else '3DBlox'}, {joined} "
-            f"({args.bumps:,} masses of 30 µm at a 40 µm pitch), rule IN003 only, best of {args.rounds}; "
+            f"({args.bumps:,} masses of 30 µm at a 40 µm pitch), "
+            f"{'every rule that runs on tiles' if args.select == 'all' else 'rules ' + args.select}, "
+            f"best of {args.rounds}; "
             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
         )
         print(
