@@ -35,7 +35,7 @@ from assemblint.report.formats.escaping import for_log
 from assemblint.report.formats.registry import rendered
 from assemblint.report.report import FAIL_ON, Report
 from assemblint.rule_docs import example_findings, explain_text, reference_markdown
-from assemblint.run import config, parallel, tiles
+from assemblint.run import config, parallel, tile_plan, tiles
 from assemblint.run.config import ConfigError
 from assemblint.run.outputs import OverwritesInput, named_inputs, read_inputs, refuse_overwrite
 from assemblint.run.progress import for_terminal
@@ -220,7 +220,7 @@ def _parallel_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--tiles",
         metavar="SIZE",
-        type=_argument(tiles.tile_option),
+        type=_argument(tile_plan.tile_option),
         help="with --executor dask: check a design as square tiles of SIZE (`5 mm`, `auto`; docs/tiles.md)",
     )
     parser.add_argument(
@@ -410,7 +410,7 @@ def cmd_check(args: argparse.Namespace, host: PluginHost) -> int:
         raise UsageError("--scheduler names a Dask scheduler: give it with --executor dask")
     try:
         tiles.configure(options, args.tiles, args.worker_memory)
-    except tiles.TilesError as error:
+    except tile_plan.TilesError as error:
         raise UsageError(str(error)) from None
     # formats that draw the designs need them here, so files are then checked in this process
     options.keep_designs = not all(

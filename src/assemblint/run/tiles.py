@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assemblint.base.diagnostics import LanguageError
-from assemblint.base.units import UnitError, parse_quantity_text
 from assemblint.build.loader import load as load_design
 from assemblint.checking.budgets import Budget
 from assemblint.checking.engine import matches
@@ -57,6 +56,7 @@ from assemblint.run.parallel import (
     settings_of,
 )
 from assemblint.run.pipeline import CheckOptions, DesignResult
+from assemblint.run.tile_plan import TilesError, auto_objects, grid, near, plan, worker_memory
 
 if TYPE_CHECKING:
     from assemblint.checking.rules import Rule
@@ -64,33 +64,7 @@ if TYPE_CHECKING:
     from assemblint.plugins.host import PluginHost
     from assemblint.report.report import Report
 
-AUTO_OBJECTS = 500_000  # `--tiles auto`: tiles of about this many pads each
 SPLIT_BYTES = 64 << 20  # a bump map is split by tasks of this many bytes of rows each
-
-
-class TilesError(Exception):
-    """A `--tiles` value that is not a length or `auto`: exit 2."""
-
-
-def tile_size(text: str) -> float | None:
-    """`--tiles`: a length in µm, or None for `auto` (raises TilesError)."""
-    if text.strip() == "auto":
-        return None
-    try:
-        size = parse_quantity_text(text, "length")
-    except UnitError as error:
-        raise TilesError(f"--tiles must be a length (`5 mm`) or `auto`, not {text!r}: {error}") from None
-    if not size > 0:
-        raise TilesError(f"--tiles must be a length greater than 0, not {text!r}")
-    return size
-
-
-def tile_option(text: str) -> tuple[float | None]:
-    """`--tiles SIZE` as argparse reads it: a one-element tuple (None in it is `auto`, not unset)."""
-    try:
-        return (tile_size(text),)
-    except TilesError as error:
-        raise ValueError(str(error)) from None
 
 
 def configure(options: CheckOptions, tiles: tuple[float | None] | None, worker_memory: int | None) -> None:
@@ -115,42 +89,6 @@ def halo_of(rules: list[Rule], settings_of: Any, assembly: Assembly) -> float:
         if settings is not None and settings.enabled:
             reach = max(reach, float(rule.reach(settings.params, assembly)))
     return reach
-
-
-def grid(extent: tuple[float, float, float, float, int], size: float | None) -> tuple[list[float], list[float]]:
-    """The tiles' borders over the design's pads (`_extent`: x0, y0, x1, y1, count), x and y, the
-    outer ones at infinity, so every object lies in exactly one core."""
-    x0, y0, x1, y1, count = extent
-    if count == 0 or not x0 <= x1:
-        return [-math.inf, math.inf], [-math.inf, math.inf]
-    if size is None:
-        tiles = max(1, math.ceil(count / AUTO_OBJECTS))
-        size = max(x1 - x0, y1 - y0, 1.0) / max(1, math.floor(math.sqrt(tiles)))
-    nx = max(1, math.ceil((x1 - x0) / size + 1e-9))
-    ny = max(1, math.ceil((y1 - y0) / size + 1e-9))
-    if (x1 - x0) / size == nx and nx > 0:
-        nx += 1
-    if (y1 - y0) / size == ny and ny > 0:
-        ny += 1
-    xs = [x0 + i * size for i in range(nx + 1)]
-    ys = [y0 + j * size for j in range(ny + 1)]
-    xs[0], xs[-1], ys[0], ys[-1] = -math.inf, math.inf, -math.inf, math.inf
-    return xs, ys
-
-
-def plan(extent: tuple[float, float, float, float, int], size: float | None, halo: float) -> list[Window]:
-    """The tiles' windows: row by row from the lowest x and y, each core grown by `halo`."""
-    xs, ys = grid(extent, size)
-    return [Window(xs[i], ys[j], xs[i + 1], ys[j + 1], halo) for j in range(len(ys) - 1) for i in range(len(xs) - 1)]
-
-
-def near(xs: list[float], ys: list[float], window: Window) -> list[int]:
-    """The tiles whose cores meet `window` (its core grown by its halo): whose rows it may hold."""
-    h = window.halo
-    x, y = np.asarray(xs), np.asarray(ys)
-    cols = np.flatnonzero((x[:-1] <= window.x1 + h) & (x[1:] > window.x0 - h))
-    rows = np.flatnonzero((y[:-1] <= window.y1 + h) & (y[1:] > window.y0 - h))
-    return [int(j * (len(xs) - 1) + i) for j in rows for i in cols]
 
 
 @dataclass
@@ -422,9 +360,12 @@ def _check_file(
     ranks = None
     if reason is None:  # the workers read their windows' rows; this process holds none
         windowed = whole.windowed
-        fed_of = _split(whole, unit, grid(_extent(whole), size), computer)
+        most = auto_objects(computer[3], _extent(whole)[4])
+        fed_of = _split(whole, unit, grid(_extent(whole), size, most), computer)
         provisional = max(windowed.tolerance, 1.0)
-        zero = [TileJob(unit, w, i, whole.pad_count) for i, w in enumerate(plan(_extent(whole), size, provisional))]
+        zero = [
+            TileJob(unit, w, i, whole.pad_count) for i, w in enumerate(plan(_extent(whole), size, provisional, most))
+        ]
         reaches = compute([dask.delayed(tile_reach, pure=False)(job, fed_of(job.window)) for job in zero])
         # an object within reach of the core is held with its links; and the masses of pads within
         # the tolerance of a window's edge are not built (build/masses.py)
@@ -446,7 +387,7 @@ def _check_file(
         if told:  # a design of bump maps that could have been read by window
             sys.stderr.write(f"assemblint: --tiles: {whole.path} is built whole in this process: {reason}\n")
         halo = halo_of(report.rules, _effective(deck), whole) + span(whole)  # what is in reach, and its links
-    windows = plan(_extent(whole), size, halo)
+    windows = plan(_extent(whole), size, halo, auto_objects(computer[3], _extent(whole)[4]))
     pads = whole.pad_count
     jobs = [TileJob(unit, window, i, pads, reason is None) for i, window in enumerate(windows)]
     try:
@@ -605,9 +546,10 @@ def _effective(deck: Any) -> Any:
     return settings_of
 
 
-def _computer(client: Any) -> tuple[Any, Any, Any]:
+def _computer(client: Any) -> tuple[Any, Any, Any, tuple[int, int] | None]:
     """(compute, persist, share) of lists of delayed tasks and of data: on the cluster (the data
-    scattered to the workers, never in a task's graph), or one by one in this process."""
+    scattered to the workers, never in a task's graph), or one by one in this process; and the
+    workers' memory (`worker_memory`), which `--tiles auto` fits its tiles in."""
     import dask
 
     if client is None:
@@ -615,11 +557,13 @@ def _computer(client: Any) -> tuple[Any, Any, Any]:
             lambda tasks: dask.compute(*tasks, scheduler="synchronous"),
             lambda tasks: list(dask.persist(*tasks, scheduler="synchronous")),
             lambda values: list(values),
+            None,
         )
     return (
         lambda tasks: _in_flight(client, tasks),
         lambda tasks: client.persist(tasks),
         lambda values: client.scatter(list(values)),
+        worker_memory(client),
     )
 
 
