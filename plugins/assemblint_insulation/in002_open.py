@@ -73,14 +73,35 @@ def _finding(ctx: RuleContext, pins: Pins, net: int, total: int, groups: list[np
     )
 
 
+def _nets_here(ctx: RuleContext) -> np.ndarray:
+    """The first pass on a tile (`--tiles`): the nets with a pin in its core."""
+    pins = Pins.of(ctx.assembly)
+    return distinct(pins.number[ctx.tile.pad_core[pins.pad]])
+
+
+def _spanning(ctx: RuleContext, here: list[np.ndarray]) -> np.ndarray:
+    """Once, in the run: the nets with pins in the cores of two tiles or more, a bit each. A tile
+    tells whether any other net is open by itself (its pins' nodes carry the whole design's keys)."""
+    count = np.zeros(Pins.names_of(ctx.assembly).net_count, dtype=np.int32)
+    for nets in here:
+        count[nets] += 1  # distinct within a tile
+    return np.packbits(count > 1)
+
+
 def _tile_part(ctx: RuleContext) -> dict[str, Any]:
-    """On a tile (`--tiles`): the nets' pins in the tile's core, by net and by node. Per net, the
-    tile's first `MOST_LISTED` nodes (by key, the whole design's order) with their pins, and the keys
-    of its other nodes that reach past the tile (`_tiles.py`); the others, which lie whole in the
-    tile, only counted: none of them is among the net's first `MOST_LISTED` in the design, and no
-    other tile holds a pin of them."""
-    _, keys, band, (pad, net, node) = core_pins(ctx)
+    """On a tile (`--tiles`): the open nets whose pins all lie in its core, told whole (their
+    first `MOST_LISTED` nodes with their pins, and how many); and the nets that span tiles by node,
+    for the run to unite: per net, the tile's first `MOST_LISTED` nodes (by key, the whole design's
+    order) with their pins, and the keys of its other nodes that reach past the tile (`_tiles.py`);
+    the others, which lie whole in the tile, only counted: none of them is among the net's first
+    `MOST_LISTED` in the design, and no other tile holds a pin of them. A net that is not open and
+    lies in one tile costs nothing."""
+    pins, keys, band, (pad, net, node) = core_pins(ctx)
+    spanning = np.unpackbits(ctx.shared, count=pins.net_count).astype(bool)
     tile = ctx.tile
+    local = ~spanning[net]
+    opened = _open_here(net[local], keys[node[local]], tile.pad_global[pad[local]])
+    pad, net, node = pad[~local], net[~local], node[~local]
     key = keys[node]
     order = np.lexsort((pad, key, net))
     pad, net, key, alone = pad[order], net[order], key[order], ~band[node[order]]
@@ -103,16 +124,36 @@ def _tile_part(ctx: RuleContext) -> dict[str, Any]:
         "pad": tile.pad_global[pad[with_pins]],
         "extra_net": extra_net,
         "extra": extra_count,
+        "open": opened,
     }
 
 
+def _open_here(net: np.ndarray, key: np.ndarray, pad: np.ndarray) -> list[tuple[int, int, list[np.ndarray]]]:
+    """The open nets among pins that are all of their nets' (global pad ids, their nodes' keys): each
+    as (net, how many nodes, its first `MOST_LISTED` nodes' pins), the nodes by key, pins by id."""
+    order = np.lexsort((pad, key, net))
+    net, key, pad = net[order], key[order], pad[order]
+    split = np.flatnonzero((key[1:] != key[:-1]) & (net[1:] == net[:-1])) + 1
+    out = []
+    for open_net in distinct(net[split]).tolist():
+        first, last = np.searchsorted(net, [open_net, open_net + 1])
+        keys = key[first:last]
+        start = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) + first
+        stop = np.append(start[1:], last)
+        groups = [pad[a:b] for a, b in zip(start[:MOST_LISTED].tolist(), stop[:MOST_LISTED].tolist(), strict=True)]
+        out.append((open_net, len(start), groups))
+    return out
+
+
 def _reduce(ctx: RuleContext, parts: list[dict[str, Any]]) -> Iterator[Finding]:
-    """On `--tiles`: each net's nodes, united over the tiles by key; an open net's first `MOST_LISTED`
-    nodes with every tile's pins of them."""
-    if not any(len(part["net"]) or len(part["extra_net"]) for part in parts):
+    """On `--tiles`: each spanning net's nodes, united over the tiles by key, and an open one's
+    first `MOST_LISTED` nodes with every tile's pins of them; with the nets the tiles found open by
+    themselves, in the order of the nets."""
+    if not any(len(part["net"]) or len(part["extra_net"]) or part["open"] for part in parts):
         return
     whole_nets(ctx, [part["nets"] for part in parts])
     pins = Pins.names_of(ctx.assembly)
+    found = [opened for part in parts for opened in part["open"]]
     net, key = concat(parts, "net"), concat(parts, "key")
     offsets = np.cumsum([0] + [len(part["net"]) for part in parts])[:-1]
     pin_group = np.concatenate(
@@ -134,7 +175,9 @@ def _reduce(ctx: RuleContext, parts: list[dict[str, Any]]) -> Iterator[Finding]:
             a = first + np.searchsorted(pin_key[first:last], node)
             b = first + np.searchsorted(pin_key[first:last], node, side="right")
             groups.append(pad[a:b])
-        yield _finding(ctx, pins, open_net, int(total[open_net]), groups)
+        found.append((open_net, int(total[open_net]), groups))
+    for open_net, count, groups in sorted(found, key=lambda item: item[0]):
+        yield _finding(ctx, pins, open_net, count, groups)
 
 
-open_net.tiles = Reduction(part=_tile_part, reduce=_reduce)
+open_net.tiles = Reduction(part=_tile_part, reduce=_reduce, prepare=_nets_here, combine=_spanning)

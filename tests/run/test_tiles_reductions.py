@@ -346,3 +346,32 @@ def test_a_tile_sends_only_the_masses_over_the_current_limit(tmp_path: Path, mon
         [m.start + np.arange(30), m.start + np.arange(50, 60), own.start + np.arange(4), ns.start + np.arange(4)]
     )
     assert ids.tolist() == np.sort(expected).tolist()
+
+
+def test_a_net_in_one_tile_is_judged_there_and_sends_no_pin_unless_open(tmp_path: Path, monkeypatch, capsys) -> None:
+    # IN002 in two passes: the tiles first say which nets they hold pins of, so a net whose pins
+    # all lie in one tile's core is judged there (its nodes carry the whole design's keys). Of
+    # NETS's nets, n, a and b have one pin each and send nothing; vdd and big span tiles and send
+    # their pins to be united; `pair` (sub.p[70] and p[71], both in the tile from x −450 µm and y
+    # 150 µm) lies in one tile, joined by k[9] and k[10] to die.c[70] and c[71], which nothing
+    # joins: open, told whole by its tile
+    from assemblint_insulation import in002_open as in002
+
+    sent: list[dict[str, Any]] = []
+    part = in002._tile_part
+
+    def recorded(ctx: Any) -> Any:
+        found = part(ctx)
+        sent.append(found)
+        return found
+
+    monkeypatch.setattr(in002.open_net, "tiles", dataclasses.replace(in002.open_net.tiles, part=recorded))
+    design = NETS.replace("net big {", "net pair { sub.p[70], sub.p[71] }\nnet big {")
+    found = same_as_one_process(tmp_path, design, "IN002", ["150 um"], capsys)
+    assert [f["message"].split(" is split")[0] for f in found["IN002"]] == ["net vdd", "net pair", "net big"]
+    pair = found["IN002"][1]
+    assert pair["data"]["groups"] == ["sub.p[70]", "sub.p[71]"]  # the net's pins, node by node
+    pins = sorted(int(p) for part in sent for p in part["pad"])
+    assert pins == sorted([20, 29, 75, 175, 60, 160, *range(80, 90)])
+    told = [(net, count, [g.tolist() for g in groups]) for part in sent for net, count, groups in part["open"]]
+    assert len(told) == 1 and told[0][1:] == (2, [[70], [71]])

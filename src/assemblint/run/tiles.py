@@ -442,7 +442,7 @@ def _split(whole: Assembly, unit: Unit, borders: tuple[list[float], list[float]]
     window, the rows of the tiles around it, as the tile's build takes them (`Fed`)."""
     import dask
 
-    compute, persist, share = tasks
+    compute, persist, share, _ = tasks
     xs, ys = borders
     windowed = whole.windowed
     maps = [whole.pad_arrays[i] for kind, i in windowed.totals if kind == "pads"]
