@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 
 from assemblint import Finding, Reduction, RuleContext, Severity, rule
+from assemblint.base.arrays import distinct_pairs
 
 from ._examples import NETS, STRAIGHT, design
-from ._geometry import distinct_pairs, stable_order
+from ._geometry import stable_order
 from ._nets import Pins, declared, runs
 from ._tiles import concat, core_pins, edges, net_groups, node_ids, shortest_path, whole_nets
 

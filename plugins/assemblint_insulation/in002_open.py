@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 
 from assemblint import Finding, Reduction, RuleContext, Severity, rule
+from assemblint.base.arrays import distinct_pairs
 
 from ._examples import NETS, STRAIGHT, design
-from ._geometry import distinct, distinct_pairs, stable_order
+from ._geometry import distinct, stable_order
 from ._nets import Pins, declared, pad_names
 from ._tiles import concat, core_pins, net_groups, whole_nets
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from assemblint import OBJECTS, Finding, Reduction, RuleContext, Severity, exceeds, quantity, rule
 from assemblint.analysis.timeline import selection_ids
+from assemblint.base.arrays import distinct_pairs
 from assemblint.model.assembly import Assembly, MassGroup, SplitPins
 
 from ._common import UM2_TO_CM2, rounded_area, short, worst_per_declaration
@@ -26,12 +27,8 @@ def mass_currents(assembly: Assembly) -> np.ndarray:
         mass_ids = np.arange(net.mass_count)
         on_a, on_b = mass_nets(assembly, pad_net)
         # each (mass, net) once, whichever of its pads the net's pins hold: the net's masses
-        pairs = np.unique(
-            np.concatenate([np.stack([mass_ids, on_a], 1), np.stack([mass_ids, on_b], 1)])[
-                np.concatenate([on_a, on_b]) >= 0
-            ],
-            axis=0,
-        )
+        on = np.concatenate([on_a, on_b])
+        pairs = distinct_pairs(np.concatenate([mass_ids, mass_ids])[on >= 0], on[on >= 0])
         masses_per_net = np.bincount(pairs[:, 1], minlength=len(amps))
         each = amps / np.maximum(masses_per_net, 1)
         share = np.full(net.mass_count, np.nan)
@@ -215,7 +212,7 @@ def _core_nets(ctx: RuleContext) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     pad_net, amps = current_nets(ctx.assembly)
     on_a, on_b = mass_nets(ctx.assembly, pad_net)
     core = np.flatnonzero(ctx.tile.mass_core)
-    pairs = np.unique(np.concatenate([np.stack([core, on_a[core]], 1), np.stack([core, on_b[core]], 1)]), axis=0)
+    pairs = distinct_pairs(np.concatenate([core, core]), np.concatenate([on_a[core], on_b[core]]))
     pairs = pairs[pairs[:, 1] >= 0]
     return core, on_a, on_b, np.bincount(pairs[:, 1], minlength=len(amps))
 
