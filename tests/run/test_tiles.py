@@ -79,6 +79,11 @@ def test_in003_pairs_on_and_across_borders_count_once(tmp_path: Path, size: str,
     assert b"177 pairs of masses on different electrical nodes" in single[1]["text"]
     assert b"the closest, m[0] and m[1], are 10 \xc2\xb5m apart" in single[1]["text"]
     assert tiled[1] == single[1]
+    # grids, not bump maps: nothing to read by window, and the run says so rather than stay quiet
+    assert tiled[2] == (
+        f"assemblint: --tiles: {path} is built whole in this process: it has no bump map to read by window, "
+        "and each tile's worker builds it whole too (docs/tiles.md)\n"
+    )
 
 
 @pytest.mark.parametrize("size", ["273 um"])

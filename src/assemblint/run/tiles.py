@@ -353,9 +353,8 @@ def _check_file(
         whole = _load(path, options, extensions, NothingHeld())
         reason = _built_whole(whole, report.rules, deck, options)
         complete = whole.windowed is None or not whole.windowed.totals  # every row read: this is the design
-        told = not complete or bool(whole.windowed and whole.windowed.inexact)
     except LanguageError as error:  # built whole, it says where it is wrong, or what else kept the windows out
-        reason, complete, told = f"it cannot be built by window ({error.diagnostics[0].message})", False, True
+        reason, complete = f"it cannot be built by window ({error.diagnostics[0].message})", False
     fed_of: Any = lambda window, ranks=None: None  # noqa: E731 (the tiles read their rows themselves)
     ranks = None
     if reason is None:  # the workers read their windows' rows; this process holds none
@@ -384,8 +383,8 @@ def _check_file(
                 whole = _load(path, options, extensions)
             except Exception:
                 return None
-        if told:  # a design of bump maps that could have been read by window
-            sys.stderr.write(f"assemblint: --tiles: {whole.path} is built whole in this process: {reason}\n")
+        # so is it in each tile's worker: a design built whole is never read by window
+        sys.stderr.write(f"assemblint: --tiles: {whole.path} is built whole in this process: {reason}\n")
         halo = halo_of(report.rules, _effective(deck), whole) + span(whole)  # what is in reach, and its links
     windows = plan(_extent(whole), size, halo, auto_objects(computer[3], _extent(whole)[4]))
     pads = whole.pad_count
@@ -499,7 +498,7 @@ def _built_whole(whole: Assembly, rules: list[Rule], deck: Any, options: CheckOp
     """Why the design must be built whole in this process (None: the workers read their rows)."""
     windowed = whole.windowed
     if windowed is None or not windowed.totals:
-        return "it has no bump map to read by window"
+        return "it has no bump map to read by window, and each tile's worker builds it whole too (docs/tiles.md)"
     if windowed.inexact:
         return "; ".join(windowed.inexact)
     settings_of = _effective(deck)
